@@ -1,0 +1,463 @@
+"""The one HTTP client of a run: concurrency cap, timeouts, retries, and a redacted log.
+
+Every request a run makes (scenario requests, follow-ups, token requests) goes through one
+:class:`Client`, so the template's *Max Concurrent Request* is enforced in exactly one place:
+a semaphore inside the client's transport, around every request that reaches the wire (auth
+requests made by httpx auth flows or by authlib included). ``peak_in_flight`` reports the
+highest concurrency actually reached.
+
+A helpdesk answering 4xx/5xx, timing out, refusing the connection, failing TLS or sending a
+body that is not JSON is a *recorded outcome*, never an exception: :meth:`Client.send`
+returns a :class:`Response` whose :class:`Exchange` says what was sent, what came back and, in
+``error``, a message that names the step and the cause. Exchanges are redacted when they are
+made (URL, headers, bodies, error text), so nothing downstream can leak a secret by accident;
+the raw body is kept separately on :class:`Response` for extraction only.
+
+Retries follow HTTP semantics: idempotent methods are retried on 429 (honouring
+``Retry-After``), on 5xx and on transport failures, with bounded exponential backoff.
+POST and PATCH are retried only when the request surely never reached the server (the
+connection could not be made); they are never sent twice otherwise.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import enum
+import json
+import re
+import shlex
+import ssl
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from hdkit.errors import AuthError
+from hdkit.secrets import Redactor, is_secret_name
+
+__all__ = ["Client", "Exchange", "Outcome", "Response", "IDEMPOTENT_METHODS"]
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
+_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+_CURL_SETS_ITSELF = frozenset({"host", "content-length", "connection", "accept-encoding"})
+_URL_IN_TEXT = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s'\"<>]+")
+
+Sleep = Callable[[float], Awaitable[Any]]
+
+
+class Outcome(str, enum.Enum):
+    """What became of one request. A str, so it compares equal to its value ("ok")."""
+
+    OK = "ok"
+    HTTP_ERROR = "http_error"
+    TIMEOUT = "timeout"
+    NETWORK_ERROR = "network_error"
+    TLS_ERROR = "tls_error"
+    INVALID_URL = "invalid_url"
+    INVALID_JSON = "invalid_json"
+    AUTH_ERROR = "auth_error"
+    SKIPPED = "skipped"
+    DRY_RUN = "dry_run"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request and what came of it, already redacted; safe to show, log or export."""
+
+    step: str
+    method: str
+    url: str
+    request_headers: Mapping[str, str]
+    request_body: str | None
+    status: int | None
+    response_headers: Mapping[str, str]
+    response_body: str | None
+    elapsed_ms: float
+    attempts: int
+    outcome: Outcome
+    error: str | None = None
+    extracted: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome in (Outcome.OK, Outcome.DRY_RUN)
+
+    def to_curl(self) -> str:
+        """The request as a (redacted) curl command a user can paste into a shell."""
+        parts = ["curl", "-X", self.method, shlex.quote(self.url)]
+        for name, value in self.request_headers.items():
+            if name.lower() in _CURL_SETS_ITSELF:
+                continue
+            parts += ["-H", shlex.quote(f"{name}: {value}")]
+        if self.request_body is not None:
+            parts += ["--data-raw", shlex.quote(self.request_body)]
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Response:
+    """What :meth:`Client.send` returns: the redacted exchange plus the raw body.
+
+    ``text`` is the unredacted body, for extraction only; never display it. ``json_error``
+    says why the body is not JSON (``None`` when it is, or when there is no body).
+    """
+
+    exchange: Exchange
+    text: str | None = None
+    json_error: str | None = None
+    headers: httpx.Headers = field(default_factory=httpx.Headers)
+
+    @property
+    def status(self) -> int | None:
+        return self.exchange.status
+
+    @property
+    def outcome(self) -> Outcome:
+        return self.exchange.outcome
+
+    @property
+    def ok(self) -> bool:
+        return self.exchange.ok
+
+    def json(self) -> Any:
+        """The parsed body (``None`` when there is none or it is not JSON)."""
+        if not self.text or self.json_error:
+            return None
+        return json.loads(self.text)
+
+
+class _LimitedTransport(httpx.AsyncBaseTransport):
+    """Holds a semaphore slot from sending a request until its body is fully read."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, limit: int) -> None:
+        self._inner = inner
+        self._slots = asyncio.Semaphore(limit)
+        self.in_flight = 0
+        self.peak = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        async with self._slots:
+            self.in_flight += 1
+            self.peak = max(self.peak, self.in_flight)
+            try:
+                response = await self._inner.handle_async_request(request)
+                try:
+                    raw = b"".join([chunk async for chunk in response.stream])  # type: ignore[union-attr]
+                finally:
+                    await response.aclose()
+            finally:
+                self.in_flight -= 1
+        return httpx.Response(
+            response.status_code,
+            headers=response.headers,
+            stream=httpx.ByteStream(raw),
+            extensions=response.extensions,
+            request=request,
+        )
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+class Client:
+    """One per run; an async context manager. See the module docstring for the rules."""
+
+    def __init__(
+        self,
+        *,
+        max_concurrent: int = 10,
+        timeout: float = 10.0,
+        retries: int = 3,
+        backoff: float = 0.5,
+        backoff_max: float = 8.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+        redactor: Redactor | None = None,
+        sleep: Sleep = asyncio.sleep,
+        dry_run: bool = False,
+        verify: bool | ssl.SSLContext = True,
+    ) -> None:
+        if max_concurrent < 1:
+            raise ValueError(f"max_concurrent must be at least 1, got {max_concurrent}")
+        self.max_concurrent = max_concurrent
+        self.timeout = timeout
+        self.retries = max(0, retries)
+        self.backoff = backoff
+        self.backoff_max = backoff_max
+        self.redactor = redactor if redactor is not None else Redactor()
+        self.dry_run = dry_run
+        self.exchanges: list[Exchange] = []
+        self._sleep = sleep
+        inner = transport or httpx.AsyncHTTPTransport(
+            verify=verify, limits=httpx.Limits(max_connections=max_concurrent)
+        )
+        self.transport = _LimitedTransport(inner, max_concurrent)
+        self._http: httpx.AsyncClient | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def __aenter__(self) -> Client:
+        self._http = httpx.AsyncClient(
+            transport=self.transport, timeout=self.timeout, follow_redirects=True
+        )
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
+
+    @property
+    def peak_in_flight(self) -> int:
+        """The most requests that were ever on the wire at once."""
+        return self.transport.peak
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The underlying httpx client (for libraries such as authlib that need one)."""
+        if self._http is None:
+            raise RuntimeError("use 'async with Client(...)' before sending requests")
+        return self._http
+
+    # -- sending -----------------------------------------------------------------------------
+
+    async def send(
+        self,
+        step: str,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        body: str | None = None,
+        auth: httpx.Auth | None = None,
+        expect_json: bool = True,
+    ) -> Response:
+        """Send one request (with retries) and record it; never raises for HTTP or network.
+
+        A blank ``url`` is skipped (the PBX skips a request whose rendered URL is empty).
+        With ``expect_json`` a successful response whose body is not JSON is recorded as
+        ``invalid_json``.
+        """
+        method = method.upper()
+        headers = dict(headers or {})
+        if not url or not url.strip():
+            return self._record(step, method, "", headers, body, Outcome.SKIPPED,
+                                error=f"{step}: skipped, the URL rendered empty")
+        try:
+            request = self.http.build_request(method, url.strip(), headers=headers,
+                                              content=body.encode() if body is not None else None)
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as exc:
+            return self._record(step, method, url, headers, body, Outcome.INVALID_URL,
+                                error=f"{step}: invalid URL: {self._scrub(str(exc))}")
+        if self.dry_run:
+            return self._dry_run(step, request, body, auth)
+        return await self._send_with_retries(step, request, body, auth, expect_json)
+
+    async def _send_with_retries(
+        self, step: str, request: httpx.Request, body: str | None,
+        auth: httpx.Auth | None, expect_json: bool,
+    ) -> Response:
+        started = time.perf_counter()
+        idempotent = request.method in IDEMPOTENT_METHODS
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = await self.http.send(request, auth=auth or httpx.USE_CLIENT_DEFAULT)
+            except AuthError as exc:
+                return self._failed(step, request, body, Outcome.AUTH_ERROR,
+                                    f"{step}: authentication failed: {self._scrub(str(exc))}",
+                                    started, attempt)
+            except httpx.HTTPError as exc:
+                outcome, cause, may_retry = self._classify(exc, idempotent)
+                if may_retry and attempt <= self.retries:
+                    await self._sleep(self._delay(attempt, None))
+                    continue
+                return self._failed(step, request, body, outcome, f"{step}: {cause}",
+                                    started, attempt)
+            note = None
+            if response.status_code in _RETRY_STATUSES and idempotent:
+                retry_after = response.headers.get("Retry-After")
+                delay = self._delay(attempt, retry_after)
+                if delay is not None and attempt <= self.retries:
+                    await self._sleep(delay)
+                    continue
+                note = (f"after {attempt} attempts" if delay is not None else
+                        f"(Retry-After {retry_after} s exceeds the {self.backoff_max:g} s limit)")
+            return self._received(step, response, body, started, attempt, expect_json, note)
+
+    def _delay(self, attempt: int, retry_after: str | None) -> float | None:
+        """Seconds to wait before the next attempt; ``None`` when Retry-After asks too much."""
+        if retry_after:
+            wait = _parse_retry_after(retry_after)
+            if wait is not None:
+                return wait if wait <= self.backoff_max else None
+        return min(self.backoff * 2 ** (attempt - 1), self.backoff_max)
+
+    def _classify(self, exc: httpx.HTTPError, idempotent: bool) -> tuple[Outcome, str, bool]:
+        """(outcome, cause, may retry) for a failed send."""
+        text = self._scrub(str(exc)) or type(exc).__name__
+        if isinstance(exc, httpx.TimeoutException):
+            phase = {httpx.ConnectTimeout: "connecting", httpx.ReadTimeout: "waiting for the response",
+                     httpx.WriteTimeout: "sending the request", httpx.PoolTimeout: "waiting for a connection"}
+            what = phase.get(type(exc), "waiting")
+            surely_unsent = isinstance(exc, (httpx.ConnectTimeout, httpx.PoolTimeout))
+            return (Outcome.TIMEOUT, f"timed out after {self.timeout:g} s while {what}",
+                    idempotent or surely_unsent)
+        if isinstance(exc, httpx.ConnectError):
+            if _is_tls(exc):
+                return Outcome.TLS_ERROR, f"TLS error: {text}", False
+            return Outcome.NETWORK_ERROR, f"could not connect: {text}", True
+        if isinstance(exc, (httpx.InvalidURL, httpx.UnsupportedProtocol)):
+            return Outcome.INVALID_URL, f"invalid URL: {text}", False
+        if isinstance(exc, httpx.RemoteProtocolError):
+            return (Outcome.NETWORK_ERROR,
+                    f"the connection closed before the full response arrived (truncated): {text}",
+                    idempotent)
+        if isinstance(exc, httpx.TooManyRedirects):
+            return Outcome.NETWORK_ERROR, f"too many redirects: {text}", False
+        return Outcome.NETWORK_ERROR, f"{type(exc).__name__}: {text}", idempotent and isinstance(
+            exc, httpx.TransportError)
+
+    # -- recording ---------------------------------------------------------------------------
+
+    def _scrub(self, text: str) -> str:
+        """Redact secrets and secret-named query values from free text (httpx messages)."""
+        return self.redactor.text(_URL_IN_TEXT.sub(lambda m: self.redactor.url(m.group(0)), text))
+
+    def _body(self, text: str | None) -> str | None:
+        return self.redactor.text(text) if text else text
+
+    def _record(
+        self, step: str, method: str, url: str, headers: Mapping[str, str], body: str | None,
+        outcome: Outcome, *, status: int | None = None,
+        response_headers: Mapping[str, str] | None = None, response_body: str | None = None,
+        elapsed_ms: float = 0.0, attempts: int = 0, error: str | None = None,
+        text: str | None = None, json_error: str | None = None,
+        raw_headers: httpx.Headers | None = None,
+    ) -> Response:
+        exchange = Exchange(
+            step=step,
+            method=method,
+            url=self.redactor.url(url) if url else url,
+            request_headers=self.redactor.headers(headers),
+            request_body=_redact_body(self.redactor, body),
+            status=status,
+            response_headers=self.redactor.headers(response_headers or {}),
+            response_body=_redact_body(self.redactor, response_body),
+            elapsed_ms=elapsed_ms,
+            attempts=attempts,
+            outcome=outcome,
+            error=self._scrub(error) if error else None,
+        )
+        self.exchanges.append(exchange)
+        return Response(exchange, text, json_error, raw_headers or httpx.Headers())
+
+    def _failed(self, step: str, request: httpx.Request, body: str | None, outcome: Outcome,
+                error: str, started: float, attempts: int) -> Response:
+        return self._record(step, request.method, str(request.url), request.headers, body, outcome,
+                            elapsed_ms=_ms_since(started), attempts=attempts, error=error)
+
+    def _received(self, step: str, response: httpx.Response, body: str | None, started: float,
+                  attempts: int, expect_json: bool, note: str | None = None) -> Response:
+        sent = response.request
+        text = response.text
+        json_error = _json_error(text)
+        status = response.status_code
+        error = None
+        if status >= 400:
+            outcome = Outcome.HTTP_ERROR
+            error = f"{step}: the helpdesk answered HTTP {status} {response.reason_phrase}".rstrip()
+            if note:
+                error += f" {note}"
+        elif expect_json and json_error:
+            outcome = Outcome.INVALID_JSON
+            ctype = response.headers.get("Content-Type", "no content type")
+            error = f"{step}: the response is not valid JSON ({ctype}): {json_error}"
+        else:
+            outcome = Outcome.OK
+        return self._record(
+            step, sent.method, str(sent.url), sent.headers, body, outcome, status=status,
+            response_headers=response.headers, response_body=text, elapsed_ms=_ms_since(started),
+            attempts=attempts, error=error, text=text, json_error=json_error,
+            raw_headers=response.headers,
+        )
+
+    def _dry_run(self, step: str, request: httpx.Request, body: str | None,
+                 auth: httpx.Auth | None) -> Response:
+        if auth is not None:
+            flow = auth.sync_auth_flow(request)
+            try:
+                request = next(flow)
+            except AuthError:
+                pass  # no credential yet: show the request without it
+            finally:
+                flow.close()
+        return self._record(step, request.method, str(request.url), request.headers, body,
+                            Outcome.DRY_RUN)
+
+
+def _redact_body(redactor: Redactor, body: str | None) -> str | None:
+    """Mask known secrets, and values of secret-named top-level JSON/form fields."""
+    if not body:
+        return body
+    try:
+        data = json.loads(body)
+    except ValueError:
+        data = None
+    if isinstance(data, dict) and any(is_secret_name(str(k)) for k in data):
+        masked = {k: ("********" if is_secret_name(str(k)) and v else v) for k, v in data.items()}
+        return redactor.text(json.dumps(masked, ensure_ascii=False))
+    return redactor.text(body)
+
+
+def _json_error(text: str | None) -> str | None:
+    if not text or not text.strip():
+        return None
+    try:
+        json.loads(text)
+    except ValueError as exc:
+        msg = getattr(exc, "msg", str(exc))
+        pos = f" at line {exc.lineno}, column {exc.colno}" if hasattr(exc, "lineno") else ""
+        return f"{msg}{pos}"
+    return None
+
+
+def _parse_retry_after(value: str) -> float | None:
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _is_tls(exc: BaseException) -> bool:
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        if isinstance(cur, ssl.SSLError) or "SSL" in str(cur) or "CERTIFICATE" in str(cur):
+            return True
+        cur = cur.__cause__ or cur.__context__
+    return False
+
+
+def _ms_since(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 3)
