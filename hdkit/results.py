@@ -1,0 +1,289 @@
+"""What an engine run returns: plain result objects that turn into pandas DataFrames.
+
+Results are what users look at in notebooks and what the CLI prints, so they are safe to show:
+the engine builds them through :func:`redact_columns` and from already-redacted exchanges, and
+nothing here ever holds a revealed secret. Records are kept column-oriented (one list per
+field) because that is how extraction produces them and how pandas builds a frame fastest:
+10,000 users become a DataFrame without a dict per row.
+
+The exchange log is duck-typed (anything with the ``Exchange`` attributes of
+``hdkit.engine.client``), so this module stays below the engine and never speaks HTTP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import pandas as pd
+
+from hdkit.problems import Problem
+from hdkit.secrets import Redactor
+
+__all__ = [
+    "CallTrace",
+    "ContactMatch",
+    "MatrixResult",
+    "MatrixRow",
+    "SearchResult",
+    "Step",
+    "Stop",
+    "UsersResult",
+    "exchanges_frame",
+    "frame_of",
+    "redact_columns",
+]
+
+Columns = Mapping[str, Sequence[object]]
+
+EXCHANGE_COLUMNS = (
+    "step", "method", "url", "status", "outcome", "attempts", "elapsed_ms", "error",
+    "request_headers", "request_body", "response_body", "extracted",
+)  # fmt: skip
+
+
+class ExchangeLike(Protocol):
+    step: str
+    method: str
+    url: str
+    status: int | None
+    outcome: str
+
+
+def exchanges_frame(exchanges: Iterable[ExchangeLike]) -> pd.DataFrame:
+    """One row per HTTP exchange (already redacted by the client), in the order sent."""
+    rows = list(exchanges)
+    return pd.DataFrame(
+        {name: [getattr(e, name, None) for e in rows] for name in EXCHANGE_COLUMNS},
+        columns=list(EXCHANGE_COLUMNS),
+    )
+
+
+def redact_columns(columns: Columns, redactor: Redactor | None) -> dict[str, list[object]]:
+    """A copy of ``columns`` with every known secret masked in string cells.
+
+    A helpdesk may echo a secret back (an API key in a "created_by" field). Each column is
+    searched once as a whole and only columns that contain a secret are masked cell by cell,
+    so the common case costs one regex scan per column.
+    """
+    out: dict[str, list[object]] = {}
+    for name, values in columns.items():
+        values = list(values)
+        if redactor is not None and values:
+            joined = "\x00".join(v for v in values if isinstance(v, str))
+            if redactor.text(joined) != joined:
+                values = [redactor.text(v) if isinstance(v, str) else v for v in values]
+        out[name] = values
+    return out
+
+
+def _frame(columns: Columns, order: Sequence[str] = ()) -> pd.DataFrame:
+    names = [*order, *(n for n in columns if n not in order)]
+    blank = [""] * _width(columns)
+    return pd.DataFrame({n: columns.get(n, blank) for n in names}, columns=names)
+
+
+def _width(columns: Columns) -> int:
+    return max((len(v) for v in columns.values()), default=0)
+
+
+@dataclass(frozen=True)
+class Stop:
+    """Why a paged request sequence ended: ``reason`` is one of the paging stop reasons."""
+
+    step: str
+    reason: str
+    requests: int
+    records: int
+    detail: str = ""
+
+
+USER_FIELDS = ("UserUniqueId", "FirstName", "LastName", "Email")
+
+
+@dataclass(frozen=True)
+class UsersResult:
+    """The Get User sync: users as records, the exchanges, and why paging stopped."""
+
+    columns: Columns
+    log: tuple[ExchangeLike, ...] = ()
+    stop: Stop | None = None
+
+    def __len__(self) -> int:
+        return _width(self.columns)
+
+    def records(self) -> pd.DataFrame:
+        return _frame(self.columns, USER_FIELDS)
+
+    def exchanges(self) -> pd.DataFrame:
+        return exchanges_frame(self.log)
+
+    def stops(self) -> pd.DataFrame:
+        stops = [self.stop] if self.stop else []
+        return pd.DataFrame(
+            {k: [getattr(s, k) for s in stops] for k in ("step", "reason", "requests", "records", "detail")}
+        )
+
+    def associate(self, extensions: Mapping[str, str] | Iterable[tuple[str, str]]) -> UsersResult:
+        """Bind users to PBX extensions by email (case-insensitive), as the PBX's auto-association.
+
+        ``extensions`` maps extension number to email (or is a list of such pairs); the result
+        gains an ``Extension`` column, empty where no extension has the user's email.
+        """
+        pairs = extensions.items() if isinstance(extensions, Mapping) else extensions
+        by_email = {str(email).strip().lower(): str(ext) for ext, email in pairs if email}
+        emails = self.columns.get("Email", [""] * len(self))
+        ext_col = [by_email.get(str(e or "").strip().lower(), "") for e in emails]
+        return UsersResult({**self.columns, "Extension": ext_col}, self.log, self.stop)
+
+    def __repr__(self) -> str:
+        reason = f", stop={self.stop.reason!r}" if self.stop else ""
+        return f"<UsersResult {len(self)} users, {len(self.log)} exchanges{reason}>"
+
+
+@dataclass(frozen=True)
+class ContactMatch:
+    """One matched contact of one contact type, with its pop-up URL."""
+
+    contact_type: str
+    fields: Mapping[str, object]
+    popup_url: str = ""
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """A contact search for one phone number across the template's contact types."""
+
+    phone: str
+    matches: tuple[ContactMatch, ...] = ()
+    log: tuple[ExchangeLike, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.matches)
+
+    def records(self) -> pd.DataFrame:
+        names: dict[str, None] = {}
+        for m in self.matches:
+            names.update(dict.fromkeys(m.fields))
+        columns: dict[str, list[object]] = {
+            "ContactType": [m.contact_type for m in self.matches],
+            "PopupUrl": [m.popup_url for m in self.matches],
+        }
+        for name in names:
+            columns[name] = [m.fields.get(name, "") for m in self.matches]
+        return _frame(columns)
+
+    def exchanges(self) -> pd.DataFrame:
+        return exchanges_frame(self.log)
+
+    def __repr__(self) -> str:
+        return f"<SearchResult phone={self.phone!r} {len(self)} matches, {len(self.log)} exchanges>"
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    contact_type: str
+    format: str
+    number: str
+    hits: int
+    outcome: str
+
+
+@dataclass(frozen=True)
+class MatrixResult:
+    """One number tried in several formats: which formats find a contact, per contact type."""
+
+    phone: str
+    rows: tuple[MatrixRow, ...] = ()
+    log: tuple[ExchangeLike, ...] = ()
+
+    def records(self) -> pd.DataFrame:
+        keys = ("contact_type", "format", "number", "hits", "outcome")
+        return pd.DataFrame({k: [getattr(r, k) for r in self.rows] for k in keys}, columns=list(keys))
+
+    def matrix(self) -> pd.DataFrame:
+        """Formats down, contact types across, match counts in the cells."""
+        long = self.records()
+        if long.empty:
+            return pd.DataFrame()
+        table = long.pivot_table(index=["format", "number"], columns="contact_type", values="hits", sort=False)
+        return table.astype(int)
+
+    def hits(self) -> dict[str, list[str]]:
+        """Contact type -> the formats that matched at least one contact."""
+        out: dict[str, list[str]] = {}
+        for r in self.rows:
+            out.setdefault(r.contact_type, [])
+            if r.hits:
+                out[r.contact_type].append(r.format)
+        return out
+
+    def exchanges(self) -> pd.DataFrame:
+        return exchanges_frame(self.log)
+
+    def __repr__(self) -> str:
+        return f"<MatrixResult phone={self.phone!r} {self.hits()}>"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One request of a call (or any scenario): what it sent, got and set."""
+
+    name: str
+    exchange: ExchangeLike | None
+    outputs: Mapping[str, object] = field(default_factory=dict)
+    problems: tuple[Problem, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class CallTrace:
+    """Everything a simulated call did, step by step, and the variables it ended with."""
+
+    event: str
+    steps: tuple[Step, ...] = ()
+    variables: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def log(self) -> tuple[ExchangeLike, ...]:
+        return tuple(s.exchange for s in self.steps if s.exchange is not None)
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        return tuple(p for s in self.steps for p in s.problems)
+
+    @property
+    def ok(self) -> bool:
+        bad = {"http_error", "timeout", "network_error", "tls_error", "invalid_json"}
+        return not any(e.outcome in bad for e in self.log)
+
+    def trace(self) -> pd.DataFrame:
+        cols: dict[str, list[object]] = {k: [] for k in ("step", "method", "url", "status", "outcome", "outputs", "problems", "note")}
+        for s in self.steps:
+            e = s.exchange
+            cols["step"].append(s.name)
+            cols["method"].append(getattr(e, "method", None))
+            cols["url"].append(getattr(e, "url", None))
+            cols["status"].append(getattr(e, "status", None))
+            cols["outcome"].append(getattr(e, "outcome", None))
+            cols["outputs"].append(", ".join(f"{k}={v}" for k, v in s.outputs.items()))
+            cols["problems"].append("; ".join(str(p) for p in s.problems))
+            cols["note"].append(s.note)
+        return pd.DataFrame(cols)
+
+    def exchanges(self) -> pd.DataFrame:
+        return exchanges_frame(self.log)
+
+    def __repr__(self) -> str:
+        return f"<CallTrace {self.event} {len(self.steps)} steps, ok={self.ok}>"
+
+
+def frame_of(result: Any) -> pd.DataFrame:
+    """The main table of any result: records, match matrix or call trace."""
+    if isinstance(result, CallTrace):
+        return result.trace()
+    if isinstance(result, MatrixResult):
+        return result.matrix().reset_index()
+    return result.records()
