@@ -1,0 +1,197 @@
+"""The model checks its data at the edge: types, enums, hard limits, logo; Inputs wraps secrets."""
+
+from __future__ import annotations
+
+import dataclasses
+import struct
+import zlib
+
+import pytest
+
+from hdkit import limits
+from hdkit.errors import LimitError, ModelError
+from hdkit.model import (
+    Auth,
+    AuthMethod,
+    CallJournal,
+    ContactFields,
+    CustomField,
+    FieldType,
+    FollowUpEvent,
+    General,
+    Header,
+    Inputs,
+    Logo,
+    OAuth2,
+    Pagination,
+    PaginationMode,
+    Provider,
+    Template,
+    UserAssociation,
+    field_info,
+)
+from hdkit.secrets import Secret
+
+
+def png(width: int = 150, height: int = 150) -> bytes:
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    chunk = b"IHDR" + ihdr
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + struct.pack(">I", len(ihdr))
+        + chunk
+        + struct.pack(">I", zlib.crc32(chunk))
+    )
+
+
+def jpeg(width: int = 150, height: int = 150) -> bytes:
+    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00" + b"\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    sof0 = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, height, width, 1) + b"\x01\x11\x00"
+    return b"\xff\xd8" + app0 + sof0 + b"\xff\xd9"
+
+
+def fields(n: int) -> list[CustomField]:
+    return [CustomField(f"field{i}") for i in range(n)]
+
+
+def headers(n: int) -> list[Header]:
+    return [Header(f"X-H{i}", "v") for i in range(n)]
+
+
+@pytest.mark.parametrize(
+    "build, error, words",
+    [
+        pytest.param(lambda: General(max_concurrent_requests="ten"), ModelError,
+                     ["General", "Max Concurrent Request", "'ten'"], id="non-numeric-limit"),
+        pytest.param(lambda: General(max_concurrent_requests=True), ModelError,
+                     ["whole number"], id="bool-is-not-a-number"),
+        pytest.param(lambda: Auth(method="digest"), ModelError,
+                     ["Authentication Method", "'digest'", "'oauth2'"], id="unknown-auth-method"),
+        pytest.param(lambda: Auth(custom_fields=fields(6)), LimitError,
+                     ["Authentication", "Custom Field 6", "field5", "at most 5"], id="6th-custom-field"),
+        pytest.param(lambda: Template(headers=headers(21)), LimitError,
+                     ["Headers", "Header 21", "X-H20", "at most 20"], id="21st-header"),
+        pytest.param(lambda: Logo("logo.gif", b"GIF89a"), LimitError,
+                     ["Logo", "logo.gif", "PNG, JPG, JPEG"], id="logo-wrong-extension"),
+        pytest.param(lambda: Logo("logo.png", jpeg()), LimitError,
+                     ["not a PNG image"], id="logo-jpeg-named-png"),
+        pytest.param(lambda: Logo("logo.jpg", b"plain text"), LimitError,
+                     ["not a JPG image"], id="logo-not-an-image"),
+        pytest.param(lambda: Logo("logo.png", png() + b"\0" * limits.LOGO_MAX_BYTES), LimitError,
+                     ["less than 500 KB"], id="logo-over-500kb"),
+        pytest.param(lambda: Pagination(size="100"), ModelError,
+                     ["Page Size Value", "'100'"], id="pagination-number-as-text"),
+        pytest.param(lambda: OAuth2(refresh_minutes=2.5), ModelError,
+                     ["Token Refresh Time (min)"], id="refresh-float"),
+        pytest.param(lambda: CustomField("x", type="checkbox"), ModelError,
+                     ["Type", "'dropdown'"], id="unknown-field-type"),
+        pytest.param(lambda: Template(headers="X-A: b"), ModelError,
+                     ["Headers", "a list of"], id="headers-not-a-list"),
+        pytest.param(lambda: UserAssociation(enabled="yes"), ModelError,
+                     ["User Association", "true or false"], id="switch-not-bool"),
+    ],
+)
+def test_construction_rejects_bad_values_naming_section_and_field(build, error, words) -> None:
+    with pytest.raises(error) as info:
+        build()
+    text = str(info.value)
+    for word in words:
+        assert word in text
+    assert info.value.location is not None and info.value.location.section
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        pytest.param(lambda: Auth(custom_fields=fields(limits.MAX_CUSTOM_FIELDS)), id="5-custom-fields"),
+        pytest.param(lambda: Template(headers=headers(limits.MAX_HEADERS)), id="20-headers"),
+        pytest.param(lambda: Logo("logo.png", png() + b"\0" * (limits.LOGO_MAX_BYTES - len(png()) - 1)),
+                     id="logo-just-under-500kb"),
+        pytest.param(lambda: Logo("LOGO.JPEG", jpeg()), id="jpeg-upper-case-extension"),
+        pytest.param(lambda: Logo("logo.png"), id="logo-name-only"),
+    ],
+)
+def test_at_the_limit_is_accepted(build) -> None:
+    assert build() is not None
+
+
+def test_enum_values_are_accepted_as_strings_and_lists_become_tuples() -> None:
+    auth = Auth(method="bearer_token", custom_fields=[CustomField("k", type="password")])
+    assert auth.method is AuthMethod.BEARER
+    assert auth.custom_fields == (CustomField("k", type=FieldType.PASSWORD),)
+    assert General(provider="crm").provider is Provider.CRM
+    assert Pagination(mode="next_link").mode is PaginationMode.NEXT_LINK
+    assert FollowUpEvent("call_ended") is FollowUpEvent.CALL_ENDED
+
+
+def test_model_is_frozen_and_edited_with_replace() -> None:
+    template = Template(general=General(name="Desk", key="desk"))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        template.general.name = "Other"  # type: ignore[misc]
+    edited = dataclasses.replace(template, general=dataclasses.replace(template.general, name="Other"))
+    assert (template.general.name, edited.general.name) == ("Desk", "Other")
+    with pytest.raises(LimitError):
+        dataclasses.replace(template, headers=tuple(headers(21)))
+
+
+@pytest.mark.parametrize(
+    "image, size",
+    [
+        pytest.param(png(150, 150), (150, 150), id="png-150"),
+        pytest.param(png(300, 120), (300, 120), id="png-300x120"),
+        pytest.param(jpeg(64, 48), (64, 48), id="jpeg-64x48"),
+    ],
+)
+def test_logo_reads_its_size(image: bytes, size: tuple[int, int]) -> None:
+    name = "logo.png" if image.startswith(b"\x89") else "logo.jpg"
+    logo = Logo(name, image)
+    assert (logo.width, logo.height) == size
+    assert "bytes" in repr(logo) and "\\x" not in repr(logo)
+
+
+@pytest.mark.parametrize(
+    "minutes, effective",
+    [pytest.param(None, 25, id="blank-is-25"), pytest.param(0, 0, id="zero-never"),
+     pytest.param(55, 55, id="explicit")],
+)
+def test_refresh_interval(minutes: int | None, effective: int) -> None:
+    assert Auth(oauth2=OAuth2(refresh_minutes=minutes)).refresh_interval_minutes == effective
+
+
+def test_field_metadata_lives_on_the_model() -> None:
+    info = field_info(General, "max_concurrent_requests")
+    assert info.title == "Max Concurrent Request" and "positive integer" in info.help
+    assert field_info(ContactFields, "business_number").limit == limits.NUMBER_MAX_CHARS
+    assert field_info(CallJournal, "hide_missed_for_unanswered").title.startswith("Disable Display")
+    assert field_info(Template, "headers").limit == limits.MAX_HEADERS
+
+
+CUSTOM = (
+    CustomField("domain", "Domain"),
+    CustomField("api_key", "API key", FieldType.PASSWORD),
+    CustomField("region", "Region", FieldType.DROPDOWN, ("eu", "us")),
+)
+
+
+def test_inputs_wrap_password_values_in_secret() -> None:
+    inputs = Inputs(CUSTOM, {"domain": "acme", "api_key": "sk-SENTINEL", "region": "eu"})
+    assert inputs["domain"] == "acme" and inputs["region"] == "eu"
+    assert isinstance(inputs["api_key"], Secret) and inputs["api_key"].reveal() == "sk-SENTINEL"
+    assert "sk-SENTINEL" not in repr(inputs) and inputs.secrets() == [Secret("sk-SENTINEL")]
+    template = Template(auth=Auth(custom_fields=CUSTOM))
+    assert dict(Inputs.for_template(template, {"domain": "x"})) == {"domain": "x"}
+
+
+@pytest.mark.parametrize(
+    "values, words",
+    [
+        pytest.param({"nope": "1"}, ["unknown custom field 'nope'", "domain"], id="unknown-name"),
+        pytest.param({"region": "asia"}, ["'asia'", "eu, us"], id="dropdown-not-an-option"),
+        pytest.param({"domain": 5}, ["expected text"], id="not-text"),
+    ],
+)
+def test_inputs_reject_bad_values(values: dict, words: list[str]) -> None:
+    with pytest.raises(ModelError) as info:
+        Inputs(CUSTOM, values)
+    for word in words:
+        assert word in str(info.value)
