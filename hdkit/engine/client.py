@@ -263,6 +263,10 @@ class Client:
         except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as exc:
             return self._record(step, method, url, headers, body, Outcome.INVALID_URL,
                                 error=f"{step}: invalid URL: {self._scrub(str(exc))}")
+        if request.url.scheme not in ("http", "https") or not request.url.host:
+            return self._record(step, method, url, headers, body, Outcome.INVALID_URL,
+                                error=f"{step}: invalid URL {self.redactor.url(url.strip())!r}: "
+                                      "it must start with http:// or https:// and name a host")
         if self.dry_run:
             return self._dry_run(step, request, body, auth)
         return await self._send_with_retries(step, request, body, auth, expect_json)

@@ -1,0 +1,251 @@
+"""The run's HTTP client: outcomes, retries, the concurrency cap, redaction, dry run, curl."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import ssl
+from collections.abc import Callable
+
+import httpx
+import pytest
+
+from hdkit.engine._sync import run_sync
+from hdkit.engine.client import Client, Outcome, Response
+from hdkit.secrets import Redactor
+
+SENTINEL = "s3ntinel-Secret-9f2c"
+
+
+class Recorder:
+    """A MockTransport handler that records the requests it saw and replays scripted answers."""
+
+    def __init__(self, *answers: httpx.Response | Exception | Callable[[httpx.Request], httpx.Response]):
+        self.answers = list(answers)
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        answer = self.answers[min(len(self.requests), len(self.answers)) - 1]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer(request) if callable(answer) else answer
+
+
+def send(handler, method: str = "GET", url: str = "https://desk.test/api/users", *,
+         sleeps: list[float] | None = None, **client_kw) -> tuple[Response, Client]:
+    async def sleep(seconds: float) -> None:
+        if sleeps is not None:
+            sleeps.append(seconds)
+
+    async def go() -> tuple[Response, Client]:
+        async with Client(transport=httpx.MockTransport(handler), sleep=sleep, **client_kw) as client:
+            body = '{"name": "x"}' if method in ("POST", "PATCH", "PUT") else None
+            return await client.send("Get users", method, url, body=body), client
+
+    return asyncio.run(go())
+
+
+def _tls_error() -> httpx.ConnectError:
+    try:
+        raise ssl.SSLCertVerificationError("certificate verify failed: self-signed certificate")
+    except ssl.SSLError as cause:
+        err = httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] https://desk.test/api")
+        err.__cause__ = cause
+        return err
+
+
+@pytest.mark.parametrize(
+    ("answer", "outcome", "error_part"),
+    [
+        pytest.param(httpx.Response(200, json={"users": []}), Outcome.OK, None, id="ok"),
+        pytest.param(httpx.Response(204), Outcome.OK, None, id="empty-body-ok"),
+        pytest.param(httpx.Response(404, json={"error": "nope"}), Outcome.HTTP_ERROR, "HTTP 404", id="404"),
+        pytest.param(httpx.Response(401), Outcome.HTTP_ERROR, "HTTP 401", id="401"),
+        pytest.param(httpx.Response(422, json={}), Outcome.HTTP_ERROR, "HTTP 422", id="422"),
+        pytest.param(httpx.Response(200, text="<html>oops</html>"), Outcome.INVALID_JSON,
+                     "not valid JSON", id="html"),
+        pytest.param(httpx.Response(200, text='{"users": [1, 2'), Outcome.INVALID_JSON,
+                     "not valid JSON", id="truncated-json"),
+        pytest.param(httpx.ReadTimeout("read timed out"), Outcome.TIMEOUT, "timed out after 10 s",
+                     id="timeout"),
+        pytest.param(httpx.ConnectError("[Errno 111] Connection refused"), Outcome.NETWORK_ERROR,
+                     "could not connect", id="refused"),
+        pytest.param(httpx.RemoteProtocolError("peer closed connection without sending complete body"),
+                     Outcome.NETWORK_ERROR, "truncated", id="truncated-body"),
+        pytest.param(_tls_error(), Outcome.TLS_ERROR, "TLS error", id="tls"),
+    ],
+)
+def test_outcomes_are_recorded_not_raised(answer, outcome, error_part):
+    response, client = send(Recorder(answer), retries=0)
+    exchange = response.exchange
+    assert exchange.outcome is outcome
+    assert client.exchanges == [exchange]
+    if error_part is None:
+        assert exchange.error is None
+    else:
+        assert exchange.error.startswith("Get users: ")
+        assert error_part in exchange.error
+
+
+@pytest.mark.parametrize(
+    ("url", "outcome"),
+    [
+        pytest.param("", Outcome.SKIPPED, id="empty"),
+        pytest.param("   ", Outcome.SKIPPED, id="blank"),
+        pytest.param("desk.test/no-scheme", Outcome.INVALID_URL, id="no-scheme"),
+        pytest.param("ftp://desk.test/x", Outcome.INVALID_URL, id="bad-scheme"),
+    ],
+)
+def test_unsendable_urls_are_recorded_without_a_request(url, outcome):
+    handler = Recorder(httpx.Response(200))
+    response, _ = send(handler, url=url)
+    assert response.exchange.outcome is outcome
+    assert "Get users" in response.exchange.error
+    assert handler.requests == []
+
+
+def test_429_honours_retry_after_then_succeeds():
+    handler = Recorder(httpx.Response(429, headers={"Retry-After": "3"}), httpx.Response(200, json=[]))
+    sleeps: list[float] = []
+    response, _ = send(handler, sleeps=sleeps)
+    assert response.exchange.outcome is Outcome.OK
+    assert response.exchange.attempts == 2
+    assert sleeps == [3.0]
+
+
+def test_5xx_retries_are_bounded_with_exponential_backoff():
+    handler = Recorder(httpx.Response(503))
+    sleeps: list[float] = []
+    response, _ = send(handler, sleeps=sleeps, retries=3, backoff=0.5, backoff_max=1.5)
+    assert len(handler.requests) == 4
+    assert sleeps == [0.5, 1.0, 1.5]
+    assert response.exchange.outcome is Outcome.HTTP_ERROR
+    assert "after 4 attempts" in response.exchange.error
+
+
+def test_retry_after_beyond_the_limit_gives_up_and_says_why():
+    handler = Recorder(httpx.Response(429, headers={"Retry-After": "600"}))
+    response, _ = send(handler, backoff_max=8)
+    assert len(handler.requests) == 1
+    assert "Retry-After 600 s exceeds the 8 s limit" in response.exchange.error
+
+
+@pytest.mark.parametrize(
+    ("method", "answer", "sent"),
+    [
+        pytest.param("POST", httpx.Response(503), 1, id="post-5xx-once"),
+        pytest.param("POST", httpx.Response(429, headers={"Retry-After": "1"}), 1, id="post-429-once"),
+        pytest.param("POST", httpx.ReadTimeout("slow"), 1, id="post-read-timeout-once"),
+        pytest.param("PATCH", httpx.RemoteProtocolError("closed"), 1, id="patch-closed-once"),
+        pytest.param("POST", httpx.ConnectError("refused"), 3, id="post-connect-error-retried"),
+        pytest.param("POST", httpx.ConnectTimeout("connect"), 3, id="post-connect-timeout-retried"),
+        pytest.param("GET", httpx.ReadTimeout("slow"), 3, id="get-read-timeout-retried"),
+        pytest.param("PUT", httpx.Response(502), 3, id="put-5xx-retried"),
+        pytest.param("GET", _tls_error(), 1, id="tls-never-retried"),
+    ],
+)
+def test_only_requests_that_surely_never_arrived_are_resent(method, answer, sent):
+    handler = Recorder(answer)
+    response, _ = send(handler, method, retries=2)
+    assert len(handler.requests) == sent
+    assert response.exchange.attempts == sent
+    assert not response.ok
+
+
+def test_concurrency_cap_holds_across_many_requests_and_peak_is_measured():
+    state = {"now": 0, "peak": 0}
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        state["now"] += 1
+        state["peak"] = max(state["peak"], state["now"])
+        await asyncio.sleep(0.001)
+        state["now"] -= 1
+        return httpx.Response(200, json={"ok": True})
+
+    async def go() -> Client:
+        async with Client(transport=httpx.MockTransport(handler), max_concurrent=3) as client:
+            await asyncio.gather(*(client.send(f"r{i}", "GET", f"https://desk.test/{i}")
+                                   for i in range(30)))
+            return client
+
+    client = asyncio.run(go())
+    assert len(client.exchanges) == 30
+    assert state["peak"] == client.peak_in_flight == 3
+
+
+def test_secrets_never_reach_exchanges_curl_or_errors():
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError(f"cannot reach {request.url}")
+
+    async def go() -> Client:
+        redactor = Redactor([SENTINEL])
+        async with Client(transport=httpx.MockTransport(handler), redactor=redactor, retries=0) as client:
+            await client.send("Create contact", "POST", f"https://desk.test/c?api_key={SENTINEL}&q=1",
+                              headers={"X-Token": SENTINEL, "X-Other": f"k={SENTINEL}"},
+                              body=json.dumps({"note": SENTINEL}))
+            return client
+
+    client = asyncio.run(go())
+    ok_client = send(Recorder(httpx.Response(200, json={"token": SENTINEL, "x": 1})),
+                     redactor=Redactor([SENTINEL]))[1]
+    for exchange in client.exchanges + ok_client.exchanges:
+        shown = repr(exchange) + exchange.to_curl() + str(exchange.error)
+        assert SENTINEL not in shown
+        assert "********" in shown
+    assert "q=1" in client.exchanges[0].url
+
+
+def test_dry_run_records_the_rendered_request_without_sending():
+    handler = Recorder(httpx.Response(200))
+
+    async def go() -> Response:
+        async with Client(transport=httpx.MockTransport(handler), dry_run=True) as client:
+            return await client.send("Search", "POST", "https://desk.test/search?phone=%2B44",
+                                     headers={"Content-Type": "application/json"}, body='{"a": 1}',
+                                     auth=httpx.BasicAuth("user", SENTINEL))
+
+    response = asyncio.run(go())
+    assert handler.requests == []
+    assert response.exchange.outcome is Outcome.DRY_RUN
+    assert response.exchange.request_headers["authorization"] == "Basic ********"
+    curl = response.exchange.to_curl()
+    assert curl.startswith("curl -X POST 'https://desk.test/search?phone=%2B44'")
+    assert "-H 'Content-Type: application/json'" in curl.replace("content-type", "Content-Type")
+    assert curl.endswith("--data-raw '{\"a\": 1}'")
+    assert SENTINEL not in curl
+
+
+def test_connection_refused_on_a_real_socket():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+
+    async def go() -> Response:
+        async with Client(retries=1, timeout=2, sleep=lambda _s: asyncio.sleep(0)) as client:
+            return await client.send("Get users", "GET", f"http://127.0.0.1:{port}/users?token={SENTINEL}")
+
+    response = asyncio.run(go())
+    assert response.exchange.outcome is Outcome.NETWORK_ERROR
+    assert response.exchange.attempts == 2
+    assert "Get users: could not connect" in response.exchange.error
+    assert SENTINEL not in response.exchange.error + response.exchange.url
+
+
+def test_response_keeps_raw_text_for_extraction_only():
+    response, _ = send(Recorder(httpx.Response(200, json={"token": SENTINEL})), redactor=Redactor([SENTINEL]))
+    assert response.json() == {"token": SENTINEL}
+    assert SENTINEL not in response.exchange.response_body
+
+
+def test_run_sync_works_inside_a_running_loop():
+    async def inner() -> int:
+        await asyncio.sleep(0)
+        return 42
+
+    async def outer() -> int:
+        return run_sync(inner())  # as a notebook cell would, with a loop already running
+
+    assert run_sync(inner()) == 42
+    assert asyncio.run(outer()) == 42
