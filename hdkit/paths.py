@@ -1,0 +1,567 @@
+"""Response field paths: GJSON (what the PBX uses) and JSONPath (``$``-rooted), one API.
+
+The PBX picks response fields with tidwall's GJSON (Go, v1.14.4). hdkit answers GJSON with
+pygjson (tidwall's gjson.rs), which is fast but not identical everywhere. Rather than answer
+differently from the PBX, hdkit *refuses* the syntax gjson.rs does not honour the Go way
+(found by diffing against the Go oracle: ``!`` literals, the legacy ``#[...]`` query, empty
+queries, queries against ``""``, quoted multipath keys, several modifiers) with
+:class:`~hdkit.errors.UnsupportedPathError`, and patches the two differences that are only a
+matter of presentation or search order: Go's number formatting, and Go's fall-through to the
+next matching key when the rest of the path misses (``f*.0.first``, duplicate keys).
+
+Paths may hold template actions (``data.#(phone=="{{.Phone}}")#.id``): :func:`render_path`
+renders them first, escaping each printed value for a GJSON query string.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+import pygjson
+from jsonpath_ng import JSONPath
+from jsonpath_ng.exceptions import JSONPathError
+from jsonpath_ng.ext import parse as parse_jsonpath
+
+from hdkit.errors import Location, PathError, UnsupportedPathError, caret_snippet
+
+__all__ = [
+    "MISSING",
+    "CompiledPath",
+    "GJSONResult",
+    "compile_path",
+    "escape_query_value",
+    "format_go_float",
+    "gjson_get",
+    "go_string",
+    "oracle_gjson",
+    "render_path",
+]
+
+ResultType = Literal["Null", "False", "True", "Number", "String", "JSON"]
+
+
+class _Missing:
+    """The sentinel for "no value here", distinct from JSON ``null`` (``None``)."""
+
+    _instance: _Missing | None = None
+
+    def __new__(cls) -> _Missing:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __reduce__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+
+
+# --------------------------------------------------------------------------- Go formatting
+
+
+def format_go_float(value: float) -> str:
+    """Go's ``strconv.FormatFloat(value, 'f', -1, 64)``: shortest digits, never an exponent."""
+    if value != value:
+        return "NaN"
+    if value in (float("inf"), float("-inf")):
+        return "+Inf" if value > 0 else "-Inf"
+    text = format(Decimal(repr(value)), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def _number_string(raw: str) -> str:
+    """Go gjson's ``Result.String()`` of a number: integers as written, others reformatted."""
+    if re.fullmatch(r"-?[0-9]+", raw):
+        return raw
+    try:
+        return format_go_float(float(raw))
+    except ValueError:  # gjson's lenient scanner can hand back odd text; Go parses it as 0
+        return "0"
+
+
+def go_string(value: Any) -> str:
+    """The Go gjson ``String()`` of a Python JSON value (used for JSONPath answers)."""
+    if value is MISSING or value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return format_go_float(value)
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class GJSONResult:
+    """One looked-up value, mirroring Go gjson's ``Result``.
+
+    ``string`` equals Go's ``String()``; ``raw`` is the JSON text of the value (for strings,
+    re-encoded: gjson.rs does not expose the source bytes); ``type`` is Go's type name.
+    """
+
+    exists: bool
+    string: str
+    raw: str
+    type: ResultType
+    _value: Any = field(default=MISSING, repr=False)
+
+    def value(self) -> Any:
+        """The Python value: ``MISSING`` when absent, ``None`` for JSON null."""
+        return self._value
+
+    @classmethod
+    def missing(cls) -> GJSONResult:
+        return cls(False, "", "", "Null", MISSING)
+
+    @classmethod
+    def of_value(cls, value: Any) -> GJSONResult:
+        """A result for a Python value (JSONPath answers)."""
+        if value is MISSING:
+            return cls.missing()
+        if value is None:
+            return cls(True, "", "null", "Null", None)
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+            return cls(True, text, text, "True" if value else "False", value)
+        if isinstance(value, (int, float)):
+            return cls(True, go_string(value), json.dumps(value), "Number", value)
+        raw = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        kind: ResultType = "String" if isinstance(value, str) else "JSON"
+        return cls(True, go_string(value), raw, kind, value)
+
+
+def _from_pygjson(res: pygjson.Result) -> GJSONResult:
+    if not res.exists():
+        return GJSONResult.missing()
+    kind = res.type_
+    text = res.to_str()
+    if kind is None:
+        return GJSONResult(True, "", "null", "Null", None)
+    if kind is bool:
+        flag = res.to_bool()
+        return GJSONResult(True, text, text, "True" if flag else "False", flag)
+    if kind in (int, float):
+        return GJSONResult(True, _number_string(text), text, "Number", res.value)
+    if kind is str:
+        return GJSONResult(True, text, json.dumps(text, ensure_ascii=False), "String", text)
+    return GJSONResult(True, text, text, "JSON", _json_value(res, text))
+
+
+def _json_value(res: pygjson.Result, raw: str) -> Any:
+    try:
+        return json.loads(raw)
+    except ValueError:  # lenient gjson text: walk pygjson's own tree instead
+        return _tree_value(res)
+
+
+def _tree_value(res: pygjson.Result) -> Any:
+    value = res.value
+    if isinstance(value, list):
+        return [_tree_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _tree_value(v) for k, v in value.items()}
+    return value
+
+
+# --------------------------------------------------------------------------- path syntax
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One component of a GJSON path, with its offset in the whole path."""
+
+    text: str
+    start: int
+    sep: str  # "", "." or "|": what preceded it
+
+
+_OPEN, _CLOSE = "([{", ")]}"
+
+
+def _split(path: str, base: int, seps: str = ".|") -> list[_Part]:
+    """Split at unescaped separators outside brackets (and strings inside brackets)."""
+    parts: list[_Part] = []
+    depth, quoted, start, sep, i = 0, False, 0, "", 0
+    while i < len(path):
+        c = path[i]
+        if c == "\\":
+            i += 2
+            continue
+        if quoted:
+            quoted = c != '"'
+        elif depth and c == '"':
+            quoted = True
+        elif c in _OPEN:
+            depth += 1
+        elif c in _CLOSE:
+            depth = max(0, depth - 1)
+        elif not depth and c in seps:
+            parts.append(_Part(path[start:i], base + start, sep))
+            sep, start = c, i + 1
+        i += 1
+    parts.append(_Part(path[start:], base + start, sep))
+    return parts
+
+
+_SUPPORTED_MODIFIERS = {"this", "valid", "pretty", "ugly", "flatten", "join"}
+_UNSUPPORTED_MODIFIERS = {"reverse", "keys", "values", "tostr", "fromstr", "group", "dig"}
+_EMPTY_STRING_QUERY = re.compile(r'(==|!=|<=|>=|!%|%|=|<|>)\s*""\s*$')
+
+
+class _Checker:
+    """Walks a GJSON path and refuses what pygjson would answer differently from Go."""
+
+    def __init__(self, path: str, location: Location) -> None:
+        self.path = path
+        self.location = location
+
+    def refuse(self, offset: int, what: str, why: str, hint: str) -> UnsupportedPathError:
+        line, col = _line_col(self.path, offset)
+        return UnsupportedPathError(
+            f"unsupported GJSON {what}: {why}",
+            self.location.at(line, col),
+            hint=hint,
+            snippet=caret_snippet(self.path, line, col),
+        )
+
+    def check(self, path: str, base: int) -> None:
+        if re.search(r"(?<!\\)(\\\\)*\\$", path):
+            raise self.refuse(
+                base + len(path) - 1, "escape '\\'", "a backslash ends the path",
+                "remove the trailing backslash",
+            )
+        for part in _split(path, base):
+            self.check_part(part)
+
+    def check_part(self, part: _Part) -> None:
+        text = part.text
+        if text.startswith("!"):
+            raise self.refuse(
+                part.start, f"literal {text!r}", "JSON literals ('!true') are not honoured",
+                "put the constant in the template instead of the path",
+            )
+        if text.startswith("@"):
+            self.check_modifier(part)
+        elif text.startswith("#["):
+            raise self.refuse(
+                part.start, f"query {text!r}", "the legacy '#[...]' query form is not honoured",
+                "write the query with parentheses: '#(...)'",
+            )
+        elif text.startswith("#("):
+            self.check_query(part)
+        elif text[:1] in ("{", "["):
+            self.check_multipath(part)
+
+    def check_modifier(self, part: _Part) -> None:
+        name, _, arg = part.text[1:].partition(":")
+        if name in _SUPPORTED_MODIFIERS:
+            if name == "pretty" and arg:
+                self.check_pretty_options(part, arg)
+            return
+        if name in _UNSUPPORTED_MODIFIERS:
+            raise self.refuse(
+                part.start, f"modifier '@{name}'", "it answers differently from the PBX",
+                "extract the value without the modifier and post-process it in Python",
+            )
+        raise self.refuse(
+            part.start, f"modifier '@{name}'",
+            "there is no such modifier (Go would read it as a key, pygjson does not)",
+            f"to read a key named '@{name}', escape it: '\\@{name}'",
+        )
+
+    def check_pretty_options(self, part: _Part, arg: str) -> None:
+        try:
+            options = json.loads(arg)
+        except ValueError:
+            return
+        if not isinstance(options, dict):
+            return
+        for key in ("prefix", "indent"):
+            value = options.get(key)
+            if isinstance(value, str) and value.strip():
+                raise self.refuse(
+                    part.start, f"@pretty option {key!r}",
+                    "a non-blank prefix or indent is not honoured", "use blanks only",
+                )
+
+    def check_query(self, part: _Part) -> None:
+        close = _matching(part.text, 1)
+        inner = part.text[2:close] if close > 0 else part.text[2:]
+        if close > 0 and not inner.strip():
+            raise self.refuse(
+                part.start, "query '#()'", "an empty query matches nothing in Go",
+                "write a condition, e.g. '#(id==1)', or remove the query",
+            )
+        if _EMPTY_STRING_QUERY.search(inner):
+            raise self.refuse(
+                part.start, f"query {part.text!r}", 'comparing against "" is not honoured',
+                'match on another field, or extract the array and filter it in Python',
+            )
+        lhs = re.split(r"==|!=|<=|>=|!%|%|=|<|>", inner, maxsplit=1)[0]
+        if lhs.strip():
+            self.check(lhs.strip(), part.start + 2 + (len(lhs) - len(lhs.lstrip())))
+
+    def check_multipath(self, part: _Part) -> None:
+        text = part.text
+        close = _matching(text, 0)
+        body = text[1:close] if close > 0 else text[1:]
+        for elem in _split(body, part.start + 1, seps=","):
+            item = elem.text.lstrip()
+            offset = elem.start + len(elem.text) - len(item)
+            if not item:
+                continue
+            if text[0] == "{" and item.startswith('"'):
+                raise self.refuse(
+                    offset, f"multipath key {item.split(':')[0]!r}",
+                    "quoted keys in '{...}' keep their quotes",
+                    "write the key without quotes: '{name:path}'",
+                )
+            pieces = _split(item, offset, seps=":")
+            if text[0] == "{" and len(pieces) > 1 and not item.startswith("@"):
+                value_start = pieces[1].start
+                item, offset = item[value_start - offset :], value_start
+            self.check(item, offset)
+
+
+def _matching(text: str, open_at: int) -> int:
+    """Index of the bracket closing ``text[open_at]``, skipping strings; -1 when unclosed."""
+    depth, quoted, i = 0, False, open_at
+    while i < len(text):
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if quoted:
+            quoted = c != '"'
+        elif c == '"':
+            quoted = True
+        elif c in _OPEN:
+            depth += 1
+        elif c in _CLOSE:
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    line = before.count("\n") + 1
+    return line, offset - (before.rfind("\n") + 1) + 1
+
+
+# --------------------------------------------------------------------------- GJSON lookup
+
+
+def _plain_key(text: str) -> bool:
+    return bool(text) and text[0] not in "@#!{[" and not text.startswith("..")
+
+
+def _key_matcher(text: str) -> re.Pattern[str]:
+    """Go gjson's key match: escapes stripped, unescaped ``*``/``?`` are wildcards."""
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c == "\\" and i + 1 < len(text):
+            out.append(re.escape(text[i + 1]))
+            i += 2
+            continue
+        out.append(".*" if c == "*" else "." if c == "?" else re.escape(c))
+        i += 1
+    return re.compile("".join(out), re.DOTALL)
+
+
+def _fall_through(node: pygjson.Result, path: str, parts: list[_Part]) -> pygjson.Result | None:
+    """Go's search order: when the rest of a path misses under the first matching key, Go
+    tries the next matching key (wildcards, duplicate keys). gjson.rs stops at the first."""
+    head, rest = parts[0], parts[1:]
+    if not rest or rest[0].sep != "." or not _plain_key(head.text):
+        return None
+    sub_path = path[rest[0].start - head.start :]
+    kind = node.type_
+    if kind is dict:
+        matcher = _key_matcher(head.text)
+        children = [v for k, v in node.items() if matcher.fullmatch(k)]
+    elif kind is list and head.text.isdigit() and int(head.text) < len(node):
+        children = [node[int(head.text)]]
+    else:
+        return None
+    for child in children:
+        if child.type_ not in (dict, list):
+            continue
+        found = _lookup_node(child, sub_path)
+        if found.exists():
+            return found
+    return None
+
+
+def _lookup_node(node: pygjson.Result, path: str) -> pygjson.Result:
+    found = node.get(path)
+    if found.exists():
+        return found
+    deeper = _fall_through(node, path, _split(path, 0))
+    return found if deeper is None else deeper
+
+
+def _check_gjson(path: str, location: Location) -> None:
+    if "{{" in path:
+        col = path.index("{{") + 1
+        raise PathError(
+            "path holds a template action; render it first",
+            location.at(1, col),
+            hint="use hdkit.paths.render_path(path, data) before looking it up",
+            snippet=caret_snippet(path, 1, col),
+        )
+    _Checker(path, location).check(path, 0)
+
+
+def _gjson_raw(json_text: str, path: str, compiled: pygjson.Path | None = None) -> pygjson.Result:
+    found = pygjson.get(json_text, compiled if compiled is not None else path)
+    if found.exists() or "." not in path:
+        return found
+    parts = _split(path, 0)
+    if len(parts) < 2 or not _plain_key(parts[0].text):
+        return found
+    try:
+        root = pygjson.parse(json_text)
+    except Exception:  # noqa: BLE001 - invalid JSON: keep gjson's lenient "missing"
+        return found
+    deeper = _fall_through(root, path, parts)
+    return found if deeper is None else deeper
+
+
+def gjson_get(json_text: str, path: str, location: Location | None = None) -> GJSONResult:
+    """Look up ``path`` in ``json_text`` the way Go gjson 1.14.4 does.
+
+    Raises :class:`UnsupportedPathError` for syntax hdkit cannot answer like Go.
+    """
+    _check_gjson(path, location or Location(field="path"))
+    return _from_pygjson(_gjson_raw(json_text, path))
+
+
+def oracle_gjson(json_text: str, path: str) -> tuple[bool, str]:
+    """Adapter for the oracle harness: ``(exists, String())``."""
+    result = gjson_get(json_text, path)
+    return result.exists, result.string
+
+
+# --------------------------------------------------------------------------- compiled paths
+
+PathKind = Literal["gjson", "jsonpath"]
+_INDEFINITE = re.compile(r"Wildcard|Filter|Slice|Descendants|Union|Where|indices=\([^)]*,\s*\d")
+
+
+@dataclass(frozen=True)
+class CompiledPath:
+    """A checked path, ready to apply to many documents.
+
+    ``kind`` is ``"jsonpath"`` for ``$``-rooted expressions, else ``"gjson"``. A JSONPath that
+    can match several nodes (wildcards, filters, slices, ``..``) answers a list, like GJSON's
+    ``#.x``; a definite one answers its single value.
+    """
+
+    expr: str
+    kind: PathKind
+    location: Location
+    _gjson: pygjson.Path | None = field(default=None, repr=False, compare=False)
+    _jsonpath: JSONPath | None = field(default=None, repr=False, compare=False)
+
+    def get(self, json_text: str) -> GJSONResult:
+        """Apply the path to a JSON document (text)."""
+        if self._jsonpath is None:
+            return _from_pygjson(_gjson_raw(json_text, self.expr, self._gjson))
+        return self.find(_load_json(json_text, self.location))
+
+    def find(self, document: Any) -> GJSONResult:
+        """Apply a JSONPath to an already decoded document."""
+        if self._jsonpath is None:
+            return self.get(json.dumps(document, ensure_ascii=False))
+        values = [m.value for m in self._jsonpath.find(document)]
+        if _INDEFINITE.search(repr(self._jsonpath)):
+            return GJSONResult.of_value(values)
+        return GJSONResult.of_value(values[0]) if values else GJSONResult.missing()
+
+
+def compile_path(expr: str, location: Location | None = None) -> CompiledPath:
+    """Check and compile a GJSON path, or a JSONPath when ``expr`` starts with ``$``.
+
+    Raises :class:`PathError` naming the bad part and its column, and
+    :class:`UnsupportedPathError` for GJSON hdkit cannot answer the way the PBX does.
+    """
+    where = location or Location(field="path")
+    if not expr.strip():
+        raise PathError("empty path", where.at(1, 1), hint="write a GJSON path such as 'data.#.id'")
+    if expr.lstrip().startswith("$"):
+        return CompiledPath(expr, "jsonpath", where, _jsonpath=_parse_jsonpath(expr, where))
+    _check_gjson(expr, where)
+    return CompiledPath(expr, "gjson", where, _gjson=pygjson.compile(expr))
+
+
+def _parse_jsonpath(expr: str, where: Location) -> JSONPath:
+    try:
+        return parse_jsonpath(expr)
+    except (JSONPathError, ValueError, TypeError) as exc:
+        found = re.search(r"at (\d+):(\d+)", str(exc))
+        col = int(found.group(2)) + 1 if found else len(expr) + 1
+        near = re.search(r"near token (\S+)", str(exc))
+        what = f"unexpected {near.group(1)!r}" if near else "unexpected end of path"
+        raise PathError(
+            f"invalid JSONPath: {what}",
+            where.at(1, col),
+            hint="JSONPath looks like '$.data.items[0].id' or '$.items[*].id'",
+            snippet=caret_snippet(expr, 1, col),
+        ) from exc
+
+
+def _load_json(json_text: str, location: Location) -> Any:
+    try:
+        return json.loads(json_text)
+    except json.JSONDecodeError as exc:
+        raise PathError(
+            f"response body is not valid JSON: {exc.msg}",
+            Location(location.section, "response body", exc.lineno, exc.colno, location.source),
+            snippet=caret_snippet(json_text, exc.lineno, exc.colno),
+        ) from exc
+
+
+# --------------------------------------------------------------------------- templated paths
+
+
+def escape_query_value(text: str) -> str:
+    """Escape a value for a quoted GJSON query string: backslashes and double quotes."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def render_path(path: str, data: Mapping[str, Any], location: Location | None = None) -> str:
+    """Render the template actions in a path, each printed value escaped for a GJSON query.
+
+    ``data.#(phone=="{{.Phone}}")#.id`` with ``Phone='5"1'`` gives ``data.#(phone=="5\\"1")#.id``.
+    """
+    if "{{" not in path:
+        return path
+    from hdkit.gotemplate import compile as compile_template
+
+    template = compile_template(path, name=str(location) if location else "path")
+    return template.render(dict(data), hook=lambda _start, text, _pos: escape_query_value(text))

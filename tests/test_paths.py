@@ -1,0 +1,141 @@
+"""hdkit.paths: GJSON results as Go prints them, JSONPath, and errors that say where."""
+
+from __future__ import annotations
+
+import pytest
+
+from hdkit.errors import Location, PathError, UnsupportedPathError
+from hdkit.paths import (
+    MISSING,
+    compile_path,
+    escape_query_value,
+    format_go_float,
+    gjson_get,
+    go_string,
+)
+
+DOC = '{"data":{"access_token":"tok","users":[{"id":1,"email":null,"score":2.50},{"id":2}]},' \
+      '"tokens":[{"value":"v0"},{"value":"v1"}]}'
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        pytest.param(1000.0, "1000", id="integral"),
+        pytest.param(10.5, "10.5", id="fraction"),
+        pytest.param(1e21, "1000000000000000000000", id="no-exponent"),
+        pytest.param(2.5e-3, "0.0025", id="small"),
+        pytest.param(-0.0, "-0", id="negative-zero"),
+        pytest.param(float("inf"), "+Inf", id="inf"),
+        pytest.param(0.30000000000000004, "0.30000000000000004", id="shortest-round-trip"),
+    ],
+)
+def test_format_go_float(value: float, text: str) -> None:
+    assert format_go_float(value) == text
+
+
+@pytest.mark.parametrize(
+    ("path", "exists", "string", "kind", "value"),
+    [
+        pytest.param("data.access_token", True, "tok", "String", "tok", id="string"),
+        pytest.param("data.users.0.email", True, "", "Null", None, id="null-is-not-missing"),
+        pytest.param("data.users.1.email", False, "", "Null", MISSING, id="missing"),
+        pytest.param("data.users.0.score", True, "2.5", "Number", 2.5, id="float-go-format"),
+        pytest.param("data.users.#.id", True, "[1,2]", "JSON", [1, 2], id="projection"),
+        pytest.param("data.users.#", True, "2", "Number", 2, id="count"),
+    ],
+)
+def test_gjson_get(path: str, exists: bool, string: str, kind: str, value: object) -> None:
+    got = gjson_get(DOC, path)
+    assert (got.exists, got.string, got.type) == (exists, string, kind)
+    assert got.value() is MISSING if value is MISSING else got.value() == value
+
+
+def test_raw_keeps_source_text_of_numbers() -> None:
+    assert gjson_get(DOC, "data.users.0.score").raw == "2.50"
+
+
+@pytest.mark.parametrize(
+    ("expr", "kind", "string"),
+    [
+        pytest.param("$.data.access_token", "jsonpath", "tok", id="jsonpath-field"),
+        pytest.param("$.tokens[0].value", "jsonpath", "v0", id="jsonpath-index"),
+        pytest.param("$.tokens[*].value", "jsonpath", '["v0","v1"]', id="jsonpath-wildcard-list"),
+        pytest.param("data.access_token", "gjson", "tok", id="gjson"),
+        pytest.param("tokens.#.value", "gjson", '["v0","v1"]', id="gjson-projection"),
+    ],
+)
+def test_compile_path_chooses_syntax(expr: str, kind: str, string: str) -> None:
+    compiled = compile_path(expr)
+    assert compiled.kind == kind
+    assert compiled.get(DOC).string == string
+
+
+def test_jsonpath_missing_is_missing() -> None:
+    got = compile_path("$.data.nothing").get(DOC)
+    assert not got.exists and got.value() is MISSING
+
+
+@pytest.mark.parametrize(
+    ("expr", "error", "column", "says"),
+    [
+        pytest.param("$.a b", PathError, 5, "'b'", id="jsonpath-token"),
+        pytest.param("$.a[", PathError, 5, "end of path", id="jsonpath-eof"),
+        pytest.param("", PathError, 1, "empty", id="empty"),
+        pytest.param('data.#(p=="{{.Phone}}")', PathError, 12, "template action", id="unrendered"),
+        pytest.param("friends.#[last==1].first", UnsupportedPathError, 9, "#[", id="legacy-query"),
+        pytest.param("a.!true", UnsupportedPathError, 3, "!true", id="literal"),
+        pytest.param("users.@keys", UnsupportedPathError, 7, "@keys", id="modifier"),
+        pytest.param("@at", UnsupportedPathError, 1, "\\@at", id="unknown-modifier-hint"),
+        pytest.param("items.#()", UnsupportedPathError, 7, "#()", id="empty-query"),
+        pytest.param('s.#(n=="")#', UnsupportedPathError, 3, '""', id="empty-string-query"),
+        pytest.param('{"k":a}', UnsupportedPathError, 2, '"k"', id="quoted-multipath-key"),
+        pytest.param("[a,!1]", UnsupportedPathError, 4, "!1", id="literal-in-multipath"),
+        pytest.param("x.#(a.@tostr==1)", UnsupportedPathError, 7, "@tostr", id="modifier-in-query"),
+        pytest.param("a\\", UnsupportedPathError, 2, "backslash", id="dangling-escape"),
+    ],
+)
+def test_compile_path_errors_say_where(expr: str, error: type, column: int, says: str) -> None:
+    with pytest.raises(error) as info:
+        compile_path(expr, Location("ContactSearch", "ResponseField"))
+    err = info.value
+    assert type(err) is error
+    assert err.location.column == column
+    assert err.location.section == "ContactSearch"
+    assert says in str(err)
+
+
+def test_invalid_json_body_for_jsonpath_says_line_and_column() -> None:
+    with pytest.raises(PathError) as info:
+        compile_path("$.a").get('{"a":\n  1,,}')
+    assert (info.value.location.line, info.value.location.column) == (2, 5)
+    assert "not valid JSON" in str(info.value)
+
+
+def test_wildcard_falls_through_like_go() -> None:
+    doc = '{"v":{"a1":{"x":1},"a2":{"y":3}},"d":{"k":{"x":1},"k":{"y":4}}}'
+    assert gjson_get(doc, "v.a*.y").string == "3"
+    assert gjson_get(doc, "d.k.y").string == "4"
+    assert not gjson_get(doc, "d.k|y").exists
+
+
+@pytest.mark.parametrize(
+    ("raw", "escaped"),
+    [
+        pytest.param("5551234", "5551234", id="plain"),
+        pytest.param('5"1', '5\\"1', id="quote"),
+        pytest.param("a\\b", "a\\\\b", id="backslash"),
+    ],
+)
+def test_escape_query_value(raw: str, escaped: str) -> None:
+    assert escape_query_value(raw) == escaped
+    doc = '{"d":[{"p":%s,"id":9}]}' % __import__("json").dumps(raw)
+    assert gjson_get(doc, f'd.#(p=="{escaped}")#.id').string == "[9]"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(None, ""), (True, "true"), (3, "3"), (2.0, "2"), ("x", "x"), ({"a": [1]}, '{"a":[1]}')],
+)
+def test_go_string(value: object, text: str) -> None:
+    assert go_string(value) == text
