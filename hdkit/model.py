@@ -34,6 +34,7 @@ __all__ = [
     "Auth",
     "AuthMethod",
     "BasicAuth",
+    "CONTACT_VARIABLES",
     "CallJournal",
     "CallOption",
     "ContactCreation",
@@ -625,6 +626,33 @@ class ContactFields(_Section):
     def items(self) -> list[tuple[str, FieldMapping]]:
         """(field name, mapping) for every PBX field, in form order."""
         return [(f.name, getattr(self, f.name)) for f in dataclasses.fields(self)]
+
+
+# The template variable (and XML output) name of each PBX contact field, format reference 3.3 [S];
+# the address names are not seen in any sample [I].
+CONTACT_VARIABLES: dict[str, str] = {
+    "contact_id": "ContactsId",
+    "first_name": "FirstName",
+    "last_name": "LastName",
+    "company": "Company",
+    "email": "Email",
+    "business_number": "BusinessNumber",
+    "business_number2": "BusinessNumber2",
+    "business_fax_number": "BusinessFaxNumber",
+    "mobile_number": "MobileNumber",
+    "mobile_number2": "MobileNumber2",
+    "home_number": "HomeNumber",
+    "home_number2": "HomeNumber2",
+    "home_fax_number": "HomeFaxNumber",
+    "other_number": "OtherNumber",
+    "remark": "Remark",
+    "custom_value": "CustomValue",
+    "zip": "Zip",
+    "street": "Street",
+    "city": "City",
+    "state": "State",
+    "country": "Country",
+}
 
 
 @_model

@@ -36,6 +36,7 @@ import defusedxml.ElementTree as DET
 
 from hdkit.errors import Location, ModelError, ValidationFailed, XMLFormatError, caret_snippet
 from hdkit.model import (
+    CONTACT_VARIABLES,
     Auth,
     AuthMethod,
     BasicAuth,
@@ -107,30 +108,10 @@ SPELLING: dict[str, Any] = {
     "follow_up_event": "TriggerEvent",  # request Parameter holding the event [I]
     "follow_up_headers": "Headers",  # request Parameter (Type="Header") with the JSON object [I]
     "hide_missed": ("EnableHideMissedCallRecords", "HideMissedCallRecords"),  # [I]
-    "address_outputs": {"zip": "Zip", "street": "Street", "city": "City", "state": "State",
-                        "country": "Country"},  # 3.3: not seen as outputs [I]
 }
 
-# Output names of the PBX contact fields (format reference 3.3) [S]; address names from SPELLING.
-CONTACT_OUTPUTS: dict[str, str] = {
-    "contact_id": "ContactsId",
-    "first_name": "FirstName",
-    "last_name": "LastName",
-    "company": "Company",
-    "email": "Email",
-    "business_number": "BusinessNumber",
-    "business_number2": "BusinessNumber2",
-    "business_fax_number": "BusinessFaxNumber",
-    "mobile_number": "MobileNumber",
-    "mobile_number2": "MobileNumber2",
-    "home_number": "HomeNumber",
-    "home_number2": "HomeNumber2",
-    "home_fax_number": "HomeFaxNumber",
-    "other_number": "OtherNumber",
-    "remark": "Remark",
-    "custom_value": "CustomValue",
-    **SPELLING["address_outputs"],
-}
+# Output names of the PBX contact fields are the model's variable names (format reference 3.3).
+CONTACT_OUTPUTS = CONTACT_VARIABLES
 CONTACT_ID_ALIASES = ("ContactsId", "ContactId")  # 3.3 [S]: both spellings occur
 USER_OUTPUTS = {"user_id": "UserUniqueId", "first_name": "FirstName", "last_name": "LastName",
                 "email": "Email"}

@@ -1,0 +1,323 @@
+"""Yeastar XML import/export: reference examples, round trips, escaping, extras, bad input."""
+
+from __future__ import annotations
+
+import dataclasses
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+
+from hdkit.errors import LimitError, ModelError, ValidationFailed, XMLFormatError
+from hdkit.model import (
+    Auth,
+    BasicAuth,
+    CallJournal,
+    CallOption,
+    ContactCreation,
+    ContactFields,
+    ContactSearch,
+    ContactType,
+    CreationType,
+    CustomField,
+    FieldMapping,
+    FollowUpRequest,
+    General,
+    Header,
+    Logo,
+    NewTicket,
+    OAuth2,
+    Output,
+    Pagination,
+    Popup,
+    Template,
+    UserAssociation,
+    UserFields,
+)
+from hdkit.yeastar_xml import from_xml, load, save, to_xml
+
+DATA = Path(__file__).parent / "data" / "templates"
+EXAMPLES = sorted(DATA.glob("*.xml"))
+
+
+def maximal_template(text: str = "v") -> Template:
+    """A template touching every field of every section with a non-default value."""
+    return Template(
+        general=General(name=f"Desk {text}", max_concurrent_requests=7, remark=f"remark {text}",
+                        logo=Logo("desk.jpeg"), key="desk_max", version="2.1.0", provider="crm"),
+        auth=Auth(
+            method="oauth2",
+            custom_fields=(
+                CustomField("domain", f"Domain {text}"),
+                CustomField("client_secret", "Client secret", "password"),
+                CustomField("region", "Region", "dropdown", ("eu", "us", text)),
+            ),
+            basic=BasicAuth("api_key", "{{.domain}}:{{.client_secret}}"),
+            oauth2=OAuth2(
+                authorization_endpoint="https://{{.domain}}/authorize",
+                token_endpoint="https://{{.domain}}/token",
+                content_type="application/json",
+                scope="contacts.read,contacts.write",
+                additional_query="client_id={{.domain}}&redirect_uri={{.redirect_uri}}",
+                refresh_method="PUT",
+                refresh_endpoint="https://{{.domain}}/refresh",
+                refresh_content_type="application/json",
+                refresh_minutes=55,
+                refresh_body=f'{{"grant_type":"refresh_token","note":"{text}"}}',
+                token_type="Token",
+                token_invalid=("invalid_token", "expired"),
+            ),
+        ),
+        headers=(Header("Accept", "application/json", f"desc {text}"), Header("X-Req", text)),
+        user_association=UserAssociation(
+            enabled=True, url="https://{{.domain}}/users", method="POST",
+            pagination=Pagination("page", "page", 1, "per_page", 50, "offset", 0, "limit", 25, "links.next"),
+            fields=UserFields("users.#.id", "users.#.first", "users.#.last", "users.#.mail"),
+        ),
+        follow_ups=(
+            FollowUpRequest("GetIdentities", None, "GET", "https://{{.domain}}/u/{{.ContactsId}}",
+                            "", "", "identities.#|1.value,identities.#|2.value",
+                            "BusinessNumber2,MobileNumber"),
+            FollowUpRequest("Notify", "call_ended", "POST", "https://{{.domain}}/notify",
+                            f'{{"X-Note":"{text}"}}', f'{{"text":"{text}"}}', "data.id", "NoteId",
+                            "GetIdentities"),
+        ),
+        contact_search=ContactSearch(
+            contact_types=(
+                ContactType("Contacts", "https://{{.domain}}/c?phone={{UrlEncode .Phone}}", "GET", "GetIdentities"),
+                ContactType("Leads", "https://{{.domain}}/l?phone={{UrlEncode .Phone}}", "POST"),
+            ),
+            popup=Popup("contact_field", "https://{{.domain}}/c/{{.ContactId}}", "data.#.url"),
+            fields=ContactFields(**{
+                name: FieldMapping(i % 2 == 0, f"data.#.{name}")
+                for i, name in enumerate(f.name for f in dataclasses.fields(ContactFields))
+            }),
+        ),
+        contact_creation=ContactCreation(True, (
+            CreationType("Contacts", "https://{{.domain}}/c", f'{{"n":"{text}"}}', "POST",
+                         (Output("ContactId", "data.id"),)),
+            CreationType("Leads", "https://{{.domain}}/l", "{}", "PUT"),
+        )),
+        call_journal=CallJournal(
+            True, "https://{{.domain}}/calls", f'{{"s":"{{{{.Subject}}}}","t":"{text}"}}', "PATCH",
+            CallOption(True, "{{.Call_Status}}"), CallOption(True, f"desc {text}"),
+            CallOption(True, "1"), CallOption(True, "0"), False, (Output("CallId", "id"),),
+        ),
+        new_ticket=NewTicket(
+            True, "https://{{.domain}}/tickets", '{"s":"{{.Subject}}"}', "PUT",
+            CallOption(True, "subject"), CallOption(False, f"desc {text}"), False,
+            (Output("TicketId", "ticket.id"),),
+        ),
+    )
+
+
+HOSTILE = 'q"uote & amp <lt> ]]> \'apos\' line1\nline2\r\ttab\u00e9\u4e2d\U0001f600 &#10; {{"x"}}'
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_reference_examples_import_and_round_trip(path: Path) -> None:
+    template = load(path)
+    assert template.general.name and template.contact_search.contact_types
+    again = from_xml(to_xml(template))
+    assert again == template
+    assert to_xml(again) == to_xml(template)
+
+
+def test_example_4_1_reads_every_section() -> None:
+    t = load(DATA / "example_desk_4_1.xml")
+    assert (t.general.key, t.auth.method.value, t.auth.refresh_interval_minutes) == ("example_desk", "oauth2", 0)
+    assert [f.name for f in t.auth.custom_fields] == ["subdomain", "client_id", "client_secret"]
+    assert [h.name for h in t.headers] == ["Content-Type", "Accept"]
+    assert t.auth.oauth2.token_invalid == ("invalid_token",)
+    assert t.contact_search.contact_types[0].next == "GetIdentities"
+    assert t.contact_search.fields.business_number == FieldMapping(True, "users.#.phone")
+    follow = t.follow_up("GetIdentities")
+    assert follow is not None and follow.outputs()[0] == (
+        "BusinessNumber2", 'identities.#(type=="phone_number")#|1.value')
+    assert t.user_association.fields.user_id == "users.#.id"
+    assert t.contact_creation.contact_types[0].outputs == (Output("ContactId", "user.id"),)
+    assert t.new_ticket.subject.enabled and t.new_ticket.outputs == (Output("TicketId", "ticket.id"),)
+    assert t.call_journal.url.startswith("{{if .RecordPath}}")
+    kept = {e.where for e in t.extras}
+    assert {"Scenarios", "Scenario[CreateNewTicket]/Parameters"} <= kept  # SearchContact, DepartmentId
+
+
+def test_example_4_2_popup_from_contact_field() -> None:
+    t = load(DATA / "acme_crm_4_2.xml")
+    assert t.contact_search.popup.mode.value == "contact_field"
+    assert t.contact_search.popup.contact_field_path == "data.#.url"
+    assert t.auth.method.value == "bearer_token" and t.general.max_concurrent_requests == 5
+
+
+@pytest.mark.parametrize("text", ["plain", HOSTILE], ids=["plain", "hostile"])
+def test_maximal_template_round_trips(text: str) -> None:
+    template = maximal_template(text)
+    xml = to_xml(template)
+    assert from_xml(xml) == template
+    assert from_xml(xml.encode("utf-8")) == template
+
+
+def test_attribute_escaping_is_well_formed_and_uses_hex_newlines() -> None:
+    xml = to_xml(maximal_template(HOSTILE))
+    assert "&#xA;" in xml and "&#xD;" in xml and "&#x9;" in xml
+    assert "&quot;" in xml and "&amp;" in xml and "&lt;" in xml
+    assert "]]>" not in xml.replace("]]&gt;", "")
+    assert xml.startswith('<?xml version="1.0" encoding="UTF-8"?>')
+
+
+def test_empty_template_round_trips() -> None:
+    assert from_xml(to_xml(Template())) == Template()
+
+
+MINIMAL = """<?xml version="{version}" encoding="UTF-8"?>
+<Information Provider="crm" Name="Mini" Key="mini" AuthType="none" Future="yes">
+  <Parameters>{params}</Parameters>
+  <Scenarios>
+    <Scenario Id="AuthMethod" Type="AUTH">
+      <Presets></Presets>
+      <Parameters>
+        <Parameter Name="AuthMethod" Value="basic"/>
+        <Parameter Name="AuthMethod" Value="none"/>
+        <Parameter Father="CustomFieldList" Name="pw" Editor="password" Title="PW" Key="pw" Value="SENTINEL-SECRET"/>
+        <Parameter Name="Unknown" Value="kept"/>
+      </Parameters>
+      <Requests/>
+    </Scenario>
+    <Scenario Id="SyncContactAuto" Type="REST">
+      <Presets />
+      <Parameters><Parameter Name="MobileNumberEnable" Value="1"></Parameter></Parameters>
+      <Requests>
+        <Request Name="match" Method="get" URLFormat="https://h/c?p={{{{UrlEncode .Phone}}}}" Extra="x">
+          <Parameters/>
+          <Outputs><Output Name="ContactId" Path="data.#.id"></Output><Output Name="MobileNumber" Path="data.#.m"/></Outputs>
+        </Request>
+      </Requests>
+    </Scenario>
+    <Scenario Id="Future" Type="REST"><Presets/><Thing a="1">text</Thing></Scenario>
+  </Scenarios>
+  <Later><Deep/></Later>
+</Information>
+"""
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.1"])
+def test_import_tolerates_declarations_empty_forms_duplicates_and_unknowns(version: str) -> None:
+    t = from_xml(MINIMAL.format(version=version, params='<Parameter Name="Top" Value="1"/>'))
+    assert t.auth.method.value == "none"  # duplicate: last wins
+    assert t.contact_search.fields.contact_id.path == "data.#.id"  # ContactId alias
+    assert t.contact_search.fields.mobile_number == FieldMapping(True, "data.#.m")
+    assert t.contact_search.contact_types[0].method == "GET"
+    xml = to_xml(t)
+    for kept in ('Future="yes"', 'Name="Unknown" Value="kept"', 'Extra="x"', '<Thing a="1">text</Thing>',
+                 "<Deep />", 'Name="Top"'):
+        assert kept in xml
+    assert "SENTINEL-SECRET" not in xml and "SENTINEL-SECRET" not in repr(t)
+    assert from_xml(xml) == t
+
+
+def test_secrets_never_reach_the_export() -> None:
+    xml = to_xml(load(DATA / "example_desk_4_1.xml"))
+    assert 'Name="client_secret" Editor="password"' in xml
+    for line in xml.splitlines():
+        if 'Editor="password"' in line:
+            assert "Value=" not in line
+
+
+BILLION_LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
+<Information Name="&lol2;"/>"""
+EXTERNAL = """<?xml version="1.0"?>
+<!DOCTYPE x [<!ENTITY ext SYSTEM "file:///etc/passwd">]>
+<Information Name="&ext;"/>"""
+
+
+@pytest.mark.parametrize(
+    "text, error, words, line",
+    [
+        pytest.param('<Information Name="a"b"/>', XMLFormatError, ["malformed XML"], 1, id="raw-quote"),
+        pytest.param('<Information>\n  <Scenarios>\n</Information>', XMLFormatError,
+                     ["malformed XML", "mismatched tag"], 3, id="mismatched-tag"),
+        pytest.param("", XMLFormatError, ["malformed XML"], 1, id="empty"),
+        pytest.param(BILLION_LAUGHS, XMLFormatError, ["unsafe XML", "lol"], None, id="billion-laughs"),
+        pytest.param(EXTERNAL, XMLFormatError, ["unsafe XML", "ext"], None, id="external-entity"),
+        pytest.param("<Crm/>", XMLFormatError, ["<Crm>", "<Information>"], 1, id="wrong-root"),
+        pytest.param('<Information AuthType="digest"/>', ModelError,
+                     ["Authentication Method", "'digest'"], 1, id="unknown-auth-method"),
+        pytest.param('<Information\n MaxConcurrentRequest="ten"/>', XMLFormatError,
+                     ["Max Concurrent Request", "'ten'", "whole number"], 1, id="non-numeric-limit"),
+        pytest.param('<Information Logo="logo.gif"/>', LimitError, ["logo.gif", "PNG"], 1, id="logo-format"),
+    ],
+)
+def test_bad_input_gives_one_clear_error_with_position(text, error, words, line) -> None:
+    with pytest.raises(error) as info:
+        from_xml(text, source="bad.xml")
+    message = str(info.value)
+    for word in words:
+        assert word in message
+    assert info.value.location.source == "bad.xml"
+    if line is not None:
+        assert info.value.location.line == line and info.value.location.column
+    assert "Traceback" not in message
+
+
+def _params(tag: str, n: int) -> str:
+    if tag == "field":
+        return "".join(f'<Parameter Father="CustomFieldList" Name="f{i}" Editor="string" Title="F"/>'
+                       for i in range(n))
+    return "".join(f'<Parameter Father="PopulateTemplateString" Type="Header" Name="X-{i}" Value="v"/>'
+                   for i in range(n))
+
+
+@pytest.mark.parametrize(
+    "kind, count, ok",
+    [("field", 5, True), ("field", 6, False), ("header", 20, True), ("header", 21, False)],
+)
+def test_count_limits_on_import(kind: str, count: int, ok: bool) -> None:
+    text = ('<Information>\n<Scenarios>\n<Scenario Id="AuthMethod" Type="AUTH"><Parameters>'
+            f"{_params(kind, count)}</Parameters></Scenario></Scenarios></Information>")
+    if ok:
+        t = from_xml(text)
+        assert len(t.auth.custom_fields if kind == "field" else t.headers) == count
+        return
+    with pytest.raises(LimitError) as info:
+        from_xml(text, source="t.xml")
+    assert str(count) in str(info.value) and info.value.location.line is not None
+
+
+def _png() -> bytes:
+    ihdr = struct.pack(">IIBBBBB", 150, 150, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + ihdr + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr))
+
+
+def test_load_reads_the_logo_beside_the_file_and_save_writes_it(tmp_path: Path) -> None:
+    (tmp_path / "desk.png").write_bytes(_png())
+    (tmp_path / "t.xml").write_text('<Information Name="D" Key="d" Logo="desk.png"/>', encoding="utf-8")
+    t = load(tmp_path / "t.xml")
+    assert t.general.logo is not None and t.general.logo.size == (150, 150)
+    out = tmp_path / "out"
+    out.mkdir()
+    save(t, out / "t.xml", check=False)
+    assert (out / "desk.png").read_bytes() == _png() and load(out / "t.xml") == t
+
+
+def test_load_rejects_an_oversized_logo_beside_the_file(tmp_path: Path) -> None:
+    (tmp_path / "desk.png").write_bytes(_png() + b"\0" * 600_000)
+    (tmp_path / "t.xml").write_text('<Information Logo="desk.png"/>', encoding="utf-8")
+    with pytest.raises(LimitError) as info:
+        load(tmp_path / "t.xml")
+    assert "desk.png" in str(info.value) and "500 KB" in str(info.value)
+
+
+def test_load_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(XMLFormatError) as info:
+        load(tmp_path / "nope.xml")
+    assert "nope.xml" in str(info.value)
+
+
+def test_save_refuses_while_errors_remain_and_keeps_the_old_file(tmp_path: Path) -> None:
+    target = tmp_path / "t.xml"
+    target.write_text("old", encoding="utf-8")
+    with pytest.raises(ValidationFailed) as info:
+        save(Template(), target)
+    assert info.value.problems and target.read_text(encoding="utf-8") == "old"
