@@ -166,6 +166,16 @@ class _LimitedTransport(httpx.AsyncBaseTransport):
         await self._inner.aclose()
 
 
+class _Borrowed(httpx.AsyncBaseTransport):
+    """The run's limited transport lent to another httpx client (authlib); closing is a no-op."""
+
+    def __init__(self, owner: _LimitedTransport) -> None:
+        self._owner = owner
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await self._owner.handle_async_request(request)
+
+
 class Client:
     """One per run; an async context manager. See the module docstring for the rules."""
 
@@ -232,6 +242,20 @@ class Client:
         if self._http is None:
             raise RuntimeError("use 'async with Client(...)' before sending requests")
         return self._http
+
+    def borrowed_transport(self) -> httpx.AsyncBaseTransport:
+        """This run's transport (same concurrency cap) for another httpx client, e.g. authlib's.
+
+        Record what that client exchanges with :meth:`record`.
+        """
+        return _Borrowed(self.transport)
+
+    def record(self, step: str, response: httpx.Response, *, elapsed_ms: float = 0.0,
+               expect_json: bool = True) -> Response:
+        """Record a response some other httpx client received (its body must be read)."""
+        body = response.request.content.decode(errors="replace") if response.request.content else None
+        started = time.perf_counter() - elapsed_ms / 1000
+        return self._received(step, response, body, started, 1, expect_json)
 
     # -- sending -----------------------------------------------------------------------------
 

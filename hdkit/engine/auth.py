@@ -1,0 +1,671 @@
+"""Authentication as httpx auth flows: Basic, Bearer and the OAuth2 authorization-code flow.
+
+The PBX adds the ``Authorization`` header itself for every method but None, so each method
+is an :class:`httpx.Auth` the run's :class:`~hdkit.engine.client.Client` passes with every
+scenario request. Setting the header in the flow also means the auth method always wins over
+a template header of the same name (the runner warns about such a header).
+
+OAuth2 uses authlib's httpx integration for what it covers (the authorization URL with state
+and PKCE, the code exchange); the refresh request is the template's own (method, endpoint,
+content type, body), so it goes through the run's client like any other request. Tokens live
+in a :class:`TokenStore`: in memory unless the user names a token file, which is written
+atomically with owner-only permissions. Tokens are :class:`~hdkit.secrets.Secret` and are
+registered with the run's redactor the moment they are known; they never enter the template.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import os
+import secrets as pysecrets
+import stat
+import tempfile
+import time
+import warnings
+import webbrowser
+from collections.abc import AsyncGenerator, Callable, Generator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import httpx
+from authlib.common.security import generate_token
+from authlib.common.errors import AuthlibBaseError
+
+with warnings.catch_warnings():
+    # authlib >= 1.7 nudges towards the "httpx2" package; hdkit is built on httpx itself.
+    warnings.filterwarnings("ignore", message="The httpx module is deprecated")
+    from authlib.integrations.httpx_client import AsyncOAuth2Client
+
+from hdkit.engine.client import Client
+from hdkit.engine.paging import add_query
+from hdkit.errors import AuthError, Location
+from hdkit.secrets import Redactor, Secret, is_secret_name, reveal
+
+__all__ = [
+    "BasicCredential",
+    "BearerToken",
+    "OAuth2Session",
+    "TokenStore",
+    "Tokens",
+    "auth_for",
+]
+
+SECTION = "Authentication"
+Render = Callable[[str, Mapping[str, Any], str], str]
+Clock = Callable[[], float]
+_CALLBACK_PATH = "/callback"
+
+
+def render_template(source: str, data: Mapping[str, Any], name: str) -> str:
+    """Render a Go text/template (``hdkit.gotemplate``), failing on a missing variable."""
+    from hdkit import gotemplate
+
+    return gotemplate.compile(source, name).render(dict(data), missingkey="error")
+
+
+def _plain(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """Inputs with secrets revealed, for rendering at send time only."""
+    return {k: reveal(v) for k, v in inputs.items()}
+
+
+# -- Tokens and their store ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """An access token, the refresh token that came with it, and when it was obtained."""
+
+    access_token: Secret
+    refresh_token: Secret | None = None
+    obtained_at: float = 0.0
+    expires_in: float | None = None
+
+    @classmethod
+    def from_response(cls, data: Mapping[str, Any], obtained_at: float,
+                      previous: Tokens | None = None) -> Tokens:
+        """Tokens from a token-endpoint JSON answer; a missing refresh token keeps the old one."""
+        access = data.get("access_token")
+        if not access:
+            raise AuthError("the token response has no access_token",
+                            Location(SECTION, "Token Endpoint"),
+                            hint="check the endpoint and the content type of the token request")
+        refresh = data.get("refresh_token")
+        try:
+            expires_in: float | None = float(data["expires_in"])
+        except (KeyError, TypeError, ValueError):
+            expires_in = None
+        return cls(
+            access_token=Secret(str(access)),
+            refresh_token=Secret(str(refresh)) if refresh else (previous.refresh_token if previous else None),
+            obtained_at=obtained_at,
+            expires_in=expires_in,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "access_token": self.access_token.reveal(),
+            "refresh_token": self.refresh_token.reveal() if self.refresh_token else None,
+            "obtained_at": self.obtained_at,
+            "expires_in": self.expires_in,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Tokens:
+        refresh = data.get("refresh_token")
+        return cls(Secret(data["access_token"]), Secret(refresh) if refresh else None,
+                   float(data.get("obtained_at") or 0.0), data.get("expires_in"))
+
+
+class TokenStore:
+    """Where OAuth2/Bearer tokens live: in memory, or in a JSON file the user asked for.
+
+    The file is written atomically (a temporary file in the same folder, then a rename) and is
+    readable by its owner only (0600).
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None,
+                 redactor: Redactor | None = None) -> None:
+        self.path = Path(path) if path is not None else None
+        self.redactor = redactor
+        self._tokens: dict[str, Tokens] = {}
+        if self.path is not None and self.path.exists():
+            self._load(self.path)
+
+    def get(self, key: str) -> Tokens | None:
+        return self._tokens.get(key)
+
+    def put(self, key: str, tokens: Tokens) -> None:
+        self._register(tokens)
+        self._tokens[key] = tokens
+        if self.path is not None:
+            self._save(self.path)
+
+    def clear(self, key: str) -> None:
+        if self._tokens.pop(key, None) is not None and self.path is not None:
+            self._save(self.path)
+
+    def _register(self, tokens: Tokens) -> None:
+        if self.redactor is not None:
+            self.redactor.add(tokens.access_token)
+            self.redactor.add(tokens.refresh_token)
+
+    def _load(self, path: Path) -> None:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            warnings.warn(f"token file {path} is readable by others (mode {mode:o}); "
+                          "hdkit will rewrite it with mode 600", stacklevel=3)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            tokens = {k: Tokens.from_json(v) for k, v in data.get("tokens", {}).items()}
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise AuthError(f"the token file {path} is not an hdkit token file: {type(exc).__name__}",
+                            hint="delete it and authorize again") from None
+        for t in tokens.values():
+            self._register(t)
+        self._tokens.update(tokens)
+
+    def _save(self, path: Path) -> None:
+        payload = json.dumps({"version": 1, "tokens": {k: t.to_json() for k, t in self._tokens.items()}},
+                             indent=2)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # created 0600
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(payload)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+# -- Basic and Bearer ----------------------------------------------------------------------------
+
+
+class BasicCredential(httpx.Auth):
+    """``Authorization: Basic base64(credential_format rendered from the inputs)``."""
+
+    def __init__(self, credential_format: str, inputs: Mapping[str, Any], *,
+                 redactor: Redactor | None = None, render: Render | None = None) -> None:
+        if not credential_format.strip():
+            raise AuthError("Basic authentication needs a Base64 Encoded Credential format",
+                            Location(SECTION, "Base64 Encoded Credential"),
+                            hint="for example {{.username}}:{{.password}} or {{.api_key}}")
+        plain = (render or render_template)(credential_format, _plain(inputs), "Base64 Encoded Credential")
+        self.basic_string = Secret(base64.b64encode(plain.encode()).decode())
+        if redactor is not None:
+            redactor.add(plain)
+            redactor.add(self.basic_string)
+
+    def variables(self) -> dict[str, Any]:
+        return {"basic_string": self.basic_string}
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["Authorization"] = f"Basic {self.basic_string.reveal()}"
+        yield request
+
+
+class BearerToken(httpx.Auth):
+    """``Authorization: Bearer <token>``, the token from an input or the token store."""
+
+    def __init__(self, token: Secret | str | None = None, *, store: TokenStore | None = None,
+                 key: str = "default", token_type: str = "Bearer",
+                 redactor: Redactor | None = None) -> None:
+        self._token = Secret(token) if token else None
+        self.store = store
+        self.key = key
+        self.token_type = token_type or "Bearer"
+        if redactor is not None and self._token:
+            redactor.add(self._token)
+
+    def access_token(self) -> Secret:
+        if self._token:
+            return self._token
+        stored = self.store.get(self.key) if self.store else None
+        if stored is None:
+            raise AuthError("no bearer token: enter it as an input or authorize first",
+                            Location(SECTION, "Access Token"))
+        return stored.access_token
+
+    def variables(self) -> dict[str, Any]:
+        try:
+            return {"AccessToken": self.access_token()}
+        except AuthError:
+            return {"AccessToken": Secret("")}
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["Authorization"] = f"{self.token_type} {self.access_token().reveal()}"
+        yield request
+
+
+# -- OAuth2 ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """An authorization in progress: what the redirect must match, and the PKCE verifier."""
+
+    url: str
+    state: str
+    redirect_uri: str
+    code_verifier: str | None
+
+
+class OAuth2Session(httpx.Auth):
+    """The authorization-code flow of a template, and an auth flow that keeps its token fresh.
+
+    ``config`` is the template's ``OAuth2`` section. ``client_id``/``client_secret`` default to
+    the inputs of those names; when absent, the template is expected to carry them in its
+    endpoints (as many do) and hdkit adds nothing.
+    """
+
+    requires_request_body = True
+    requires_response_body = True
+
+    def __init__(
+        self,
+        config: Any,
+        inputs: Mapping[str, Any],
+        *,
+        client: Client,
+        store: TokenStore | None = None,
+        key: str = "default",
+        client_id: str | Secret | None = None,
+        client_secret: str | Secret | None = None,
+        pkce: bool = False,
+        clock: Clock = time.time,
+        render: Render | None = None,
+    ) -> None:
+        self.config = config
+        self.inputs = dict(inputs)
+        self.client = client
+        self.redactor = client.redactor
+        self.store = store if store is not None else TokenStore(redactor=self.redactor)
+        if self.store.redactor is None:
+            self.store.redactor = self.redactor
+        self.key = key
+        self.client_id = reveal(client_id if client_id is not None else inputs.get("client_id"))
+        self.client_secret = client_secret if client_secret is not None else inputs.get("client_secret")
+        self.pkce = pkce
+        self.clock = clock
+        self.render = render or render_template
+        self.redirect_uri: str = ""
+        self._pending: _Pending | None = None
+        self._lock = asyncio.Lock()
+        for value in inputs.values():
+            if isinstance(value, Secret):
+                self.redactor.add(value)
+
+    # -- what templates see --------------------------------------------------------------------
+
+    @property
+    def tokens(self) -> Tokens | None:
+        return self.store.get(self.key)
+
+    def variables(self) -> dict[str, Any]:
+        tokens = self.tokens
+        return {"AccessToken": tokens.access_token if tokens else Secret(""),
+                "redirect_uri": self.redirect_uri}
+
+    def _data(self, **extra: Any) -> dict[str, Any]:
+        data = _plain(self.inputs)
+        data["redirect_uri"] = self.redirect_uri
+        tokens = self.tokens
+        if tokens is not None:
+            data["AccessToken"] = tokens.access_token.reveal()
+            data["RefreshToken"] = tokens.refresh_token.reveal() if tokens.refresh_token else ""
+        data.update(extra)
+        return data
+
+    def _render(self, source: str, field: str) -> str:
+        return self.render(source, self._data(), field).strip()
+
+    # -- authorization -------------------------------------------------------------------------
+
+    def authorization_url(self, redirect_uri: str) -> str:
+        """The consent URL: rendered endpoint + scope + additional query + state (+ PKCE S256)."""
+        self.redirect_uri = redirect_uri
+        endpoint = self._render(self.config.authorization_endpoint, "Authorization Endpoint")
+        if not endpoint:
+            raise AuthError("OAuth2 needs an Authorization Endpoint", Location(SECTION, "Authorization Endpoint"))
+        present = {k for k, _ in parse_qsl(urlsplit(endpoint).query, keep_blank_values=True)}
+        verifier = generate_token(48) if self.pkce else None
+        oauth = self._oauth_client(redirect_uri if "redirect_uri" not in present else None)
+        extra: dict[str, Any] = {}
+        if self.config.scope and "scope" not in present:
+            extra["scope"] = self.config.scope
+        url, state = oauth.create_authorization_url(endpoint, code_verifier=verifier, **extra)
+        url = _dedupe_query(url)
+        additional = self._render(self.config.additional_query, "Additional Query String")
+        if additional:
+            url = add_query(url, dict(parse_qsl(additional.lstrip("?&"), keep_blank_values=True)))
+        self.redactor.add(verifier)
+        self._pending = _Pending(url, state, redirect_uri, verifier)
+        return url
+
+    async def complete(self, redirected_to: str) -> Tokens:
+        """Finish the flow from the URL the browser was redirected to (pasted or caught)."""
+        pending = self._pending
+        if pending is None:
+            raise AuthError("no authorization in progress: build the authorization URL first")
+        params = dict(parse_qsl(urlsplit(redirected_to.strip()).query, keep_blank_values=True))
+        if "error" in params:
+            described = params.get("error_description") or params["error"]
+            raise AuthError(f"the helpdesk refused the authorization: {described}",
+                            Location(SECTION, "Authorization Endpoint"))
+        code = params.get("code")
+        if not code:
+            raise AuthError("the redirect URL has no 'code' parameter",
+                            hint="paste the full URL the browser was sent to after consent")
+        if params.get("state") != pending.state:
+            raise AuthError("the redirect's state does not match this authorization (possible CSRF)",
+                            hint="start the authorization again")
+        self.redactor.add(code)
+        return await self._exchange(code, pending)
+
+    async def authorize(self, *, port: int = 0, timeout: float = 300.0,
+                        open_browser: Callable[[str], Any] = webbrowser.open) -> Tokens:
+        """Run the whole flow: catch the redirect on 127.0.0.1 and exchange the code."""
+        async with _LoopbackCatcher(port) as catcher:
+            url = self.authorization_url(catcher.redirect_uri)
+            open_browser(url)
+            redirected = await catcher.wait(timeout)
+        return await self.complete(redirected)
+
+    async def _exchange(self, code: str, pending: _Pending) -> Tokens:
+        token_url = self._render(self.config.token_endpoint, "Token Endpoint")
+        oauth = self._oauth_client(pending.redirect_uri)
+        kwargs: dict[str, Any] = {"code": code, "grant_type": "authorization_code"}
+        if pending.code_verifier:
+            kwargs["code_verifier"] = pending.code_verifier
+        auth = oauth.client_auth(oauth.token_endpoint_auth_method)
+        if _is_json(self.config.content_type):
+            auth = _JsonBody(auth)
+        try:
+            token = await oauth.fetch_token(token_url, auth=auth, **kwargs)
+        except AuthlibBaseError as exc:
+            raise AuthError(f"the token request failed: {self.redactor.text(str(exc))}",
+                            Location(SECTION, "Token Endpoint")) from None
+        except (httpx.HTTPError, ValueError) as exc:
+            raise AuthError(f"the token request failed: {_last_error(self.client, exc)}",
+                            Location(SECTION, "Token Endpoint")) from None
+        tokens = Tokens.from_response(token, self.clock())
+        self.store.put(self.key, tokens)
+        self._pending = None
+        return tokens
+
+    def _oauth_client(self, redirect_uri: str | None) -> AsyncOAuth2Client:
+        secret = reveal(self.client_secret) or None
+        method = "client_secret_post" if self.client_id and secret else "none"
+        hooks = _Recorder(self.client, "Authentication: token request")
+        return AsyncOAuth2Client(
+            client_id=self.client_id or None,
+            client_secret=secret,
+            token_endpoint_auth_method=method,
+            redirect_uri=redirect_uri,
+            code_challenge_method="S256" if self.pkce else None,
+            transport=self.client.borrowed_transport(),
+            timeout=self.client.timeout,
+            event_hooks={"request": [hooks.on_request], "response": [hooks.on_response]},
+        )
+
+    # -- refresh ------------------------------------------------------------------------------
+
+    def _due(self, tokens: Tokens) -> bool:
+        minutes = self.config.refresh_interval_minutes
+        return minutes > 0 and self.clock() - tokens.obtained_at >= minutes * 60
+
+    async def refresh(self) -> Tokens:
+        """Refresh the access token with the template's refresh request; rotation kept."""
+        tokens = self.tokens
+        if tokens is None:
+            raise AuthError("not authorized yet: run the OAuth2 authorization first")
+        endpoint_src = self.config.refresh_endpoint or self.config.token_endpoint
+        url = self._render(endpoint_src, "Token Refresh Endpoint")
+        json_body = _is_json(self.config.refresh_content_type)
+        if self.config.refresh_body.strip():
+            body = self.render(self.config.refresh_body, self._data(), "Token Refresh Request Body")
+        else:
+            if tokens.refresh_token is None:
+                raise AuthError("the access token expired and there is no refresh token",
+                                Location(SECTION, "Token Refresh Endpoint"), hint="authorize again")
+            fields = {"grant_type": "refresh_token", "refresh_token": tokens.refresh_token.reveal()}
+            if self.client_id:
+                fields["client_id"] = self.client_id
+            if reveal(self.client_secret):
+                fields["client_secret"] = reveal(self.client_secret)
+            body = json.dumps(fields) if json_body else urlencode(fields)
+        content_type = "application/json" if json_body else "application/x-www-form-urlencoded"
+        method = (self.config.refresh_method or "POST").upper()
+        response = await self.client.send(
+            "Authentication: refresh token", method, url,
+            headers={"Content-Type": content_type, "Accept": "application/json"},
+            body=body if method not in ("GET", "HEAD") else None,
+        )
+        data = response.json() if response.ok else None
+        if not isinstance(data, dict) or not data.get("access_token"):
+            cause = response.exchange.error or "the answer has no access_token"
+            raise AuthError(f"refreshing the access token failed: {cause}",
+                            Location(SECTION, "Token Refresh Endpoint"), hint="authorize again")
+        _register_json_secrets(self.redactor, data)
+        fresh = Tokens.from_response(data, self.clock(), previous=tokens)
+        self.store.put(self.key, fresh)
+        return fresh
+
+    async def _current(self) -> Tokens:
+        tokens = self.tokens
+        if tokens is None:
+            raise AuthError("not authorized yet: run the OAuth2 authorization first (hdkit auth)")
+        if self._due(tokens):
+            async with self._lock:
+                tokens = self.tokens
+                if tokens is not None and self._due(tokens):
+                    tokens = await self.refresh()
+        assert tokens is not None
+        return tokens
+
+    async def _refresh_once(self, used: Tokens) -> Tokens:
+        async with self._lock:
+            tokens = self.tokens
+            if tokens is not None and tokens.access_token != used.access_token:
+                return tokens  # another request refreshed it meanwhile
+            return await self.refresh()
+
+    def _token_invalid(self, response: httpx.Response) -> bool:
+        if response.status_code == 401:
+            return True
+        markers = [m for m in (self.config.token_invalid or ()) if m]
+        return bool(markers) and any(m in response.text for m in markers)
+
+    def _sign(self, request: httpx.Request, tokens: Tokens) -> None:
+        token_type = self.config.token_type or "Bearer"
+        request.headers["Authorization"] = f"{token_type} {tokens.access_token.reveal()}"
+
+    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        tokens = await self._current()
+        self._sign(request, tokens)
+        response = yield request
+        await response.aread()
+        if self._token_invalid(response):
+            retry = httpx.Request(request.method, request.url, headers=request.headers,
+                                  content=request.content, extensions=request.extensions)
+            self._sign(retry, await self._refresh_once(tokens))
+            yield retry
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Sign with the current token, without refreshing (dry runs use this)."""
+        tokens = self.tokens
+        if tokens is None:
+            raise AuthError("not authorized yet")
+        self._sign(request, tokens)
+        yield request
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+class _JsonBody(httpx.Auth):
+    """Runs authlib's client auth, then sends the form fields as a JSON object instead."""
+
+    requires_request_body = True
+
+    def __init__(self, inner: httpx.Auth) -> None:
+        self.inner = inner
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        flow = self.inner.sync_auth_flow(request)
+        signed = next(flow)
+        flow.close()
+        fields = dict(parse_qsl(signed.content.decode(), keep_blank_values=True))
+        headers = dict(signed.headers)
+        headers.pop("content-length", None)
+        headers["Content-Type"] = "application/json"
+        yield httpx.Request(signed.method, signed.url, headers=headers, json=fields,
+                            extensions=signed.extensions)
+
+
+class _Recorder:
+    """httpx event hooks that log authlib's token requests in the run's exchanges."""
+
+    def __init__(self, client: Client, step: str) -> None:
+        self.client = client
+        self.step = step
+        self._started: dict[int, float] = {}
+
+    async def on_request(self, request: httpx.Request) -> None:
+        self._started[id(request)] = time.perf_counter()
+
+    async def on_response(self, response: httpx.Response) -> None:
+        await response.aread()
+        try:
+            data = response.json()
+        except ValueError:
+            data = None
+        if isinstance(data, dict):
+            _register_json_secrets(self.client.redactor, data)
+        started = self._started.pop(id(response.request), time.perf_counter())
+        self.client.record(self.step, response, elapsed_ms=(time.perf_counter() - started) * 1000)
+
+
+def _register_json_secrets(redactor: Redactor, data: Mapping[str, Any]) -> None:
+    for key, value in data.items():
+        if isinstance(value, str) and (is_secret_name(str(key)) or key == "id_token"):
+            redactor.add(value)
+
+
+def _last_error(client: Client, exc: Exception) -> str:
+    last = client.exchanges[-1] if client.exchanges else None
+    if last is not None and last.error:
+        return last.error
+    return client.redactor.text(f"{type(exc).__name__}: {exc}")
+
+
+def _is_json(content_type: Any) -> bool:
+    return "json" in str(getattr(content_type, "value", content_type)).lower()
+
+
+def _dedupe_query(url: str) -> str:
+    """Drop repeated query parameters authlib added to a template URL that already had them."""
+    parts = urlsplit(url)
+    seen: set[str] = set()
+    kept = []
+    for seg in parts.query.split("&"):
+        name = seg.partition("=")[0]
+        if seg and name not in seen:
+            seen.add(name)
+            kept.append(seg)
+    return parts._replace(query="&".join(kept)).geturl()
+
+
+class _LoopbackCatcher:
+    """A one-shot HTTP server on 127.0.0.1 that waits for the OAuth2 redirect."""
+
+    def __init__(self, port: int = 0) -> None:
+        self.port = port
+        self.redirect_uri = ""
+        self._server: asyncio.base_events.Server | None = None
+        self._caught: asyncio.Future[str] | None = None
+
+    async def __aenter__(self) -> _LoopbackCatcher:
+        self._caught = asyncio.get_running_loop().create_future()
+        self._server = await asyncio.start_server(self._handle, "127.0.0.1", self.port)
+        port = self._server.sockets[0].getsockname()[1]
+        self.redirect_uri = f"http://127.0.0.1:{port}{_CALLBACK_PATH}"
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._server is not None
+        self._server.close()
+        await self._server.wait_closed()
+
+    async def wait(self, timeout: float) -> str:
+        assert self._caught is not None
+        try:
+            return await asyncio.wait_for(asyncio.shield(self._caught), timeout)
+        except asyncio.TimeoutError:
+            raise AuthError(f"no OAuth2 redirect arrived within {timeout:g} s",
+                            hint="finish the consent in the browser, or paste the redirect URL") from None
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            line = (await asyncio.wait_for(reader.readline(), 10)).decode("latin-1")
+            while (await asyncio.wait_for(reader.readline(), 10)) not in (b"\r\n", b"\n", b""):
+                pass
+        except (asyncio.TimeoutError, ConnectionError):
+            writer.close()
+            return
+        target = line.split(" ")[1] if line.count(" ") >= 2 else "/"
+        params = dict(parse_qsl(urlsplit(target).query))
+        caught = urlsplit(target).path == _CALLBACK_PATH and ("code" in params or "error" in params)
+        page = ("hdkit received the authorization. You can close this tab." if caught
+                else "Waiting for the OAuth2 redirect.")
+        status = "200 OK" if caught else "404 Not Found"
+        body = f"<!doctype html><title>hdkit</title><p>{page}</p>".encode()
+        writer.write(f"HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\n"
+                     f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body)
+        try:
+            await writer.drain()
+        finally:
+            writer.close()
+        if caught and self._caught is not None and not self._caught.done():
+            self._caught.set_result(self.redirect_uri + target[len(_CALLBACK_PATH):])
+
+
+def auth_for(
+    auth: Any,
+    inputs: Mapping[str, Any],
+    *,
+    client: Client,
+    store: TokenStore | None = None,
+    key: str = "default",
+    bearer_input: str | None = None,
+    pkce: bool = False,
+    clock: Clock = time.time,
+    render: Render | None = None,
+) -> httpx.Auth | None:
+    """The auth flow for a template's ``Auth`` section (``None`` for method None).
+
+    Bearer takes its token from the input named ``bearer_input`` (default: the first input
+    whose name mentions a token), else from the token store.
+    """
+    method = str(getattr(auth.method, "name", auth.method)).upper()
+    if method == "NONE":
+        return None
+    if method == "BASIC":
+        return BasicCredential(auth.basic.credential_format, inputs, redactor=client.redactor,
+                               render=render)
+    if method in ("BEARER", "BEARER_TOKEN"):
+        name = bearer_input or next((n for n in inputs if "token" in n.lower()), None)
+        token = inputs.get(name) if name else None
+        return BearerToken(token, store=store, key=key, token_type=auth.oauth2.token_type or "Bearer",
+                           redactor=client.redactor)
+    if method == "OAUTH2":
+        return OAuth2Session(auth.oauth2, inputs, client=client, store=store, key=key, pkce=pkce,
+                             clock=clock, render=render)
+    raise AuthError(f"unknown authentication method {auth.method!r}", Location(SECTION, "Authentication Method"))

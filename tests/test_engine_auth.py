@@ -1,0 +1,518 @@
+"""Auth flows end to end against a fake helpdesk: Basic, Bearer, OAuth2 code flow with PKCE,
+refresh on interval / 401 / token-invalid text, rotation, the token file, and redaction."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import json
+import os
+import stat
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, parse_qsl, urlsplit
+
+import httpx
+import pytest
+
+from hdkit.engine.auth import (
+    BasicCredential,
+    BearerToken,
+    OAuth2Session,
+    TokenStore,
+    Tokens,
+    auth_for,
+)
+from hdkit.engine.client import Client, Outcome, Response
+from hdkit.errors import AuthError
+from hdkit.model import Auth, AuthMethod, BasicAuth, ContentType, OAuth2
+from hdkit.secrets import Redactor, Secret
+
+CLIENT_SECRET = "cl1ent-SECRET-sentinel-77"
+PASSWORD = "pa55-word-sentinel-42"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Provider:
+    """A fake helpdesk with an OAuth2 server and a users API that checks the bearer token."""
+
+    def __init__(self, *, rotate: bool = True, invalid_text: bool = False) -> None:
+        self.rotate = rotate
+        self.invalid_text = invalid_text
+        self.codes: dict[str, str | None] = {}  # code -> PKCE challenge
+        self.valid_access: set[str] = set()
+        self.valid_refresh: set[str] = set()
+        self.issued = 0
+        self.token_requests: list[httpx.Request] = []
+        self.api_requests: list[httpx.Request] = []
+
+    def issue_code(self, challenge: str | None) -> str:
+        code = f"code-{len(self.codes) + 1}-xyz"
+        self.codes[code] = challenge
+        return code
+
+    def _tokens(self, *, refresh: bool) -> dict[str, Any]:
+        self.issued += 1
+        access = f"access-{self.issued}-tok"
+        self.valid_access = {access}
+        out: dict[str, Any] = {"access_token": access, "token_type": "bearer", "expires_in": 3600}
+        if refresh:
+            rt = f"refresh-{self.issued}-tok"
+            self.valid_refresh = {rt}
+            out["refresh_token"] = rt
+        return out
+
+    def revoke_access(self) -> None:
+        self.valid_access = set()
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            self.token_requests.append(request)
+            ctype = request.headers.get("content-type", "")
+            form = (json.loads(request.content) if "json" in ctype
+                    else dict(parse_qsl(request.content.decode())))
+            form.update(dict(request.url.params))
+            if form.get("client_secret") not in (None, CLIENT_SECRET):
+                return httpx.Response(401, json={"error": "invalid_client"})
+            if form.get("grant_type") == "authorization_code":
+                if form.get("code") not in self.codes:
+                    return httpx.Response(400, json={"error": "invalid_grant"})
+                challenge = self.codes.pop(form["code"])
+                if challenge is not None:
+                    verifier = form.get("code_verifier", "")
+                    digest = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
+                    if digest.rstrip(b"=").decode() != challenge:
+                        return httpx.Response(400, json={"error": "invalid_grant", "error_description": "PKCE"})
+                return httpx.Response(200, json=self._tokens(refresh=True))
+            refresh = form.get("refresh_token") or form.get("rt")
+            if refresh not in self.valid_refresh:
+                return httpx.Response(400, json={"error": "invalid_grant"})
+            return httpx.Response(200, json=self._tokens(refresh=self.rotate))
+        self.api_requests.append(request)
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if token not in self.valid_access:
+            if self.invalid_text:
+                return httpx.Response(200, json={"error": {"code": "invalid_token"}})
+            return httpx.Response(401, json={"error": "unauthorized"})
+        return httpx.Response(200, json={"users": [{"id": 1}], "scheme": scheme})
+
+
+def oauth_config(**kw: Any) -> OAuth2:
+    base = dict(
+        authorization_endpoint="https://{{.domain}}/oauth/authorize?response_type=code&client_id={{.client_id}}",
+        token_endpoint="https://{{.domain}}/oauth/token",
+        scope="users.read,contacts.read",
+        additional_query="audience={{.domain}}&prompt=consent",
+    )
+    base.update(kw)
+    return OAuth2(**base)
+
+
+INPUTS = {"domain": "desk.test", "client_id": "hdkit-app", "client_secret": Secret(CLIENT_SECRET)}
+
+
+def run(provider: Provider, body: Callable[[Client], Awaitable[Any]], **client_kw: Any) -> tuple[Any, Client]:
+    async def sleep(_s: float) -> None:
+        return None
+
+    async def go() -> tuple[Any, Client]:
+        async with Client(transport=httpx.MockTransport(provider), sleep=sleep, **client_kw) as client:
+            return await body(client), client
+
+    return asyncio.run(go())
+
+
+async def authorized(client: Client, provider: Provider, *, pkce: bool = True, clock: Clock | None = None,
+                     store: TokenStore | None = None, **config: Any) -> OAuth2Session:
+    session = OAuth2Session(oauth_config(**config), INPUTS, client=client, pkce=pkce,
+                            clock=clock or Clock(), store=store)
+    url = session.authorization_url("http://127.0.0.1:8765/callback")
+    query = parse_qs(urlsplit(url).query)
+    code = provider.issue_code(query.get("code_challenge", [None])[0])
+    await session.complete(f"http://127.0.0.1:8765/callback?code={code}&state={query['state'][0]}")
+    return session
+
+
+def assert_no_secrets(client: Client, *values: str) -> None:
+    for exchange in client.exchanges:
+        shown = repr(exchange) + exchange.to_curl()
+        for value in values:
+            assert value not in shown, (value, exchange.step)
+
+
+# -- Basic and Bearer ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fmt", "inputs", "plain"),
+    [
+        pytest.param("{{.username}}:{{.password}}", {"username": "ann", "password": Secret(PASSWORD)},
+                     f"ann:{PASSWORD}", id="user-password"),
+        pytest.param("{{.api_key}}", {"api_key": Secret(PASSWORD)}, PASSWORD, id="api-key"),
+        pytest.param("{{.api_key}}:X", {"api_key": Secret(PASSWORD)}, f"{PASSWORD}:X", id="freshdesk-style"),
+    ],
+)
+def test_basic_sends_the_rendered_base64_credential(fmt, inputs, plain):
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={})
+
+    async def body(client: Client) -> BasicCredential:
+        auth = BasicCredential(fmt, inputs, redactor=client.redactor)
+        await client.send("Get users", "GET", "https://desk.test/u", auth=auth,
+                          headers={"Authorization": "Token from-template-header"})
+        return auth
+
+    async def go() -> tuple[BasicCredential, Client]:
+        async with Client(transport=httpx.MockTransport(handler)) as client:
+            return await body(client), client
+
+    auth, client = asyncio.run(go())
+    expected = base64.b64encode(plain.encode()).decode()
+    assert seen[0].headers["authorization"] == f"Basic {expected}"  # auth wins over the header
+    assert auth.variables()["basic_string"].reveal() == expected
+    assert_no_secrets(client, PASSWORD, expected)
+
+
+def test_basic_without_a_format_is_a_located_error():
+    with pytest.raises(AuthError) as err:
+        BasicCredential("  ", {})
+    assert "Base64 Encoded Credential" in str(err.value)
+
+
+def test_basic_with_a_missing_input_names_the_variable():
+    with pytest.raises(Exception) as err:
+        BasicCredential("{{.username}}:{{.password}}", {"username": "ann"})
+    assert "password" in str(err.value)
+
+
+@pytest.mark.parametrize("source", ["input", "store"])
+def test_bearer_token_from_an_input_or_the_store(source):
+    seen: list[httpx.Request] = []
+    token = "bearer-sentinel-token-1"
+
+    async def go() -> Client:
+        store = TokenStore()
+        store.put("acme", Tokens(Secret(token)))
+        auth = BearerToken(token if source == "input" else None, store=store, key="acme")
+        async with Client(transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(200, json={})),
+                          redactor=Redactor([token])) as client:
+            await client.send("Search", "GET", "https://desk.test/s", auth=auth)
+            return client
+
+    client = asyncio.run(go())
+    assert seen[0].headers["authorization"] == f"Bearer {token}"
+    assert client.exchanges[0].request_headers["authorization"] == "Bearer ********"
+
+
+def test_bearer_without_a_token_is_a_recorded_auth_error():
+    async def go() -> Response:
+        async with Client(transport=httpx.MockTransport(lambda r: httpx.Response(200))) as client:
+            return await client.send("Search", "GET", "https://desk.test/s", auth=BearerToken(store=TokenStore()))
+
+    response = asyncio.run(go())
+    assert response.outcome is Outcome.AUTH_ERROR
+    assert response.exchange.error.startswith("Search: authentication failed: ")
+    assert "no bearer token" in response.exchange.error
+
+
+@pytest.mark.parametrize(
+    ("method", "expected"),
+    [
+        pytest.param(AuthMethod.NONE, type(None), id="none"),
+        pytest.param(AuthMethod.BASIC, BasicCredential, id="basic"),
+        pytest.param(AuthMethod.BEARER, BearerToken, id="bearer"),
+        pytest.param(AuthMethod.OAUTH2, OAuth2Session, id="oauth2"),
+    ],
+)
+def test_auth_for_picks_the_flow_of_the_template(method, expected):
+    auth = Auth(method=method, basic=BasicAuth(credential_format="{{.api_key}}"), oauth2=oauth_config())
+
+    async def go() -> Any:
+        async with Client() as client:
+            return auth_for(auth, {"api_key": Secret(PASSWORD), "api_token": "tok-123456"}, client=client)
+
+    assert isinstance(asyncio.run(go()), expected)
+
+
+# -- OAuth2: authorization --------------------------------------------------------------------------
+
+
+def test_authorization_url_has_scope_additional_query_state_and_pkce_once_each():
+    async def body(client: Client) -> tuple[str, OAuth2Session]:
+        session = OAuth2Session(oauth_config(), INPUTS, client=client, pkce=True)
+        return session.authorization_url("http://127.0.0.1:9/callback"), session
+
+    (url, session), _ = run(Provider(), body)
+    parts = urlsplit(url)
+    pairs = parse_qsl(parts.query)
+    names = [k for k, _ in pairs]
+    query = dict(pairs)
+    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == "https://desk.test/oauth/authorize"
+    assert len(names) == len(set(names))  # nothing doubled by authlib
+    assert query["client_id"] == "hdkit-app" and query["response_type"] == "code"
+    assert query["scope"] == "users.read,contacts.read"
+    assert query["audience"] == "desk.test" and query["prompt"] == "consent"
+    assert query["redirect_uri"] == "http://127.0.0.1:9/callback"
+    assert query["code_challenge_method"] == "S256" and len(query["state"]) >= 20
+    assert session.variables()["redirect_uri"] == "http://127.0.0.1:9/callback"
+    assert CLIENT_SECRET not in url
+
+
+@pytest.mark.parametrize("content_type", [ContentType.FORM, ContentType.JSON])
+def test_code_flow_with_pkce_exchanges_the_code_and_signs_requests(content_type):
+    provider = Provider()
+
+    async def body(client: Client) -> Response:
+        session = await authorized(client, provider, content_type=content_type)
+        assert session.variables()["AccessToken"].reveal() == "access-1-tok"
+        return await client.send("Get users", "GET", "https://desk.test/api/users", auth=session)
+
+    response, client = run(provider, body)
+    token_request = provider.token_requests[0]
+    assert ("json" in token_request.headers["content-type"]) is (content_type is ContentType.JSON)
+    assert response.ok and provider.api_requests[0].headers["authorization"] == "Bearer access-1-tok"
+    steps = [e.step for e in client.exchanges]
+    assert steps == ["Authentication: token request", "Get users"]
+    assert_no_secrets(client, CLIENT_SECRET, "access-1-tok", "refresh-1-tok", "code-1-xyz")
+
+
+@pytest.mark.parametrize(
+    ("redirect", "message"),
+    [
+        pytest.param("?code=code-1-xyz&state=forged", "state does not match", id="state-mismatch"),
+        pytest.param("?error=access_denied&error_description=User+said+no", "User said no", id="denied"),
+        pytest.param("?state=whatever", "no 'code' parameter", id="no-code"),
+    ],
+)
+def test_bad_redirects_are_refused(redirect, message):
+    async def body(client: Client) -> None:
+        session = OAuth2Session(oauth_config(), INPUTS, client=client)
+        session.authorization_url("http://127.0.0.1:9/callback")
+        with pytest.raises(AuthError) as err:
+            await session.complete("http://127.0.0.1:9/callback" + redirect)
+        assert message in str(err.value)
+
+    run(Provider(), body)
+
+
+def test_wrong_pkce_verifier_is_an_auth_error_naming_the_token_endpoint():
+    provider = Provider()
+
+    async def body(client: Client) -> None:
+        session = OAuth2Session(oauth_config(), INPUTS, client=client, pkce=True)
+        url = session.authorization_url("http://127.0.0.1:9/callback")
+        code = provider.issue_code("not-the-challenge")
+        with pytest.raises(AuthError) as err:
+            await session.complete(f"http://127.0.0.1:9/callback?code={code}&state={parse_qs(urlsplit(url).query)['state'][0]}")
+        assert "Token Endpoint" in str(err.value) and "invalid_grant" in str(err.value)
+
+    _, client = run(provider, body)
+    assert client.exchanges[0].status == 400
+
+
+def test_loopback_catches_the_redirect_from_the_browser():
+    provider = Provider()
+    browser_tasks: list[asyncio.Task[None]] = []
+
+    async def browser(url: str) -> None:
+        query = parse_qs(urlsplit(url).query)
+        code = provider.issue_code(query["code_challenge"][0])
+        async with httpx.AsyncClient() as real:
+            miss = await real.get(query["redirect_uri"][0].replace("/callback", "/favicon.ico"))
+            assert miss.status_code == 404
+            hit = await real.get(query["redirect_uri"][0], params={"code": code, "state": query["state"][0]})
+            assert "close this tab" in hit.text
+
+    async def body(client: Client) -> Tokens:
+        session = OAuth2Session(oauth_config(), INPUTS, client=client, pkce=True)
+        tokens = await session.authorize(
+            timeout=30, open_browser=lambda url: browser_tasks.append(asyncio.ensure_future(browser(url))))
+        await asyncio.gather(*browser_tasks)
+        assert session.redirect_uri.startswith("http://127.0.0.1:")
+        return tokens
+
+    tokens, _ = run(provider, body)
+    assert tokens.access_token.reveal() == "access-1-tok"
+
+
+def test_loopback_wait_is_bounded():
+    async def body(client: Client) -> None:
+        session = OAuth2Session(oauth_config(), INPUTS, client=client)
+        with pytest.raises(AuthError) as err:
+            await session.authorize(timeout=0.05, open_browser=lambda url: None)
+        assert "no OAuth2 redirect arrived" in str(err.value)
+
+    run(Provider(), body)
+
+
+# -- OAuth2: refresh ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("refresh_minutes", "elapsed_min", "refreshed"),
+    [
+        pytest.param(None, 24, False, id="blank-before-25"),
+        pytest.param(None, 25, True, id="blank-at-25"),
+        pytest.param(5, 6, True, id="custom-interval"),
+        pytest.param(0, 100_000, False, id="zero-never"),
+    ],
+)
+def test_refresh_on_the_configured_interval(refresh_minutes, elapsed_min, refreshed):
+    provider = Provider()
+    clock = Clock()
+
+    async def body(client: Client) -> Response:
+        session = await authorized(client, provider, clock=clock, refresh_minutes=refresh_minutes)
+        clock.now += elapsed_min * 60
+        if refreshed:
+            provider.revoke_access()  # the old token must not be used any more
+        return await client.send("Get users", "GET", "https://desk.test/api/users", auth=session)
+
+    response, client = run(provider, body)
+    assert response.ok
+    assert len(provider.token_requests) == (2 if refreshed else 1)
+    assert ("Authentication: refresh token" in [e.step for e in client.exchanges]) is refreshed
+
+
+@pytest.mark.parametrize("invalid_text", [False, True], ids=["http-401", "token-invalid-text"])
+def test_refresh_once_on_rejection_then_retry(invalid_text):
+    provider = Provider(invalid_text=invalid_text)
+
+    async def body(client: Client) -> Response:
+        session = await authorized(client, provider, refresh_minutes=0, token_invalid=("invalid_token",))
+        provider.revoke_access()
+        return await client.send("Create contact", "POST", "https://desk.test/api/users", body="{}", auth=session)
+
+    response, client = run(provider, body)
+    assert response.ok and response.json()["users"] == [{"id": 1}]
+    assert [r.headers["authorization"] for r in provider.api_requests] == ["Bearer access-1-tok", "Bearer access-2-tok"]
+    assert len(provider.token_requests) == 2
+    assert_no_secrets(client, "access-2-tok", "refresh-2-tok", "refresh-1-tok", CLIENT_SECRET)
+
+
+def test_concurrent_rejections_refresh_only_once():
+    provider = Provider()
+
+    async def body(client: Client) -> list[Response]:
+        session = await authorized(client, provider, refresh_minutes=0)
+        provider.revoke_access()
+        return await asyncio.gather(*(client.send(f"u{i}", "GET", "https://desk.test/api/users", auth=session)
+                                      for i in range(8)))
+
+    responses, _ = run(provider, body)
+    assert all(r.ok for r in responses)
+    assert len(provider.token_requests) == 2  # the code exchange and one refresh
+
+
+@pytest.mark.parametrize("rotate", [True, False])
+def test_rotated_refresh_token_replaces_the_old_one(rotate):
+    provider = Provider(rotate=rotate)
+
+    async def body(client: Client) -> list[str]:
+        session = await authorized(client, provider, refresh_minutes=0)
+        kept = []
+        for _ in range(3):
+            tokens = await session.refresh()
+            kept.append(tokens.refresh_token.reveal())
+        return kept
+
+    kept, _ = run(provider, body)
+    assert kept == (["refresh-2-tok", "refresh-3-tok", "refresh-4-tok"] if rotate else ["refresh-1-tok"] * 3)
+
+
+def test_custom_refresh_request_body_and_content_type():
+    provider = Provider()
+
+    async def body(client: Client) -> None:
+        session = await authorized(client, provider, refresh_minutes=0,
+                                   refresh_endpoint="https://{{.domain}}/oauth/token?grant_type=refresh_token",
+                                   refresh_content_type=ContentType.JSON,
+                                   refresh_body='{"rt": "{{.RefreshToken}}", "client_id": "{{.client_id}}"}')
+        await session.refresh()
+
+    _, client = run(provider, body)
+    refresh = provider.token_requests[1]
+    assert json.loads(refresh.content) == {"rt": "refresh-1-tok", "client_id": "hdkit-app"}
+    assert refresh.headers["content-type"] == "application/json"
+    assert "refresh-1-tok" not in client.exchanges[-1].request_body
+
+
+def test_failed_refresh_is_a_recorded_auth_error_naming_the_cause():
+    provider = Provider()
+
+    async def body(client: Client) -> Response:
+        session = await authorized(client, provider, refresh_minutes=0)
+        provider.revoke_access()
+        provider.valid_refresh = set()
+        return await client.send("Get users", "GET", "https://desk.test/api/users", auth=session)
+
+    response, _ = run(provider, body)
+    assert response.outcome is Outcome.AUTH_ERROR
+    assert "refreshing the access token failed" in response.exchange.error
+    assert "HTTP 400" in response.exchange.error
+
+
+def test_not_authorized_yet_is_an_auth_error():
+    async def body(client: Client) -> Response:
+        session = OAuth2Session(oauth_config(), INPUTS, client=client)
+        return await client.send("Get users", "GET", "https://desk.test/api/users", auth=session)
+
+    response, _ = run(Provider(), body)
+    assert response.outcome is Outcome.AUTH_ERROR and "not authorized yet" in response.exchange.error
+
+
+# -- token store ------------------------------------------------------------------------------------
+
+
+def test_token_file_is_owner_only_atomic_and_reloads(tmp_path: Path):
+    path = tmp_path / "tokens" / "hdkit-tokens.json"
+    redactor = Redactor()
+    store = TokenStore(path, redactor=redactor)
+    store.put("acme", Tokens(Secret("file-access-tok"), Secret("file-refresh-tok"), 12.0, 3600))
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert sorted(p.name for p in path.parent.iterdir()) == ["hdkit-tokens.json"]  # no temp files left
+    assert redactor.text("file-access-tok file-refresh-tok") == "******** ********"
+    again = TokenStore(path)
+    assert again.get("acme") == store.get("acme")
+    assert again.get("acme").refresh_token.reveal() == "file-refresh-tok"
+    store.clear("acme")
+    assert TokenStore(path).get("acme") is None
+
+
+def test_memory_store_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(tmp_path)
+    TokenStore().put("acme", Tokens(Secret("mem-access-tok")))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_token_file_open_to_others_warns(tmp_path: Path):
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps({"version": 1, "tokens": {}}))
+    path.chmod(0o644)
+    with pytest.warns(UserWarning, match="readable by others"):
+        TokenStore(path)
+
+
+def test_corrupt_token_file_is_a_clear_error(tmp_path: Path):
+    path = tmp_path / "t.json"
+    path.write_text("{not json")
+    with pytest.raises(AuthError) as err:
+        TokenStore(path)
+    assert "not an hdkit token file" in str(err.value)
+
+
+def test_tokens_never_show_in_reprs():
+    tokens = Tokens(Secret("repr-access-tok"), Secret("repr-refresh-tok"))
+    assert "repr-access-tok" not in repr(tokens) and "repr-refresh-tok" not in str(tokens)
