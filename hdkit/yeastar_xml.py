@@ -340,9 +340,10 @@ def _read_auth(tree: _Tree, root: ET.Element, scenario: ET.Element | None) -> tu
         tree.get(o, "Name") == "NoNeedRefreshAccessToken" and tree.get(o, "Value") == "1"
         for o in p.group("AuthOption")
     )
-    interval_el = p.el(names["refresh_minutes"])
-    minutes = tree.number(p.value(names["refresh_minutes"]), interval_el if interval_el is not None else scenario,
-                          "Authentication", "Token Refresh Time (min)") if interval_el is not None else None
+    interval = p.el(names["refresh_minutes"])
+    minutes = None
+    if interval is not None:
+        minutes = tree.number(interval.get("Value", ""), interval, "Authentication", "Token Refresh Time (min)")
     invalid = tuple(tree.use(t, "Type", "Name").get("Value", "") for t in p.group("TokenErrorMap"))
     for t in p.group("TokenErrorMap"):
         tree.use(t, "Value")

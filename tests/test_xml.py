@@ -247,6 +247,12 @@ EXTERNAL = """<?xml version="1.0"?>
         pytest.param('<Information\n MaxConcurrentRequest="ten"/>', XMLFormatError,
                      ["Max Concurrent Request", "'ten'", "whole number"], 1, id="non-numeric-limit"),
         pytest.param('<Information Logo="logo.gif"/>', LimitError, ["logo.gif", "PNG"], 1, id="logo-format"),
+        pytest.param('<Information><Scenarios><Scenario Id="AuthMethod">\n<Parameters>\n'
+                     '<Parameter Name="RefreshTokenInterval" Value="soon"/></Parameters></Scenario></Scenarios>'
+                     '</Information>', XMLFormatError, ["Token Refresh Time", "'soon'"], 3, id="refresh-minutes"),
+        pytest.param('<Information><Scenarios><Scenario Id="UserAssociation"><Parameters>\n\n'
+                     '<Parameter Father="Pagination" Name="PageSize" Value="1e3"/></Parameters></Scenario>'
+                     '</Scenarios></Information>', XMLFormatError, ["PageSize", "'1e3'"], 3, id="page-size"),
     ],
 )
 def test_bad_input_gives_one_clear_error_with_position(text, error, words, line) -> None:
