@@ -1,0 +1,72 @@
+"""The ASGI application: four vendor APIs side by side, plus ``/_sandbox`` control routes."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.types import ASGIApp
+
+from hdkit.sandbox import freshdesk, keydesk, zendesk, zoho
+from hdkit.sandbox.accounts import DEMO
+from hdkit.sandbox.context import Context
+from hdkit.sandbox.faults import FaultError
+from hdkit.sandbox.middleware import SandboxMiddleware
+
+
+def create_app(ctx: Context | None = None) -> ASGIApp:
+    """The sandbox as an ASGI app over ``ctx`` (a fresh :class:`Context` by default)."""
+    ctx = ctx or Context()
+    vendors = {
+        "/zendesk": (zendesk.Zendesk(ctx).routes(), zendesk.fault_response),
+        "/freshdesk": (freshdesk.Freshdesk(ctx).routes(), freshdesk.fault_response),
+        "/zoho": (zoho.Zoho(ctx).routes(), zoho.fault_response),
+        "/keydesk": (keydesk.KeyDesk(ctx).routes(), keydesk.fault_response),
+    }
+    routes = [Mount(prefix, routes=vendor_routes) for prefix, (vendor_routes, _) in vendors.items()]
+    app = Starlette(routes=_control_routes(ctx) + routes)
+    return SandboxMiddleware(app, ctx, {prefix: r for prefix, (_, r) in vendors.items()})
+
+
+def _control_routes(ctx: Context) -> list[Route]:
+    async def index(request: Request) -> Response:
+        base = str(request.base_url).rstrip("/")
+        return JSONResponse({name: {"url": base + d["base"], "api": base + d["api"]}
+                             for name, d in DEMO.items()})
+
+    async def state(request: Request) -> Response:
+        return JSONResponse(ctx.store.snapshot())
+
+    async def requests(request: Request) -> Response:
+        return JSONResponse({"requests": ctx.log.entries, "peak_in_flight": ctx.log.peak_in_flight,
+                             "in_flight": ctx.log.in_flight})
+
+    async def get_faults(request: Request) -> Response:
+        return JSONResponse(ctx.faults.snapshot())
+
+    async def set_faults(request: Request) -> Response:
+        try:
+            changes = await request.json()
+        except ValueError:
+            changes = None
+        if not isinstance(changes, dict):
+            return JSONResponse({"sandbox_error": "send a JSON object of switches"}, 400)
+        try:
+            ctx.faults.update(**changes)
+        except FaultError as exc:
+            return JSONResponse({"sandbox_error": str(exc)}, 400)
+        return JSONResponse(ctx.faults.snapshot())
+
+    async def reset(request: Request) -> Response:
+        ctx.reset()
+        return JSONResponse({"reset": True})
+
+    return [
+        Route("/_sandbox", index, methods=["GET"]),
+        Route("/_sandbox/state", state, methods=["GET"]),
+        Route("/_sandbox/requests", requests, methods=["GET"]),
+        Route("/_sandbox/faults", get_faults, methods=["GET"]),
+        Route("/_sandbox/faults", set_faults, methods=["POST"]),
+        Route("/_sandbox/reset", reset, methods=["POST"]),
+    ]

@@ -1,0 +1,186 @@
+"""An OAuth2 authorization server, shared by the Zendesk-like and Zoho-like APIs.
+
+It implements the authorization-code flow the way a PBX meets it: an authorize page a
+person approves (here also approvable by a request parameter), a token endpoint, access
+tokens that expire, refresh tokens that are either kept or *rotated* (each refresh returns a
+new refresh token and invalidates the old one), optional PKCE (S256) and an echoed ``state``.
+Vendor modules translate its RFC 6749 error names into their own response shapes.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit
+
+from hdkit.sandbox.faults import Faults
+from hdkit.sandbox.recorder import Masker
+
+CODE_TTL_S = 600
+
+
+class OAuthError(Exception):
+    """An RFC 6749 error: ``error`` is the standard name, ``description`` says why."""
+
+    def __init__(self, error: str, description: str) -> None:
+        super().__init__(f"{error}: {description}")
+        self.error = error
+        self.description = description
+
+
+@dataclass(frozen=True)
+class _Grant:
+    redirect_uri: str
+    scope: str
+    challenge: str | None
+    expires_at: float
+
+
+@dataclass(frozen=True)
+class Token:
+    """What an access token grants."""
+
+    scope: str
+    expires_at: float
+
+
+class OAuthServer:
+    """Codes, access tokens and refresh tokens of one vendor's single demo client."""
+
+    def __init__(self, prefix: str, client_id: str, client_secret: str, *, rotate: bool,
+                 faults: Faults, masker: Masker) -> None:
+        self.prefix = prefix
+        self.client_id = client_id
+        self._client_secret = client_secret
+        self.rotate = rotate
+        self._faults = faults
+        self._masker = masker
+        self._lock = threading.Lock()
+        self._codes: dict[str, _Grant] = {}
+        self._access: dict[str, Token] = {}
+        self._refresh: dict[str, str] = {}
+
+    # -- authorize ---------------------------------------------------------------------
+
+    def check_authorize(self, params: Mapping[str, str], *, require_state: bool) -> None:
+        """Refuse a malformed authorize request (shown as an error page, never redirected)."""
+        if params.get("client_id") != self.client_id:
+            raise OAuthError("invalid_client", "unknown client_id")
+        if params.get("response_type") != "code":
+            raise OAuthError("unsupported_response_type", "response_type must be 'code'")
+        if urlsplit(params.get("redirect_uri", "")).scheme not in ("http", "https"):
+            raise OAuthError("invalid_request", "redirect_uri must be an absolute http(s) URL")
+        if require_state and not params.get("state"):
+            raise OAuthError("invalid_request", "state is required")
+        method = params.get("code_challenge_method", "S256" if params.get("code_challenge") else "")
+        if params.get("code_challenge") and method != "S256":
+            raise OAuthError("invalid_request", "code_challenge_method must be S256")
+        if self._faults.require_pkce and not params.get("code_challenge"):
+            raise OAuthError("invalid_request", "PKCE is required: send code_challenge (S256)")
+
+    def approve(self, params: Mapping[str, str], scope: str, *, bad_state: bool) -> str:
+        """The redirect URL after the user approves: ``redirect_uri?code=..&state=..``."""
+        code = self._new("code")
+        with self._lock:
+            self._codes[code] = _Grant(params["redirect_uri"], scope,
+                                       params.get("code_challenge") or None,
+                                       time.time() + CODE_TTL_S)
+        query = {"code": code}
+        if "state" in params:
+            query["state"] = "forged-" + params["state"] if bad_state else params["state"]
+        return _with_query(params["redirect_uri"], query)
+
+    def deny(self, params: Mapping[str, str]) -> str:
+        query = {"error": "access_denied", "error_description": "The user denied access"}
+        if "state" in params:
+            query["state"] = params["state"]
+        return _with_query(params["redirect_uri"], query)
+
+    # -- token endpoint --------------------------------------------------------------------
+
+    def token(self, params: Mapping[str, str], basic: tuple[str, str] | None) -> dict[str, object]:
+        """Answer the token endpoint; raises :class:`OAuthError` on any refusal."""
+        client_id, secret = basic or (params.get("client_id", ""), params.get("client_secret", ""))
+        if client_id != self.client_id or not hmac.compare_digest(secret.encode(), self._client_secret.encode()):
+            raise OAuthError("invalid_client", "client_id or client_secret is wrong")
+        grant_type = params.get("grant_type")
+        if grant_type == "authorization_code":
+            return self._exchange_code(params)
+        if grant_type == "refresh_token":
+            return self._refresh_token(params.get("refresh_token", ""))
+        raise OAuthError("unsupported_grant_type", f"grant_type {grant_type!r} is not supported")
+
+    def _exchange_code(self, params: Mapping[str, str]) -> dict[str, object]:
+        with self._lock:
+            grant = self._codes.pop(params.get("code", ""), None)
+        if grant is None or grant.expires_at < time.time():
+            raise OAuthError("invalid_grant", "the code is unknown, used or expired")
+        if params.get("redirect_uri", grant.redirect_uri) != grant.redirect_uri:
+            raise OAuthError("invalid_grant", "redirect_uri differs from the authorize request")
+        if grant.challenge is not None:
+            verifier = params.get("code_verifier", "")
+            if not verifier or not hmac.compare_digest(s256(verifier).encode(), grant.challenge.encode()):
+                raise OAuthError("invalid_grant", "code_verifier does not match code_challenge")
+        refresh = self._new("refresh")
+        with self._lock:
+            self._refresh[refresh] = grant.scope
+        return self._issue(grant.scope) | {"refresh_token": refresh}
+
+    def _refresh_token(self, refresh: str) -> dict[str, object]:
+        with self._lock:
+            scope = self._refresh.get(refresh)
+            if scope is not None and self.rotate:
+                del self._refresh[refresh]
+        if scope is None:
+            raise OAuthError("invalid_grant", "the refresh token is unknown or was rotated away")
+        if self.rotate:
+            refresh = self._new("refresh")
+            with self._lock:
+                self._refresh[refresh] = scope
+        return self._issue(scope) | {"refresh_token": refresh}
+
+    def _issue(self, scope: str) -> dict[str, object]:
+        access = self._new("access")
+        ttl = self._faults.token_ttl_s
+        with self._lock:
+            self._access[access] = Token(scope, time.time() + ttl)
+        return {"access_token": access, "token_type": "Bearer", "expires_in": ttl, "scope": scope}
+
+    # -- resource side ---------------------------------------------------------------------
+
+    def lookup(self, access: str) -> Token | None:
+        """The token's grant, or None when unknown; check ``expires_at`` for expiry."""
+        with self._lock:
+            return self._access.get(access)
+
+    def expire_all(self) -> None:
+        """Every issued access token expires now (refresh tokens stay valid)."""
+        with self._lock:
+            self._access = {k: Token(t.scope, 0.0) for k, t in self._access.items()}
+
+    def reset(self) -> None:
+        with self._lock:
+            self._codes.clear()
+            self._access.clear()
+            self._refresh.clear()
+
+    def _new(self, kind: str) -> str:
+        value = f"{self.prefix}_{kind}_{secrets.token_urlsafe(18)}"
+        self._masker.register(value)
+        return value
+
+
+def s256(verifier: str) -> str:
+    """The PKCE S256 challenge of ``verifier``."""
+    digest = hashlib.sha256(verifier.encode()).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def _with_query(url: str, query: dict[str, str]) -> str:
+    return f"{url}{'&' if urlsplit(url).query else '?'}{urlencode(query)}"

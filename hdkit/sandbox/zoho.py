@@ -1,0 +1,321 @@
+"""The Zoho-Desk-like API under ``/zoho``.
+
+Shapes follow Zoho Desk's API v1: ``Authorization: Zoho-oauthtoken <token>`` (``Bearer`` is
+accepted too) plus an ``orgId`` header; lists are ``{"data": [...]}`` paged by ``from``
+(0-based offset) and ``limit``; an empty page or a search without hits is **HTTP 204 with no
+body**, as in Zoho; ids are strings; errors are ``{"errorCode": ..., "message": ...}``, with
+``errors: [{"fieldName", "errorType", "errorMessage"}]`` on 422. The token endpoint answers
+refusals with **HTTP 200** and ``{"error": "invalid_code"}`` (or ``invalid_client`` ...), as
+Zoho's accounts server does, and *rotates* refresh tokens. Phone search matches the last
+digits (``phones.suffix``), across contacts and accounts.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from hdkit.sandbox import phones
+from hdkit.sandbox.accounts import DEMO
+from hdkit.sandbox.context import Context
+from hdkit.sandbox.oauth import OAuthError
+from hdkit.sandbox.people import COMPANIES, Person, make_agents, make_contacts
+from hdkit.sandbox.web import (authorize_flow, basic_credentials, bearer_token, form_or_json,
+                               json_body, json_response, not_found_page, page, plan, same)
+
+VENDOR = "zoho"
+_D = DEMO[VENDOR]
+AGENT_ID0, CONTACT_ID0, ACCOUNT_ID0, CREATED_ID0 = (1892000000100000, 1892000000200000,
+                                                     1892000000300000, 1892000000900000)
+MAX_LIMIT = 200
+DEFAULT_LIMIT = 10
+CREATED_TIME = "2024-01-15T09:30:00.000Z"
+_ZOHO_ERRORS = {"invalid_grant": "invalid_code"}
+_WRITE_SUFFIXES = (".ALL", ".CREATE", ".UPDATE", ".WRITE")
+
+
+def error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
+    return json_response({"errorCode": code, "message": message}, status, headers)
+
+
+def invalid(field: str, kind: str = "missing") -> Response:
+    return json_response({"errorCode": "INVALID_DATA",
+                          "message": "The data is invalid due to validation restrictions",
+                          "errors": [{"fieldName": f"/{field}", "errorType": kind,
+                                      "errorMessage": ""}]}, 422)
+
+
+def not_found() -> Response:
+    return error(404, "RESOURCE_NOT_FOUND", "The requested resource does not exist.")
+
+
+def no_content() -> Response:
+    return Response(status_code=204)
+
+
+def fault_response(status: int, retry_after_s: int) -> Response:
+    if status == 429:
+        return error(429, "TOO_MANY_REQUESTS", "You have exceeded the API call limit",
+                     {"Retry-After": str(retry_after_s)})
+    if status == 504:
+        return error(504, "GATEWAY_TIMEOUT", "The request timed out")
+    return error(status, "INTERNAL_SERVER_ERROR", "An internal server error occurred")
+
+
+class Zoho:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.oauth = ctx.oauth[VENDOR]
+        self.agents = [_agent(p) for p in make_agents()]
+        self.contacts = [_contact(p) for p in make_contacts()]
+        self.accounts = [{"id": str(ACCOUNT_ID0 + i), "accountName": name, "phone": phone,
+                          "email": f"info@{name.split()[0].lower()}.example.com",
+                          "website": f"https://{name.split()[0].lower()}.example.com",
+                          "createdTime": CREATED_TIME}
+                         for i, (name, phone) in enumerate(COMPANIES)]
+
+    # -- auth ------------------------------------------------------------------------------
+
+    def guard(self, request: Request, write: bool = False) -> Response | None:
+        token = bearer_token(request, "zoho-oauthtoken", "bearer")
+        grant = self.oauth.lookup(token) if token else None
+        if grant is None:
+            return error(401, "INVALID_OAUTH", "The OAuth Token you provided is invalid.")
+        if grant.expires_at <= time.time():
+            return error(401, "INVALID_OAUTH", "The OAuth Token you provided has expired.")
+        org = request.headers.get("orgid")
+        if org is None:
+            return invalid("orgId")
+        if org != _D["org_id"]:
+            return invalid("orgId", "invalid")
+        if write and not any(s.endswith(_WRITE_SUFFIXES) for s in grant.scope.split(",")):
+            return error(403, "SCOPE_MISMATCH", "The OAuth scope does not allow this action.")
+        return None
+
+    async def authorize(self, request: Request) -> Response:
+        return await authorize_flow(request, self.oauth, title="Zoho Accounts: authorize",
+                                    default_scope=_D["scope"], require_state=True)
+
+    async def token(self, request: Request) -> Response:
+        """Params from the query string and the body (``faults.token_body`` says which bodies)."""
+        body, kind = await form_or_json(request, self.ctx.faults.token_body)
+        if kind == "none" and (await request.body()).strip():
+            return json_response({"error": "invalid_request"})
+        params = dict(request.query_params) | body
+        params.pop("_fault", None)
+        try:
+            issued = self.oauth.token(params, basic_credentials(request))
+        except OAuthError as exc:
+            return json_response({"error": _ZOHO_ERRORS.get(exc.error, exc.error)})
+        return json_response(issued | {"api_domain": f"{request.base_url}zoho"})
+
+    # -- listing and search ------------------------------------------------------------------
+
+    def _window(self, request: Request, items: list[dict[str, Any]], key: str = "data",
+                count: bool = False) -> Response:
+        q = request.query_params
+        start_raw, limit_raw = q.get("from", "0"), q.get("limit", str(DEFAULT_LIMIT))
+        if not start_raw.isdigit():
+            return invalid("from", "invalid")
+        if not limit_raw.isdigit() or not 1 <= int(limit_raw) <= MAX_LIMIT:
+            return invalid("limit", "invalid")
+        start = 0 if plan(request).loop_pagination else int(start_raw)
+        chunk = items[start: start + int(limit_raw)]
+        if not chunk:
+            return no_content()
+        return json_response({key: chunk, "count": len(items)} if count else {key: chunk})
+
+    async def agents_list(self, request: Request) -> Response:
+        if refused := self.guard(request):
+            return refused
+        return self._window(request, self.agents)
+
+    def _all_contacts(self) -> list[dict[str, Any]]:
+        return self.contacts + self.ctx.store.all(VENDOR, "contacts")
+
+    async def search_contacts(self, request: Request) -> Response:
+        """``phone`` (phone or mobile, last digits), ``email`` (exact), ``_all`` (any field)."""
+        return await self._search(request, self._all_contacts(), ("phone", "mobile"),
+                                  ("firstName", "lastName", "email"))
+
+    async def search_accounts(self, request: Request) -> Response:
+        """``phone`` (last digits), ``email`` (exact), ``_all`` (any field)."""
+        return await self._search(request, self.accounts, ("phone",), ("accountName", "email"))
+
+    async def _search(self, request: Request, pool: list[dict[str, Any]],
+                      number_fields: tuple[str, ...], text_fields: tuple[str, ...]) -> Response:
+        if refused := self.guard(request):
+            return refused
+        q = request.query_params
+        if not any(k in q for k in ("phone", "email", "_all")):
+            return invalid("phone")
+        hits = pool
+        if "phone" in q:
+            hits = [r for r in hits if phones.any_match(
+                phones.suffix, [str(r.get(f) or "") for f in number_fields], q["phone"])]
+        if "email" in q:
+            hits = [r for r in hits if str(r.get("email") or "").lower() == q["email"].lower()]
+        if "_all" in q:
+            needle = q["_all"].lower()
+            hits = [r for r in hits if any(needle in str(r.get(f) or "").lower() for f in text_fields)
+                    or phones.any_match(phones.suffix, [str(r.get(f) or "") for f in number_fields], needle)]
+        return self._window(request, hits, count=True)
+
+    async def contact(self, request: Request) -> Response:
+        if refused := self.guard(request):
+            return refused
+        found = self._contact_by_id(request.path_params["cid"])
+        return json_response(found) if found else not_found()
+
+    def _contact_by_id(self, cid: str) -> dict[str, Any] | None:
+        offset = int(cid) - CONTACT_ID0 if cid.isdigit() else -1
+        if 0 <= offset < len(self.contacts):
+            return self.contacts[offset]
+        return self.ctx.store.get(VENDOR, "contacts", cid)
+
+    async def account(self, request: Request) -> Response:
+        if refused := self.guard(request):
+            return refused
+        found = next((a for a in self.accounts if a["id"] == request.path_params["aid"]), None)
+        return json_response(found) if found else not_found()
+
+    # -- writes ----------------------------------------------------------------------------
+
+    async def _write_body(self, request: Request) -> dict[str, Any] | Response:
+        if refused := self.guard(request, write=True):
+            return refused
+        body = await json_body(request)
+        if not isinstance(body, dict):
+            return error(400, "INVALID_DATA", "The request body must be a JSON object")
+        return body
+
+    def _new_id(self) -> str:
+        return str(CREATED_ID0 + self.ctx.store.next_id())
+
+    async def create_contact(self, request: Request) -> Response:
+        body = await self._write_body(request)
+        if isinstance(body, Response):
+            return body
+        if not str(body.get("lastName", "")).strip():
+            return invalid("lastName")
+        cid = self._new_id()
+        record = {"id": cid, "firstName": body.get("firstName"), "lastName": body["lastName"],
+                  "email": body.get("email"), "phone": body.get("phone"),
+                  "mobile": body.get("mobile"), "accountId": body.get("accountId"),
+                  "webUrl": f"{request.base_url}zoho/support/contacts/{cid}",
+                  "createdTime": _now()}
+        return json_response(self.ctx.store.put(VENDOR, "contacts", record))
+
+    async def create_ticket(self, request: Request) -> Response:
+        body = await self._write_body(request)
+        if isinstance(body, Response):
+            return body
+        for field in ("subject", "departmentId", "contactId"):
+            if not str(body.get(field, "")).strip():
+                return invalid(field)
+        if refused := self._check_refs(body):
+            return refused
+        tid = self._new_id()
+        record = {"id": tid, "ticketNumber": str(100 + self.ctx.store.next_id()),
+                  "subject": body["subject"], "description": body.get("description"),
+                  "departmentId": str(body["departmentId"]), "contactId": str(body["contactId"]),
+                  "status": body.get("status", "Open"), "channel": body.get("channel", "Phone"),
+                  "priority": body.get("priority"), "createdTime": _now(),
+                  "webUrl": f"{request.base_url}zoho/support/tickets/{tid}"}
+        return json_response(self.ctx.store.put(VENDOR, "tickets", record))
+
+    def _check_refs(self, body: dict[str, Any]) -> Response | None:
+        if str(body["departmentId"]) != _D["department_id"]:
+            return invalid("departmentId", "invalid")
+        if self._contact_by_id(str(body["contactId"])) is None:
+            return invalid("contactId", "invalid")
+        return None
+
+    async def update_ticket(self, request: Request) -> Response:
+        body = await self._write_body(request)
+        if isinstance(body, Response):
+            return body
+        record = self.ctx.store.get(VENDOR, "tickets", request.path_params["tid"])
+        if record is None:
+            return not_found()
+        for key in ("subject", "description", "status", "priority"):
+            if key in body:
+                record[key] = body[key]
+        record["modifiedTime"] = _now()
+        return json_response(record)
+
+    async def ticket(self, request: Request) -> Response:
+        if refused := self.guard(request):
+            return refused
+        found = self.ctx.store.get(VENDOR, "tickets", request.path_params["tid"])
+        return json_response(found) if found else not_found()
+
+    async def create_call(self, request: Request) -> Response:
+        body = await self._write_body(request)
+        if isinstance(body, Response):
+            return body
+        for field in ("subject", "departmentId", "contactId", "direction", "startTime", "duration"):
+            if str(body.get(field, "")).strip() == "":
+                return invalid(field)
+        if body["direction"] not in ("inbound", "outbound"):
+            return invalid("direction", "invalid")
+        if refused := self._check_refs(body):
+            return refused
+        record = {"id": self._new_id(), "activityType": "Calls", "subject": body["subject"],
+                  "departmentId": str(body["departmentId"]), "contactId": str(body["contactId"]),
+                  "ticketId": body.get("ticketId"), "direction": body["direction"],
+                  "startTime": body["startTime"], "duration": str(body["duration"]),
+                  "status": body.get("status", "Completed"), "description": body.get("description"),
+                  "createdTime": _now()}
+        return json_response(self.ctx.store.put(VENDOR, "calls", record))
+
+    async def activities(self, request: Request) -> Response:
+        if refused := self.guard(request):
+            return refused
+        return self._window(request, self.ctx.store.all(VENDOR, "calls"))
+
+    async def contact_page(self, request: Request) -> Response:
+        found = self._contact_by_id(request.path_params["cid"])
+        if found is None:
+            return not_found_page()
+        return page(f"Zoho Desk contact {found['lastName']}",
+                    {k: found[k] for k in ("id", "firstName", "lastName", "email", "phone")})
+
+    def routes(self) -> list[Route]:
+        api = "/api/v1"
+        return [
+            Route("/oauth/v2/auth", self.authorize, methods=["GET", "POST"]),
+            Route("/oauth/v2/token", self.token, methods=["POST"]),
+            Route(f"{api}/agents", self.agents_list, methods=["GET"]),
+            Route(f"{api}/contacts/search", self.search_contacts, methods=["GET"]),
+            Route(f"{api}/contacts", self.create_contact, methods=["POST"]),
+            Route(f"{api}/contacts/{{cid}}", self.contact, methods=["GET"]),
+            Route(f"{api}/accounts/search", self.search_accounts, methods=["GET"]),
+            Route(f"{api}/accounts/{{aid}}", self.account, methods=["GET"]),
+            Route(f"{api}/tickets", self.create_ticket, methods=["POST"]),
+            Route(f"{api}/tickets/{{tid}}", self.ticket, methods=["GET"]),
+            Route(f"{api}/tickets/{{tid}}", self.update_ticket, methods=["PATCH"]),
+            Route(f"{api}/calls", self.create_call, methods=["POST"]),
+            Route(f"{api}/activities", self.activities, methods=["GET"]),
+            Route("/support/contacts/{cid}", self.contact_page, methods=["GET"]),
+        ]
+
+
+def _agent(p: Person) -> dict[str, Any]:
+    return {"id": str(AGENT_ID0 + p.index), "firstName": p.first, "lastName": p.last,
+            "name": p.name, "emailId": p.email, "phone": p.phone, "mobile": None,
+            "status": "ACTIVE", "isConfirmed": True, "roleId": "1892000000008001"}
+
+
+def _contact(p: Person) -> dict[str, Any]:
+    return {"id": str(CONTACT_ID0 + p.index), "firstName": p.first, "lastName": p.last,
+            "email": p.email, "phone": p.phone, "mobile": p.mobile or None,
+            "accountId": None, "createdTime": CREATED_TIME}
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
