@@ -1,4 +1,4 @@
-"""Helpers for the sandbox tests: log in through each vendor's OAuth2 flow over real HTTP."""
+"""Helpers (no tests) for the sandbox tests: log in through each vendor's OAuth2 flow over HTTP."""
 
 from __future__ import annotations
 
