@@ -1,0 +1,460 @@
+"""Every vendor route of the sandbox over real HTTP: paging to the end, phone matching,
+create-and-read-back, vendor-shaped errors and the call pop-up pages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from test_sandbox_helpers import FD_AUTH, KD_AUTH, ZD_AUTH, ZO, login, zoho_headers
+
+from hdkit.sandbox import AGENT_COUNT, Sandbox
+
+MAX_PAGES = 200  # every paging loop below is bounded
+
+
+@pytest.fixture
+def client(fresh_sandbox: Sandbox) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=fresh_sandbox.url, timeout=5) as c:
+        yield c
+
+
+@pytest.fixture
+def zoho(client: httpx.Client) -> dict[str, str]:
+    return zoho_headers(login(client, ZO)["access_token"])
+
+
+# -- pagination, every mode, to the last page ----------------------------------------------------
+
+def _follow(client: httpx.Client, url: str | None, next_of: Any, items_of: Any,
+            **kwargs: Any) -> tuple[list[Any], int]:
+    items, pages = [], 0
+    while url and pages < MAX_PAGES:
+        response = client.get(url, **kwargs)
+        assert response.status_code == 200, response.text
+        items += items_of(response)
+        url, pages = next_of(response), pages + 1
+    return items, pages
+
+
+def test_zendesk_next_page_offset_paging(client: httpx.Client) -> None:
+    users, pages = _follow(client, "/zendesk/api/v2/users.json?role=agent&per_page=100",
+                           lambda r: r.json()["next_page"], lambda r: r.json()["users"],
+                           headers=ZD_AUTH)
+    assert pages == AGENT_COUNT // 100
+    assert len({u["id"] for u in users}) == AGENT_COUNT and {u["role"] for u in users} == {"agent"}
+    first = client.get("/zendesk/api/v2/users.json?per_page=100", headers=ZD_AUTH).json()
+    assert first["count"] == AGENT_COUNT + 200 and first["previous_page"] is None
+
+
+def test_zendesk_links_next_cursor_paging(client: httpx.Client) -> None:
+    users, pages = _follow(client, "/zendesk/api/v2/users.json?role=agent&page[size]=100",
+                           lambda r: r.json()["links"]["next"], lambda r: r.json()["users"],
+                           headers=ZD_AUTH)
+    assert pages == AGENT_COUNT // 100 and len({u["id"] for u in users}) == AGENT_COUNT
+    last = client.get(f"/zendesk/api/v2/users.json?role=agent&page[size]=100", headers=ZD_AUTH)
+    assert last.json()["meta"]["has_more"] is True
+
+
+def test_freshdesk_page_number_paging_with_link_header(client: httpx.Client) -> None:
+    def next_of(r: httpx.Response) -> str | None:
+        return r.links.get("next", {}).get("url")
+
+    agents, pages = _follow(client, "/freshdesk/api/v2/agents?per_page=100", next_of,
+                            lambda r: r.json(), auth=FD_AUTH)
+    assert pages == AGENT_COUNT // 100 and len({a["id"] for a in agents}) == AGENT_COUNT
+    assert agents[0]["contact"]["email"].endswith("@agents.example.com")
+    past = client.get("/freshdesk/api/v2/agents?page=26&per_page=100", auth=FD_AUTH)
+    assert past.json() == [] and "link" not in past.headers
+    default = client.get("/freshdesk/api/v2/agents", auth=FD_AUTH).json()
+    assert len(default) == 30
+
+
+def test_zoho_offset_paging_ends_with_204(client: httpx.Client, zoho: dict[str, str]) -> None:
+    seen, start = [], 0
+    for _ in range(MAX_PAGES):
+        response = client.get("/zoho/api/v1/agents", params={"from": start, "limit": 200}, headers=zoho)
+        if response.status_code == 204:
+            assert response.content == b""
+            break
+        seen += response.json()["data"]
+        start += 200
+    assert len({a["id"] for a in seen}) == AGENT_COUNT and all(isinstance(a["id"], str) for a in seen)
+
+
+def test_keydesk_page_number_paging_with_totals(client: httpx.Client) -> None:
+    first = client.get("/keydesk/api/users", params={"page_size": 100}, headers=KD_AUTH).json()
+    assert (first["total"], first["total_pages"], first["page"]) == (AGENT_COUNT, 25, 1)
+    users = first["data"]
+    for number in range(2, first["total_pages"] + 1):
+        users += client.get("/keydesk/api/users", params={"page": number, "page_size": 100},
+                            headers=KD_AUTH).json()["data"]
+    assert len({u["id"] for u in users}) == AGENT_COUNT
+
+
+def test_agents_are_the_same_on_every_start() -> None:
+    with Sandbox() as a, Sandbox() as b:
+        url = "/keydesk/api/users?page=7&page_size=5"
+        one = httpx.get(a.url + url, headers=KD_AUTH).json()
+        two = httpx.get(b.url + url, headers=KD_AUTH).json()
+    assert one == two and len(one["data"]) == 5
+
+
+@pytest.mark.parametrize("path, params, auth, code", [
+    pytest.param("/freshdesk/api/v2/agents", {"per_page": 101}, "fd", 400, id="fd-per-page"),
+    pytest.param("/freshdesk/api/v2/agents", {"page": 0}, "fd", 400, id="fd-page-0"),
+    pytest.param("/keydesk/api/users", {"page_size": 0}, "kd", 422, id="kd-size"),
+    pytest.param("/zendesk/api/v2/users.json", {"page": "x"}, "zd", 422, id="zd-page"),
+    pytest.param("/zendesk/api/v2/users.json", {"page[size]": 10, "page[after]": "!!"}, "zd", 400,
+                 id="zd-cursor"),
+    pytest.param("/zendesk/api/v2/users.json", {"role": "boss"}, "zd", 422, id="zd-role"),
+])
+def test_bad_paging_parameters(client: httpx.Client, path: str, params: dict, auth: str,
+                               code: int) -> None:
+    kwargs = {"fd": {"auth": FD_AUTH}, "kd": {"headers": KD_AUTH}, "zd": {"headers": ZD_AUTH}}[auth]
+    assert client.get(path, params=params, **kwargs).status_code == code
+
+
+def test_zoho_bad_limit(client: httpx.Client, zoho: dict[str, str]) -> None:
+    response = client.get("/zoho/api/v1/agents", params={"limit": 500}, headers=zoho)
+    assert response.status_code == 422 and response.json()["errors"][0]["fieldName"] == "/limit"
+
+
+# -- phone matching: the match matrix ----------------------------------------------------------
+
+def _zendesk(client: httpx.Client, _: dict, query: str) -> set[str]:
+    r = client.get("/zendesk/api/v2/users/search.json", params={"query": query}, headers=ZD_AUTH)
+    return {u["name"] for u in r.json()["users"]}
+
+
+def _freshdesk(client: httpx.Client, _: dict, query: str) -> set[str]:
+    r = client.get("/freshdesk/api/v2/contacts", params={"phone": query}, auth=FD_AUTH)
+    return {c["name"] for c in r.json()}
+
+
+def _zoho(client: httpx.Client, zoho: dict, query: str) -> set[str]:
+    r = client.get("/zoho/api/v1/contacts/search", params={"phone": query}, headers=zoho)
+    return set() if r.status_code == 204 else {f"{c['firstName']} {c['lastName']}" for c in r.json()["data"]}
+
+
+def _keydesk(client: httpx.Client, _: dict, query: str) -> set[str]:
+    r = client.get("/keydesk/api/contacts", params={"phone": query}, headers=KD_AUTH)
+    return {c["name"] for c in r.json()["data"]}
+
+
+ADA, ALAN, TIM, KAREN = "Ada Lovelace", "Alan Turing", "Tim Berners-Lee", "Karen Jones"
+
+
+@pytest.mark.parametrize("search, query, expected", [
+    # Zendesk: equal digits (formatting ignored, 00 = +), phone, mobile and identities.
+    pytest.param(_zendesk, "+14155550123", {ADA}, id="zd-e164"),
+    pytest.param(_zendesk, "+1 (415) 555-0123", {ADA}, id="zd-formatted"),
+    pytest.param(_zendesk, "4155550123", set(), id="zd-national-misses-e164"),
+    pytest.param(_zendesk, "4155550124", {ALAN}, id="zd-national-hits-national"),
+    pytest.param(_zendesk, "+44 20 7946 0958", {TIM}, id="zd-00-prefix-is-plus"),
+    pytest.param(_zendesk, "415-555-0151", {ADA}, id="zd-identity"),
+    pytest.param(_zendesk, "phone:+14155550199", {ADA}, id="zd-mobile-field-prefix"),
+    # Freshdesk: the exact string.
+    pytest.param(_freshdesk, "+14155550123", {ADA}, id="fd-exact"),
+    pytest.param(_freshdesk, "+1 415 555 0123", set(), id="fd-spaces-miss"),
+    pytest.param(_freshdesk, "(415) 555-0124", {ALAN}, id="fd-exact-national"),
+    pytest.param(_freshdesk, "4155550124", set(), id="fd-digits-miss"),
+    # Zoho: last digits, both ways, phone and mobile.
+    pytest.param(_zoho, "4155550123", {ADA}, id="zo-national-hits-e164"),
+    pytest.param(_zoho, "+14155550124", {ALAN}, id="zo-e164-hits-national"),
+    pytest.param(_zoho, "7700 900959", {KAREN}, id="zo-mobile"),
+    pytest.param(_zoho, "+44 7700 900959", set(), id="zo-trunk-0-misses"),
+    pytest.param(_zoho, "0123", set(), id="zo-too-short"),
+    # KeyDesk: the query's digits contained in the stored digits.
+    pytest.param(_keydesk, "555-0123", {ADA}, id="kd-contains"),
+    pytest.param(_keydesk, "2079460958", {TIM}, id="kd-uk"),
+    pytest.param(_keydesk, "12", None, id="kd-too-short"),
+])
+def test_phone_match_rules(client: httpx.Client, zoho: dict[str, str], search: Any, query: str,
+                           expected: set[str] | None) -> None:
+    found = search(client, zoho, query)
+    if expected is None:
+        assert found == set()
+    else:
+        assert found == expected
+
+
+@pytest.mark.parametrize("params, names", [
+    pytest.param({"email": "ADA.LOVELACE@example.com"}, {ADA}, id="email"),
+    pytest.param({"name": "berners"}, {TIM}, id="name"),
+    pytest.param({"name": "ada lov", "email": "nobody@example.com"}, set(), id="both"),
+])
+def test_keydesk_other_criteria(client: httpx.Client, params: dict, names: set[str]) -> None:
+    data = client.get("/keydesk/api/contacts", params=params, headers=KD_AUTH).json()["data"]
+    assert {c["name"] for c in data} == names
+
+
+def test_zendesk_search_by_email_and_name(client: httpx.Client) -> None:
+    assert _zendesk(client, {}, "ada.lovelace@example.com") == {ADA}
+    assert ADA in _zendesk(client, {}, "Lovelace")
+    blank = client.get("/zendesk/api/v2/users/search.json?query=", headers=ZD_AUTH)
+    assert blank.status_code == 422 and blank.json()["error"] == "RecordInvalid"
+
+
+def test_freshdesk_search_query_language(client: httpx.Client) -> None:
+    found = client.get("/freshdesk/api/v2/search/contacts", auth=FD_AUTH,
+                       params={"query": "\"phone:'+14155550123' OR mobile:'07700 900959'\""}).json()
+    assert {c["name"] for c in found["results"]} == {ADA, KAREN} and found["total"] == 2
+    unquoted = client.get("/freshdesk/api/v2/search/contacts", auth=FD_AUTH,
+                          params={"query": "phone:'+14155550123'"})
+    assert unquoted.status_code == 400 and unquoted.json()["description"] == "Validation failed"
+    other = client.get("/freshdesk/api/v2/search/contacts", auth=FD_AUTH,
+                       params={"query": "\"phone:'1' AND x:'2'\""})
+    assert other.status_code == 400
+
+
+def test_zoho_accounts_search_and_no_hit_is_204(client: httpx.Client, zoho: dict[str, str]) -> None:
+    hit = client.get("/zoho/api/v1/accounts/search", params={"phone": "4155550100"}, headers=zoho)
+    assert [a["accountName"] for a in hit.json()["data"]] == ["Bletchley Systems"]
+    account = client.get(f"/zoho/api/v1/accounts/{hit.json()['data'][0]['id']}", headers=zoho)
+    assert account.json()["phone"] == "(415) 555-0100"
+    miss = client.get("/zoho/api/v1/contacts/search", params={"phone": "+19999999999"}, headers=zoho)
+    assert miss.status_code == 204 and miss.content == b""
+    by_all = client.get("/zoho/api/v1/contacts/search", params={"_all": "ada.lovelace@"},
+                        headers=zoho)
+    assert [c["lastName"] for c in by_all.json()["data"]] == ["Lovelace"]
+    nothing = client.get("/zoho/api/v1/contacts/search", headers=zoho)
+    assert nothing.status_code == 422
+
+
+def test_zendesk_identities_list_every_number(client: httpx.Client) -> None:
+    uid = client.get("/zendesk/api/v2/users/search.json", params={"query": "+14155550123"},
+                     headers=ZD_AUTH).json()["users"][0]["id"]
+    identities = client.get(f"/zendesk/api/v2/users/{uid}/identities.json", headers=ZD_AUTH).json()
+    phones = [i["value"] for i in identities["identities"] if i["type"] == "phone_number"]
+    assert phones == ["+14155550123", "+14155550199", "+1 415 555 0150", "415-555-0151"]
+    assert identities["count"] == 5 and identities["next_page"] is None
+    assert client.get(f"/zendesk/api/v2/users/{uid}.json", headers=ZD_AUTH).json()["user"]["id"] == uid
+    missing = client.get("/zendesk/api/v2/users/1/identities.json", headers=ZD_AUTH)
+    assert missing.status_code == 404
+    assert missing.json() == {"error": "RecordNotFound", "description": "Not found"}
+
+
+# -- create, update, read back ----------------------------------------------------------------
+
+def test_zendesk_user_ticket_and_voice_comment(fresh_sandbox: Sandbox, client: httpx.Client) -> None:
+    created = client.post("/zendesk/api/v2/users.json", headers=ZD_AUTH,
+                          json={"user": {"name": "New Caller", "phone": "+15550001111"}})
+    assert created.status_code == 201
+    uid = created.json()["user"]["id"]
+    assert _zendesk(client, {}, "+1 555 000 1111") == {"New Caller"}
+    ticket = client.post("/zendesk/api/v2/tickets.json", headers=ZD_AUTH, json={"ticket": {
+        "subject": "Missed call", "comment": {"body": "from +15550001111"},
+        "requester_id": str(uid), "tags": ["auto-ticket-created-by-pbx"]}})
+    assert ticket.status_code == 201 and ticket.json()["ticket"]["status"] == "new"
+    tid = ticket.json()["ticket"]["id"]
+    voice = {"from": "+15550001111", "to": "1001", "recording_url": "https://pbx/rec.wav",
+             "started_at": "2024-05-01 10:00:00 +0000", "call_duration": 42}
+    updated = client.put(f"/zendesk/api/v2/tickets/{tid}.json", headers=ZD_AUTH,
+                         json={"ticket": {"voice_comment": voice, "status": "open"}})
+    assert updated.status_code == 200 and updated.json()["ticket"]["status"] == "open"
+    patched = client.patch(f"/zendesk/api/v2/tickets/{tid}.json", headers=ZD_AUTH,
+                           json={"ticket": {"comment": {"body": "called back"}}})
+    assert patched.status_code == 200
+    comments = client.get(f"/zendesk/api/v2/tickets/{tid}/comments.json", headers=ZD_AUTH).json()
+    assert [c["type"] for c in comments["comments"]] == ["Comment", "VoiceComment", "Comment"]
+    assert comments["comments"][1]["data"] == voice
+    state = fresh_sandbox.state["zendesk"]
+    assert [u["name"] for u in state["users"]] == ["New Caller"]
+    assert state["tickets"][0]["status"] == "open" and len(state["comments"]) == 3
+    assert client.get("/_sandbox/state").json() == fresh_sandbox.state
+
+
+@pytest.mark.parametrize("method, path, body, status, field", [
+    pytest.param("POST", "/zendesk/api/v2/users.json", {"user": {"email": "x@y.z"}}, 422, "name",
+                 id="user-no-name"),
+    pytest.param("POST", "/zendesk/api/v2/users.json",
+                 {"user": {"name": "Dup", "email": "ada.lovelace@example.com"}}, 422, "email",
+                 id="user-duplicate-email"),
+    pytest.param("POST", "/zendesk/api/v2/tickets.json", {"ticket": {"subject": "s"}}, 422, "base",
+                 id="ticket-no-body"),
+    pytest.param("POST", "/zendesk/api/v2/tickets.json",
+                 {"ticket": {"comment": {"body": "b"}, "requester_id": "42"}}, 422, "requester",
+                 id="ticket-bad-requester"),
+])
+def test_zendesk_validation_errors(client: httpx.Client, method: str, path: str, body: dict,
+                                   status: int, field: str) -> None:
+    response = client.request(method, path, json=body, headers=ZD_AUTH)
+    assert response.status_code == status
+    assert response.json()["error"] == "RecordInvalid" and field in response.json()["details"]
+
+
+def test_zendesk_update_errors(client: httpx.Client) -> None:
+    missing = client.put("/zendesk/api/v2/tickets/999999.json", headers=ZD_AUTH, json={"ticket": {}})
+    assert missing.status_code == 404
+    tid = client.post("/zendesk/api/v2/tickets.json", headers=ZD_AUTH,
+                      json={"ticket": {"comment": {"body": "b"}}}).json()["ticket"]["id"]
+    partial = client.put(f"/zendesk/api/v2/tickets/{tid}.json", headers=ZD_AUTH,
+                         json={"ticket": {"voice_comment": {"from": "1"}}})
+    assert partial.status_code == 422 and "recording_url" in partial.text
+    not_json = client.post("/zendesk/api/v2/tickets.json", headers=ZD_AUTH, content=b"{oops")
+    assert not_json.status_code == 400
+
+
+def test_freshdesk_contact_ticket_and_note(fresh_sandbox: Sandbox, client: httpx.Client) -> None:
+    contact = client.post("/freshdesk/api/v2/contacts", auth=FD_AUTH,
+                          json={"name": "New Caller", "phone": "+15550002222"})
+    assert contact.status_code == 201
+    cid = contact.json()["id"]
+    assert client.get(f"/freshdesk/api/v2/contacts/{cid}", auth=FD_AUTH).json()["name"] == "New Caller"
+    assert _freshdesk(client, {}, "+15550002222") == {"New Caller"}
+    ticket = client.post("/freshdesk/api/v2/tickets", auth=FD_AUTH, json={
+        "subject": "Call", "description": "Inbound", "requester_id": cid, "status": 2, "priority": 1})
+    assert ticket.status_code == 201
+    tid = ticket.json()["id"]
+    note = client.post(f"/freshdesk/api/v2/tickets/{tid}/notes", auth=FD_AUTH,
+                       json={"body": "Call log: 42 s", "private": True})
+    assert note.status_code == 201 and note.json()["ticket_id"] == tid
+    updated = client.put(f"/freshdesk/api/v2/tickets/{tid}", auth=FD_AUTH, json={"status": 4})
+    assert updated.json()["status"] == 4
+    assert client.get(f"/freshdesk/api/v2/tickets/{tid}", auth=FD_AUTH).json()["status"] == 4
+    state = fresh_sandbox.state["freshdesk"]
+    assert (len(state["contacts"]), len(state["tickets"]), len(state["notes"])) == (1, 1, 1)
+    agent = client.get("/freshdesk/api/v2/agents?per_page=1", auth=FD_AUTH).json()[0]
+    assert client.get(f"/freshdesk/api/v2/agents/{agent['id']}", auth=FD_AUTH).json() == agent
+
+
+@pytest.mark.parametrize("method, path, body, status, field", [
+    pytest.param("POST", "/freshdesk/api/v2/contacts", {"phone": "1"}, 400, "name", id="no-name"),
+    pytest.param("POST", "/freshdesk/api/v2/contacts", {"name": "N"}, 400, "requester_id",
+                 id="no-channel"),
+    pytest.param("POST", "/freshdesk/api/v2/contacts",
+                 {"name": "N", "email": "ada.lovelace@example.com"}, 409, "email", id="duplicate"),
+    pytest.param("POST", "/freshdesk/api/v2/tickets", {"subject": "s", "email": "a@b.c"}, 400,
+                 "description", id="ticket-no-description"),
+    pytest.param("POST", "/freshdesk/api/v2/tickets", {"subject": "s", "description": "d"}, 400,
+                 "requester_id", id="ticket-no-requester"),
+    pytest.param("POST", "/freshdesk/api/v2/tickets",
+                 {"subject": "s", "description": "d", "requester_id": 7}, 400, "requester_id",
+                 id="ticket-unknown-requester"),
+])
+def test_freshdesk_validation_errors(client: httpx.Client, method: str, path: str, body: dict,
+                                     status: int, field: str) -> None:
+    response = client.request(method, path, json=body, auth=FD_AUTH)
+    assert response.status_code == status
+    assert response.json()["description"] == "Validation failed"
+    assert response.json()["errors"][0]["field"] == field
+
+
+def test_freshdesk_not_found_has_empty_body(client: httpx.Client) -> None:
+    for path in ("/freshdesk/api/v2/contacts/1", "/freshdesk/api/v2/tickets/1",
+                 "/freshdesk/api/v2/agents/1"):
+        response = client.get(path, auth=FD_AUTH)
+        assert (response.status_code, response.content) == (404, b"")
+    note = client.post("/freshdesk/api/v2/tickets/1/notes", auth=FD_AUTH, json={"body": "x"})
+    assert note.status_code == 404
+
+
+def test_zoho_contact_ticket_call_and_activities(fresh_sandbox: Sandbox, client: httpx.Client,
+                                                 zoho: dict[str, str]) -> None:
+    assert client.get("/zoho/api/v1/activities", headers=zoho).status_code == 204
+    contact = client.post("/zoho/api/v1/contacts", headers=zoho,
+                          json={"lastName": "Caller", "firstName": "New", "phone": "+15550003333"})
+    assert contact.status_code == 200
+    cid = contact.json()["id"]
+    assert _zoho(client, zoho, "5550003333") == {"New Caller"}
+    assert client.get(f"/zoho/api/v1/contacts/{cid}", headers=zoho).json()["lastName"] == "Caller"
+    base = {"departmentId": ZO["department_id"], "contactId": cid}
+    ticket = client.post("/zoho/api/v1/tickets", headers=zoho, json={"subject": "Call", **base})
+    assert ticket.status_code == 200 and ticket.json()["status"] == "Open"
+    tid = ticket.json()["id"]
+    patched = client.patch(f"/zoho/api/v1/tickets/{tid}", headers=zoho, json={"status": "Closed"})
+    assert patched.json()["status"] == "Closed"
+    assert client.get(f"/zoho/api/v1/tickets/{tid}", headers=zoho).json()["status"] == "Closed"
+    call = client.post("/zoho/api/v1/calls", headers=zoho, json={
+        "subject": "Inbound call", "direction": "inbound", "startTime": "2024-05-01T10:00:00.000Z",
+        "duration": "42", "ticketId": tid, **base})
+    assert call.status_code == 200
+    activities = client.get("/zoho/api/v1/activities", headers=zoho).json()["data"]
+    assert [a["id"] for a in activities] == [call.json()["id"]]
+    state = fresh_sandbox.state["zoho"]
+    assert (len(state["contacts"]), len(state["tickets"]), len(state["calls"])) == (1, 1, 1)
+
+
+@pytest.mark.parametrize("path, body, field, kind", [
+    pytest.param("/zoho/api/v1/contacts", {"firstName": "x"}, "/lastName", "missing", id="contact"),
+    pytest.param("/zoho/api/v1/tickets", {"subject": "s", "contactId": "1"}, "/departmentId",
+                 "missing", id="ticket-no-department"),
+    pytest.param("/zoho/api/v1/tickets", {"subject": "s", "departmentId": "9", "contactId": "1"},
+                 "/departmentId", "invalid", id="ticket-wrong-department"),
+    pytest.param("/zoho/api/v1/tickets", {"subject": "s", "departmentId": ZO["department_id"],
+                                          "contactId": "1"}, "/contactId", "invalid",
+                 id="ticket-unknown-contact"),
+    pytest.param("/zoho/api/v1/calls", {"subject": "s"}, "/departmentId", "missing", id="call"),
+    pytest.param("/zoho/api/v1/calls", {"subject": "s", "departmentId": "d", "contactId": "c",
+                                        "direction": "sideways", "startTime": "t", "duration": 1},
+                 "/direction", "invalid", id="call-direction"),
+])
+def test_zoho_validation_errors(client: httpx.Client, zoho: dict[str, str], path: str, body: dict,
+                                field: str, kind: str) -> None:
+    response = client.post(path, json=body, headers=zoho)
+    assert response.status_code == 422 and response.json()["errorCode"] == "INVALID_DATA"
+    assert response.json()["errors"][0] == {"fieldName": field, "errorType": kind, "errorMessage": ""}
+
+
+def test_zoho_not_found(client: httpx.Client, zoho: dict[str, str]) -> None:
+    for path in ("/zoho/api/v1/contacts/1", "/zoho/api/v1/accounts/1", "/zoho/api/v1/tickets/1"):
+        response = client.get(path, headers=zoho)
+        assert response.status_code == 404 and response.json()["errorCode"] == "RESOURCE_NOT_FOUND"
+    assert client.patch("/zoho/api/v1/tickets/1", headers=zoho, json={}).status_code == 404
+
+
+def test_keydesk_contact_and_call_log(fresh_sandbox: Sandbox, client: httpx.Client) -> None:
+    contact = client.post("/keydesk/api/contacts", headers=KD_AUTH,
+                          json={"name": "New Caller", "phone": "+1 555 000 4444"})
+    assert contact.status_code == 201 and contact.json()["ok"] is True
+    cid = contact.json()["data"]["id"]
+    assert client.get(f"/keydesk/api/contacts/{cid}", headers=KD_AUTH).json()["data"]["name"] == "New Caller"
+    call = client.post("/keydesk/api/calls", params={"api_key": KD_AUTH["X-API-Key"]}, json={
+        "contact_id": cid, "phone": "+15550004444", "direction": "inbound",
+        "started_at": "2024-05-01T10:00:00Z", "duration": 42})
+    assert call.status_code == 201
+    assert fresh_sandbox.state["keydesk"]["calls"][0]["contact_id"] == cid
+
+
+@pytest.mark.parametrize("path, body, field", [
+    pytest.param("/keydesk/api/contacts", {"phone": "1"}, "name", id="contact-name"),
+    pytest.param("/keydesk/api/contacts", {"name": "n"}, "phone", id="contact-phone"),
+    pytest.param("/keydesk/api/calls", {"phone": "1", "started_at": "t"}, "direction", id="call"),
+    pytest.param("/keydesk/api/calls", {"phone": "1", "started_at": "t", "direction": "up"},
+                 "direction", id="call-direction"),
+    pytest.param("/keydesk/api/calls", {"phone": "1", "started_at": "t", "direction": "inbound",
+                                        "contact_id": "c0"}, "contact_id", id="call-contact"),
+])
+def test_keydesk_validation_errors(client: httpx.Client, path: str, body: dict, field: str) -> None:
+    response = client.post(path, json=body, headers=KD_AUTH)
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "validation_failed"
+    assert field in response.json()["error"]["fields"]
+
+
+def test_keydesk_not_found_and_bad_json(client: httpx.Client) -> None:
+    missing = client.get("/keydesk/api/contacts/nope", headers=KD_AUTH)
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    bad = client.post("/keydesk/api/contacts", headers=KD_AUTH, content=b"[1,")
+    assert bad.status_code == 400
+
+
+# -- call pop-up pages -------------------------------------------------------------------------
+
+def test_contact_pages_for_call_popup(client: httpx.Client, zoho: dict[str, str]) -> None:
+    zd = client.get("/zendesk/api/v2/users/search.json?query=4155550124", headers=ZD_AUTH).json()
+    fd = client.get("/freshdesk/api/v2/contacts", params={"phone": "(415) 555-0124"}, auth=FD_AUTH).json()
+    zo = client.get("/zoho/api/v1/contacts/search?phone=4155550124", headers=zoho).json()
+    kd = client.get("/keydesk/api/contacts?phone=4155550124", headers=KD_AUTH).json()
+    pages = [f"/zendesk/agent/users/{zd['users'][0]['id']}", f"/freshdesk/a/contacts/{fd[0]['id']}",
+             f"/zoho/support/contacts/{zo['data'][0]['id']}", f"/keydesk/contacts/{kd['data'][0]['id']}"]
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "text/html" in response.headers["content-type"] and "Turing" in response.text
+    for path in ("/zendesk/agent/users/1", "/freshdesk/a/contacts/1", "/zoho/support/contacts/1",
+                 "/keydesk/contacts/nope"):
+        assert client.get(path).status_code == 404
