@@ -109,6 +109,7 @@ class UsersResult:
     columns: Columns
     log: tuple[ExchangeLike, ...] = ()
     stop: Stop | None = None
+    problems: tuple[Problem, ...] = ()
 
     def __len__(self) -> int:
         return _width(self.columns)
@@ -135,7 +136,7 @@ class UsersResult:
         by_email = {str(email).strip().lower(): str(ext) for ext, email in pairs if email}
         emails = self.columns.get("Email", [""] * len(self))
         ext_col = [by_email.get(str(e or "").strip().lower(), "") for e in emails]
-        return UsersResult({**self.columns, "Extension": ext_col}, self.log, self.stop)
+        return UsersResult({**self.columns, "Extension": ext_col}, self.log, self.stop, self.problems)
 
     def __repr__(self) -> str:
         reason = f", stop={self.stop.reason!r}" if self.stop else ""

@@ -1,0 +1,64 @@
+"""A contact lookup end to end (``Engine.asearch``) vs a raw httpx GET of the same URL.
+
+Both run against the sandbox with added latency (``latency_ms``), each lookup opening its own
+client, as a PBX lookup per call would. hdkit's lookup renders the template, sends through the
+run's client (concurrency cap, retries, redaction), extracts the contact fields and builds the
+pop-up URL; the baseline is ``httpx.AsyncClient().get(url, headers=...)``. Prints the medians and
+the ratio (goal: <= 1.15); no assertions.
+
+Run: ``.venv/bin/python bench/bench_lookup.py [latency_ms]``
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import sys
+import time
+
+import httpx
+
+from hdkit import samples
+from hdkit.engine.runner import Engine
+from hdkit.sandbox import Sandbox
+
+SAMPLE, REPEAT = "keydesk", 30
+
+
+async def median_ms(lookup, repeat: int = REPEAT) -> float:
+    await lookup()  # warm up
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        await lookup()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+async def run(latency_ms: int) -> None:
+    with Sandbox() as hd:
+        hd.faults.update(latency_ms=latency_ms)
+        engine = Engine(samples.load(SAMPLE), samples.demo_inputs(SAMPLE, hd.url))
+        phone = samples.demo_phone(SAMPLE)
+        first = await engine.asearch(phone)
+        exchange = first.log[0]
+        url = exchange.url  # the rendered URL (nothing secret in it for this sample)
+        headers = {"X-API-Key": samples.demo_inputs(SAMPLE, hd.url)["api_key"], "Accept": "application/json"}
+        assert len(first) >= 1
+
+        async def hdkit_lookup() -> None:
+            await engine.asearch(phone)
+
+        async def raw_get() -> None:
+            async with httpx.AsyncClient() as client:
+                (await client.get(url, headers=headers)).raise_for_status()
+
+        ours, raw = await median_ms(hdkit_lookup), await median_ms(raw_get)
+    print(f"contact lookup ({SAMPLE} sample), sandbox latency {latency_ms} ms, median of {REPEAT}")
+    print(f"  hdkit Engine.asearch: {ours:8.2f} ms")
+    print(f"  raw httpx GET:        {raw:8.2f} ms")
+    print(f"  ratio hdkit / raw: {ours / raw:.2f}  (goal <= 1.15)")
+
+
+if __name__ == "__main__":
+    asyncio.run(run(int(sys.argv[1]) if len(sys.argv) > 1 else 20))

@@ -1,0 +1,152 @@
+"""What the PBX does after a call: contact match, creation, ticket, journal, follow-ups.
+
+The order is the one a real call takes (format reference 3.6-3.8, section 5):
+
+1. follow-ups on ``call_ringing``;
+2. the contact match, when the journal or ticket asks for it (``need_contact_match``) or
+   contact creation is enabled; then ``contact_matched`` / ``contact_not_found`` follow-ups;
+3. contact creation when nothing matched; ``contact_created`` follow-ups;
+4. ``call_answered`` (answered calls) and ``call_ended`` follow-ups;
+5. the new ticket (its ``TicketId`` is visible to the journal); ``ticket_created`` follow-ups;
+6. the call journal, once per call leg, skipping the legs of agents who missed a queue call
+   when the template's "hide missed calls for unanswered agents" option is on;
+   ``call_journal_created`` follow-ups.
+
+Outputs of each step (``ContactId``, ``TicketId``, follow-up target variables) are visible to
+every later step. Subject and Description are rendered from the section's defaults (empty when
+the option is off: inferred) and sit between event data and outputs in the scope. When the
+"play call recording" option is offered and off, ``RecordPath`` is sent empty (inferred).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from hdkit.engine.events import CallEvent
+from hdkit.engine.prepare import Spec, scope
+from hdkit.engine.scenarios import _display_vars, _follow_up_spec, create_contact, search
+from hdkit.engine.session import Session
+from hdkit.model import CallJournal, CallOption, FollowUpEvent, NewTicket
+from hdkit.results import CallTrace, Step
+
+__all__ = ["call", "fire", "is_on"]
+
+_TRUE = {"1", "true", "yes", "on", "enabled"}
+
+
+def is_on(option: CallOption, override: bool | None = None) -> bool:
+    """Whether an integration option is on: its user override, else its default value."""
+    if not option.enabled:
+        return False
+    if override is not None:
+        return override
+    return option.default.strip().lower() in _TRUE
+
+
+async def fire(session: Session, event: FollowUpEvent, variables: Mapping[str, object],
+               outputs: dict[str, object], steps: list[Step]) -> None:
+    """Run every follow-up configured for ``event``; their outputs join ``outputs`` in order."""
+    for request in session.template.follow_ups:
+        if request.event is not event:
+            continue
+        scoped = scope(variables, outputs)
+        sent = await session.send(_follow_up_spec(request), scoped)
+        values = session.values(sent, request.outputs(), scoped)
+        outputs.update(values)
+        steps.append(sent.step(values, session.redactor, note=f"on {event.value}"))
+
+
+def _texts(session: Session, section: CallJournal | NewTicket, name: str,
+           variables: Mapping[str, object], steps_problems: list) -> dict[str, object]:
+    spec = Spec(name, section.SECTION, section.method, section.url)
+    out: dict[str, object] = {}
+    for key, option in (("Subject", section.subject), ("Description", section.description)):
+        source = option.default if option.enabled else ""
+        out[key] = session.renderer.render_text(spec, key, source, variables, steps_problems) if source else ""
+    return out
+
+
+async def call(session: Session, legs: Sequence[CallEvent], *, hide_missed: bool | None = None,
+               play_recording: bool | None = None, create_missing: bool = True) -> CallTrace:
+    """Run the template's call scenarios for one call (one event, or every leg of a queue call)."""
+    t = session.template
+    main = next((leg for leg in legs if leg.answered), legs[0])
+    event_vars = main.variables()
+    steps: list[Step] = []
+    outputs: dict[str, object] = {}
+    base = scope(session.base, event_vars)
+
+    await fire(session, FollowUpEvent.CALL_RINGING, base, outputs, steps)
+    needs_match = (
+        (t.call_journal.enabled and t.call_journal.need_contact_match)
+        or (t.new_ticket.enabled and t.new_ticket.need_contact_match)
+        or t.contact_creation.enabled
+    )
+    if needs_match and t.contact_search.contact_types:
+        result, record = await search(session, main.phone, variables=scope(event_vars, outputs))
+        steps.extend(Step(e.step, e, {}, ()) for e in result.log)
+        if result.problems:
+            steps[-1] = Step(steps[-1].name, steps[-1].exchange, {}, result.problems)
+        outputs.update(record)
+        matched = bool(record)
+        await fire(session, FollowUpEvent.CONTACT_MATCHED if matched else FollowUpEvent.CONTACT_NOT_FOUND,
+                   base, outputs, steps)
+        if not matched and create_missing and t.contact_creation.enabled and t.contact_creation.contact_types:
+            first, _, last = main.contact_name.partition(" ")
+            _, created = await create_contact(session, main.phone, first_name=first, last_name=last,
+                                              variables=scope(event_vars, outputs), steps=steps)
+            outputs.update(created)
+            await fire(session, FollowUpEvent.CONTACT_CREATED, base, outputs, steps)
+    if main.answered:
+        await fire(session, FollowUpEvent.CALL_ANSWERED, base, outputs, steps)
+    await fire(session, FollowUpEvent.CALL_ENDED, base, outputs, steps)
+
+    if t.new_ticket.enabled:
+        await _ticket(session, base, event_vars, outputs, steps)
+    if t.call_journal.enabled:
+        hide = is_on(t.call_journal.hide_missed_for_unanswered, hide_missed)
+        for leg in legs:
+            if leg.missed_leg and hide:
+                steps.append(Step(f"CallJournal [{leg.extension}]", None,
+                                  note="skipped: missed queue leg (hide missed calls for unanswered agents)"))
+                continue
+            await _journal(session, leg, len(legs) > 1, outputs, steps, play_recording)
+    final = scope(base, outputs)
+    label = main.kind.value + (f" ({len(legs)} legs)" if len(legs) > 1 else "")
+    return CallTrace(label, tuple(steps), _display_vars(session, final))
+
+
+async def _ticket(session: Session, base: Mapping[str, object], event_vars: Mapping[str, object],
+                  outputs: dict[str, object], steps: list[Step]) -> None:
+    ticket = session.template.new_ticket
+    problems: list = []
+    texts = _texts(session, ticket, "CreateNewTicket", scope(base, outputs), problems)
+    variables = scope(session.base, event_vars, texts, outputs)
+    sent = await session.send(Spec("CreateNewTicket", ticket.SECTION, ticket.method or "POST", ticket.url, ticket.body),
+                              variables)
+    sent.problems[:0] = problems
+    values = session.values(sent, [(o.name, o.path) for o in ticket.outputs if o.path], variables)
+    outputs.update(values)
+    steps.append(sent.step(values, session.redactor))
+    if sent.response.ok:
+        await fire(session, FollowUpEvent.TICKET_CREATED, base, outputs, steps)
+
+
+async def _journal(session: Session, leg: CallEvent, multi: bool, outputs: dict[str, object],
+                   steps: list[Step], play_recording: bool | None) -> None:
+    journal = session.template.call_journal
+    leg_vars = leg.variables()
+    if journal.play_recording.enabled and not is_on(journal.play_recording, play_recording):
+        leg_vars["RecordPath"] = ""
+    base = scope(session.base, leg_vars)
+    problems: list = []
+    name = f"CallJournal [{leg.extension}]" if multi else "CallJournal"
+    texts = _texts(session, journal, name, scope(base, outputs), problems)
+    variables = scope(base, texts, {k: v for k, v in outputs.items() if k not in ("Subject", "Description")})
+    sent = await session.send(Spec(name, journal.SECTION, journal.method or "POST", journal.url, journal.body), variables)
+    sent.problems[:0] = problems
+    values = session.values(sent, [(o.name, o.path) for o in journal.outputs if o.path], variables)
+    outputs.update(values)
+    steps.append(sent.step(values, session.redactor))
+    if sent.response.ok:
+        await fire(session, FollowUpEvent.CALL_JOURNAL_CREATED, base, outputs, steps)

@@ -1,0 +1,192 @@
+"""Model + variables -> the exact request the PBX would send. The one place requests are rendered.
+
+A preview that passes while the real run fails is the bug users of similar tools complain
+about most, so the dry run and the real run share this code: :meth:`Renderer.render` turns a
+:class:`Spec` (what a template section declares) and a variable scope into a
+:class:`Prepared` request, and the only difference between the two runs is whether the client
+then sends it.
+
+Rendering is faithful (``hdkit.gotemplate``, Go's ``text/template``: no escaping, ``<no value>``
+for a missing key); :func:`hdkit.injection.render_checked` adds the problems it finds (a value
+that broke a JSON body) to the step. A variable that is one of the template's custom fields
+(or an auth value) but has no input is a clear :class:`~hdkit.errors.EngineError` naming the
+step and the variable: the user forgot an input, and sending ``<no value>`` would only hide it.
+
+Variable scope order (format reference, section 5): inputs, auth values, event data, rendered
+subject/description, outputs of earlier requests; later layers win (:func:`scope`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from hdkit import gotemplate
+from hdkit.errors import EngineError, Location
+from hdkit.injection import render_checked
+from hdkit.model import AuthMethod, Template
+from hdkit.problems import Problem
+from hdkit.yeastar_xml import CONTACT_OUTPUTS
+
+__all__ = [
+    "AUTH_VARIABLES",
+    "CONTACT_VARIABLES",
+    "Prepared",
+    "Renderer",
+    "Spec",
+    "scope",
+]
+
+NO_VALUE = "<no value>"
+
+# Variables the auth layer provides (format reference 3.1).
+AUTH_VARIABLES = ("AccessToken", "basic_string", "redirect_uri")
+
+# ContactFields attribute -> the variable the PBX names it (format reference 3.3, 3.9).
+CONTACT_VARIABLES: dict[str, str] = dict(CONTACT_OUTPUTS)
+
+
+def scope(*layers: Mapping[str, object] | None) -> dict[str, object]:
+    """Merge variable layers in order; a later layer's value wins (section 5)."""
+    out: dict[str, object] = {}
+    for layer in layers:
+        if layer:
+            out.update(layer)
+    return out
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One request as a template section declares it (sources, not rendered).
+
+    ``headers`` holds (name, value template) pairs; ``headers_json`` a follow-up's headers,
+    one JSON object template; ``template_headers`` says whether the template's custom headers
+    apply (scenario requests yes; auth and follow-ups no).
+    """
+
+    step: str
+    section: str
+    method: str
+    url: str
+    body: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
+    headers_json: str = ""
+    template_headers: bool = True
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A rendered request, ready to send (or to show, in a dry run)."""
+
+    step: str
+    method: str
+    url: str
+    headers: dict[str, str]
+    body: str | None
+    problems: tuple[Problem, ...] = field(default=())
+
+
+@lru_cache(maxsize=512)
+def _compiled(source: str, name: str) -> gotemplate.Template:
+    return gotemplate.compile(source, name)
+
+
+def body_kind(body: str) -> str:
+    """How a body is checked: JSON when it looks like a JSON object or array, else text."""
+    return "json" if body.lstrip()[:1] in ("{", "[") else "text"
+
+
+class Renderer:
+    """Renders :class:`Spec` objects for one template and one set of input names."""
+
+    def __init__(self, template: Template, *, missingkey: str = "default") -> None:
+        self.template = template
+        self.missingkey = missingkey
+        self._required = {f.name for f in template.auth.custom_fields}
+        self._auth_sets_authorization = template.auth.method is not AuthMethod.NONE
+
+    def render(self, spec: Spec, variables: Mapping[str, object]) -> Prepared:
+        problems: list[Problem] = []
+        url = self._text(spec, "URL", spec.url, variables, "url", problems).strip()
+        headers = self._headers(spec, variables, problems)
+        body = self._text(spec, "Body", spec.body, variables, body_kind(spec.body), problems) if spec.body else None
+        return Prepared(spec.step, spec.method.upper() or "GET", url, headers, body, tuple(problems))
+
+    def render_text(self, spec: Spec, field_name: str, source: str, variables: Mapping[str, object],
+                    problems: list[Problem]) -> str:
+        """Render one more template string of a step (a subject, a pop-up URL, a path)."""
+        return self._text(spec, field_name, source, variables, "text", problems)
+
+    def _headers(self, spec: Spec, variables: Mapping[str, object], problems: list[Problem]) -> dict[str, str]:
+        pairs: list[tuple[str, str]] = []
+        if spec.template_headers:
+            pairs += [(h.name, h.value) for h in self.template.headers]
+        pairs += list(spec.headers)
+        out: dict[str, str] = {}
+        if spec.headers_json.strip():
+            out.update(self._json_headers(spec, variables, problems))
+        for name, source in pairs:
+            if name.lower() == "authorization" and self._auth_sets_authorization:
+                problems.append(Problem(
+                    "warning",
+                    f"header {name!r} is not sent: the {self.template.auth.method.value} auth method "
+                    "sets Authorization itself, and a template header never overrides it",
+                    Location("Headers", name),
+                    fix="remove the Authorization header from the template",
+                    code="authorization-header-ignored",
+                ))
+                continue
+            out[name] = self._text(spec, f"Header {name}", source, variables, "text", problems)
+        return out
+
+    def _json_headers(self, spec: Spec, variables: Mapping[str, object],
+                      problems: list[Problem]) -> dict[str, str]:
+        where = Location(spec.section, f"{spec.step} Headers")
+        text = self._text(spec, "Headers", spec.headers_json, variables, "json", problems)
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise EngineError(f"{spec.step}: the headers are not a JSON object once rendered: {exc}",
+                              where, hint='write them as {"Name": "value", ...}') from exc
+        if not isinstance(data, dict):
+            raise EngineError(f"{spec.step}: the headers must be a JSON object", where,
+                              hint='write them as {"Name": "value", ...}')
+        return {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in data.items()}
+
+    def _text(self, spec: Spec, field_name: str, source: str, variables: Mapping[str, object],
+              kind: str, problems: list[Problem]) -> str:
+        if not source or "{{" not in source:
+            return source
+        where = Location(spec.section, f"{spec.step} {field_name}")
+        compiled = _compiled(source, f"{spec.step} {field_name}")
+        for ref in compiled.fields():
+            name = ref.path[0] if ref.path else ""
+            if name and name not in variables and (name in self._required or name in AUTH_VARIABLES):
+                raise EngineError(
+                    f"{spec.step}: variable {name!r} has no value",
+                    where.at(ref.line, ref.column),
+                    hint=f"give the input {name!r} (--input {name}=VALUE, --inputs FILE.json, "
+                    f"HDKIT_INPUT_{name.upper()}, or Engine(inputs={{{name!r}: ...}}))"
+                    if name not in AUTH_VARIABLES else "authenticate first (hdkit auth TEMPLATE)",
+                )
+        checked = render_checked(compiled, variables, kind)
+        problems.extend(_locate(p, where) for p in checked.problems)
+        if NO_VALUE in checked.text:
+            missing = sorted({r.path[0] for r in compiled.fields() if r.path and r.path[0] not in variables})
+            problems.append(Problem(
+                "warning",
+                f"{spec.step} {field_name}: {', '.join(missing) or 'a variable'} not set; "
+                f"rendered {NO_VALUE} as Go does",
+                where,
+                code="no-value",
+            ))
+        return checked.text
+
+
+def _locate(problem: Problem, where: Location) -> Problem:
+    loc = problem.location
+    if loc.section is None and loc.field is None:
+        loc = Location(where.section, where.field, loc.line, loc.column, loc.source)
+    return Problem(problem.severity, problem.message, loc, problem.fix, problem.code)

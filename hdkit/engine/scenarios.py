@@ -1,0 +1,259 @@
+"""The template's lookup scenarios: user sync, contact search, match matrix, contact creation.
+
+Each is a coroutine over a :class:`~hdkit.engine.session.Session` returning a result object
+from :mod:`hdkit.results`. Follow-up (``Next``) requests run once per matched record and their
+outputs are merged into it, the "retrieve additional variables" pattern of the format
+reference (3.5).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from operator import itemgetter
+from typing import Any
+
+from hdkit.engine.paging import Paged, add_query, fetch_pages
+from hdkit.engine.phones import formats
+from hdkit.engine.prepare import CONTACT_VARIABLES, Spec, scope
+from hdkit.engine.session import Sent, Session
+from hdkit.errors import EngineError, Location
+from hdkit.model import ContactType, PopupMode, Template
+from hdkit.extract import extract_records
+from hdkit.paths import MISSING, gjson_get
+from hdkit.problems import Problem
+from hdkit.results import (
+    CallTrace,
+    ContactMatch,
+    MatrixResult,
+    MatrixRow,
+    SearchResult,
+    Step,
+    Stop,
+    UsersResult,
+    redact_columns,
+)
+
+__all__ = ["create_contact", "follow_chain", "match_matrix", "search", "user_columns", "user_rows", "users"]
+
+USERS_STEP = "GetUsers"
+_POPUP = "\x00popup"  # a mapping key no template variable can spell
+MAX_CHAIN = 10
+
+
+# --------------------------------------------------------------------------- users
+
+
+def _user_mapping(template: Template) -> dict[str, str]:
+    f = template.user_association.fields
+    pairs = {"UserUniqueId": f.user_id, "FirstName": f.first_name, "LastName": f.last_name, "Email": f.email}
+    return {name: path for name, path in pairs.items() if path.strip()}
+
+
+async def users(session: Session) -> UsersResult:
+    """The Get User sync with the template's pagination; users as column-built records."""
+    ua = session.template.user_association
+    where = Location("User Association", "Get User")
+    if not ua.enabled or not ua.url.strip():
+        raise EngineError("user association is not enabled in this template", where,
+                          hint="enable User Association and set the Get User URL")
+    mapping = _user_mapping(session.template)
+    if "UserUniqueId" not in mapping:
+        raise EngineError("the User Unique ID path is not mapped", Location("User Association", "User Unique ID"))
+    spec = Spec(USERS_STEP, "User Association", ua.method, ua.url)
+    prepared = session.renderer.render(spec, session.base)
+    names = list(mapping)
+
+    def request(params: Mapping[str, Any]) -> tuple[str, Mapping[str, str]]:
+        return add_query(prepared.url, params), prepared.headers
+
+    def extract(response: Any) -> list[tuple[Any, ...]]:
+        return user_rows(response.text or "", mapping, session.base) if response.text else []
+
+    def next_link(response: Any) -> str | None:
+        path = ua.pagination.next_link_path
+        if not path or not response.text:
+            return None
+        found = gjson_get(response.text, path)
+        return found.string if found.exists and found.string else None
+
+    paged: Paged = await fetch_pages(
+        session.client, USERS_STEP, request, ua.pagination, extract, next_link,
+        max_concurrent=session.client.max_concurrent, method=ua.method, body=prepared.body, auth=session.auth,
+    )
+    columns = user_columns(paged.records, names)
+    stop = Stop(USERS_STEP, str(paged.stop_reason), paged.requests, len(paged.records), paged.detail)
+    log = tuple(session.client.exchanges)  # every page sent, fetched-ahead ones included
+    return UsersResult(redact_columns(columns, session.redactor), log, stop, tuple(prepared.problems))
+
+
+def user_rows(text: str, mapping: Mapping[str, str], variables: Mapping[str, object]) -> list[tuple[Any, ...]]:
+    """One tuple per user (in ``mapping`` order): cheap to page, cheap to turn into columns."""
+    rows = extract_records(text, mapping, variables)
+    get = itemgetter(*mapping)
+    return [(get(r),) for r in rows] if len(mapping) == 1 else list(map(get, rows))
+
+
+def user_columns(rows: list[tuple[Any, ...]], names: list[str]) -> dict[str, list[Any]]:
+    """Rows to columns (a path that matches nothing gives an empty value)."""
+    columns = zip(*rows, strict=True) if rows else ([] for _ in names)
+    return {n: ["" if v is MISSING else v for v in c] for n, c in zip(names, columns, strict=True)}
+
+
+# --------------------------------------------------------------------------- contact search
+
+
+def contact_mapping(template: Template) -> dict[str, str]:
+    """Template variable -> GJSON path(s) for every contact field with a path."""
+    cs = template.contact_search
+    mapping = {CONTACT_VARIABLES[name]: fm.path for name, fm in cs.fields.items() if fm.path.strip()}
+    if cs.popup.mode is PopupMode.CONTACT_FIELD and cs.popup.contact_field_path.strip():
+        mapping[_POPUP] = cs.popup.contact_field_path
+    return mapping
+
+
+def _contact_types(template: Template, name: str | None) -> list[ContactType]:
+    types = list(template.contact_search.contact_types)
+    if name is None:
+        return types
+    chosen = [t for t in types if t.name == name]
+    if not chosen:
+        known = ", ".join(t.name for t in types) or "none"
+        raise EngineError(f"no contact type {name!r} (template contact types: {known})",
+                          Location("Contact Search", "Contact Type"))
+    return chosen
+
+
+def _with_aliases(record: dict[str, Any]) -> dict[str, Any]:
+    """``ContactsId`` and ``ContactId`` name the same id (format reference 3.3)."""
+    if "ContactsId" in record and "ContactId" not in record:
+        record["ContactId"] = record["ContactsId"]
+    elif "ContactId" in record and "ContactsId" not in record:
+        record["ContactsId"] = record["ContactId"]
+    return record
+
+
+async def follow_chain(session: Session, name: str, variables: Mapping[str, object],
+                       steps: list[Step], depth: int = 0) -> dict[str, object]:
+    """Run the ``Next`` request ``name`` (and its own ``next``), returning the outputs set."""
+    request = session.template.follow_up(name)
+    where = Location("Follow-up Requests", name)
+    if request is None:
+        raise EngineError(f"the next request {name!r} does not exist", where,
+                          hint="name a request of the Follow-up Requests section")
+    if depth >= MAX_CHAIN:
+        raise EngineError(f"next requests chain deeper than {MAX_CHAIN} (a loop?) at {name!r}", where)
+    sent = await session.send(_follow_up_spec(request), variables)
+    outputs = session.values(sent, request.outputs(), variables)
+    steps.append(sent.step(outputs, session.redactor))
+    if request.next and sent.ok:
+        outputs.update(await follow_chain(session, request.next, scope(variables, outputs), steps, depth + 1))
+    return outputs
+
+
+def _follow_up_spec(request: Any) -> Spec:
+    return Spec(request.name, "Follow-up Requests", request.method, request.url, request.body,
+                headers_json=request.headers, template_headers=False)
+
+
+async def _search_type(session: Session, ct: ContactType, variables: Mapping[str, object],
+                       steps: list[Step], *, follow: bool = True) -> list[tuple[ContactMatch, dict[str, Any]]]:
+    sent = await session.send(Spec(ct.name, "Contact Search", ct.method, ct.url), variables)
+    records = [_with_aliases(r) for r in session.records(sent, contact_mapping(session.template), variables)]
+    steps.append(sent.step({"matches": len(records)} if sent.ok else {}, session.redactor))
+    if follow and ct.next and records:
+        extra = await asyncio.gather(*(follow_chain(session, ct.next, scope(variables, r), steps) for r in records))
+        for record, outputs in zip(records, extra, strict=True):
+            record.update(outputs)
+    return [(_match(session, ct, r, variables, sent), r) for r in records]
+
+
+def _match(session: Session, ct: ContactType, record: dict[str, Any],
+           variables: Mapping[str, object], sent: Sent) -> ContactMatch:
+    popup = session.template.contact_search.popup
+    url = str(record.pop(_POPUP, "") or "")
+    if popup.mode is PopupMode.URL_FORMAT and popup.url_format:
+        spec = Spec(ct.name, "Contact Search", "GET", popup.url_format)
+        url = session.renderer.render_text(spec, "Popup URL", popup.url_format, scope(variables, record), sent.problems)
+    shown = redact_columns({k: [v] for k, v in record.items()}, session.redactor)
+    return ContactMatch(ct.name, {k: v[0] for k, v in shown.items()}, session.redactor.url(url) if url else "")
+
+
+async def search(session: Session, phone: str, contact_type: str | None = None, *,
+                 variables: Mapping[str, object] | None = None) -> tuple[SearchResult, dict[str, object]]:
+    """Search every (or one) contact type for ``phone``; the first match's raw record too.
+
+    The raw record (unredacted) is for later requests of a call; display the SearchResult.
+    """
+    types = _contact_types(session.template, contact_type)
+    if not types:
+        raise EngineError("the template has no contact types", Location("Contact Search", "Contact Types"))
+    scoped = scope(session.base, variables, {"Phone": phone, "SearchValue": phone})
+    steps: list[Step] = []
+    found = await asyncio.gather(*(_search_type(session, ct, scoped, steps) for ct in types))
+    pairs = [pair for group in found for pair in group]
+    log = tuple(s.exchange for s in steps if s.exchange is not None)
+    result = SearchResult(phone, tuple(m for m, _ in pairs), log, problems_of(steps))
+    return result, (pairs[0][1] if pairs else {})
+
+
+# --------------------------------------------------------------------------- match matrix
+
+
+async def match_matrix(session: Session, phone: str, contact_type: str | None = None, *,
+                       last_digits: int = 7, default_country: str = "1") -> MatrixResult:
+    """Search ``phone`` written in several formats; count the hits per format and contact type."""
+    types = _contact_types(session.template, contact_type)
+    try:
+        variants = formats(phone, default_country).items(last_digits)
+    except ValueError as exc:
+        raise EngineError(str(exc), Location("Contact Search", "Phone")) from exc
+    mapping = contact_mapping(session.template)
+
+    async def one(ct: ContactType, fmt: str, number: str) -> tuple[MatrixRow, Any]:
+        variables = scope(session.base, {"Phone": number, "SearchValue": number})
+        sent = await session.send(Spec(f"{ct.name} [{fmt}]", "Contact Search", ct.method, ct.url), variables)
+        hits = len(session.records(sent, mapping, variables))
+        return MatrixRow(ct.name, fmt, number, hits, str(sent.exchange.outcome)), sent.exchange
+
+    done = await asyncio.gather(*(one(ct, f, n) for ct in types for f, n in variants))
+    return MatrixResult(phone, tuple(r for r, _ in done), tuple(e for _, e in done))
+
+
+# --------------------------------------------------------------------------- contact creation
+
+
+async def create_contact(session: Session, phone: str, *, first_name: str = "", last_name: str = "",
+                         contact_type: str | None = None, variables: Mapping[str, object] | None = None,
+                         steps: list[Step] | None = None) -> tuple[CallTrace, dict[str, object]]:
+    """Create the contact in the first (or the named) creation type; ``ContactId`` is returned."""
+    creation = session.template.contact_creation
+    where = Location("Contact Creation", "Create New Contact")
+    if not creation.enabled or not creation.contact_types:
+        raise EngineError("contact creation is not enabled in this template", where)
+    types = list(creation.contact_types)
+    chosen = types[:1] if contact_type is None else [t for t in types if t.name == contact_type]
+    if not chosen:
+        known = ", ".join(t.name for t in types)
+        raise EngineError(f"no creation contact type {contact_type!r} (template: {known})", where)
+    display = " ".join(p for p in (first_name, last_name) if p) or phone
+    given = {"Phone": phone, "BusinessNumber": phone, "ContactNumber": phone, "DisplayName": display}
+    if first_name or last_name:
+        given |= {"FirstName": first_name, "LastName": last_name}
+    scoped = scope(session.base, given, variables)
+    steps = [] if steps is None else steps
+    ct = chosen[0]
+    sent = await session.send(Spec(ct.name, "Contact Creation", ct.method or "POST", ct.url, ct.body), scoped)
+    outputs = _with_aliases(session.values(sent, [(o.name, o.path) for o in ct.outputs if o.path], scoped))
+    steps.append(sent.step(outputs, session.redactor))
+    trace = CallTrace("create-contact", tuple(steps), _display_vars(session, scope(scoped, outputs)))
+    return trace, outputs
+
+
+def _display_vars(session: Session, variables: Mapping[str, object]) -> dict[str, object]:
+    shown = redact_columns({k: [v] for k, v in variables.items()}, session.redactor)
+    return {k: (str(v[0]) if not isinstance(v[0], (int, float, str)) else v[0]) for k, v in shown.items()}
+
+
+def problems_of(steps: list[Step]) -> tuple[Problem, ...]:
+    return tuple(p for s in steps for p in s.problems)

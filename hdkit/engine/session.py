@@ -1,0 +1,118 @@
+"""One run of a template: the client, the auth, the base variables, and the send-and-extract step.
+
+Every scenario (users, search, calls, follow-ups) sends through :meth:`Session.send`, which
+renders with the shared :class:`~hdkit.engine.prepare.Renderer` and hands the request to the
+run's :class:`~hdkit.engine.client.Client`. Dry run or real run, the same code renders; only
+the client decides whether the request leaves the machine.
+
+Extraction reads the raw (unredacted) body; everything that leaves the session for display
+(step outputs, trace variables) goes through the run's Redactor first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import httpx
+
+from hdkit.engine.client import Client, Exchange, Response
+from hdkit.engine.prepare import Prepared, Renderer, Spec
+from hdkit.errors import HdkitError, Location
+from hdkit.extract import extract_records, extract_values
+from hdkit.model import Template
+from hdkit.paths import MISSING
+from hdkit.problems import Problem
+from hdkit.results import Step
+from hdkit.secrets import Redactor, Secret
+
+__all__ = ["Sent", "Session"]
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A rendered request and what came of it."""
+
+    prepared: Prepared
+    response: Response
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def exchange(self) -> Exchange:
+        return self.response.exchange
+
+    @property
+    def ok(self) -> bool:
+        """The helpdesk answered 2xx with a usable body, or the request was rendered in a dry run."""
+        return self.response.ok
+
+    def step(self, outputs: Mapping[str, object], redactor: Redactor, note: str = "") -> Step:
+        shown = {k: _shown(v, redactor) for k, v in outputs.items()}
+        exchange = replace(self.exchange, extracted=shown) if shown else self.exchange
+        return Step(self.prepared.step, exchange, shown, tuple(self.problems), note or (self.exchange.error or ""))
+
+
+def _shown(value: object, redactor: Redactor) -> object:
+    if isinstance(value, Secret):
+        return str(value)
+    if isinstance(value, str):
+        return redactor.text(value)
+    if isinstance(value, list):
+        return [_shown(v, redactor) for v in value]
+    return value
+
+
+@dataclass
+class Session:
+    """What every scenario of one run shares."""
+
+    template: Template
+    client: Client
+    renderer: Renderer
+    base: dict[str, object]
+    auth: httpx.Auth | None = None
+
+    @property
+    def redactor(self) -> Redactor:
+        return self.client.redactor
+
+    async def send(self, spec: Spec, variables: Mapping[str, object], *, expect_json: bool = True) -> Sent:
+        prepared = self.renderer.render(spec, variables)
+        response = await self.client.send(
+            prepared.step, prepared.method, prepared.url, headers=prepared.headers,
+            body=prepared.body, auth=self.auth, expect_json=expect_json,
+        )
+        return Sent(prepared, response, list(prepared.problems))
+
+    def records(self, sent: Sent, mapping: Mapping[str, str], variables: Mapping[str, object]) -> list[dict[str, Any]]:
+        """Records mapped from a response (``[]`` when it failed, was skipped or was a dry run).
+
+        A path that cannot be applied becomes a problem on the step, not an exception.
+        """
+        if not sent.ok or not mapping or not sent.response.text:
+            return []
+        try:
+            rows = extract_records(sent.response.text, mapping, variables)
+        except HdkitError as exc:
+            sent.problems.append(_problem(sent, exc))
+            return []
+        # A path that matches nothing gives an empty value, not an error (format reference 1.4).
+        return [{k: "" if v is MISSING else v for k, v in row.items()} for row in rows]
+
+    def values(self, sent: Sent, outputs: Sequence[tuple[str, str]], variables: Mapping[str, object]) -> dict[str, object]:
+        """Outputs (variable, path) read from a response, in order; missing paths set nothing."""
+        if not sent.ok or not outputs or not sent.response.text:
+            return {}
+        names = [name for name, _ in outputs]
+        try:
+            found = extract_values(sent.response.text, [path for _, path in outputs])
+        except HdkitError as exc:
+            sent.problems.append(_problem(sent, exc))
+            return {}
+        return {name: value for name, value in zip(names, found, strict=False) if value is not MISSING}
+
+
+def _problem(sent: Sent, exc: HdkitError) -> Problem:
+    loc = exc.location or Location()
+    return Problem("error", f"{sent.prepared.step}: {exc.message}", loc, code="extract-failed")

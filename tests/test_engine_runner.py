@@ -1,0 +1,321 @@
+"""The Engine runs every scenario as the PBX would (against an httpx.MockTransport helpdesk)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import replace
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+
+from hdkit.engine.events import queue_call, simulate
+from hdkit.engine.runner import Engine
+from hdkit.errors import EngineError
+from hdkit.model import (
+    Auth,
+    AuthMethod,
+    BasicAuth,
+    CallJournal,
+    CallOption,
+    ContactCreation,
+    ContactFields,
+    ContactSearch,
+    ContactType,
+    CreationType,
+    CustomField,
+    FieldMapping,
+    FieldType,
+    FollowUpEvent,
+    FollowUpRequest,
+    General,
+    Header,
+    NewTicket,
+    Output,
+    Pagination,
+    PaginationMode,
+    Popup,
+    PopupMode,
+    Template,
+    UserAssociation,
+    UserFields,
+)
+
+SENTINEL = "sentinel-KEY-93c1f"
+BASE = "https://hd.test"
+START = 1672531199
+PHONE = "+1 415 555 0123"
+
+
+class Desk:
+    """A tiny helpdesk: contacts, users, tickets, journals; records every request."""
+
+    def __init__(self, users: int = 250) -> None:
+        self.requests: list[httpx.Request] = []
+        self.contacts = [{"id": 7, "name": "Ada Lovelace", "email": "ada@x.io", "phone": "+14155550123"}]
+        self.users = [{"id": f"u{i}", "first": f"F{i}", "last": f"L{i}", "mail": f"u{i}@x.io"} for i in range(users)]
+        self.created: list[dict] = []
+        self.tickets: list[dict] = []
+        self.journals: list[dict] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        if request.headers.get("X-API-Key") not in (SENTINEL, None) and "follow" not in request.url.path:
+            return httpx.Response(401, json={"error": "bad key"})
+        path, q = request.url.path, parse_qs(urlsplit(str(request.url)).query)
+        body = json.loads(request.content) if request.content else None
+        if path == "/contacts":
+            digits = "".join(c for c in q.get("phone", [""])[0] if c.isdigit())
+            hits = [c for c in self.contacts if digits and "".join(ch for ch in c["phone"] if ch.isdigit()) == digits]
+            return httpx.Response(200, json={"data": hits})
+        if path.startswith("/contacts/") and path.endswith("/extra"):
+            return httpx.Response(200, json={"extra": {"mobile": "+14155550199", "vip": True}})
+        if path == "/new-contact" and request.method == "POST":
+            record = {"id": 100 + len(self.created), **body}
+            self.created.append(record)
+            self.contacts.append({"id": record["id"], "name": body["name"], "email": "", "phone": body["phone"]})
+            return httpx.Response(201, json={"contact": record})
+        if path == "/users":
+            page, size = int(q["page"][0]), int(q["per_page"][0])
+            return httpx.Response(200, json={"users": self.users[(page - 1) * size: page * size]})
+        if path == "/tickets":
+            self.tickets.append(body)
+            return httpx.Response(201, json={"ticket": {"id": 555 + len(self.tickets)}})
+        if path.startswith("/follow/"):
+            return httpx.Response(200, json={"data": {"token": "tok-1", "owner": "agent-9"}, "n": [3, 4]})
+        if path.startswith("/journal/"):
+            self.journals.append({"path": path, **body})
+            return httpx.Response(201, json={"ok": True, "id": f"j{len(self.journals)}"})
+        return httpx.Response(404, json={"error": "no route"})
+
+
+def template(**changes: object) -> Template:
+    t = Template(
+        general=General(name="Test Desk", key="test-desk", max_concurrent_requests=4),
+        auth=Auth(method=AuthMethod.NONE, custom_fields=(
+            CustomField("api_key", "API key", FieldType.PASSWORD), CustomField("region", "Region"))),
+        headers=(Header("X-API-Key", "{{.api_key}}"), Header("X-Region", "{{.region}}")),
+        user_association=UserAssociation(
+            enabled=True, url=BASE + "/users",
+            pagination=Pagination(mode=PaginationMode.PAGE, page_param="page", page_start=1,
+                                  size_param="per_page", size=100),
+            fields=UserFields("users.#.id", "users.#.first", "users.#.last", "users.#.mail")),
+        follow_ups=(
+            FollowUpRequest(name="Extra", method="GET", url=BASE + "/contacts/{{.ContactsId}}/extra",
+                            response_paths="extra.mobile,extra.vip", target_variables="MobileNumber,Vip"),
+            FollowUpRequest(name="OnTicket", event=FollowUpEvent.TICKET_CREATED, method="POST",
+                            url=BASE + "/follow/{{.TicketId}}", headers='{"X-Follow": "{{.TicketId}}"}',
+                            body='{"ticket": "{{.TicketId}}"}',
+                            response_paths="$.data.token, $.data.owner", target_variables="Token,Owner"),
+        ),
+        contact_search=ContactSearch(
+            contact_types=(ContactType("Contacts", BASE + "/contacts?phone={{UrlEncode .Phone}}", next="Extra"),),
+            popup=Popup(PopupMode.URL_FORMAT, BASE + "/ui/contacts/{{.ContactId}}"),
+            fields=ContactFields(contact_id=FieldMapping(True, "data.#.id"),
+                                 first_name=FieldMapping(True, "data.#.name"),
+                                 email=FieldMapping(True, "data.#.email"),
+                                 business_number=FieldMapping(True, "data.#.phone"))),
+        contact_creation=ContactCreation(True, (CreationType(
+            "Contacts", BASE + "/new-contact", '{"name": "{{.DisplayName}}", "phone": "{{.BusinessNumber}}"}',
+            outputs=(Output("ContactId", "contact.id"),)),)),
+        new_ticket=NewTicket(
+            enabled=True, url=BASE + "/tickets",
+            body='{"subject": "{{.Subject}}", "contact": "{{.ContactId}}"}',
+            subject=CallOption(True, "{{.Communication_Type}} {{.Call_Status}} from {{.Call_From}}"),
+            outputs=(Output("TicketId", "ticket.id"),)),
+        call_journal=CallJournal(
+            enabled=True, url=BASE + "/journal/{{.TicketId}}/{{.CalleeNumber}}",
+            body='{"text": "{{.Description}}", "owner": "{{.Owner}}", "token": "{{.Token}}", "rec": "{{.RecordPath}}"}',
+            description=CallOption(True, "{{.Call_Log_Status}} {{.Talk_Duration}}"),
+            hide_missed_for_unanswered=CallOption(True, "1")),
+    )
+    return replace(t, **changes)
+
+
+INPUTS = {"api_key": SENTINEL, "region": "eu"}
+
+
+def engine(desk: Desk, t: Template | None = None, **options: object) -> Engine:
+    return Engine(t or template(), INPUTS, transport=httpx.MockTransport(desk), **options)
+
+
+# --------------------------------------------------------------------------- search
+
+
+def test_search_maps_contacts_runs_next_once_per_record_and_builds_popup() -> None:
+    desk = Desk()
+    result = engine(desk).search(PHONE)
+    assert len(result) == 1
+    match = result.matches[0]
+    assert match.fields["ContactsId"] == 7 and match.fields["ContactId"] == 7
+    assert match.fields["MobileNumber"] == "+14155550199" and match.fields["Vip"] is True
+    assert match.popup_url == BASE + "/ui/contacts/7"
+    first = desk.requests[0]
+    assert first.url.params["phone"] == PHONE  # UrlEncode %20 decoded back by the server
+    assert "%2B1%20415%20555%200123" in str(first.url)
+    assert first.headers["X-API-Key"] == SENTINEL and first.headers["X-Region"] == "eu"
+    follow = desk.requests[1]
+    assert follow.url.path == "/contacts/7/extra" and "X-Region" not in follow.headers
+    df = result.records()
+    assert df.loc[0, "ContactType"] == "Contacts" and df.loc[0, "PopupUrl"].endswith("/7")
+
+
+def test_search_for_an_unknown_contact_type_names_the_known_ones() -> None:
+    with pytest.raises(EngineError, match="no contact type 'Leads'.*Contacts"):
+        engine(Desk()).search(PHONE, "Leads")
+
+
+def test_no_match_gives_no_records_and_no_follow_up() -> None:
+    desk = Desk()
+    result = engine(desk).search("+49 30 1234567")
+    assert len(result) == 0 and len(desk.requests) == 1
+
+
+# --------------------------------------------------------------------------- dry run = real run
+
+
+def test_dry_run_renders_the_same_requests_without_sending() -> None:
+    desk = Desk()
+    real = engine(desk).search(PHONE).log[0]
+    sent_before = len(desk.requests)
+    preview = engine(desk, dry_run=True).search(PHONE).log[0]
+    assert len(desk.requests) == sent_before
+    assert preview.outcome == "dry_run"
+    assert (preview.method, preview.url, dict(preview.request_headers)) == (
+        real.method, real.url, dict(real.request_headers))
+
+
+def test_dry_run_call_shows_every_enabled_request() -> None:
+    desk = Desk()
+    trace = engine(desk, dry_run=True).call(simulate("inbound-missed", PHONE, start=START))
+    assert desk.requests == []
+    # nothing comes back in a dry run, so the flow takes the "no match" path: create, ticket, journal
+    assert [s.name for s in trace.steps] == ["Contacts", "Contacts", "CreateNewTicket", "OnTicket", "CallJournal"]
+    assert {str(e.outcome) for e in trace.log} <= {"dry_run", "skipped"}
+
+
+# --------------------------------------------------------------------------- inputs and headers
+
+
+def test_missing_input_is_an_error_naming_step_and_variable() -> None:
+    t = template()
+    eng = Engine(t, {"api_key": SENTINEL}, transport=httpx.MockTransport(Desk()))
+    with pytest.raises(EngineError) as info:
+        eng.search(PHONE)
+    text = str(info.value)
+    assert "Contacts" in text and "'region'" in text and "--input region=" in text
+
+
+def test_template_authorization_header_never_overrides_basic_auth() -> None:
+    desk = Desk()
+    t = template(
+        auth=Auth(method=AuthMethod.BASIC, custom_fields=template().auth.custom_fields,
+                  basic=BasicAuth(credential_format="{{.api_key}}:X")),
+        headers=(Header("X-API-Key", "{{.api_key}}"), Header("X-Region", "{{.region}}"),
+                 Header("Authorization", "Token abc")),
+    )
+    result = engine(desk, t).search(PHONE)
+    assert desk.requests[0].headers["Authorization"].startswith("Basic ")
+    assert any(p.code == "authorization-header-ignored" for p in result.problems)
+
+
+# --------------------------------------------------------------------------- calls
+
+
+def test_missed_inbound_call_creates_contact_ticket_journal_and_fires_follow_up() -> None:
+    desk = Desk()
+    trace = engine(desk).call(simulate("inbound-missed", "+1 212 555 0000", start=START, contact_name="Jo Bloggs"))
+    names = [s.name for s in trace.steps]
+    assert names == ["Contacts", "Contacts", "CreateNewTicket", "OnTicket", "CallJournal"]
+    assert desk.created == [{"id": 100, "name": "Jo Bloggs", "phone": "+1 212 555 0000"}]
+    assert desk.tickets == [{"subject": "Inbound NO ANSWER from Jo Bloggs<+1 212 555 0000>", "contact": "100"}]
+    on_ticket = next(r for r in desk.requests if r.url.path.startswith("/follow/"))
+    assert on_ticket.url.path == "/follow/556" and on_ticket.headers["X-Follow"] == "556"
+    assert "X-API-Key" not in on_ticket.headers  # template headers are not sent on follow-ups
+    journal = desk.journals[0]
+    assert journal["path"] == "/journal/556/1001"
+    assert (journal["owner"], journal["token"], journal["rec"]) == ("agent-9", "tok-1", "")
+    assert journal["text"] == "Missed 00:00:00"
+    assert trace.variables["TicketId"] == 556 and trace.variables["ContactId"] == 100
+    assert trace.ok
+
+
+def test_queue_call_hides_missed_legs_when_the_option_is_on() -> None:
+    desk = Desk()
+    legs = queue_call(PHONE, answered_by="1002", start=START, seed=2)
+    trace = engine(desk).call(legs)
+    assert [j["path"].rsplit("/", 1)[1] for j in desk.journals] == ["1002"]
+    notes = [s.note for s in trace.steps if s.name.startswith("CallJournal")]
+    assert sum("skipped: missed queue leg" in n for n in notes) == 2
+    shown = Desk()
+    engine(shown).call(legs, hide_missed=False)
+    assert [j["path"].rsplit("/", 1)[1] for j in shown.journals] == ["1001", "1002", "1003"]
+
+
+def test_a_request_whose_url_renders_empty_is_skipped() -> None:
+    desk = Desk()
+    t = template(call_journal=replace(template().call_journal, url="{{if .RecordPath}}" + BASE + "/journal/x{{end}}"))
+    trace = engine(desk, t).call(simulate("inbound-missed", PHONE, start=START))
+    journal = next(s for s in trace.steps if s.name == "CallJournal")
+    assert str(journal.exchange.outcome) == "skipped" and desk.journals == []
+
+
+def test_followup_fires_the_event_requests_with_given_variables() -> None:
+    desk = Desk()
+    trace = engine(desk).followup("ticket_created", {"TicketId": "42"})
+    assert [s.name for s in trace.steps] == ["OnTicket"]
+    assert trace.variables["Token"] == "tok-1" and trace.variables["Owner"] == "agent-9"
+    assert desk.requests[0].url.path == "/follow/42"
+
+
+def test_create_contact_returns_the_new_id() -> None:
+    desk = Desk()
+    trace = engine(desk).create_contact("+44 20 7946 0000", first_name="Tim", last_name="Lee")
+    assert trace.variables["ContactId"] == 100 and desk.created[0]["name"] == "Tim Lee"
+
+
+# --------------------------------------------------------------------------- users and matrix
+
+
+def test_users_page_through_and_associate_by_email() -> None:
+    desk = Desk(users=250)
+    users = engine(desk).users({"1001": "U3@X.IO"})
+    assert len(users) == 250 and users.stop.reason == "short_page"
+    assert 3 <= users.stop.requests <= 3 + 4  # pages fetched ahead within Max Concurrent Request (4)
+    df = users.records()
+    assert list(df.columns[:4]) == ["UserUniqueId", "FirstName", "LastName", "Email"]
+    assert df.loc[3, "Extension"] == "1001" and df.loc[249, "UserUniqueId"] == "u249"
+    pages = {r.url.params["page"] for r in desk.requests}
+    assert {"1", "2", "3"} <= pages
+
+
+def test_match_matrix_shows_which_formats_hit() -> None:
+    matrix = engine(Desk()).match_matrix("+14155550123")
+    assert matrix.hits() == {"Contacts": ["e164", "digits"]}  # the desk compares all digits
+    assert matrix.matrix().shape == (5, 1)
+
+
+# --------------------------------------------------------------------------- secrets and loops
+
+
+def test_sentinel_secret_reaches_no_frame_repr_or_curl() -> None:
+    desk = Desk()
+    eng = engine(desk)
+    results = [eng.search(PHONE), eng.users(), eng.call(simulate("inbound-answered", PHONE, start=START))]
+    texts = [repr(eng)]
+    for r in results:
+        texts.append(repr(r))
+        texts.append(r.exchanges().to_csv())
+        texts += [e.to_curl() for e in r.log]
+    texts += [results[0].records().to_csv(), results[1].records().to_csv(), results[2].trace().to_csv()]
+    texts.append(repr(results[2].variables))
+    assert all(SENTINEL not in t for t in texts)
+    assert any(r.headers.get("X-API-Key") == SENTINEL for r in desk.requests)  # it was really sent
+
+
+def test_sync_wrappers_work_inside_a_running_loop() -> None:
+    async def inside() -> int:
+        return len(engine(Desk()).search(PHONE))
+
+    assert asyncio.run(inside()) == 1
