@@ -28,6 +28,7 @@ from jsonpath_ng.exceptions import JSONPathError
 from jsonpath_ng.ext import parse as parse_jsonpath
 
 from hdkit.errors import Location, PathError, UnsupportedPathError, caret_snippet
+from hdkit.gotemplate import compile as compile_template
 
 __all__ = [
     "MISSING",
@@ -561,7 +562,5 @@ def render_path(path: str, data: Mapping[str, Any], location: Location | None = 
     """
     if "{{" not in path:
         return path
-    from hdkit.gotemplate import compile as compile_template
-
     template = compile_template(path, name=str(location) if location else "path")
     return template.render(dict(data), hook=lambda _start, text, _pos: escape_query_value(text))

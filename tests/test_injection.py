@@ -1,0 +1,230 @@
+"""hdkit.injection: JSON/URL well-formedness, contexts, lint, checked and safe rendering."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from hdkit.errors import Location
+from hdkit.gotemplate import action_spans
+from hdkit.injection import (
+    Context,
+    action_contexts,
+    check_json_template,
+    lint,
+    render_checked,
+    render_safe,
+)
+from hdkit.secrets import MASK, Secret
+
+BODY = (
+    '{\n  "name": "{{.Name}}",\n  "n": {{.N}},\n  "{{.Key}}": 1,\n'
+    '  "t": "{{ TimeFormat .T "yyyy" "1" }}",\n  "q": {{printf "%q" .Name}}\n}'
+)
+
+
+def _contexts_by_text(source: str, kind: str) -> dict[str, Context]:
+    texts = {s.start: s.text for s in action_spans(source)}
+    return {texts[start]: ctx for start, ctx in action_contexts(source, kind).items()}
+
+
+# --------------------------------------------------------------------------- check_json_template
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param(BODY, id="strings-keys-bare-values-and-quoted-args"),
+        pytest.param('{"a": 1,{{if .X}}"b": "{{.B}}",{{end}} "c": [1, {{.C}}]}', id="control-actions"),
+        pytest.param('[{{.A}}, {{.B}}]', id="bare-array"),
+        pytest.param('{{/* comment */}}{"a": {{$x := .A}}{{$x}}}', id="comment-and-variable"),
+        pytest.param('{"a": "x \\" {{.A}} \\\\"}', id="escapes"),
+    ],
+)
+def test_well_formed_bodies(source: str) -> None:
+    assert check_json_template(source) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "column", "says"),
+    [
+        pytest.param('{"a": 1,, "b": 2}', 1, 9, "expected a key", id="double-comma"),
+        pytest.param('{\n  "a": [1, 2,]\n}', 2, 13, "trailing ','", id="trailing-comma"),
+        pytest.param('{"a" {{.A}}}', 1, 6, "':'", id="missing-colon"),
+        pytest.param('{"a": "{{.A}}"\n', 2, 1, "end of body", id="unclosed"),
+        pytest.param('{"a": "{{.A}}}', 1, 7, "unterminated string", id="unterminated-string"),
+        pytest.param('{"a": {{.A}} {{.B}}}', 1, 14, "',' or '}'", id="two-values"),
+        pytest.param('{"a": 1} x', 1, 10, "after the JSON value", id="trailing-text"),
+        pytest.param("", 1, 1, "empty body", id="empty"),
+    ],
+)
+def test_malformed_bodies_say_where(source: str, line: int, column: int, says: str) -> None:
+    problems = check_json_template(source, Location("ContactCreate", "Body"))
+    assert len(problems) == 1
+    problem = problems[0]
+    assert problem.severity == "error"
+    assert (problem.location.section, problem.location.field) == ("ContactCreate", "Body")
+    assert (problem.location.line, problem.location.column) == (line, column)
+    assert says in problem.message
+
+
+# --------------------------------------------------------------------------- action_contexts
+
+
+def test_json_contexts() -> None:
+    assert _contexts_by_text(BODY, "json") == {
+        ".Name": Context.JSON_STRING,
+        ".N": Context.JSON_VALUE,
+        ".Key": Context.JSON_KEY,
+        'TimeFormat .T "yyyy" "1"': Context.JSON_STRING,
+        'printf "%q" .Name': Context.JSON_VALUE,
+    }
+
+
+URL = "https://h.test/api/{{.Id}}/c?phone={{.Phone}}&q={{UrlEncode .Q}}&{{.K}}=1#{{.F}}"
+
+
+def test_url_contexts() -> None:
+    assert _contexts_by_text(URL, "url") == {
+        ".Id": Context.URL_PATH,
+        ".Phone": Context.URL_QUERY,
+        "UrlEncode .Q": Context.URL_QUERY,
+        ".K": Context.URL_OTHER,
+        ".F": Context.URL_OTHER,
+    }
+    assert _contexts_by_text("{{.Base}}/x?a={{.A}}", "url") == {
+        ".Base": Context.URL_OTHER,
+        ".A": Context.URL_QUERY,
+    }
+
+
+def test_text_contexts_skip_control_actions() -> None:
+    assert _contexts_by_text("Hi {{if .A}}{{.A}}{{end}}", "text") == {".A": Context.TEXT}
+
+
+# --------------------------------------------------------------------------- lint
+
+
+def test_lint_json_names_variable_position_and_fix() -> None:
+    problems = lint(BODY, "json", Location("ContactCreate", "Body"))
+    assert [(p.code, p.location.line, p.location.column) for p in problems] == [
+        ("json-unescaped", 2, 12),
+        ("json-unescaped", 4, 4),
+    ]
+    first = problems[0]
+    assert first.severity == "warning" and ".Name" in first.message and "raw" in first.message
+    assert first.fix == 'write {{printf "%q" .Name}} in place of "{{.Name}}"'
+
+
+def test_lint_json_partial_string_suggests_building_the_string() -> None:
+    (problem,) = lint('{"s": "Call from {{.Phone}}"}', "json")
+    assert "print" in problem.fix and ".Phone" in problem.fix
+
+
+def test_lint_url_query() -> None:
+    problems = lint(URL, "url", Location("ContactSearch", "URL"))
+    assert len(problems) == 1
+    assert ".Phone" in problems[0].message
+    assert problems[0].fix == "write {{UrlEncode .Phone}} in place of {{.Phone}}"
+    assert (problems[0].location.line, problems[0].location.column) == (1, 36)
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        pytest.param("{{UrlEncode .P}}", id="UrlEncode"),
+        pytest.param("{{.P | urlquery}}", id="urlquery"),
+        pytest.param("{{ToMillis .T}}", id="numbers-only"),
+        pytest.param('{{"constant"}}', id="no-variable"),
+    ],
+)
+def test_lint_accepts_escaped_or_safe_query_values(action: str) -> None:
+    assert lint(f"https://h.test/s?p={action}", "url") == []
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        pytest.param('{{.P | js}}', id="js"),
+        pytest.param('{{ TimeFormat .T "yyyy" "1" }}', id="TimeFormat"),
+        pytest.param('{{ToMillis .T}}', id="ToMillis"),
+    ],
+)
+def test_lint_accepts_escaped_json_strings(action: str) -> None:
+    assert lint(f'{{"p": "{action}"}}', "json") == []
+
+
+# --------------------------------------------------------------------------- render_checked
+
+
+def test_render_checked_is_faithful_and_quiet_when_valid() -> None:
+    rendered = render_checked('{"name": "{{.Name}}"}', {"Name": "Ann"}, "json")
+    assert rendered.text == '{"name": "Ann"}' and rendered.problems == [] and rendered.ok
+
+
+def test_render_checked_names_the_value_that_broke_the_body() -> None:
+    source = '{\n  "id": {{.Id}},\n  "name": "{{.Name}}"\n}'
+    rendered = render_checked(source, {"Id": 7, "Name": 'Ann "The Boss"'}, "json", Location("X", "Body"))
+    assert rendered.text == '{\n  "id": 7,\n  "name": "Ann "The Boss""\n}'  # Go renders raw
+    (problem,) = rendered.problems
+    assert problem.severity == "error" and not rendered.ok
+    assert (problem.location.line, problem.location.column) == (3, 12)
+    assert "{{.Name}}" in problem.message and "The Boss" in problem.message
+    assert problem.fix.startswith('write {{printf "%q" .Name}}')
+
+
+def test_render_checked_redacts_secret_values() -> None:
+    source = '{"token": "{{.Token}}"}'
+    rendered = render_checked(source, {"Token": Secret('s3"cret')}, "json")
+    (problem,) = rendered.problems
+    assert 's3"cret' not in str(problem) and MASK in problem.message
+
+
+def test_render_checked_text_kind_reports_nothing() -> None:
+    assert render_checked("a {{.A}}", {"A": '"'}, "text").problems == []
+
+
+# --------------------------------------------------------------------------- render_safe
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param('Ann "The Boss"', id="quotes"),
+        pytest.param("back\\slash", id="backslash"),
+        pytest.param("two\nlines\ttab", id="control"),
+        pytest.param("café 😀", id="unicode"),
+    ],
+)
+def test_render_safe_json_always_parses(value: str) -> None:
+    source = '{"name": "{{.V}}", "note": "from {{.V}}", "q": {{printf "%q" .V}}}'
+    text = render_safe(source, {"V": value}, "json")
+    assert json.loads(text) == {"name": value, "note": f"from {value}", "q": value}
+
+
+@pytest.mark.parametrize(
+    ("value", "encoded"),
+    [
+        pytest.param("hello world!", "hello%20world%21", id="doc-example"),
+        pytest.param("a+b&c=d#e", "a%2Bb%26c%3Dd%23e", id="reserved"),
+        pytest.param("A-z_0.9~", "A-z_0.9~", id="unreserved-kept"),
+        pytest.param("é", "%C3%A9", id="utf8"),
+    ],
+)
+def test_render_safe_url_query(value: str, encoded: str) -> None:
+    source = "https://h.test/p/{{.V}}?q={{.V}}&r={{UrlEncode .V}}"
+    text = render_safe(source, {"V": value}, "url")
+    assert text == f"https://h.test/p/{value}?q={encoded}&r={encoded}"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param("[{{range $i, $e := .L}}{{if $i}},{{end}}{{$e}}{{end}}]", id="separator-in-if"),
+        pytest.param("[{{range .L}}{{.}},{{end}}]", id="comma-in-range"),
+    ],
+)
+def test_data_dependent_shape_is_only_a_warning(source: str) -> None:
+    (problem,) = check_json_template(source)
+    assert problem.severity == "warning" and "loop block" in problem.message
