@@ -1,0 +1,435 @@
+"""Everything wrong with a template, found in one pass: ``validate(template) -> list[Problem]``.
+
+The model already refuses what can never be right (wrong types, a 6th custom field, a 21st
+header, a bad logo). Validation reports the rest, each problem with its section, field and,
+inside a value, line and column: required fields per enabled feature, pagination settings the
+chosen mode needs, numbers out of range, template strings that do not compile (with the quote
+fix Go users need), GJSON paths that do not compile, JSON bodies that are not JSON whatever the
+values, values printed raw where they can break a body or a query, variables no scenario
+provides, follow-ups nobody reaches, and secrets pasted literally where a Password Input
+belongs. Errors block export and runs; warnings do not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from urllib.parse import parse_qsl, urlsplit
+
+from hdkit import limits
+from hdkit.errors import Location, PathError, TemplateSyntaxError
+from hdkit.extract import split_paths
+from hdkit.gotemplate import FieldRef, fix_quotes
+from hdkit.gotemplate import compile as compile_template
+from hdkit.injection import Kind, check_json_template, lint
+from hdkit.model import (
+    AUTHENTICATION,
+    CALL_JOURNAL,
+    CONTACT_CREATION,
+    CONTACT_SEARCH,
+    FOLLOW_UPS,
+    GENERAL,
+    HEADERS,
+    NEW_TICKET,
+    USER_ASSOCIATION,
+    CONTACT_VARIABLES,
+    AuthMethod,
+    ContactFields,
+    FieldType,
+    PaginationMode,
+    PopupMode,
+    Provider,
+    Template,
+    field_info,
+    split_list,
+)
+from hdkit.paths import compile_path
+from hdkit.problems import Problem
+from hdkit.secrets import is_secret_name
+
+__all__ = ["KNOWN_VARIABLES", "errors", "validate"]
+
+# Variables the PBX provides, per scenario (format reference 3.1-3.9; [B]/[S]/[I] there).
+_AUTH = {"AccessToken", "basic_string", "redirect_uri"}
+_CALL = {
+    "Phone", "CallerNumber", "CallerDisplayName", "CalleeNumber", "StartTimeUnix", "Time",
+    "Communication_Type", "Call_Status", "Call_From", "Call_To", "Talk_Duration",
+    "Talk_Duration_Sec", "RecordPath", "Call_Log_Status",
+}
+_CONTACT = {
+    "ContactsId", "ContactId", "ContactNumber", "FirstName", "LastName", "DisplayName", "Company",
+    "Email", "Remark", "CustomValue", "BusinessNumber", "BusinessNumber2", "BusinessFaxNumber",
+    "MobileNumber", "MobileNumber2", "HomeNumber", "HomeNumber2", "HomeFaxNumber", "OtherNumber",
+    "WhoModule", "Zip", "Street", "City", "State", "Country",
+}
+_USERS = {"UserUniqueId", "Owner"}
+_PAGING = {"Page", "PageSize", "Offset", "Limit", "NextLink"}  # 2.6 [I]
+_TEXTS = {"Subject", "Description"}
+
+KNOWN_VARIABLES: dict[str, frozenset[str]] = {
+    AUTHENTICATION: frozenset(_AUTH),
+    HEADERS: frozenset(_AUTH),
+    USER_ASSOCIATION: frozenset(_AUTH | _PAGING),
+    CONTACT_SEARCH: frozenset(_AUTH | _CALL | _CONTACT | {"SearchValue"}),
+    CONTACT_CREATION: frozenset(_AUTH | _CALL | _CONTACT | _USERS),
+    CALL_JOURNAL: frozenset(_AUTH | _CALL | _CONTACT | _USERS | _TEXTS | {"TicketId"}),
+    NEW_TICKET: frozenset(_AUTH | _CALL | _CONTACT | _USERS | _TEXTS | {"TicketId", "DepartmentId"}),
+    FOLLOW_UPS: frozenset(_AUTH | _CALL | _CONTACT | _USERS | _TEXTS | {"TicketId", "SearchValue"}),
+}
+
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+_PLACEHOLDER = re.compile(r"\{\{.*?\}\}", re.DOTALL)
+
+
+def errors(problems: Iterable[Problem]) -> list[Problem]:
+    """Only the problems that block export and runs."""
+    return [p for p in problems if p.is_error]
+
+
+def validate(template: Template) -> list[Problem]:
+    """Every problem of ``template``, errors and warnings, in form order."""
+    return list(_Validator(template).run())
+
+
+class _Validator:
+    def __init__(self, template: Template) -> None:
+        self.t = template
+        self.custom = {f.name for f in template.auth.custom_fields}
+        self.produced = {var for f in template.follow_ups for var, _ in f.outputs()}
+        outputs = [o.name for section in (template.call_journal, template.new_ticket) for o in section.outputs]
+        outputs += [o.name for ct in template.contact_creation.contact_types for o in ct.outputs]
+        self.produced |= set(outputs)
+
+    # ------------------------------------------------------------------ helpers
+
+    @staticmethod
+    def error(message: str, where: Location, fix: str | None = None, code: str = "") -> Problem:
+        return Problem("error", message, where, fix, code)
+
+    @staticmethod
+    def warn(message: str, where: Location, fix: str | None = None, code: str = "") -> Problem:
+        return Problem("warning", message, where, fix, code)
+
+    def required(self, value: str, section: str, field: str) -> Iterator[Problem]:
+        if not value.strip():
+            yield self.error(f"{field} is required", Location(section, field), code="required")
+
+    def template(self, source: str, section: str, field: str, kind: Kind = "text") -> Iterator[Problem]:
+        """Compile a template string; report syntax, unknown variables, JSON and escaping."""
+        if not source:
+            return
+        where = Location(section, field)
+        try:
+            compiled = compile_template(source, field)
+        except TemplateSyntaxError as err:
+            loc = err.location or where
+            yield self.error(
+                err.message,
+                Location(section, field, loc.line, loc.column),
+                fix=f"use double quotes: {fixed}" if (fixed := fix_quotes(source)) else err.hint,
+                code="template-syntax",
+            )
+        else:
+            yield from self.variables(compiled.fields(), section, field)
+        if kind == "json":
+            yield from check_json_template(source, where)
+        if kind in ("json", "url"):
+            yield from lint(source, kind, where)
+        if kind == "url":
+            yield from self.literal_secrets_in_url(source, where)
+
+    def variables(self, refs: Iterable[FieldRef], section: str, field: str) -> Iterator[Problem]:
+        known = KNOWN_VARIABLES.get(section, frozenset()) | self.custom | self.produced
+        reported: set[str] = set()
+        for ref in refs:
+            name = ref.path[0] if ref.path else ""
+            if not name or name in known or name in reported:
+                continue
+            reported.add(name)
+            yield self.warn(
+                f"no scenario provides {{{{.{name}}}}}; it renders as <no value>",
+                Location(section, field, ref.line, ref.column),
+                fix="add a custom field with this name, or map it as a follow-up target variable",
+                code="unknown-variable",
+            )
+
+    def literal_secrets_in_url(self, source: str, where: Location) -> Iterator[Problem]:
+        query = urlsplit(_PLACEHOLDER.sub("x", source)).query if "?" in source else ""
+        for name, value in parse_qsl(query, keep_blank_values=True):
+            raw = dict(parse_qsl(urlsplit(source).query, keep_blank_values=True)).get(name, value)
+            if is_secret_name(name) and raw and "{{" not in raw:
+                yield self.warn(
+                    f"query parameter {name!r} holds a literal secret",
+                    where,
+                    fix=f"add a Password Input custom field and write {name}={{{{.{name}}}}}",
+                    code="literal-secret",
+                )
+
+    def paths(self, text: str, section: str, field: str, required: bool = False) -> Iterator[Problem]:
+        if not text.strip():
+            if required:
+                yield self.error(f"{field} is required", Location(section, field), code="required")
+            return
+        for path in split_paths(text):
+            yield from self.template(path, section, field)
+            concrete = _PLACEHOLDER.sub("x", path)  # {{.Phone}} inside a filter: check the shape
+            try:
+                compile_path(concrete, Location(section, field))
+            except PathError as err:
+                loc = err.location or Location(section, field)
+                yield self.error(f"path {path!r}: {err.message}", Location(section, field, loc.line, loc.column),
+                                 fix=err.hint, code="path-syntax")
+
+    def method(self, method: str, section: str, field: str = "Request Method") -> Iterator[Problem]:
+        if method.upper() not in limits.HTTP_METHODS:
+            yield self.error(f"unknown HTTP method {method!r}; use one of {', '.join(limits.HTTP_METHODS)}",
+                             Location(section, field), code="method")
+
+    def request(self, url: str, method: str, body: str, section: str, prefix: str,
+                url_title: str, body_title: str) -> Iterator[Problem]:
+        yield from self.required(url, section, f"{prefix}{url_title}")
+        yield from self.template(url, section, f"{prefix}{url_title}", "url")
+        yield from self.method(method, section, f"{prefix}Request Method")
+        yield from self.template(body, section, f"{prefix}{body_title}", "json")
+
+    # ------------------------------------------------------------------ sections
+
+    def run(self) -> Iterator[Problem]:
+        for check in (self.general, self.auth, self.headers, self.users, self.follow_ups,
+                      self.contact_search, self.creation, self.journal, self.ticket):
+            yield from check()
+
+    def general(self) -> Iterator[Problem]:
+        g = self.t.general
+        yield from self.required(g.name, GENERAL, "Helpdesk Name")
+        yield from self.required(g.key, GENERAL, "Key")
+        if g.key and not _IDENT.match(g.key):
+            yield self.warn("Key should hold only letters, digits and underscores",
+                            Location(GENERAL, "Key"), code="key")
+        if g.max_concurrent_requests <= 0:
+            yield self.error(f"Max Concurrent Request must be a positive integer, got {g.max_concurrent_requests}",
+                             Location(GENERAL, "Max Concurrent Request"), code="range")
+        if g.logo and g.logo.size and g.logo.size != limits.LOGO_SUGGESTED_SIZE:
+            w, h = limits.LOGO_SUGGESTED_SIZE
+            yield self.warn(f"logo is {g.logo.width}x{g.logo.height}; {w}x{h} is suggested",
+                            Location(GENERAL, "Logo"), code="logo-size")
+
+    def auth(self) -> Iterator[Problem]:
+        a = self.t.auth
+        seen: set[str] = set()
+        for i, f in enumerate(a.custom_fields, 1):
+            prefix = f"Custom Field {i} > "
+            yield from self.required(f.name, AUTHENTICATION, prefix + "Name")
+            if f.name and not _IDENT.match(f.name):
+                yield self.error(f"{f.name!r} cannot be a template variable name (letters, digits, _)",
+                                 Location(AUTHENTICATION, prefix + "Name"), code="identifier")
+            if f.name in seen:
+                yield self.error(f"custom field name {f.name!r} is used twice",
+                                 Location(AUTHENTICATION, prefix + "Name"), code="duplicate")
+            seen.add(f.name)
+            if not f.title.strip():
+                yield self.warn("Title is empty; users see it above the input",
+                                Location(AUTHENTICATION, prefix + "Title"), code="required")
+            if f.type is FieldType.DROPDOWN and not f.options:
+                yield self.error("a Dropdown List needs options",
+                                 Location(AUTHENTICATION, prefix + "Dropdown Options"), code="required")
+            if f.type is FieldType.TEXT and is_secret_name(f.name):
+                yield self.warn(f"{f.name!r} looks like a secret but is a Text Input",
+                                Location(AUTHENTICATION, prefix + "Type"), fix="make it a Password Input",
+                                code="literal-secret")
+        if a.method is AuthMethod.BASIC:
+            title = field_info(type(a.basic), "credential_format").title
+            yield from self.required(a.basic.credential_format, AUTHENTICATION, title)
+            yield from self.template(a.basic.credential_format, AUTHENTICATION, title)
+        if a.method in (AuthMethod.OAUTH2, AuthMethod.BEARER):
+            yield from self.oauth2()
+
+    def oauth2(self) -> Iterator[Problem]:
+        o = self.t.auth.oauth2
+        oauth2 = self.t.auth.method is AuthMethod.OAUTH2
+
+        def title(name: str) -> str:
+            return field_info(type(o), name).title
+
+        if oauth2:
+            yield from self.required(o.authorization_endpoint, AUTHENTICATION, title("authorization_endpoint"))
+        yield from self.required(o.token_endpoint, AUTHENTICATION, title("token_endpoint"))
+        for name in ("authorization_endpoint", "token_endpoint", "refresh_endpoint"):
+            yield from self.template(getattr(o, name), AUTHENTICATION, title(name), "url")
+        yield from self.template(o.additional_query, AUTHENTICATION, title("additional_query"))
+        yield from self.template(o.scope, AUTHENTICATION, title("scope"))
+        kind: Kind = "json" if o.refresh_content_type.value == "application/json" else "text"
+        yield from self.template(o.refresh_body, AUTHENTICATION, title("refresh_body"), kind)
+        yield from self.method(o.refresh_method, AUTHENTICATION, title("refresh_method"))
+        if o.refresh_minutes is not None and o.refresh_minutes < 0:
+            yield self.error("Token Refresh Time (min) cannot be negative (blank = 25, 0 = never)",
+                             Location(AUTHENTICATION, title("refresh_minutes")), code="range")
+
+    def headers(self) -> Iterator[Problem]:
+        names: set[str] = set()
+        for i, h in enumerate(self.t.headers, 1):
+            prefix = f"Header {i} > "
+            yield from self.required(h.name, HEADERS, prefix + "Name")
+            if h.name and not _HEADER_NAME.match(h.name):
+                yield self.error(f"{h.name!r} is not a valid HTTP header name", Location(HEADERS, prefix + "Name"),
+                                 code="header-name")
+            if h.name.lower() in names:
+                yield self.warn(f"header {h.name!r} is defined twice", Location(HEADERS, prefix + "Name"),
+                                code="duplicate")
+            names.add(h.name.lower())
+            if h.name.lower() == "authorization" and self.t.auth.method.sets_authorization:
+                yield self.warn(
+                    f"Authorization overrides the header the {self.t.auth.method.value} method sets",
+                    Location(HEADERS, prefix + "Name"), fix="remove this header", code="authorization-header")
+            if is_secret_name(h.name) and h.value.strip() and "{{" not in h.value:
+                yield self.warn(f"header {h.name!r} holds a literal secret", Location(HEADERS, prefix + "Value"),
+                                fix="add a Password Input custom field and reference it, e.g. {{.api_key}}",
+                                code="literal-secret")
+            yield from self.template(h.value, HEADERS, prefix + "Value")
+
+    def users(self) -> Iterator[Problem]:
+        ua = self.t.user_association
+        if not ua.enabled:
+            return
+        yield from self.required(ua.url, USER_ASSOCIATION, "Get User")
+        yield from self.template(ua.url, USER_ASSOCIATION, "Get User", "url")
+        yield from self.method(ua.method, USER_ASSOCIATION)
+        for name in ("user_id", "first_name", "last_name", "email"):
+            yield from self.paths(getattr(ua.fields, name), USER_ASSOCIATION,
+                                  field_info(type(ua.fields), name).title, required=name == "user_id")
+        yield from self.pagination()
+
+    def pagination(self) -> Iterator[Problem]:
+        p = self.t.user_association.pagination
+        needs = {
+            PaginationMode.PAGE: (("page_param", "page_start", "size_param", "size"), ("size",)),
+            PaginationMode.OFFSET: (("offset_param", "offset_start", "limit_param", "limit"), ("limit",)),
+            PaginationMode.NEXT_LINK: ((), ()),
+        }.get(p.mode, ((), ()))
+        required, positive = needs
+        for name in required:
+            title = field_info(type(p), name).title
+            value = getattr(p, name)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                yield self.error(f"{title} is required for {p.mode.value} pagination",
+                                 Location(USER_ASSOCIATION, title), code="required")
+        for name in ("page_start", "size", "offset_start", "limit"):
+            value = getattr(p, name)
+            minimum = 1 if name in positive or name in ("size", "limit") else 0
+            if value is not None and value < minimum:
+                title = field_info(type(p), name).title
+                yield self.error(f"{title} must be at least {minimum}, got {value}",
+                                 Location(USER_ASSOCIATION, title), code="range")
+        if p.mode is PaginationMode.NEXT_LINK:
+            yield from self.paths(p.next_link_path, USER_ASSOCIATION, "Next Page Link Path", required=True)
+
+    def follow_ups(self) -> Iterator[Problem]:
+        names = [f.name for f in self.t.follow_ups]
+        targets = {ct.next for ct in self.t.contact_search.contact_types} | {f.next for f in self.t.follow_ups}
+        for i, f in enumerate(self.t.follow_ups, 1):
+            prefix = f"Request {i} > "
+            yield from self.required(f.name, FOLLOW_UPS, prefix + "Name")
+            if names.count(f.name) > 1:
+                yield self.error(f"follow-up name {f.name!r} is used twice", Location(FOLLOW_UPS, prefix + "Name"),
+                                 code="duplicate")
+            if f.event is None and f.name not in targets:
+                yield self.warn(f"{f.name!r} has no triggered event and no request names it as next; it never runs",
+                                Location(FOLLOW_UPS, prefix + "Triggered Event"), code="unreachable")
+            yield from self.request(f.url, f.method, f.body, FOLLOW_UPS, prefix, "URL", "Request Body")
+            if f.headers.strip():
+                yield from self.template(f.headers, FOLLOW_UPS, prefix + "Headers", "json")
+                if not f.headers.lstrip().startswith("{"):
+                    yield self.error("Headers must be a JSON object", Location(FOLLOW_UPS, prefix + "Headers"),
+                                     code="json-object")
+            yield from self.outputs(f.response_paths, f.target_variables, prefix)
+            yield from self.next_target(f.next, FOLLOW_UPS, prefix + "Next Request")
+
+    def outputs(self, paths: str, variables: str, prefix: str) -> Iterator[Problem]:
+        path_list, names = split_paths(paths), split_list(variables)
+        if len(path_list) != len(names):
+            yield self.error(
+                f"{len(path_list)} response field path(s) but {len(names)} target variable(s); "
+                "they are paired in order",
+                Location(FOLLOW_UPS, prefix + "Target Variable Name"), code="output-count")
+        for name in names:
+            if not _IDENT.match(name):
+                yield self.error(f"{name!r} cannot be a template variable name",
+                                 Location(FOLLOW_UPS, prefix + "Target Variable Name"), code="identifier")
+        yield from self.paths(paths, FOLLOW_UPS, prefix + "Response Field Path")
+
+    def next_target(self, name: str, section: str, field: str) -> Iterator[Problem]:
+        if name and self.t.follow_up(name) is None:
+            yield self.error(f"next request {name!r} is not a follow-up request of this template",
+                             Location(section, field), code="unknown-next")
+
+    def contact_search(self) -> Iterator[Problem]:
+        cs = self.t.contact_search
+        if not cs.contact_types:
+            yield self.error("add at least one contact type (searching contacts is mandatory)",
+                             Location(CONTACT_SEARCH, "Contact Types"), code="required")
+        names = [ct.name for ct in cs.contact_types]
+        for i, ct in enumerate(cs.contact_types, 1):
+            prefix = f"Contact Type {i} > "
+            yield from self.required(ct.name, CONTACT_SEARCH, prefix + "Contact Type")
+            if names.count(ct.name) > 1:
+                yield self.error(f"contact type {ct.name!r} is used twice",
+                                 Location(CONTACT_SEARCH, prefix + "Contact Type"), code="duplicate")
+            yield from self.request(ct.url, ct.method, "", CONTACT_SEARCH, prefix, "Contact Match Query URL", "")
+            yield from self.next_target(ct.next, CONTACT_SEARCH, prefix + "Next Request")
+        if cs.popup.mode is PopupMode.URL_FORMAT:
+            yield from self.required(cs.popup.url_format, CONTACT_SEARCH, "URL Format")
+            yield from self.template(cs.popup.url_format, CONTACT_SEARCH, "URL Format", "url")
+        else:
+            yield from self.paths(cs.popup.contact_field_path, CONTACT_SEARCH, "Contact Field for URL", required=True)
+        yield from self.contact_fields(cs.fields)
+
+    def contact_fields(self, fields: ContactFields) -> Iterator[Problem]:
+        for name, mapping in fields.items():
+            info = field_info(ContactFields, name)
+            yield from self.paths(mapping.path, CONTACT_SEARCH, info.title, required=info.required)
+        mapped = {n for n, m in fields.items() if m.path.strip() or CONTACT_VARIABLES[n] in self.produced}
+        phones = [n for n in ContactFields.PHONE_FIELDS if getattr(fields, n).enabled and n in mapped]
+        if not phones:
+            yield self.error("enable and map at least one phone number field",
+                             Location(CONTACT_SEARCH, "Contact Field Mapping"),
+                             fix="enable Business Number and map it, e.g. data.#.phone", code="phone-required")
+        for name, mapping in fields.items():
+            if mapping.enabled and name not in mapped:
+                yield self.warn(f"{field_info(ContactFields, name).title} is enabled but not mapped",
+                                Location(CONTACT_SEARCH, field_info(ContactFields, name).title), code="unmapped")
+
+    def creation(self) -> Iterator[Problem]:
+        cc = self.t.contact_creation
+        if not cc.enabled:
+            return
+        if not cc.contact_types:
+            yield self.error("add at least one contact type to create", Location(CONTACT_CREATION, "Contact Types"),
+                             code="required")
+        for i, ct in enumerate(cc.contact_types, 1):
+            prefix = f"Contact Type {i} > "
+            yield from self.required(ct.name, CONTACT_CREATION, prefix + "Contact Type")
+            yield from self.request(ct.url, ct.method, ct.body, CONTACT_CREATION, prefix,
+                                    "Contact Creation URL (POST)", "Contact Creation Request Body")
+
+    def journal(self) -> Iterator[Problem]:
+        cj = self.t.call_journal
+        if not cj.enabled:
+            return
+        yield from self.request(cj.url, cj.method, cj.body, CALL_JOURNAL, "",
+                                "Create Call Journal URL (POST)", "Call Journal Creation Request Data")
+        yield from self.template(cj.subject.default, CALL_JOURNAL, "Subject")
+        yield from self.template(cj.description.default, CALL_JOURNAL, "Description")
+
+    def ticket(self) -> Iterator[Problem]:
+        nt = self.t.new_ticket
+        if not nt.enabled:
+            return
+        if self.t.general.provider is Provider.CRM:
+            yield self.warn("ticket creation is a Helpdesk feature; CRM templates ignore it",
+                            Location(NEW_TICKET, "Create New Ticket Automatically"), code="provider")
+        yield from self.request(nt.url, nt.method, nt.body, NEW_TICKET, "",
+                                "Create New Ticket URL (POST)", "New Ticket Creation Request Body")
+        yield from self.template(nt.subject.default, NEW_TICKET, "Subject")
+        yield from self.template(nt.description.default, NEW_TICKET, "Description")
+

@@ -1,0 +1,88 @@
+"""``hdkit validate`` and ``hdkit export``: problems with locations, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hdkit.cli import EXIT_OK, EXIT_TEMPLATE, EXIT_USAGE, main
+from hdkit.yeastar_xml import load
+
+DATA = Path(__file__).parent / "data" / "templates"
+GOOD = DATA / "example_desk_4_1.xml"
+
+BROKEN = """<?xml version="1.0" encoding="UTF-8"?>
+<Information Provider="helpdesk" Name="" Key="k" AuthType="none">
+  <Scenarios>
+    <Scenario Id="SyncContactAuto" Type="REST">
+      <Parameters><Parameter Name="URLFormat" Value="https://x/{{.ContactId}"/></Parameters>
+    </Scenario>
+  </Scenarios>
+</Information>
+"""
+
+
+def test_validate_good_file_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(GOOD)]) == EXIT_OK
+    assert "0 error(s)" in capsys.readouterr().out
+
+
+def test_validate_reports_every_error_with_location(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.xml"
+    bad.write_text(BROKEN, encoding="utf-8")
+    assert main(["validate", str(bad)]) == EXIT_TEMPLATE
+    err = capsys.readouterr().err
+    assert "General > Helpdesk Name: Helpdesk Name is required" in err
+    assert "Contact Search > Contact Types" in err
+    assert "Contact Search > URL Format: line 1, column" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        pytest.param('<Information Name="a"b"/>', ["bad.xml: line 1, column", "malformed XML"], id="malformed"),
+        pytest.param('<Information MaxConcurrentRequest="ten"/>', ["Max Concurrent Request", "'ten'"],
+                     id="non-numeric"),
+        pytest.param('<Information AuthType="digest"/>', ["'digest'"], id="unknown-auth"),
+    ],
+)
+def test_bad_input_file_is_one_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str], content, words) -> None:
+    bad = tmp_path / "bad.xml"
+    bad.write_text(content, encoding="utf-8")
+    for command in (["validate", str(bad)], ["export", str(bad), "-o", str(tmp_path / "out.xml")]):
+        assert main(command) == EXIT_TEMPLATE
+        err = capsys.readouterr().err
+        assert err.startswith("error: ") and "Traceback" not in err
+        for word in words:
+            assert word in err
+    assert not (tmp_path / "out.xml").exists()
+
+
+def test_missing_file_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(tmp_path / "none.xml")]) == EXIT_TEMPLATE
+    assert "cannot read template file" in capsys.readouterr().err
+
+
+def test_export_normalises_and_round_trips(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out.xml"
+    assert main(["export", str(GOOD), "-o", str(out)]) == EXIT_OK
+    assert "exported" in capsys.readouterr().out
+    assert load(out) == load(GOOD)
+
+
+def test_export_refuses_while_errors_remain(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.xml"
+    bad.write_text(BROKEN, encoding="utf-8")
+    out = tmp_path / "out.xml"
+    assert main(["export", str(bad), "-o", str(out)]) == EXIT_TEMPLATE
+    err = capsys.readouterr().err
+    assert "not exported" in err and "Helpdesk Name is required" in err
+    assert not out.exists()
+
+
+def test_export_without_output_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["export", str(GOOD)])
+    assert info.value.code == EXIT_USAGE

@@ -1,0 +1,259 @@
+"""validate(): every problem at once, with section, field and position; errors vs warnings."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from hdkit.model import (
+    Auth,
+    BasicAuth,
+    CallJournal,
+    ContactCreation,
+    ContactFields,
+    ContactSearch,
+    ContactType,
+    CustomField,
+    FieldMapping,
+    FollowUpRequest,
+    General,
+    Header,
+    Logo,
+    NewTicket,
+    OAuth2,
+    Pagination,
+    Popup,
+    Template,
+    UserAssociation,
+    UserFields,
+)
+from hdkit.validate import errors, validate
+from hdkit.yeastar_xml import load
+
+DATA = Path(__file__).parent / "data" / "templates"
+
+
+def good() -> Template:
+    return Template(
+        general=General(name="Desk", key="desk"),
+        auth=Auth(custom_fields=(CustomField("host", "Host"), CustomField("api_key", "Key", "password"))),
+        headers=(Header("X-Api-Key", "{{.api_key}}"),),
+        contact_search=ContactSearch(
+            contact_types=(ContactType("Contacts", "https://{{.host}}/c?phone={{UrlEncode .Phone}}"),),
+            popup=Popup(url_format="https://{{.host}}/c/{{.ContactId}}"),
+            fields=ContactFields(
+                contact_id=FieldMapping(True, "data.#.id"),
+                first_name=FieldMapping(True, "data.#.first_name"),
+                business_number=FieldMapping(True, "data.#.phone"),
+            ),
+        ),
+    )
+
+
+def png(width: int, height: int) -> bytes:
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + ihdr + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr))
+
+
+def edit(**sections) -> Template:
+    return replace(good(), **sections)
+
+
+def with_general(**kw) -> Template:
+    return edit(general=replace(good().general, **kw))
+
+
+def with_search(**kw) -> Template:
+    return edit(contact_search=replace(good().contact_search, **kw))
+
+
+def with_fields(**kw) -> Template:
+    return with_search(fields=replace(good().contact_search.fields, **kw))
+
+
+def with_url(url: str) -> Template:
+    return with_search(contact_types=(ContactType("Contacts", url),))
+
+
+def users(**pagination) -> Template:
+    return edit(user_association=UserAssociation(
+        True, "https://{{.host}}/users", pagination=Pagination(**pagination), fields=UserFields("users.#.id")))
+
+
+def follow(*requests: FollowUpRequest, next_: str = "") -> Template:
+    types = (ContactType("Contacts", "https://{{.host}}/c?phone={{UrlEncode .Phone}}", next=next_),)
+    return replace(with_search(contact_types=types), follow_ups=requests)
+
+
+def test_a_good_template_has_no_problems() -> None:
+    assert validate(good()) == []
+
+
+def test_reference_example_4_1_validates_without_errors() -> None:
+    problems = validate(load(DATA / "example_desk_4_1.xml"))
+    assert errors(problems) == [] and {p.code for p in problems} == {"json-unescaped", "url-unescaped"}
+
+
+def test_reconstructed_example_4_2_gaps_are_reported() -> None:
+    found = {(p.location.section, p.location.field) for p in errors(validate(load(DATA / "acme_crm_4_2.xml")))}
+    assert found == {
+        ("User Association", "Offset Parameter Name"),
+        ("User Association", "Offset Value"),
+        ("User Association", "Limit Parameter Name"),
+        ("User Association", "Limit Value"),
+        ("Contact Creation", "Contact Types"),  # CreateNewContact="1" without its scenario
+    }
+
+
+# (template, severity, section, field fragment, code, line, column)
+ROWS = [
+    pytest.param(with_general(name=""), "error", "General", "Helpdesk Name", "required", None, None, id="name"),
+    pytest.param(with_general(key=""), "error", "General", "Key", "required", None, None, id="key"),
+    pytest.param(with_general(max_concurrent_requests=0), "error", "General", "Max Concurrent", "range",
+                 None, None, id="max-concurrent-0"),
+    pytest.param(with_general(logo=Logo("l.png", png(300, 120))), "warning", "General", "Logo", "logo-size",
+                 None, None, id="logo-not-150"),
+    pytest.param(edit(auth=Auth(method="basic")), "error", "Authentication", "Base64", "required",
+                 None, None, id="basic-format"),
+    pytest.param(edit(auth=Auth(method="oauth2", oauth2=OAuth2(token_endpoint="https://t"))), "error",
+                 "Authentication", "Authorization Endpoint", "required", None, None, id="oauth2-authorize"),
+    pytest.param(edit(auth=Auth(method="bearer_token")), "error", "Authentication", "Token Endpoint", "required",
+                 None, None, id="bearer-token-endpoint"),
+    pytest.param(edit(auth=Auth(method="oauth2", oauth2=OAuth2("https://a", "https://t", refresh_minutes=-1))),
+                 "error", "Authentication", "Token Refresh Time", "range", None, None, id="refresh-negative"),
+    pytest.param(edit(auth=Auth(custom_fields=(CustomField("my-host", "H"),))), "error", "Authentication",
+                 "Custom Field 1 > Name", "identifier", None, None, id="field-identifier"),
+    pytest.param(edit(auth=Auth(custom_fields=(CustomField("a", "A"), CustomField("a", "B")))), "error",
+                 "Authentication", "Custom Field 2 > Name", "duplicate", None, None, id="field-duplicate"),
+    pytest.param(edit(auth=Auth(custom_fields=(CustomField("r", "R", "dropdown"),))), "error", "Authentication",
+                 "Dropdown Options", "required", None, None, id="dropdown-options"),
+    pytest.param(edit(auth=Auth(custom_fields=(CustomField("password", "P"),))), "warning", "Authentication",
+                 "Custom Field 1 > Type", "literal-secret", None, None, id="secret-as-text-input"),
+    pytest.param(edit(auth=Auth(method="basic", basic=BasicAuth(credential_format="{{.u}}:{{.p}}")),
+                      headers=(Header("Authorization", "Basic x"),)),
+                 "warning", "Headers", "Header 1 > Name", "authorization-header", None, None, id="authorization"),
+    pytest.param(edit(headers=(Header("X-Api-Key", "sk_live_123"),)), "warning", "Headers", "Header 1 > Value",
+                 "literal-secret", None, None, id="header-literal-secret"),
+    pytest.param(edit(headers=(Header("Bad Name", "v"),)), "error", "Headers", "Header 1 > Name", "header-name",
+                 None, None, id="header-name"),
+    pytest.param(with_url("https://h/c?phone={{UrlEncode .Phone}}&api_key=abc123"), "warning", "Contact Search",
+                 "Contact Match Query URL", "literal-secret", None, None, id="url-literal-secret"),
+    pytest.param(with_url("https://h/c?phone={{UrlEncode .Phone}"), "error", "Contact Search",
+                 "Contact Match Query URL", "template-syntax", 1, None, id="template-syntax"),
+    pytest.param(with_url("https://h/c?phone={{.Phone}}"), "warning", "Contact Search", "Contact Match Query URL",
+                 "url-unescaped", 1, 19, id="url-unescaped"),
+    pytest.param(with_url("https://h/c?phone={{UrlEncode .Phone}}&x={{UrlEncode .Nope}}"), "warning",
+                 "Contact Search", "Contact Match Query URL", "unknown-variable", 1, 54, id="unknown-variable"),
+    pytest.param(with_search(contact_types=()), "error", "Contact Search", "Contact Types", "required",
+                 None, None, id="no-contact-type"),
+    pytest.param(with_search(popup=Popup()), "error", "Contact Search", "URL Format", "required",
+                 None, None, id="popup-url"),
+    pytest.param(with_search(popup=Popup("contact_field")), "error", "Contact Search", "Contact Field for URL",
+                 "required", None, None, id="popup-field"),
+    pytest.param(with_fields(contact_id=FieldMapping(True, "")), "error", "Contact Search", "Contact ID",
+                 "required", None, None, id="contact-id"),
+    pytest.param(with_fields(business_number=FieldMapping(False, "data.#.phone")), "error", "Contact Search",
+                 "Contact Field Mapping", "phone-required", None, None, id="no-phone-enabled"),
+    pytest.param(with_fields(business_number=FieldMapping(True, "")), "error", "Contact Search",
+                 "Contact Field Mapping", "phone-required", None, None, id="no-phone-mapped"),
+    pytest.param(with_fields(email=FieldMapping(True, "")), "warning", "Contact Search", "Email", "unmapped",
+                 None, None, id="enabled-unmapped"),
+    pytest.param(with_fields(email=FieldMapping(True, "$.data[")), "error", "Contact Search", "Email",
+                 "path-syntax", 1, 8, id="bad-path"),
+    pytest.param(users(mode="page"), "error", "User Association", "Page Parameter Name", "required",
+                 None, None, id="page-params"),
+    pytest.param(users(mode="page", page_param="p", page_start=1, size_param="s", size=0), "error",
+                 "User Association", "Page Size Value", "range", None, None, id="page-size-0"),
+    pytest.param(users(mode="offset", offset_param="o", offset_start=-1, limit_param="l", limit=10), "error",
+                 "User Association", "Offset Value", "range", None, None, id="offset-negative"),
+    pytest.param(users(mode="offset"), "error", "User Association", "Limit Value", "required",
+                 None, None, id="offset-params"),
+    pytest.param(users(mode="next_link"), "error", "User Association", "Next Page Link Path", "required",
+                 None, None, id="next-link-path"),
+    pytest.param(edit(user_association=UserAssociation(True, "https://h/u")), "error", "User Association",
+                 "User Unique ID", "required", None, None, id="user-id"),
+    pytest.param(edit(user_association=UserAssociation(True, "", fields=UserFields("id"))), "error",
+                 "User Association", "Get User", "required", None, None, id="user-url"),
+    pytest.param(follow(FollowUpRequest("F", "call_ended", url="https://h", response_paths="a,b",
+                                        target_variables="A")),
+                 "error", "Follow-up Requests", "Target Variable Name", "output-count", None, None, id="pair-count"),
+    pytest.param(follow(FollowUpRequest("F", "call_ended", url="https://h"), next_="G"), "error", "Contact Search",
+                 "Next Request", "unknown-next", None, None, id="unknown-next"),
+    pytest.param(follow(FollowUpRequest("F", None, url="https://h")), "warning", "Follow-up Requests",
+                 "Triggered Event", "unreachable", None, None, id="unreachable"),
+    pytest.param(follow(FollowUpRequest("F", "call_ended", url="https://h", headers="[1]")), "error",
+                 "Follow-up Requests", "Headers", "json-object", None, None, id="headers-object"),
+    pytest.param(follow(FollowUpRequest("F", "call_ended", url="https://h", body='{"a": {{.Phone}} "b"}')),
+                 "error", "Follow-up Requests", "Request Body", "json-syntax", 1, None, id="body-json"),
+    pytest.param(follow(FollowUpRequest("F", "call_ended", method="FETCH", url="https://h")), "error",
+                 "Follow-up Requests", "Request Method", "method", None, None, id="method"),
+    pytest.param(edit(contact_creation=ContactCreation(True)), "error", "Contact Creation", "Contact Types",
+                 "required", None, None, id="creation-types"),
+    pytest.param(edit(call_journal=CallJournal(True, "https://h/calls", '{\n  "s": "{{.Subject}}",\n  "d": }')),
+                 "error", "Call Journal", "Request Data", "json-syntax", 3, None, id="journal-json-line"),
+    pytest.param(edit(call_journal=CallJournal(True, "https://h/calls", '{"s": "{{.Subject}}"}')),
+                 "warning", "Call Journal", "Request Data", "json-unescaped", 1, 8, id="journal-unescaped"),
+    pytest.param(edit(new_ticket=NewTicket(True, "")), "error", "New Ticket", "Create New Ticket URL",
+                 "required", None, None, id="ticket-url"),
+    pytest.param(replace(with_general(provider="crm"), new_ticket=NewTicket(True, "https://h/t")), "warning",
+                 "New Ticket", "Create New Ticket Automatically", "provider", None, None, id="ticket-on-crm"),
+]
+
+
+@pytest.mark.parametrize("template, severity, section, field, code, line, column", ROWS)
+def test_each_problem_is_found_with_its_location(template, severity, section, field, code, line, column) -> None:
+    problems = validate(template)
+    found = [p for p in problems if p.code == code and p.location.section == section
+             and field in (p.location.field or "")]
+    assert found, f"no {code} problem at {section} > {field}; got: {[str(p) for p in problems]}"
+    problem = found[0]
+    assert problem.severity == severity and problem.message
+    if line is not None:
+        assert problem.location.line == line
+    if column is not None:
+        assert problem.location.column == column
+
+
+def test_single_quoted_literal_offers_the_double_quote_fix() -> None:
+    body = "{\"t\": \"{{TimeFormat .StartTimeUnix 'yyyy-MM-dd' '1'}}\"}"
+    template = edit(call_journal=CallJournal(True, "https://h/calls", body))
+    (problem,) = [p for p in validate(template) if p.code == "template-syntax"]
+    assert problem.is_error and problem.location.line == 1 and problem.location.column
+    assert problem.fix and '"yyyy-MM-dd"' in problem.fix
+
+
+def test_all_problems_are_returned_at_once() -> None:
+    template = replace(with_general(name="", max_concurrent_requests=0), contact_search=ContactSearch())
+    codes = {p.code for p in validate(template)}
+    assert {"required", "range", "phone-required"} <= codes
+    assert len(errors(validate(template))) >= 4
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        pytest.param(with_general(logo=Logo("l.png", png(150, 150))), id="logo-150"),
+        pytest.param(edit(headers=(Header("Authorization", "Token {{.api_key}}"),)), id="authorization-with-none"),
+        pytest.param(users(mode="page", page_param="p", page_start=0, size_param="s", size=1), id="page-at-limits"),
+        pytest.param(users(mode="offset", offset_param="o", offset_start=0, limit_param="l", limit=1),
+                     id="offset-at-limits"),
+        pytest.param(users(mode="next_link", next_link_path="links.next"), id="next-link"),
+        pytest.param(replace(with_fields(business_number=FieldMapping(True, "")),
+                             follow_ups=(FollowUpRequest("Ids", None, url="https://{{.host}}/i/{{.ContactsId}}",
+                                                         response_paths="ids.0", target_variables="BusinessNumber"),),
+                             contact_search=replace(with_fields(business_number=FieldMapping(True, "")).contact_search,
+                                                    contact_types=(ContactType("C", "https://{{.host}}/c?p={{UrlEncode .Phone}}",
+                                                                               next="Ids"),))),
+                     id="phone-from-follow-up"),
+        pytest.param(with_fields(mobile_number=FieldMapping(True, 'data.#(m=="{{.Phone}}")#.m,data.#.m2')),
+                     id="path-with-template-and-alternatives"),
+        pytest.param(edit(auth=Auth(method="oauth2", oauth2=OAuth2("https://a", "https://t", refresh_minutes=0))),
+                     id="refresh-never"),
+    ],
+)
+def test_no_errors_at_the_limits(template: Template) -> None:
+    assert errors(validate(template)) == []
