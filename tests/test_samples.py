@@ -40,3 +40,50 @@ def test_demo_inputs_point_at_the_sandbox(name: str) -> None:
 def test_unknown_sample_is_a_clear_error() -> None:
     with pytest.raises(ModelError, match="no sample template 'nope'.*freshdesk"):
         samples.load("nope")
+
+
+# --------------------------------------------------------------------------- against the sandbox
+
+import httpx  # noqa: E402
+
+from hdkit.engine.runner import Engine  # noqa: E402
+from hdkit.sandbox.accounts import AGENT_COUNT, DEMO  # noqa: E402
+from hdkit.validate import validate  # noqa: E402
+
+START = 1700000000
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_sample_validates_without_errors(name: str) -> None:
+    errors = [p for p in validate(samples.load(name)) if p.is_error]
+    assert errors == []
+
+
+def _approve(url: str) -> str:
+    """Play the user's browser: approve the consent page, return where it redirects."""
+    response = httpx.get(url + "&approve=1", follow_redirects=False)
+    assert response.status_code == 302, response.text
+    return response.headers["location"]
+
+
+def sample_engine(name: str, url: str) -> Engine:
+    eng = Engine(samples.load(name), samples.demo_inputs(name, url))
+    if name in ("zendesk", "zoho"):
+        eng.authorize(redirect_uri=DEMO[name]["redirect_uri"], paste=_approve)
+    return eng
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_sample_runs_every_scenario_against_the_sandbox(name: str, fresh_sandbox) -> None:
+    eng = sample_engine(name, fresh_sandbox.url)
+    users = eng.users()
+    assert len(users) == AGENT_COUNT, users.stops()
+    assert users.records()["UserUniqueId"].is_unique
+    found = eng.search(samples.demo_phone(name))
+    assert len(found) >= 1 and found.matches[0].popup_url.startswith(fresh_sandbox.url)
+    assert "Lovelace" in found.records().to_string()
+    answered = eng.call(eng.event("inbound-answered", samples.demo_phone(name), start=START))
+    assert answered.ok, answered.trace()[["step", "status", "outcome", "note"]].to_string()
+    unknown = eng.call(eng.event("inbound-missed", "+1 646 555 0199", start=START, contact_name="New Caller"))
+    assert unknown.ok, unknown.trace()[["step", "status", "outcome", "note"]].to_string()
+    assert unknown.variables.get("ContactId") not in (None, "")

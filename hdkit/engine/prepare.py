@@ -141,6 +141,22 @@ class Renderer:
             out[name] = self._text(spec, f"Header {name}", source, variables, "text", problems)
         return out
 
+    def require(self, step: str, where: Location, source: str,
+                variables: Mapping[str, object]) -> gotemplate.Template:
+        """Compile ``source``; raise when it uses an input (or auth value) that has no value."""
+        compiled = _compiled(source, where.field or step)
+        for ref in compiled.fields():
+            name = ref.path[0] if ref.path else ""
+            if name and name not in variables and (name in self._required or name in AUTH_VARIABLES):
+                raise EngineError(
+                    f"{step}: variable {name!r} has no value",
+                    where.at(ref.line, ref.column),
+                    hint=f"give the input {name!r} (--input {name}=VALUE, --inputs FILE.json, "
+                    f"HDKIT_INPUT_{name.upper()}, or Engine(inputs={{{name!r}: ...}}))"
+                    if name not in AUTH_VARIABLES else "authenticate first (hdkit auth TEMPLATE)",
+                )
+        return compiled
+
     def _json_headers(self, spec: Spec, variables: Mapping[str, object],
                       problems: list[Problem]) -> dict[str, str]:
         where = Location(spec.section, f"{spec.step} Headers")
@@ -160,17 +176,7 @@ class Renderer:
         if not source or "{{" not in source:
             return source
         where = Location(spec.section, f"{spec.step} {field_name}")
-        compiled = _compiled(source, f"{spec.step} {field_name}")
-        for ref in compiled.fields():
-            name = ref.path[0] if ref.path else ""
-            if name and name not in variables and (name in self._required or name in AUTH_VARIABLES):
-                raise EngineError(
-                    f"{spec.step}: variable {name!r} has no value",
-                    where.at(ref.line, ref.column),
-                    hint=f"give the input {name!r} (--input {name}=VALUE, --inputs FILE.json, "
-                    f"HDKIT_INPUT_{name.upper()}, or Engine(inputs={{{name!r}: ...}}))"
-                    if name not in AUTH_VARIABLES else "authenticate first (hdkit auth TEMPLATE)",
-                )
+        compiled = self.require(spec.step, where, source, variables)
         checked = render_checked(compiled, variables, kind)
         problems.extend(_locate(p, where) for p in checked.problems)
         if NO_VALUE in checked.text:

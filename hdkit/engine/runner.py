@@ -28,7 +28,7 @@ from hdkit.engine.events import CallEvent, CallKind, queue_call, simulate
 from hdkit.engine.prepare import Renderer, scope
 from hdkit.engine.session import Session
 from hdkit.errors import AuthError, Location
-from hdkit.model import FollowUpEvent, Inputs, Template
+from hdkit.model import AuthMethod, FollowUpEvent, Inputs, Template
 from hdkit.results import CallTrace, MatrixResult, SearchResult, UsersResult
 from hdkit.secrets import Redactor
 
@@ -211,6 +211,10 @@ class Engine:
 
 async def _authenticate(engine: Engine, client: Client) -> tuple[httpx.Auth | None, dict[str, object]]:
     """The run's httpx auth flow and the auth variables (``basic_string``, ``AccessToken``...)."""
+    auth = engine.template.auth
+    if auth.method is AuthMethod.BASIC and "{{" in auth.basic.credential_format:
+        engine.renderer.require("Authentication", Location("Authentication", "Base64 Encoded Credential"),
+                                auth.basic.credential_format, engine.inputs)
     flow = auth_for(engine.template.auth, engine.inputs, client=client, store=engine.tokens,
                     key=_token_key(engine.template), clock=engine.clock)
     variables = getattr(flow, "variables", None)

@@ -64,7 +64,7 @@ def zendesk() -> Template:
     """Zendesk-style: OAuth2 code flow, next-link users, identities follow-up, ticket + voice comment."""
     api = "{{.base_url}}/api/v2"
     return Template(
-        general=General(name="Zendesk (sample)", key="hdkit-sample-zendesk", max_concurrent_requests=5,
+        general=General(name="Zendesk (sample)", key="hdkit_sample_zendesk", max_concurrent_requests=5,
                         remark="OAuth2 sample for Zendesk-style APIs; base_url is the helpdesk address"),
         auth=Auth(
             method=AuthMethod.OAUTH2,
@@ -118,7 +118,7 @@ def freshdesk() -> Template:
     """Freshdesk-style: Basic auth with an API key, page-number users, ticket + note journal."""
     api = "{{.base_url}}/api/v2"
     return Template(
-        general=General(name="Freshdesk (sample)", key="hdkit-sample-freshdesk", max_concurrent_requests=8,
+        general=General(name="Freshdesk (sample)", key="hdkit_sample_freshdesk", max_concurrent_requests=8,
                         remark="Basic auth (API key) sample for Freshdesk-style APIs"),
         auth=Auth(
             method=AuthMethod.BASIC,
@@ -166,7 +166,7 @@ def zoho() -> Template:
     """Zoho-Desk-style: OAuth2 with rotating refresh tokens, offset users, two contact types."""
     api = "{{.base_url}}/api/v1"
     return Template(
-        general=General(name="Zoho Desk (sample)", key="hdkit-sample-zoho", max_concurrent_requests=5,
+        general=General(name="Zoho Desk (sample)", key="hdkit_sample_zoho", max_concurrent_requests=5,
                         remark="OAuth2 sample for Zoho-Desk-style APIs (orgId header, 204 on no hits)"),
         auth=Auth(
             method=AuthMethod.OAUTH2,
@@ -225,7 +225,7 @@ def keydesk() -> Template:
     """KeyDesk: no auth method, the API key in a template header; page users; call log."""
     api = "{{.base_url}}/api"
     return Template(
-        general=General(name="KeyDesk (sample)", key="hdkit-sample-keydesk", max_concurrent_requests=10,
+        general=General(name="KeyDesk (sample)", key="hdkit_sample_keydesk", max_concurrent_requests=10,
                         remark="None auth: the API key travels in the X-API-Key header"),
         auth=Auth(method=AuthMethod.NONE,
                   custom_fields=(BASE_URL, CustomField("api_key", "API key", FieldType.PASSWORD))),

@@ -1,0 +1,103 @@
+"""``hdkit run`` / ``hdkit demo`` from the command line, against the sandbox."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import pytest
+
+from hdkit import samples
+from hdkit.engine import commands
+from hdkit.errors import HdkitError
+from hdkit.sandbox.accounts import AGENT_COUNT
+
+
+def hdkit(argv: list[str]) -> int:
+    """``hdkit.cli.main`` as the lead wires it: register() on the subcommands, 1 on HdkitError."""
+    parser = argparse.ArgumentParser(prog="hdkit")
+    commands.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except HdkitError as err:
+        print(f"error: {err}")
+        return 1
+
+
+def inputs(hd, name: str = "freshdesk") -> list[str]:
+    return [a for k, v in samples.demo_inputs(name, hd.url).items() for a in ("--input", f"{k}={v}")]
+
+
+def test_search_prints_a_table(fresh_sandbox, capsys) -> None:
+    assert hdkit(["run", "freshdesk", "search", "--phone", "+14155550123", *inputs(fresh_sandbox)]) == 0
+    out = capsys.readouterr().out
+    assert "Ada Lovelace" in out and "ContactType" in out
+
+
+def test_users_as_csv_with_stop_reason(fresh_sandbox, capsys) -> None:
+    assert hdkit(["run", "keydesk", "users", "--format", "csv", *inputs(fresh_sandbox, "keydesk")]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines()[0] == "UserUniqueId,FirstName,LastName,Email"
+    assert len(captured.out.splitlines()) == AGENT_COUNT + 1
+    assert "stopped:" in captured.err
+
+
+def test_matrix_as_json(fresh_sandbox, capsys) -> None:
+    code = hdkit(["run", "freshdesk", "search", "--phone", "+14155550123", "--matrix", "--format", "json",
+                  *inputs(fresh_sandbox)])
+    rows = json.loads(capsys.readouterr().out)
+    assert code == 0
+    by_format = {r["format"]: r["Contacts"] for r in rows}
+    assert by_format["e164"] == 1 and by_format["national"] == 0  # Freshdesk matches exact strings
+
+
+def test_call_event_from_the_cli(fresh_sandbox, capsys) -> None:
+    code = hdkit(["run", "freshdesk", "call", "--event", "inbound-missed", "--phone", "+14155550123",
+                  "--start", "1700000000", *inputs(fresh_sandbox)])
+    out = capsys.readouterr().out
+    assert code == 0 and "CreateNewTicket" in out and "CallJournal" in out
+
+
+def test_inputs_from_file_and_environment(fresh_sandbox, tmp_path, monkeypatch, capsys) -> None:
+    values = samples.demo_inputs("freshdesk", fresh_sandbox.url)
+    path = tmp_path / "inputs.json"
+    path.write_text(json.dumps({"base_url": values["base_url"]}))
+    monkeypatch.setenv("HDKIT_INPUT_API_KEY", values["api_key"])
+    assert hdkit(["run", "freshdesk", "search", "--phone", "+14155550123", "--inputs", str(path)]) == 0
+    assert "Ada Lovelace" in capsys.readouterr().out
+
+
+def test_dry_run_sends_nothing(fresh_sandbox, capsys) -> None:
+    before = len(fresh_sandbox.requests)
+    assert hdkit(["run", "freshdesk", "create-contact", "--phone", "+15550100", "--dry-run",
+                  *inputs(fresh_sandbox)]) == 0
+    assert len(fresh_sandbox.requests) == before
+    assert "dry_run" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "argv, code, message",
+    [
+        pytest.param(["run", "no-such.xml", "users"], 1, "no template file or sample", id="bad-template"),
+        pytest.param(["run", "freshdesk", "users", "--input", "oops"], 1, "NAME=VALUE", id="bad-input"),
+        pytest.param(["run", "freshdesk", "users", "--input", "base_url=http://x"], 1, "'api_key'", id="missing-input"),
+        pytest.param(["run", "freshdesk", "users", "--inputs", "/nonexistent.json"], 1, "cannot read", id="no-file"),
+    ],
+)
+def test_template_and_input_problems_exit_1(argv, code, message, capsys) -> None:
+    assert hdkit(argv) == code
+    assert message in capsys.readouterr().out
+
+
+def test_helpdesk_errors_exit_3(fresh_sandbox, capsys) -> None:
+    argv = ["run", "freshdesk", "search", "--phone", "+14155550123",
+            "--input", f"base_url={fresh_sandbox.url}/freshdesk", "--input", "api_key=wrong-key"]
+    assert hdkit(argv) == 3
+    assert "HTTP 401" in capsys.readouterr().err
+
+
+def test_demo_runs_users_search_and_call(capsys) -> None:
+    assert hdkit(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert "== users: 2500" in out and "Ada Lovelace" in out and "CallJournal" in out
