@@ -53,3 +53,15 @@ def _check(case: dict, expected: dict) -> None:
 @pytest.mark.parametrize(("case", "expected"), _load("tmpl"))
 def test_public_oracle_case(case: dict, expected: dict) -> None:
     _check(case, expected)
+
+
+@pytest.mark.parametrize(("case", "expected"), _load("hdkit_tmpl"))
+def test_hdkit_oracle_case(case: dict, expected: dict) -> None:
+    _check(case, expected)
+
+
+def test_every_case_has_an_answer() -> None:
+    for prefix in ("tmpl", "hdkit_tmpl"):
+        cases = (DATA / f"{prefix}_cases.jsonl").read_text("utf-8").splitlines()
+        answers = (DATA / f"{prefix}_expected.jsonl").read_text("utf-8").splitlines()
+        assert len(cases) == len(answers) > 100

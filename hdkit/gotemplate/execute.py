@@ -75,6 +75,23 @@ class _Continue(Exception):
 _BREAK, _CONTINUE = _Break(), _Continue()
 
 
+class _NilElement:
+    """Dot (or a range variable) holding a ``null`` element of a ranged list or map.
+
+    Go keeps such an element as a nil *interface*, unlike a missing key: printing it gives
+    ``<no value>`` but reading a field of it is an error. Everywhere else it reads as nil.
+    """
+
+    __slots__ = ()
+
+
+_NIL_ELEM = _NilElement()
+
+
+def _unwrap(v: Any) -> Any:
+    return None if v is _NIL_ELEM else v
+
+
 class _State:
     """Everything one render call owns."""
 
@@ -134,6 +151,8 @@ def _field_chain(node: Node, idents: tuple[str, ...], has_args: bool) -> Callabl
     last = len(idents) - 1
 
     def chain(st: _State, receiver: Any) -> Any:
+        if receiver is _NIL_ELEM:
+            raise st.error(node, f"nil pointer evaluating interface {{}}.{idents[0]}")
         valid = receiver is not None
         for i, name in enumerate(idents):
             if not valid:
@@ -288,12 +307,13 @@ class _Compiler:
                 if isinstance(v, (list, tuple)):
                     if v:
                         for i, elem in enumerate(v):
-                            iteration(st, mark, GoInt(i), elem)
+                            iteration(st, mark, GoInt(i), _NIL_ELEM if elem is None else elem)
                         return
                 elif isinstance(v, Mapping):
                     if v:
                         for key in sorted(v, key=_key_order):
-                            iteration(st, mark, key, v[key])
+                            elem = v[key]
+                            iteration(st, mark, key, _NIL_ELEM if elem is None else elem)
                         return
                 elif v is not None:
                     raise st.error(node.pipe, f"range can't iterate over {_text(v)}")
@@ -379,7 +399,7 @@ class _Compiler:
 
             return nil
         if isinstance(first, DotNode):
-            return lambda st, dot: dot
+            return lambda st, dot: _unwrap(dot)
         value = _literal(first)
         return lambda st, dot: value
 
@@ -401,7 +421,7 @@ class _Compiler:
                     raise st.error(node, f"can't give argument to non-function {node}")
 
                 return not_a_function
-            return lambda st, dot: _var_value(st, node, name)
+            return lambda st, dot: _unwrap(_var_value(st, node, name))
         chain = _field_chain(node, node.ident[1:], has_args)
         return _with_final(lambda st, dot: chain(st, _var_value(st, node, name)), has_final)
 
@@ -421,7 +441,7 @@ class _Compiler:
             value = None if isinstance(node, NilNode) else _literal(node)
             return lambda st, dot: value
         if isinstance(node, DotNode):
-            fn: Fn = lambda st, dot: dot
+            fn: Fn = lambda st, dot: _unwrap(dot)
         elif isinstance(node, FieldNode):
             chain = _field_chain(node, node.ident, False)
             fn = lambda st, dot: chain(st, dot)

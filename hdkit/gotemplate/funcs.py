@@ -14,7 +14,6 @@ with ``%20``.
 
 from __future__ import annotations
 
-import html as _html
 import math
 import re
 import time
@@ -297,7 +296,13 @@ _INT64 = 2**63
 
 
 def _wrap64(n: int) -> int:
+    """Go's int64 arithmetic wrap-around."""
     return (n + _INT64) % (2 * _INT64) - _INT64
+
+
+def _float_to_int64(x: float) -> int:
+    """Go's ``int64(x)`` on amd64: truncation, and math.MinInt64 when out of range."""
+    return int(x) if -_INT64 <= x < _INT64 else -_INT64
 
 
 def _go_space_trim(s: str) -> str:
@@ -326,23 +331,19 @@ def _to_int64(name: str, v: Any) -> int:
         return _wrap64(v)
     if isinstance(v, float):
         if math.isnan(v) or math.isinf(v):
-            raise FuncError(f"{name}: invalid timestamp {format_go(v)}")
-        return _wrap64(int(v))
+            raise FuncError(f"{name}: invalid timestamp {sprint_value(v)}")
+        return _float_to_int64(v)
     if isinstance(v, str):
         s = _go_space_trim(v)
         if _INT.fullmatch(s) and -_INT64 <= int(s) < _INT64:
             return int(s)
         f = _parse_float(s)
         if f is not None and not math.isnan(f) and not math.isinf(f):
-            return _wrap64(int(f))
+            return _float_to_int64(f)
         raise FuncError(f"{name}: invalid timestamp {sprintf('%q', [v])}")
     if v is None:
         raise FuncError(f"{name}: missing timestamp")
     raise FuncError(f"{name}: invalid timestamp of type {type_name(v)}")
-
-
-def format_go(v: Any) -> str:
-    return sprint_value(v)
 
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
@@ -468,9 +469,9 @@ def to_millis(v: Any) -> int:
     v = _plain(v)
     if isinstance(v, float):
         if math.isnan(v) or math.isinf(v):
-            raise FuncError(f"ToMillis: invalid timestamp {format_go(v)}")
+            raise FuncError(f"ToMillis: invalid timestamp {sprint_value(v)}")
         x = v * 1000
-        return _wrap64(int(math.floor(abs(x) + 0.5)) * (1 if x >= 0 else -1))
+        return _float_to_int64(math.copysign(math.floor(abs(x) + 0.5), x))
     if isinstance(v, str):
         s = _go_space_trim(v)
         if not (_INT.fullmatch(s) and -_INT64 <= int(s) < _INT64):
@@ -529,4 +530,3 @@ BUILTINS: Mapping[str, Signature] = {
     "Capitalize": Signature(capitalize, 1),
     "UrlEncode": Signature(url_encode, 1),
 }
-del _html

@@ -100,17 +100,35 @@ def format_float(f: float, verb: str = "g", prec: int = -1) -> str:
     return sign + digits[:dp] + "." + digits[dp:]
 
 
-def _hex_float(f: float, upper: bool) -> str:
+def _hex_float(f: float, upper: bool, prec: int = -1) -> str:
+    """Go's ``%x`` of a float64: ``-0x1.8p+01``, mantissa rounded to ``prec`` hex digits."""
     if math.isnan(f) or math.isinf(f):
         return format_float(f)
-    if f == 0:
-        text = ("-" if math.copysign(1.0, f) < 0 else "") + "0x0p+00"
+    sign = "-" if math.copysign(1.0, f) < 0 else ""
+    mant, exp = 0, 0
+    if f != 0:
+        m, e = math.frexp(abs(f))  # abs(f) = m * 2**e, 0.5 <= m < 1
+        mant, exp = int(m * 2**53), e - 1  # 1.xxx * 2**exp with 52 fraction bits
+    digits = f"{mant & ((1 << 52) - 1):013x}" if f != 0 else "0" * 13
+    lead = 1 if f != 0 else 0
+    if prec >= 0 and prec < 13:
+        shift = 52 - 4 * prec
+        full = mant if f != 0 else 0
+        q, r = divmod(full, 1 << shift)
+        half = 1 << (shift - 1)
+        if r > half or (r == half and q & 1):
+            q += 1
+        if q >> (4 * prec) >= 2:
+            q >>= 1
+            exp += 1
+        lead = q >> (4 * prec) if f != 0 else 0
+        digits = f"{q & ((1 << (4 * prec)) - 1):0{prec}x}" if prec else ""
     else:
-        mant, _, exp = f.hex().partition("p")
-        mant = mant.rstrip("0").rstrip(".")
-        e = int(exp)
-        text = f"{mant}p{'-' if e < 0 else '+'}{abs(e):02d}"
-    return text.upper().replace("0X", "0X") if upper else text
+        digits = digits.rstrip("0")
+        if prec > 13:
+            digits = digits.ljust(prec, "0")
+    text = f"{sign}0x{lead}" + ("." + digits if digits else "") + f"p{'-' if exp < 0 else '+'}{abs(exp):02d}"
+    return text.upper() if upper else text
 
 
 def quote(s: str, ascii_only: bool = False) -> str:
@@ -275,14 +293,15 @@ class _Printer:
             return self.bad_verb(verb, v)
         prec = -1 if f.prec is None else f.prec
         if verb in "xX":
-            text = _hex_float(v, verb == "X")
+            text = _hex_float(v, verb == "X", prec)
         elif verb == "b":
             m, e = math.frexp(v)
             text = f"{int(m * 2**53)}p{e - 53:+d}"
         elif verb in "gG":
-            text = format_float(v, verb, prec)
-            if f.sharp and "." not in text and "e" not in text.lower() and not math.isinf(v) and not math.isnan(v):
-                text += "."
+            if f.sharp and not (math.isinf(v) or math.isnan(v)):
+                text = f"%#.{6 if prec < 0 else prec or 1}{verb}" % v
+            else:
+                text = format_float(v, verb, prec)
         else:
             text = format_float(v, verb, 6 if prec < 0 else prec)
         if text[0] not in "+-":
@@ -345,7 +364,8 @@ class _Printer:
         if isinstance(v, str):
             return self.fmt_string(v, verb)
         if isinstance(v, complex):
-            return self.pad(f"({format_float(v.real)}{format_float(v.imag) if v.imag < 0 else '+' + format_float(v.imag)}i)")
+            imag = format_float(v.imag)
+            return self.pad(f"({format_float(v.real)}{imag if imag[0] in '+-' else '+' + imag}i)")
         if isinstance(v, Mapping):
             items = sorted(v.items(), key=_sort_key)
             if self.f.sharp_v:
@@ -470,11 +490,11 @@ def _arg_number(fmt: str, i: int, arg_num: int, num_args: int) -> tuple[int, int
     if i >= len(fmt) or fmt[i] != "[":
         return arg_num, i, True, False
     close = fmt.find("]", i + 1)
-    if close < 0:
-        return arg_num, i, False, False
+    if close < 0 or len(fmt) - i < 3:
+        return arg_num, i + 1, False, True
     text = fmt[i + 1 : close]
     if not text.isdigit():
-        return arg_num, close + 1, False, False
+        return arg_num, close + 1, False, True
     index = int(text) - 1
     if 0 <= index < num_args:
         return index, close + 1, True, True

@@ -82,7 +82,7 @@ class NumberNode(Node):
     """A numeric constant; ``value`` is what Go's ``idealConstant`` makes of it (int or float)."""
 
     text: str
-    value: int | float
+    value: int | float | complex
 
     def __str__(self) -> str:
         return self.text

@@ -154,12 +154,15 @@ def _parse_float(text: str) -> float | None:
         return None
 
 
-def number_value(text: str, typ: T) -> int | float:
+def number_value(text: str, typ: T) -> int | float | complex:
     """What Go's ``newNumber`` + ``idealConstant`` make of a numeric literal."""
     if typ == T.CHAR_CONSTANT:
         return unquote_char(text)
     if typ == T.COMPLEX or text.endswith("i"):
-        raise ValueError(f"complex constant {text} is not supported")
+        try:
+            return complex(text[:-1].replace("_", "") + "j")
+        except ValueError:
+            raise ValueError(f"illegal number syntax: {text!r}") from None
     as_int = _parse_int(text)
     if as_int is not None:
         if as_int > 2**64 - 1 or as_int < -(2**63):
