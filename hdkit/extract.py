@@ -142,11 +142,11 @@ def extract_records(
     where = location or Location()
     check_json_body(json_text, where)
     doc = _Document(json_text)
-    columns = {
-        name: _first_value(doc, field, data or {}, Location(where.section, name, source=where.source))
-        for name, field in mapping.items()
-        if field and field.strip()
-    }
+    columns: dict[str, Any] = {}
+    for name, field in mapping.items():
+        if field.strip():
+            output = Location(where.section, name, source=where.source)
+            columns[name] = _first_value(doc, field, data or {}, output)
     return _zip(columns)
 
 

@@ -57,9 +57,15 @@ class Context(str, Enum):
 
 # --------------------------------------------------------------------------- actions
 
-_CONTROL = re.compile(r"^(/\*|if\b|else\b|end\b|range\b|with\b|define\b|block\b|template\b|break\b|continue\b|\$\w*\s*:?=)")
+# Actions that print nothing: comments, control words, variable declarations/assignments.
+_CONTROL = re.compile(
+    r"^(/\*|(if|else|end|range|with|define|block|template|break|continue)\b|\$\w*\s*:?=)"
+)
 _FIELD = re.compile(r"(\$\w*)?(\.[A-Za-z_]\w*)+|\$\w+|(?<![\w.])\.(?![\w.])")
-_ESCAPED = re.compile(r"\b(UrlEncode|urlquery|js|ToMillis|TimeFormat)\b|\bprintf\s+\"%q\"|\bprintf\s+`%q`")
+# Pipelines whose output is escaped, or made of digits and the template author's own text.
+_ESCAPED = re.compile(
+    r"\b(UrlEncode|urlquery|js|ToMillis|TimeFormat)\b|\bprintf\s+(\"%q\"|`%q`)"
+)
 
 
 def _prints(span: ActionSpan) -> bool:
@@ -253,7 +259,8 @@ def check_json_template(source: str, location: Location | None = None) -> list[P
                 "warning" if in_block else "error",
                 message,
                 where.at(line, col),
-                fix="check the commas, colons, brackets and quotes here; each {{...}} counts as one value",
+                fix="check the commas, colons, brackets and quotes here; "
+                "each {{...}} counts as one value",
                 code="json-syntax",
             )
         ]
@@ -265,24 +272,32 @@ def check_json_template(source: str, location: Location | None = None) -> list[P
 
 def action_contexts(source: str, kind: Kind) -> dict[int, Context]:
     """Where each printing action of ``source`` lands, keyed by ``ActionSpan.start``."""
-    spans = [s for s in action_spans(source) if _prints(s)]
+    spans = action_spans(source)
+    printing = [s for s in spans if _prints(s)]
     if kind == "json":
-        parser = _Parser(source, action_spans(source))
+        parser = _Parser(source, spans)
         try:
             parser.parse()
         except _JSONError:
-            pass
-        return {s.start: parser.contexts.get(s.start, Context.JSON_VALUE) for s in spans}
+            pass  # label what was reached; the rest keeps the tokenizer's defaults
+        return {s.start: parser.contexts.get(s.start, Context.JSON_VALUE) for s in printing}
     if kind == "url":
-        return {s.start: _url_context(source, s) for s in spans}
-    return {s.start: Context.TEXT for s in spans}
+        literal = _blank_actions(source, spans)
+        return {s.start: _url_context(literal, s.start) for s in printing}
+    return {s.start: Context.TEXT for s in printing}
 
 
-def _url_context(source: str, span: ActionSpan) -> Context:
-    literal = re.sub(r"\{\{.*?\}\}", lambda m: "\0" * len(m.group(0)), source, flags=re.DOTALL)
+def _blank_actions(source: str, spans: list[ActionSpan]) -> str:
+    """``source`` with every action replaced by NULs, so only literal text is searched."""
+    chars = list(source)
+    for span in spans:
+        chars[span.start : span.end] = "\0" * (span.end - span.start)
+    return "".join(chars)
+
+
+def _url_context(literal: str, at: int) -> Context:
     query = literal.find("?")
     fragment = literal.find("#")
-    at = span.start
     if fragment != -1 and at > fragment:
         return Context.URL_OTHER
     if query != -1 and at > query:
@@ -296,18 +311,16 @@ def _url_context(source: str, span: ActionSpan) -> Context:
 # --------------------------------------------------------------------------- lint
 
 
-def _string_bounds(source: str, start: int) -> tuple[int, int]:
-    """Offsets of the quotes around the JSON string holding the action at ``start``."""
-    opening = source.rfind('"', 0, start)
-    closing = source.find('"', next(s.end for s in action_spans(source) if s.start == start))
-    return opening, closing
-
-
-def _json_fix(source: str, span: ActionSpan) -> str:
-    opening, closing = _string_bounds(source, span.start)
-    whole = opening == span.start - 1 and closing == span.end
+def _json_fix(source: str, span: ActionSpan, context: Context) -> str:
+    """How to print ``span``'s value so any text stays valid JSON."""
+    quoted = f'{{{{printf "%q" {span.text}}}}}'
+    if context == Context.JSON_VALUE:
+        return (
+            f"print it quoted, {quoted}, unless the value is always a number, true, false or null"
+        )
+    whole = source[span.start - 1 : span.start] == '"' and source[span.end : span.end + 1] == '"'
     if whole:
-        return f'write {{{{printf "%q" {span.text}}}}} in place of "{{{{{span.text}}}}}"'
+        return f'write {quoted} in place of "{{{{{span.text}}}}}"'
     return (
         'build the whole string with printf "%q", e.g. {{printf "%q" (print "text " '
         f"{span.text})}}}} in place of the quoted string"
@@ -331,7 +344,7 @@ def lint(source: str, kind: Kind, location: Location | None = None) -> list[Prob
                     f"{variable} is printed inside a JSON string without escaping; the PBX "
                     "renders raw, so a value holding a quote, backslash or newline breaks the body",
                     where.at(span.line, span.column),
-                    fix=_json_fix(source, span),
+                    fix=_json_fix(source, span, context),
                     code="json-unescaped",
                 )
             )
@@ -413,7 +426,12 @@ def render_checked(
     kind: Kind,
     location: Location | None = None,
 ) -> Rendered:
-    """Render exactly as Go does; for JSON bodies, name the value that broke the JSON."""
+    """Render exactly as Go does; for JSON bodies that do not parse, say why and where.
+
+    A body template that is not JSON by itself is reported as such; otherwise the problem
+    names the action whose printed value broke the JSON, with the value (secrets masked).
+    """
+    where = location or Location()
     template, source = _template(template_or_source)
     printed: list[tuple[int, str, int]] = []
 
@@ -428,8 +446,9 @@ def render_checked(
     try:
         json.loads(text)
     except json.JSONDecodeError as err:
-        problem = _blame(source, printed, err, secrets, location or Location())
-        return Rendered(text, [problem], secrets)
+        problems = check_json_template(source, where)
+        problems = problems or [_blame(source, printed, err, secrets, where)]
+        return Rendered(text, problems, secrets)
     return Rendered(text, [], secrets)
 
 
@@ -440,26 +459,27 @@ def _blame(
     secrets: frozenset[str],
     where: Location,
 ) -> Problem:
-    culprit = next(
-        (p for p in reversed(printed) if p[2] <= err.pos and p[1]),
-        None,
-    )
+    """The problem for the last value printed before the point where the JSON broke."""
+    culprit = next((p for p in reversed(printed) if p[2] <= err.pos), None)
     if culprit is None:
         return Problem(
             "error",
-            f"rendered body is not valid JSON: {err.msg} (rendered line {err.lineno}, column {err.colno})",
+            f"rendered body is not valid JSON: {err.msg} "
+            f"(rendered line {err.lineno}, column {err.colno})",
             where.at(1, 1),
-            fix="check the body template with check_json_template",
             code="json-render",
         )
     start, value, _ = culprit
     span = next(s for s in action_spans(source) if s.start == start)
+    context = action_contexts(source, "json").get(start, Context.JSON_VALUE)
+    shown = _redact(value, secrets)
+    shown = shown if len(shown) <= 80 else shown[:77] + "..."
     return Problem(
         "error",
-        f"rendered body is not valid JSON ({err.msg}): {{{{{span.text}}}}} printed "
-        f"{_redact(value, secrets)!r}",
+        f"rendered body is not valid JSON ({err.msg}): {{{{{span.text}}}}} printed {shown!r}; "
+        "the PBX renders values raw",
         where.at(span.line, span.column),
-        fix=_json_fix(source, span) + "; the PBX renders raw, so the value must be escaped",
+        fix=_json_fix(source, span, context),
         code="json-broken-by-value",
     )
 

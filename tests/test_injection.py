@@ -228,3 +228,28 @@ def test_render_safe_url_query(value: str, encoded: str) -> None:
 def test_data_dependent_shape_is_only_a_warning(source: str) -> None:
     (problem,) = check_json_template(source)
     assert problem.severity == "warning" and "loop block" in problem.message
+
+
+def test_render_checked_reports_a_broken_template_not_a_value() -> None:
+    rendered = render_checked('{"a": {{.A}},}', {"A": 1}, "json", Location("X", "Body"))
+    (problem,) = rendered.problems
+    assert problem.code == "json-syntax" and (problem.location.line, problem.location.column) == (1, 13)
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        pytest.param("", "''", id="empty"),
+        pytest.param("abc", "'abc'", id="text"),
+    ],
+)
+def test_render_checked_bare_value(value: str, says: str) -> None:
+    (problem,) = render_checked('{"n": {{.N}}}', {"N": value}, "json").problems
+    assert f"{{{{.N}}}} printed {says}" in problem.message
+    assert problem.fix.startswith('print it quoted, {{printf "%q" .N}}')
+
+
+def test_rendered_repr_masks_secrets() -> None:
+    rendered = render_checked('{"token": "{{.T}}"}', {"T": Secret("hunter2")}, "json")
+    assert rendered.text == '{"token": "hunter2"}'  # what is sent
+    assert "hunter2" not in repr(rendered) and MASK in repr(rendered)
