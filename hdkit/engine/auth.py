@@ -35,9 +35,11 @@ import httpx
 from authlib.common.security import generate_token
 from authlib.common.errors import AuthlibBaseError
 
+from authlib.deprecate import AuthlibDeprecationWarning  # installs authlib's "always" filter
+
 with warnings.catch_warnings():
     # authlib >= 1.7 nudges towards the "httpx2" package; hdkit is built on httpx itself.
-    warnings.filterwarnings("ignore", message="The httpx module is deprecated")
+    warnings.filterwarnings("ignore", "The httpx module is deprecated", AuthlibDeprecationWarning)
     from authlib.integrations.httpx_client import AsyncOAuth2Client
 
 from hdkit.engine.client import Client
@@ -523,8 +525,8 @@ class _JsonBody(httpx.Auth):
         signed = next(flow)
         flow.close()
         fields = dict(parse_qsl(signed.content.decode(), keep_blank_values=True))
-        headers = dict(signed.headers)
-        headers.pop("content-length", None)
+        headers = httpx.Headers(signed.headers)
+        headers.pop("Content-Length", None)
         headers["Content-Type"] = "application/json"
         yield httpx.Request(signed.method, signed.url, headers=headers, json=fields,
                             extensions=signed.extensions)
