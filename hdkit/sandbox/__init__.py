@@ -179,7 +179,8 @@ with a JSON object; per request with header ``X-Sandbox-Fault: a=1,b`` or ``?_fa
   ``hd.requests``/``hd.peak_in_flight``), GET|POST /_sandbox/faults, POST /_sandbox/reset
   (= ``hd.reset()``: faults, log, created records, issued tokens).
   A logged request is {"seq", "method", "path", "url" (path+query), "vendor", "headers",
-  "body", "fault", "status", "received_at"}, with secret headers, query parameters and body
+  "body", "fault" (the faults that fired, e.g. {"status": 429}, or null), "status",
+  "received_at"}, with secret headers, query parameters and body
   fields (and every demo secret or issued token anywhere) replaced by ``********``.
 """
 

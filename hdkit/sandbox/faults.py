@@ -53,6 +53,11 @@ class Plan:
     bad_state: bool = False
     expire_tokens: bool = False
 
+    def summary(self) -> dict[str, Any] | None:
+        """The faults that fire, for the request log (None when the request is clean)."""
+        fired = {k: v for k, v in asdict(self).items() if v != getattr(Plan, k) and k != "retry_after_s"}
+        return fired or None
+
 
 _TYPES = {f.name: f.type for f in fields(_Switches)}
 

@@ -38,7 +38,7 @@ class SandboxMiddleware:
         body = await _read_body(receive)
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
         spec = _fault_spec(headers, scope["query_string"].decode("latin-1"))
-        entry = self.ctx.log.begin(self._entry(scope, headers, body, spec))
+        entry = self.ctx.log.begin(self._entry(scope, headers, body))
 
         async def send_status(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -46,16 +46,18 @@ class SandboxMiddleware:
             await send(message)
 
         try:
-            await self._handle(scope, _replay(body, receive), send_status, spec)
+            await self._handle(scope, _replay(body, receive), send_status, spec, entry)
         finally:
             self.ctx.log.end()
 
-    async def _handle(self, scope: Scope, receive: Receive, send: Send, spec: str) -> None:
+    async def _handle(self, scope: Scope, receive: Receive, send: Send, spec: str,
+                      entry: dict[str, Any]) -> None:
         try:
             plan = self.ctx.faults.take(spec)
         except FaultError as exc:
             await JSONResponse({"sandbox_error": str(exc)}, 400)(scope, receive, send)
             return
+        entry["fault"] = plan.summary()
         if plan.expire_tokens:
             self.ctx.expire_tokens()
         if plan.latency_ms:
@@ -77,8 +79,7 @@ class SandboxMiddleware:
                 return responder
         return _generic_fault
 
-    def _entry(self, scope: Scope, headers: list[tuple[str, str]], body: bytes,
-               spec: str) -> dict[str, Any]:
+    def _entry(self, scope: Scope, headers: list[tuple[str, str]], body: bytes) -> dict[str, Any]:
         masker = self.ctx.masker
         query = masker.query(scope["query_string"].decode("latin-1"))
         ctype = next((v for k, v in headers if k.lower() == "content-type"), "")
@@ -87,7 +88,7 @@ class SandboxMiddleware:
                 "url": masker.text(scope["path"]) + (f"?{query}" if query else ""),
                 "vendor": vendor if f"/{vendor}" in self.responders else None,
                 "headers": masker.headers(headers), "body": masker.body(body, ctype),
-                "fault": spec or None}
+                "fault": None}
 
 
 def _generic_fault(status: int, retry_after_s: int) -> Response:

@@ -54,6 +54,7 @@ class Sandbox:
         except OSError:
             sock.close()
             raise
+        self._port = sock.getsockname()[1]  # kept after stop: a restart serves the same URL
         config = uvicorn.Config(create_app(self._ctx), log_level="warning", access_log=False,
                                 lifespan="off", timeout_graceful_shutdown=1)
         self._server = uvicorn.Server(config)
@@ -100,7 +101,8 @@ class Sandbox:
 
     @property
     def port(self) -> int:
-        return self._sock.getsockname()[1] if self._sock is not None else self._port
+        """The bound port (0 until a server started with port 0 has bound one)."""
+        return self._port
 
     @property
     def url(self) -> str:

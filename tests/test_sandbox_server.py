@@ -1,0 +1,113 @@
+"""The sandbox server's life: starts, binds 127.0.0.1 only, stops cleanly, runs from the CLI."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import threading
+
+import httpx
+import pytest
+from test_sandbox_helpers import KD_AUTH
+
+from hdkit.sandbox import Sandbox
+from hdkit.sandbox.__main__ import banner, main
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(1)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_start_serve_and_stop_cleanly() -> None:
+    with Sandbox() as hd:
+        port, thread = hd.port, hd.thread
+        assert port > 0 and hd.url == f"http://127.0.0.1:{port}" and hd.running
+        assert httpx.get(hd.url + "/_sandbox").status_code == 200
+        assert _port_open(port) and thread is not None and thread.is_alive()
+        assert "running" in repr(hd)
+    assert not thread.is_alive() and not hd.running and hd.thread is None
+    assert not _port_open(port) and hd.port == port
+    hd.stop()  # idempotent
+
+
+def test_binds_loopback_only() -> None:
+    with Sandbox() as hd:
+        assert hd._sock is not None and hd._sock.getsockname()[0] == "127.0.0.1"
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "localhost", "192.168.1.10", ""])
+def test_refuses_any_other_host(host: str) -> None:
+    with pytest.raises(ValueError, match="127.0.0.1 only"):
+        Sandbox(host=host)
+
+
+def test_refuses_bad_port_and_double_start() -> None:
+    with pytest.raises(ValueError):
+        Sandbox(port=70000)
+    with Sandbox() as hd:
+        with pytest.raises(RuntimeError, match="already running"):
+            hd.start()
+        with pytest.raises(OSError):
+            Sandbox(port=hd.port).start()
+
+
+def test_stop_ends_a_hanging_request(tmp_path: object) -> None:
+    hd = Sandbox().start()
+    hd.faults.update(timeout=1, hang_s=30)
+    outcome: list[str] = []
+
+    def call() -> None:
+        try:
+            httpx.get(hd.url + "/keydesk/api/users", headers=KD_AUTH, timeout=10)
+            outcome.append("answered")
+        except httpx.HTTPError as exc:
+            outcome.append(type(exc).__name__)
+
+    caller = threading.Thread(target=call)
+    caller.start()
+    for _ in range(200):  # wait (bounded) until the server holds the request
+        if hd.requests:
+            break
+        threading.Event().wait(0.01)
+    thread = hd.thread
+    hd.stop()
+    caller.join(10)
+    assert thread is not None and not thread.is_alive()
+    assert not caller.is_alive() and outcome
+
+
+def test_cli_main_prints_url_and_credentials_and_stops_on_ctrl_c() -> None:
+    proc = subprocess.Popen([sys.executable, "-m", "hdkit.sandbox", "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        first = proc.stdout.readline() if proc.stdout else ""
+        assert first.startswith("hdkit sandbox on http://127.0.0.1:")
+        url = first.split()[3]
+        rest = [proc.stdout.readline() for _ in banner(url).splitlines()[1:]] if proc.stdout else []
+        assert first + "".join(rest) == banner(url) + "\n"
+        assert httpx.get(url + "/keydesk/api/users", headers=KD_AUTH, timeout=5).status_code == 200
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+    assert proc.returncode == 0
+    assert "kd-demo-api-key" in "".join(rest) and "/zoho/api/v1" in "".join(rest)
+
+
+def test_cli_main_reports_a_busy_port(capsys: pytest.CaptureFixture[str]) -> None:
+    with Sandbox() as hd:
+        assert main(["--port", str(hd.port)]) == 1
+    assert f"cannot listen on 127.0.0.1:{hd.port}" in capsys.readouterr().err
+    assert main(["--port", "99999"]) == 1
+
+
+def test_banner_lists_every_vendor() -> None:
+    text = banner("http://127.0.0.1:1")
+    for path in ("/zendesk/api/v2", "/freshdesk/api/v2", "/zoho/api/v1", "/keydesk/api", "/_sandbox"):
+        assert f"http://127.0.0.1:1{path}" in text
