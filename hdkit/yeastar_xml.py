@@ -17,8 +17,9 @@ Import parses with ``defusedxml`` (entity expansion and external entities are re
 :class:`~hdkit.errors.XMLFormatError`), accepts XML 1.0 and 1.1 declarations and both empty
 element forms, lets the last of duplicate parameters win, and keeps every element or attribute
 it does not understand as an :class:`~hdkit.model.Extra` that export writes back in place.
-Secrets have no place in the model, so they are never written: a Password Input's value in an
-imported file is dropped. :func:`to_xml` serialises whatever it is given; :func:`save` refuses
+Secrets have no place in the model, so they are never written: a Password Input's value, or a
+literal value of any parameter whose name says secret (``client_secret``, ``AccessToken``), is
+dropped on import. :func:`to_xml` serialises whatever it is given; :func:`save` refuses
 while validation finds errors.
 """
 
@@ -35,6 +36,7 @@ import defusedxml
 import defusedxml.ElementTree as DET
 
 from hdkit.errors import Location, ModelError, ValidationFailed, XMLFormatError, caret_snippet
+from hdkit.secrets import is_secret_name
 from hdkit.model import (
     CONTACT_VARIABLES,
     Auth,
@@ -540,9 +542,16 @@ def _paths(root: ET.Element) -> dict[int, str]:
     return paths
 
 
+def _literal_secret(el: ET.Element, attr: str, value: str) -> bool:
+    """A parameter whose name says secret, holding a literal value rather than a template."""
+    return (el.tag == "Parameter" and attr == "Value" and "{{" not in value and bool(value.strip())
+            and is_secret_name(el.get("Name", "")))
+
+
 def _clean_copy(el: ET.Element) -> ET.Element:
-    """A copy without layout whitespace, so extras compare equal after a pretty-printed trip."""
-    copy = ET.Element(el.tag, dict(el.attrib))
+    """A copy without layout whitespace (so extras compare equal after a pretty-printed trip)
+    and without literal secrets (so they are never exported)."""
+    copy = ET.Element(el.tag, {k: v for k, v in el.attrib.items() if not _literal_secret(el, k, v)})
     copy.text = el.text if el.text and el.text.strip() else None
     for child in el:
         c = _clean_copy(child)
@@ -558,7 +567,7 @@ def _collect_extras(tree: _Tree) -> tuple[Extra, ...]:
 
     def walk(el: ET.Element) -> None:
         for name, value in el.attrib.items():
-            if (id(el), name) not in tree.used_attrs:
+            if (id(el), name) not in tree.used_attrs and not _literal_secret(el, name, value):
                 extras.append(Extra(f"{paths[id(el)]}/@{name}", value))
         for child in el:
             if id(child) in tree.used:

@@ -181,6 +181,9 @@ MINIMAL = """<?xml version="{version}" encoding="UTF-8"?>
         <Parameter Name="AuthMethod" Value="none"/>
         <Parameter Father="CustomFieldList" Name="pw" Editor="password" Title="PW" Key="pw" Value="SENTINEL-SECRET"/>
         <Parameter Name="Unknown" Value="kept"/>
+        <Parameter Name="client_secret" Value="SENTINEL-SECRET"/>
+        <Parameter Name="AccessToken" Value="{{{{.token_template}}}}"/>
+        <Parameter Father="CustomFieldList" Name="api_key" Editor="string" Title="K" Value="SENTINEL-SECRET"/>
       </Parameters>
       <Requests/>
     </Scenario>
@@ -210,7 +213,7 @@ def test_import_tolerates_declarations_empty_forms_duplicates_and_unknowns(versi
     assert t.contact_search.contact_types[0].method == "GET"
     xml = to_xml(t)
     for kept in ('Future="yes"', 'Name="Unknown" Value="kept"', 'Extra="x"', '<Thing a="1">text</Thing>',
-                 "<Deep />", 'Name="Top"'):
+                 "<Deep />", 'Name="Top"', 'Name="client_secret" />', 'Value="{{.token_template}}"'):
         assert kept in xml
     assert "SENTINEL-SECRET" not in xml and "SENTINEL-SECRET" not in repr(t)
     assert from_xml(xml) == t
