@@ -155,10 +155,8 @@ class _Validator:
             )
 
     def literal_secrets_in_url(self, source: str, where: Location) -> Iterator[Problem]:
-        query = urlsplit(_PLACEHOLDER.sub("x", source)).query if "?" in source else ""
-        for name, value in parse_qsl(query, keep_blank_values=True):
-            raw = dict(parse_qsl(urlsplit(source).query, keep_blank_values=True)).get(name, value)
-            if is_secret_name(name) and raw and "{{" not in raw:
+        for name, value in parse_qsl(urlsplit(source).query, keep_blank_values=True):
+            if is_secret_name(name) and value.strip() and "{{" not in value:
                 yield self.warn(
                     f"query parameter {name!r} holds a literal secret",
                     where,

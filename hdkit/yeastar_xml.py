@@ -893,9 +893,10 @@ def save(template: Template, path: str | os.PathLike[str], *, check: bool = True
     if check:
         from hdkit.validate import validate
 
-        errors = [p for p in validate(template) if p.is_error]
-        if errors:
-            raise ValidationFailed(f"{len(errors)} error(s); not exported", validate(template))
+        problems = validate(template)
+        n_errors = sum(p.is_error for p in problems)
+        if n_errors:
+            raise ValidationFailed(f"{n_errors} error(s); not exported", problems)
     path = Path(path)
     _atomic_write(path, to_xml(template).encode("utf-8"))
     logo = template.general.logo
