@@ -54,10 +54,15 @@ class ExchangeLike(Protocol):
 def exchanges_frame(exchanges: Iterable[ExchangeLike]) -> pd.DataFrame:
     """One row per HTTP exchange (already redacted by the client), in the order sent."""
     rows = list(exchanges)
-    return pd.DataFrame(
-        {name: [getattr(e, name, None) for e in rows] for name in EXCHANGE_COLUMNS},
-        columns=list(EXCHANGE_COLUMNS),
-    )
+    columns: dict[str, object] = {name: [getattr(e, name, None) for e in rows] for name in EXCHANGE_COLUMNS}
+    columns["status"] = _statuses(columns["status"])  # type: ignore[arg-type]
+    columns["outcome"] = [None if o is None else str(o) for o in columns["outcome"]]  # type: ignore[union-attr]
+    return pd.DataFrame(columns, columns=list(EXCHANGE_COLUMNS))
+
+
+def _statuses(values: list[int | None]) -> pd.arrays.IntegerArray:
+    """HTTP statuses as nullable integers (a skipped or dry-run request has none)."""
+    return pd.array(values, dtype="Int64")
 
 
 def redact_columns(columns: Columns, redactor: Redactor | None) -> dict[str, list[object]]:
@@ -268,10 +273,12 @@ class CallTrace:
             cols["method"].append(getattr(e, "method", None))
             cols["url"].append(getattr(e, "url", None))
             cols["status"].append(getattr(e, "status", None))
-            cols["outcome"].append(getattr(e, "outcome", None))
+            outcome = getattr(e, "outcome", None)
+            cols["outcome"].append(None if outcome is None else str(outcome))
             cols["outputs"].append(", ".join(f"{k}={v}" for k, v in s.outputs.items()))
             cols["problems"].append("; ".join(str(p) for p in s.problems))
             cols["note"].append(s.note)
+        cols["status"] = _statuses(cols["status"])  # type: ignore[assignment]
         return pd.DataFrame(cols)
 
     def exchanges(self) -> pd.DataFrame:

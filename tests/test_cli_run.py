@@ -101,3 +101,27 @@ def test_demo_runs_users_search_and_call(capsys) -> None:
     assert hdkit(["demo"]) == 0
     out = capsys.readouterr().out
     assert "== users: 2500" in out and "Ada Lovelace" in out and "CallJournal" in out
+
+
+def test_auth_then_run_with_the_token_file(fresh_sandbox, tmp_path, monkeypatch, capsys) -> None:
+    import httpx
+
+    from hdkit.sandbox.accounts import DEMO
+
+    def browser(prompt: str) -> str:  # the user: open the URL, approve, paste the redirect
+        url = next(line for line in prompt.splitlines() if line.startswith("http"))
+        return httpx.get(url + "&approve=1").headers["location"]
+
+    monkeypatch.setattr("builtins.input", browser)
+    tokens = tmp_path / "tokens.json"
+    args = [*inputs(fresh_sandbox, "zendesk"), "--token-file", str(tokens)]
+    code = hdkit(["auth", "zendesk", "--paste", "--redirect-uri", DEMO["zendesk"]["redirect_uri"], *args])
+    out = capsys.readouterr().out
+    assert code == 0 and "authorized; tokens saved to" in out
+    assert tokens.exists() and DEMO["zendesk"]["client_secret"] not in tokens.read_text()
+    assert hdkit(["run", "zendesk", "search", "--phone", "+14155550123", *args]) == 0
+    assert "Ada Lovelace" in capsys.readouterr().out
+
+
+def test_run_without_authorizing_an_oauth_template_is_a_helpdesk_error(fresh_sandbox, capsys) -> None:
+    assert hdkit(["run", "zendesk", "search", "--phone", "+14155550123", *inputs(fresh_sandbox, "zendesk")]) == 3

@@ -1,9 +1,11 @@
 """``hdkit run``, ``hdkit auth`` and ``hdkit demo``: the engine from a shell.
 
 :func:`register` adds the subcommands to the ``hdkit`` parser; each handler loads the template
-(a file path or a sample name), gathers inputs (``HDKIT_INPUT_<NAME>`` environment variables,
+(a file path or a sample name), refuses it while validation finds errors, gathers inputs (``HDKIT_INPUT_<NAME>`` environment variables,
 then ``--inputs FILE.json``, then ``--input NAME=VALUE``; later wins), runs one engine scenario
-and prints its main table as a text table, JSON or CSV.
+and prints its main table as a text table, JSON or CSV. ``hdkit auth`` runs the OAuth2
+consent flow (loopback catch, or ``--paste``) and keeps the tokens in ``--token-file``, which
+later ``hdkit run ... --token-file`` calls reuse.
 
 Exit codes (as ``hdkit.cli``): 0 success, 1 template or input problems, 3 helpdesk or network
 errors (any exchange that failed: HTTP 4xx/5xx, timeout, TLS, connection, not JSON, auth).
@@ -21,11 +23,13 @@ from typing import Any, TextIO
 
 import pandas as pd
 
+from hdkit.engine.auth import TokenStore
 from hdkit.engine.events import CallKind
 from hdkit.engine.runner import Engine
-from hdkit.errors import AuthError, EngineError, Location
+from hdkit.errors import AuthError, EngineError, Location, ValidationFailed
 from hdkit.model import FollowUpEvent, Template
 from hdkit.results import CallTrace, MatrixResult, SearchResult, UsersResult, frame_of
+from hdkit.validate import validate
 
 __all__ = ["load_template", "read_inputs", "register"]
 
@@ -117,8 +121,12 @@ def report(result: Any, fmt: str, out: TextIO | None = None, err: TextIO | None 
 
 def _engine(args: argparse.Namespace) -> Engine:
     template = load_template(args.template)
+    problems = [p for p in validate(template) if p.is_error]
+    if problems:
+        raise ValidationFailed(f"{args.template}: the template has {len(problems)} error(s)", problems)
     inputs = read_inputs(template, args.input or [], args.inputs or [])
-    return Engine(template, inputs, dry_run=args.dry_run, timeout=args.timeout)
+    tokens = TokenStore(args.token_file) if args.token_file else None
+    return Engine(template, inputs, dry_run=getattr(args, "dry_run", False), timeout=args.timeout, tokens=tokens)
 
 
 def _guarded(run: Callable[[argparse.Namespace], Any]) -> Callable[[argparse.Namespace], int]:
@@ -164,12 +172,34 @@ def _followup(args: argparse.Namespace) -> CallTrace:
     return _engine(args).followup(args.event, variables)
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+def _auth(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    options: dict[str, Any] = {"pkce": args.pkce, "timeout": args.wait, "port": args.port}
+    if args.paste:
+        options["redirect_uri"] = args.redirect_uri
+        options["paste"] = lambda url: input(
+            f"Open this URL, approve, then paste the URL the browser was sent to:\n{url}\n> ")
+    try:
+        engine.authorize(**options)
+    except AuthError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_HELPDESK
+    where = f"saved to {args.token_file}" if args.token_file else "kept in memory only (use --token-file)"
+    print(f"authorized; tokens {where}")
+    return EXIT_OK
+
+
+def _inputs_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input", action="append", metavar="NAME=VALUE", help="a custom field value")
     parser.add_argument("--inputs", action="append", metavar="FILE.json", help="custom field values (JSON object)")
+    parser.add_argument("--token-file", metavar="PATH", help="OAuth2/Bearer tokens (written 0600 by hdkit auth)")
+    parser.add_argument("--timeout", type=float, default=10.0, help="seconds per request (default 10)")
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    _inputs_options(parser)
     parser.add_argument("--dry-run", action="store_true", help="render every request without sending it")
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
-    parser.add_argument("--timeout", type=float, default=10.0, help="seconds per request (default 10)")
 
 
 def register(subparsers: Any) -> None:
@@ -218,6 +248,16 @@ def register(subparsers: Any) -> None:
     p.add_argument("--var", action="append", metavar="NAME=VALUE", help="a variable in scope")
     _common(p)
     p.set_defaults(handler=_guarded(_followup))
+
+    auth = subparsers.add_parser("auth", help="authorize an OAuth2 template (browser consent)")
+    auth.add_argument("template", help="template XML file or sample name")
+    auth.add_argument("--paste", action="store_true", help="paste the redirect URL instead of a loopback catch")
+    auth.add_argument("--redirect-uri", default="http://127.0.0.1/callback", help="with --paste")
+    auth.add_argument("--port", type=int, default=0, help="loopback port for the redirect (default: any)")
+    auth.add_argument("--pkce", action="store_true", help="use PKCE (S256)")
+    auth.add_argument("--wait", type=float, default=300.0, help="seconds to wait for consent")
+    _inputs_options(auth)
+    auth.set_defaults(handler=_auth)
 
     demo = subparsers.add_parser("demo", help="start the sandbox helpdesk and run a sample against it")
     demo.add_argument("--sample", default="freshdesk")

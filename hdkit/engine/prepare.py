@@ -183,8 +183,7 @@ class Renderer:
             missing = sorted({r.path[0] for r in compiled.fields() if r.path and r.path[0] not in variables})
             problems.append(Problem(
                 "warning",
-                f"{spec.step} {field_name}: {', '.join(missing) or 'a variable'} not set; "
-                f"rendered {NO_VALUE} as Go does",
+                f"{', '.join(missing) or 'a variable'} not set; rendered {NO_VALUE} as Go does",
                 where,
                 code="no-value",
             ))

@@ -202,9 +202,11 @@ class Engine:
         return run_sync(self.aauthorize(**options))
 
     def event(self, kind: CallKind | str, phone: str, **options: Any) -> CallEvent | tuple[CallEvent, ...]:
-        """A simulated call for this engine's clock (every leg for ``"queue"``)."""
+        """A simulated call for this engine's clock (every leg for ``"queue"``, where
+        ``extension`` is the agent who answers)."""
         options.setdefault("clock", self.clock)
         if CallKind(kind) is CallKind.QUEUE:
+            options.setdefault("answered_by", options.pop("extension", None))
             return queue_call(phone, **options)
         return simulate(kind, phone, **options)
 
