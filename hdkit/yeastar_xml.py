@@ -36,11 +36,10 @@ import defusedxml
 import defusedxml.ElementTree as DET
 
 from hdkit.errors import Location, ModelError, ValidationFailed, XMLFormatError, caret_snippet
-from hdkit.secrets import is_secret_name
+from hdkit.limits import DEFAULT_MAX_CONCURRENT_REQUESTS
 from hdkit.model import (
     CONTACT_VARIABLES,
     Auth,
-    AuthMethod,
     BasicAuth,
     CallJournal,
     CallOption,
@@ -69,6 +68,7 @@ from hdkit.model import (
     UserFields,
     split_list,
 )
+from hdkit.secrets import is_secret_name
 
 __all__ = ["SPELLING", "from_xml", "load", "save", "to_xml"]
 
@@ -260,12 +260,14 @@ def _reverse(table: dict[Any, str], text: str) -> Any:
     return next((k for k, v in table.items() if v == text), text)
 
 
-def _read_outputs(tree: _Tree, request: ET.Element | None) -> tuple[dict[str, ET.Element], str]:
-    """Name -> Output element (not yet marked read), and the Outputs' ``Next``."""
+def _read_outputs(tree: _Tree, request: ET.Element | None, *, chained: bool = True,
+                  ) -> tuple[dict[str, ET.Element], str]:
+    """Name -> Output element (not yet marked read), and the Outputs' ``Next`` when the model
+    keeps it (``chained``); otherwise ``Next`` stays an extra."""
     box = tree.child(request, "Outputs")
     if box is None:
         return {}, ""
-    return {o.get("Name", ""): o for o in box.findall("Output")}, tree.get(box, "Next")
+    return {o.get("Name", ""): o for o in box.findall("Output")}, tree.get(box, "Next") if chained else ""
 
 
 def _take(tree: _Tree, outputs: dict[str, ET.Element], name: str) -> str | None:
@@ -277,7 +279,8 @@ def _take(tree: _Tree, outputs: dict[str, ET.Element], name: str) -> str | None:
 
 
 def _request_common(tree: _Tree, request: ET.Element) -> tuple[str, str, str, _Params]:
-    tree.get(request, "ResponseType")
+    if request.get("ResponseType", _RESPONSE_TYPE) == _RESPONSE_TYPE:
+        tree.get(request, "ResponseType")  # export writes it; any other value stays an extra
     params = _Params(tree, request)
     body = params.by_type("Body")
     return (
@@ -288,12 +291,10 @@ def _request_common(tree: _Tree, request: ET.Element) -> tuple[str, str, str, _P
     )
 
 
-def _outputs(tree: _Tree, request: ET.Element | None, skip: tuple[str, ...] = ()) -> tuple[Output, ...]:
-    outs, _ = _read_outputs(tree, request)
+def _outputs(tree: _Tree, request: ET.Element | None) -> tuple[Output, ...]:
+    outs, _ = _read_outputs(tree, request, chained=False)
     found = []
     for name, o in outs.items():
-        if name in skip:
-            continue
         tree.use(o, "Name", "Path")
         found.append(tree.build(o, lambda o=o, name=name: Output(name, o.get("Path", ""))))
     return tuple(found)
@@ -305,7 +306,7 @@ def _read_general(tree: _Tree, root: ET.Element) -> General:
     max_req = tree.number(g(root, "MaxConcurrentRequest"), root, "General", "Max Concurrent Request")
     return tree.build(root, lambda: General(
         name=g(root, "Name"),
-        max_concurrent_requests=10 if max_req is None else max_req,
+        max_concurrent_requests=DEFAULT_MAX_CONCURRENT_REQUESTS if max_req is None else max_req,
         remark=g(root, "Remark"),
         logo=Logo(logo_name) if logo_name else None,
         key=g(root, "Key"),

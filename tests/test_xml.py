@@ -197,6 +197,13 @@ MINIMAL = """<?xml version="{version}" encoding="UTF-8"?>
         </Request>
       </Requests>
     </Scenario>
+    <Scenario Id="CallJournal" Type="REST">
+      <Requests>
+        <Request Name="CallJournal" Method="POST" ResponseType="text/plain" URLFormat="https://h/j">
+          <Outputs Next="Later"><Output Name="CallId" Path="id"/></Outputs>
+        </Request>
+      </Requests>
+    </Scenario>
     <Scenario Id="Future" Type="REST"><Presets/><Thing a="1">text</Thing></Scenario>
   </Scenarios>
   <Later><Deep/></Later>
@@ -213,7 +220,7 @@ def test_import_tolerates_declarations_empty_forms_duplicates_and_unknowns(versi
     assert t.contact_search.contact_types[0].method == "GET"
     xml = to_xml(t)
     for kept in ('Future="yes"', 'Name="Unknown" Value="kept"', 'Extra="x"', '<Thing a="1">text</Thing>',
-                 "<Deep />", 'Name="Top"', 'Name="client_secret" />', 'Value="{{.token_template}}"'):
+                 "<Deep />", 'Name="Top"', 'ResponseType="text/plain"', 'Next="Later"', 'Name="client_secret" />', 'Value="{{.token_template}}"'):
         assert kept in xml
     assert "SENTINEL-SECRET" not in xml and "SENTINEL-SECRET" not in repr(t)
     assert from_xml(xml) == t
