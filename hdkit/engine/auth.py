@@ -223,7 +223,8 @@ class BearerToken(httpx.Auth):
         self.store = store
         self.key = key
         self.token_type = token_type or "Bearer"
-        if redactor is not None and self._token:
+        self.redactor = redactor
+        if redactor is not None:
             redactor.add(self._token)
 
     def access_token(self) -> Secret:
@@ -233,6 +234,8 @@ class BearerToken(httpx.Auth):
         if stored is None:
             raise AuthError("no bearer token: enter it as an input or authorize first",
                             Location(SECTION, "Access Token"))
+        if self.redactor is not None:
+            self.redactor.add(stored.access_token)
         return stored.access_token
 
     def variables(self) -> dict[str, Any]:
@@ -300,9 +303,12 @@ class OAuth2Session(httpx.Auth):
         self.redirect_uri: str = ""
         self._pending: _Pending | None = None
         self._lock = asyncio.Lock()
-        for value in inputs.values():
+        for value in (*inputs.values(), self.client_secret):
             if isinstance(value, Secret):
                 self.redactor.add(value)
+        self.redactor.add(reveal(self.client_secret))
+        if self.tokens is not None:  # tokens from a token file
+            self.store._register(self.tokens)
 
     # -- what templates see --------------------------------------------------------------------
 
@@ -591,7 +597,7 @@ class _LoopbackCatcher:
     def __init__(self, port: int = 0) -> None:
         self.port = port
         self.redirect_uri = ""
-        self._server: asyncio.base_events.Server | None = None
+        self._server: asyncio.AbstractServer | None = None
         self._caught: asyncio.Future[str] | None = None
 
     async def __aenter__(self) -> _LoopbackCatcher:

@@ -29,15 +29,15 @@ import re
 import shlex
 import ssl
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
 import httpx
 
-from hdkit.errors import AuthError
-from hdkit.secrets import Redactor, is_secret_name
+from hdkit.errors import HdkitError
+from hdkit.secrets import MASK, Redactor, is_secret_name
 
 __all__ = ["Client", "Exchange", "Outcome", "Response", "IDEMPOTENT_METHODS"]
 
@@ -306,7 +306,7 @@ class Client:
             attempt += 1
             try:
                 response = await self.http.send(request, auth=auth or httpx.USE_CLIENT_DEFAULT)
-            except AuthError as exc:
+            except HdkitError as exc:  # raised by an auth flow: no token, failed refresh...
                 return self._failed(step, request, body, Outcome.AUTH_ERROR,
                                     f"{step}: authentication failed: {self._scrub(str(exc))}",
                                     started, attempt)
@@ -431,7 +431,7 @@ class Client:
             flow = auth.sync_auth_flow(request)
             try:
                 request = next(flow)
-            except AuthError:
+            except HdkitError:
                 pass  # no credential yet: show the request without it
             finally:
                 flow.close()
@@ -440,17 +440,33 @@ class Client:
 
 
 def _redact_body(redactor: Redactor, body: str | None) -> str | None:
-    """Mask known secrets, and values of secret-named top-level JSON/form fields."""
+    """Mask known secrets, and the values of secret-named JSON fields, keeping the layout.
+
+    Name-based masking matters for token responses: their tokens are not known to the
+    redactor until after the exchange is recorded.
+    """
     if not body:
         return body
     try:
         data = json.loads(body)
     except ValueError:
-        data = None
-    if isinstance(data, dict) and any(is_secret_name(str(k)) for k in data):
-        masked = {k: ("********" if is_secret_name(str(k)) and v else v) for k, v in data.items()}
-        return redactor.text(json.dumps(masked, ensure_ascii=False))
+        return redactor.text(body)
+    for value in _secret_named_values(data):
+        for escaped in {json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1]}:
+            body = body.replace(escaped, MASK)
     return redactor.text(body)
+
+
+def _secret_named_values(data: Any) -> Iterator[str]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(value, str) and value and is_secret_name(str(key)):
+                yield value
+            else:
+                yield from _secret_named_values(value)
+    elif isinstance(data, list):
+        for item in data:
+            yield from _secret_named_values(item)
 
 
 def _json_error(text: str | None) -> str | None:
