@@ -191,7 +191,7 @@ def test_dry_run_call_shows_every_enabled_request() -> None:
     trace = engine(desk, dry_run=True).call(simulate("inbound-missed", PHONE, start=START))
     assert desk.requests == []
     # nothing comes back in a dry run, so the flow takes the "no match" path: create, ticket, journal
-    assert [s.name for s in trace.steps] == ["Contacts", "Contacts", "CreateNewTicket", "OnTicket", "CallJournal"]
+    assert [s.name for s in trace.steps] == ["Search Contacts", "Create Contacts", "CreateNewTicket", "OnTicket", "CallJournal"]
     assert {str(e.outcome) for e in trace.log} <= {"dry_run", "skipped"}
 
 
@@ -227,7 +227,7 @@ def test_missed_inbound_call_creates_contact_ticket_journal_and_fires_follow_up(
     desk = Desk()
     trace = engine(desk).call(simulate("inbound-missed", "+1 212 555 0000", start=START, contact_name="Jo Bloggs"))
     names = [s.name for s in trace.steps]
-    assert names == ["Contacts", "Contacts", "CreateNewTicket", "OnTicket", "CallJournal"]
+    assert names == ["Search Contacts", "Create Contacts", "CreateNewTicket", "OnTicket", "CallJournal"]
     assert desk.created == [{"id": 100, "name": "Jo Bloggs", "phone": "+1 212 555 0000"}]
     assert desk.tickets == [{"subject": "Inbound NO ANSWER from Jo Bloggs<+1 212 555 0000>", "contact": "100"}]
     on_ticket = next(r for r in desk.requests if r.url.path.startswith("/follow/"))

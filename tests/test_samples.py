@@ -87,3 +87,45 @@ def test_sample_runs_every_scenario_against_the_sandbox(name: str, fresh_sandbox
     unknown = eng.call(eng.event("inbound-missed", "+1 646 555 0199", start=START, contact_name="New Caller"))
     assert unknown.ok, unknown.trace()[["step", "status", "outcome", "note"]].to_string()
     assert unknown.variables.get("ContactId") not in (None, "")
+
+
+def test_sample_secrets_reach_no_frame_repr_or_curl(fresh_sandbox) -> None:
+    import base64
+
+    key = DEMO["freshdesk"]["api_key"]
+    secret_forms = [key, base64.b64encode(f"{key}:X".encode()).decode()]
+    eng = sample_engine("freshdesk", fresh_sandbox.url)
+    results = [eng.users(), eng.search(samples.demo_phone("freshdesk")),
+               eng.call(eng.event("inbound-missed", "+1 646 555 0100", start=START)),
+               eng.match_matrix(samples.demo_phone("freshdesk"))]
+    texts = [repr(eng)]
+    for r in results:
+        texts += [repr(r), r.exchanges().to_csv(), *(e.to_curl() for e in r.log)]
+    texts += [results[0].records().to_csv(), results[1].records().to_csv(), results[2].trace().to_csv(),
+              repr(results[2].variables), results[3].matrix().to_csv()]
+    assert not [form for form in secret_forms for t in texts if form in t]
+
+
+def test_helpdesk_refusals_are_recorded_steps_not_exceptions(fresh_sandbox) -> None:
+    inputs = samples.demo_inputs("freshdesk", fresh_sandbox.url) | {"api_key": DEMO["freshdesk"]["readonly_api_key"]}
+    eng = Engine(samples.load("freshdesk"), inputs)
+    trace = eng.call(eng.event("inbound-missed", "+1 646 555 0101", start=START))
+    assert not trace.ok
+    by_step = {s.name: s for s in trace.steps}
+    assert str(by_step["Search Contacts"].exchange.outcome) == "ok"  # reads are allowed
+    assert by_step["Create Contacts"].exchange.status == 403
+    refused = [s for s in trace.steps if s.exchange is not None and s.exchange.status == 403]
+    assert refused and all("HTTP 403" in s.note for s in refused)
+    assert "CallJournal" in by_step  # the flow carried on and recorded every step
+
+
+def test_server_errors_on_a_lookup_are_retried_then_recorded(fresh_sandbox) -> None:
+    eng = sample_engine("keydesk", fresh_sandbox.url)
+    eng.sleep = _no_wait
+    fresh_sandbox.faults.update(server_error=2)
+    found = eng.search(samples.demo_phone("keydesk"))
+    assert len(found) >= 1 and found.log[0].attempts == 3
+
+
+async def _no_wait(_: float) -> None:
+    return None

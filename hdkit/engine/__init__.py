@@ -1,6 +1,12 @@
 """Run a template's scenarios against a helpdesk, exactly as the PBX would.
 
-The engine is an async core over httpx with sync wrappers: :class:`Engine` runs users,
-contact search, the match matrix, contact creation, call events and follow-ups, and returns
-result objects (``hdkit.results``) that turn into pandas DataFrames.
+:class:`Engine` is an async core over httpx with sync twins: users (paged), contact search
+(with ``Next`` follow-ups and pop-up URLs), the match matrix, contact creation, simulated call
+events (:func:`simulate`, :func:`queue_call`) and event follow-ups. Results
+(``hdkit.results``) turn into pandas DataFrames, already redacted.
 """
+
+from hdkit.engine.events import CallEvent, CallKind, queue_call, simulate
+from hdkit.engine.runner import Engine
+
+__all__ = ["CallEvent", "CallKind", "Engine", "queue_call", "simulate"]

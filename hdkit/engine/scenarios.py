@@ -158,7 +158,7 @@ def _follow_up_spec(request: Any) -> Spec:
 
 async def _search_type(session: Session, ct: ContactType, variables: Mapping[str, object],
                        steps: list[Step], *, follow: bool = True) -> list[tuple[ContactMatch, dict[str, Any]]]:
-    sent = await session.send(Spec(ct.name, "Contact Search", ct.method, ct.url), variables)
+    sent = await session.send(Spec(f"Search {ct.name}", "Contact Search", ct.method, ct.url), variables)
     records = [_with_aliases(r) for r in session.records(sent, contact_mapping(session.template), variables)]
     steps.append(sent.step({"matches": len(records)} if sent.ok else {}, session.redactor))
     if follow and ct.next and records:
@@ -173,7 +173,7 @@ def _match(session: Session, ct: ContactType, record: dict[str, Any],
     popup = session.template.contact_search.popup
     url = str(record.pop(_POPUP, "") or "")
     if popup.mode is PopupMode.URL_FORMAT and popup.url_format:
-        spec = Spec(ct.name, "Contact Search", "GET", popup.url_format)
+        spec = Spec(f"Search {ct.name}", "Contact Search", "GET", popup.url_format)
         url = session.renderer.render_text(spec, "Popup URL", popup.url_format, scope(variables, record), sent.problems)
     shown = redact_columns({k: [v] for k, v in record.items()}, session.redactor)
     return ContactMatch(ct.name, {k: v[0] for k, v in shown.items()}, session.redactor.url(url) if url else "")
@@ -212,7 +212,7 @@ async def match_matrix(session: Session, phone: str, contact_type: str | None = 
 
     async def one(ct: ContactType, fmt: str, number: str) -> tuple[MatrixRow, Any]:
         variables = scope(session.base, {"Phone": number, "SearchValue": number})
-        sent = await session.send(Spec(f"{ct.name} [{fmt}]", "Contact Search", ct.method, ct.url), variables)
+        sent = await session.send(Spec(f"Search {ct.name} [{fmt}]", "Contact Search", ct.method, ct.url), variables)
         hits = len(session.records(sent, mapping, variables))
         return MatrixRow(ct.name, fmt, number, hits, str(sent.exchange.outcome)), sent.exchange
 
@@ -243,7 +243,7 @@ async def create_contact(session: Session, phone: str, *, first_name: str = "", 
     scoped = scope(session.base, given, variables)
     steps = [] if steps is None else steps
     ct = chosen[0]
-    sent = await session.send(Spec(ct.name, "Contact Creation", ct.method or "POST", ct.url, ct.body), scoped)
+    sent = await session.send(Spec(f"Create {ct.name}", "Contact Creation", ct.method or "POST", ct.url, ct.body), scoped)
     outputs = _with_aliases(session.values(sent, [(o.name, o.path) for o in ct.outputs if o.path], scoped))
     steps.append(sent.step(outputs, session.redactor))
     trace = CallTrace("create-contact", tuple(steps), _display_vars(session, scope(scoped, outputs)))
