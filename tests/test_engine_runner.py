@@ -64,7 +64,10 @@ class Desk:
         if request.headers.get("X-API-Key") not in (SENTINEL, None) and "follow" not in request.url.path:
             return httpx.Response(401, json={"error": "bad key"})
         path, q = request.url.path, parse_qs(urlsplit(str(request.url)).query)
-        body = json.loads(request.content) if request.content else None
+        try:
+            body = json.loads(request.content) if request.content else None
+        except ValueError:
+            return httpx.Response(400, json={"error": "body is not JSON"})
         if path == "/contacts":
             digits = "".join(c for c in q.get("phone", [""])[0] if c.isdigit())
             hits = [c for c in self.contacts if digits and "".join(ch for ch in c["phone"] if ch.isdigit()) == digits]
@@ -319,3 +322,37 @@ def test_sync_wrappers_work_inside_a_running_loop() -> None:
         return len(engine(Desk()).search(PHONE))
 
     assert asyncio.run(inside()) == 1
+
+
+def test_popup_url_from_a_contact_field() -> None:
+    class WithUrl(Desk):
+        def __call__(self, request: httpx.Request) -> httpx.Response:
+            response = super().__call__(request)
+            if request.url.path == "/contacts":
+                data = json.loads(response.content)
+                for c in data["data"]:
+                    c["url"] = f"{BASE}/people/{c['id']}"
+                return httpx.Response(200, json=data)
+            return response
+
+    cs = template().contact_search
+    t = template(contact_search=replace(cs, popup=Popup(PopupMode.CONTACT_FIELD, contact_field_path="data.#.url")))
+    match = engine(WithUrl(), t).search(PHONE).matches[0]
+    assert match.popup_url == BASE + "/people/7" and "\x00popup" not in match.fields
+
+
+def test_a_value_that_breaks_a_json_body_is_a_problem_on_its_step() -> None:
+    desk = Desk()
+    trace = engine(desk).call(simulate("inbound-missed", "+1 212 555 0000", start=START, contact_name='Jo "JB" Bloggs'))
+    creation = next(s for s in trace.steps if s.name == "Create Contacts")
+    assert creation.exchange.status == 400 and desk.created == []
+    assert any("DisplayName" in p.message for p in creation.problems)
+
+
+def test_async_methods_can_be_awaited() -> None:
+    async def both() -> tuple[int, int]:
+        eng = engine(Desk(users=120))
+        users, found = await asyncio.gather(eng.ausers(), eng.asearch(PHONE))
+        return len(users), len(found)
+
+    assert asyncio.run(both()) == (120, 1)
