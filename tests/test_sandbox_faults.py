@@ -243,6 +243,16 @@ def test_request_log_records_and_masks_every_secret(fresh_sandbox: Sandbox, clie
     assert [r["seq"] for r in fresh_sandbox.requests] == list(range(1, len(fresh_sandbox.requests) + 1))
 
 
+def test_json_bodies_are_logged_as_sent_unless_masked(fresh_sandbox: Sandbox,
+                                                       client: httpx.Client) -> None:
+    raw = b'{ "name" : "Caf\\u00e9",  "phone": "1" }'
+    client.post("/keydesk/api/contacts", headers={**KD_AUTH, "Content-Type": "application/json"},
+                content=raw)
+    client.post("/keydesk/api/contacts", headers={**KD_AUTH, "Content-Type": "application/json"},
+                content=b"{not json " + KD["api_key"].encode())
+    assert [r["body"] for r in fresh_sandbox.requests] == [raw.decode(), f"{{not json {MASK}"]
+
+
 def test_control_routes_are_not_logged(fresh_sandbox: Sandbox, client: httpx.Client) -> None:
     client.get(KD_USERS[0], headers=KD_AUTH)
     for _ in range(3):

@@ -258,6 +258,8 @@ def test_zendesk_user_ticket_and_voice_comment(fresh_sandbox: Sandbox, client: h
     patched = client.patch(f"/zendesk/api/v2/tickets/{tid}.json", headers=ZD_AUTH,
                            json={"ticket": {"comment": {"body": "called back"}}})
     assert patched.status_code == 200
+    shown = client.get(f"/zendesk/api/v2/tickets/{tid}.json", headers=ZD_AUTH).json()["ticket"]
+    assert shown["requester_id"] == uid and shown["tags"] == ["auto-ticket-created-by-pbx"]
     comments = client.get(f"/zendesk/api/v2/tickets/{tid}/comments.json", headers=ZD_AUTH).json()
     assert [c["type"] for c in comments["comments"]] == ["Comment", "VoiceComment", "Comment"]
     assert comments["comments"][1]["data"] == voice
@@ -296,6 +298,10 @@ def test_zendesk_update_errors(client: httpx.Client) -> None:
     assert partial.status_code == 422 and "recording_url" in partial.text
     not_json = client.post("/zendesk/api/v2/tickets.json", headers=ZD_AUTH, content=b"{oops")
     assert not_json.status_code == 400
+    for path in ("/zendesk/api/v2/tickets/999999.json", "/zendesk/api/v2/tickets/999999/comments.json",
+                 "/zendesk/api/v2/users/1.json"):
+        assert client.get(path, headers=ZD_AUTH).json() == {"error": "RecordNotFound",
+                                                            "description": "Not found"}
 
 
 def test_freshdesk_contact_ticket_and_note(fresh_sandbox: Sandbox, client: httpx.Client) -> None:
@@ -458,3 +464,29 @@ def test_contact_pages_for_call_popup(client: httpx.Client, zoho: dict[str, str]
     for path in ("/zendesk/agent/users/1", "/freshdesk/a/contacts/1", "/zoho/support/contacts/1",
                  "/keydesk/contacts/nope"):
         assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("path, status, body", [
+    pytest.param("/zendesk/api/v2/nope.json", 404, b'{"error":"InvalidEndpoint","description":"Not found"}',
+                 id="zendesk"),
+    pytest.param("/freshdesk/api/v2/nope", 404, b"", id="freshdesk"),
+    pytest.param("/zoho/api/v1/nope", 404,
+                 b'{"errorCode":"URL_NOT_FOUND","message":"The URL you requested could not be found"}',
+                 id="zoho"),
+    pytest.param("/keydesk/nope", 404,
+                 b'{"ok":false,"error":{"code":"no_route","message":"No such endpoint"}}', id="keydesk"),
+])
+def test_unknown_paths_answer_in_the_vendor_shape(client: httpx.Client, path: str, status: int,
+                                                  body: bytes) -> None:
+    response = client.get(path)
+    assert (response.status_code, response.content) == (status, body)
+
+
+def test_demo_contact_page_patterns_resolve(client: httpx.Client) -> None:
+    from hdkit.sandbox import DEMO
+
+    ids = {"zendesk": 362000000000, "freshdesk": 44000000000, "zoho": "1892000000200000",
+           "keydesk": "c00001"}
+    for vendor, cid in ids.items():
+        response = client.get(DEMO[vendor]["contact_page"].format(id=cid))
+        assert response.status_code == 200 and "Lovelace" in response.text, vendor

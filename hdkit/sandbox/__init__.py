@@ -157,7 +157,10 @@ KeyDesk, ``/keydesk`` (the "None" auth method; errors ``{"ok": false, "error": {
        "note"} -> 201 {"ok": true, "data"}.
   GET  /keydesk/contacts/{id}  HTML contact page (call pop-up target; no auth).
 
-Every vendor answers rate limits with 429 and ``Retry-After`` in its own error shape.
+Every vendor answers rate limits with 429 and ``Retry-After`` in its own error shape, and an
+unknown path under its prefix with its own 404 (Zendesk ``InvalidEndpoint``, Zoho
+``URL_NOT_FOUND``, KeyDesk ``no_route``, Freshdesk an empty body). ``{D.contact_page}`` is each
+vendor's call pop-up URL pattern (``{id}`` = the contact id).
 
 Faults and observation (Python ``hd.faults.update(name=value)`` or ``POST /_sandbox/faults``
 with a JSON object; per request with header ``X-Sandbox-Fault: a=1,b`` or ``?_fault=a=1,b``):

@@ -23,6 +23,7 @@ DEMO: Final[dict[str, dict[str, Any]]] = {
         "api": "/zendesk/api/v2",
         "authorize": "/zendesk/oauth/authorizations/new",
         "token": "/zendesk/oauth/tokens",
+        "contact_page": "/zendesk/agent/users/{id}",
         "client_id": "hdkit_demo",
         "client_secret": "zd-demo-client-secret",
         "redirect_uri": "https://pbx.example.com/oauth/callback",
@@ -36,6 +37,7 @@ DEMO: Final[dict[str, dict[str, Any]]] = {
     "freshdesk": {
         "base": "/freshdesk",
         "api": "/freshdesk/api/v2",
+        "contact_page": "/freshdesk/a/contacts/{id}",
         "api_key": "fd-demo-api-key",
         "readonly_api_key": "fd-demo-readonly-key",
         "username": "admin@example.com",
@@ -46,6 +48,7 @@ DEMO: Final[dict[str, dict[str, Any]]] = {
         "api": "/zoho/api/v1",
         "authorize": "/zoho/oauth/v2/auth",
         "token": "/zoho/oauth/v2/token",
+        "contact_page": "/zoho/support/contacts/{id}",
         "client_id": "1000.HDKITDEMO",
         "client_secret": "zoho-demo-client-secret",
         "redirect_uri": "https://pbx.example.com/oauth/callback",
@@ -57,6 +60,7 @@ DEMO: Final[dict[str, dict[str, Any]]] = {
     "keydesk": {
         "base": "/keydesk",
         "api": "/keydesk/api",
+        "contact_page": "/keydesk/contacts/{id}",
         "api_key": "kd-demo-api-key",
         "readonly_api_key": "kd-demo-readonly-key",
         "header": "X-API-Key",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route
-from starlette.types import ASGIApp
+from starlette.routing import Mount, Route, Router
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from hdkit.sandbox import freshdesk, keydesk, zendesk, zoho
 from hdkit.sandbox.accounts import DEMO
@@ -19,14 +21,24 @@ def create_app(ctx: Context | None = None) -> ASGIApp:
     """The sandbox as an ASGI app over ``ctx`` (a fresh :class:`Context` by default)."""
     ctx = ctx or Context()
     vendors = {
-        "/zendesk": (zendesk.Zendesk(ctx).routes(), zendesk.fault_response),
-        "/freshdesk": (freshdesk.Freshdesk(ctx).routes(), freshdesk.fault_response),
-        "/zoho": (zoho.Zoho(ctx).routes(), zoho.fault_response),
-        "/keydesk": (keydesk.KeyDesk(ctx).routes(), keydesk.fault_response),
+        "/zendesk": (zendesk.Zendesk(ctx).routes(), zendesk),
+        "/freshdesk": (freshdesk.Freshdesk(ctx).routes(), freshdesk),
+        "/zoho": (zoho.Zoho(ctx).routes(), zoho),
+        "/keydesk": (keydesk.KeyDesk(ctx).routes(), keydesk),
     }
-    routes = [Mount(prefix, routes=vendor_routes) for prefix, (vendor_routes, _) in vendors.items()]
-    app = Starlette(routes=_control_routes(ctx) + routes)
-    return SandboxMiddleware(app, ctx, {prefix: r for prefix, (_, r) in vendors.items()})
+    mounts = [Mount(prefix, app=Router(routes, default=_unknown(module.unknown_route)))
+              for prefix, (routes, module) in vendors.items()]
+    app = Starlette(routes=_control_routes(ctx) + mounts)
+    return SandboxMiddleware(app, ctx, {p: m.fault_response for p, (_, m) in vendors.items()})
+
+
+def _unknown(make: Callable[[], Response]) -> ASGIApp:
+    """A vendor's answer to a path it does not have, in its own 404 shape."""
+
+    async def unknown(scope: Scope, receive: Receive, send: Send) -> None:
+        await make()(scope, receive, send)
+
+    return unknown
 
 
 def _control_routes(ctx: Context) -> list[Route]:

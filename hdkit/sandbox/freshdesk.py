@@ -46,6 +46,10 @@ def not_found() -> Response:
     return Response(status_code=404)
 
 
+def unknown_route() -> Response:
+    return not_found()
+
+
 def fault_response(status: int, retry_after_s: int) -> Response:
     if status == 429:
         return json_response({"message": "You have exceeded the limit of requests per hour"},

@@ -44,6 +44,10 @@ def not_found() -> Response:
     return error(404, "not_found", "No such record")
 
 
+def unknown_route() -> Response:
+    return error(404, "no_route", "No such endpoint")
+
+
 def fault_response(status: int, retry_after_s: int) -> Response:
     if status == 429:
         return error(429, "rate_limited", "Too many requests", headers={"Retry-After": str(retry_after_s)})

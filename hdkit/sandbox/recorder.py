@@ -75,9 +75,12 @@ class Masker:
         text = body.decode("utf-8", errors="replace")
         if "json" in content_type:
             try:
-                return self.text(json.dumps(_mask_json(json.loads(text))))
+                parsed = json.loads(text)
             except ValueError:
                 return self.text(text)
+            masked = _mask_json(parsed)
+            # Keep the bytes as sent (spacing, escapes) unless a field had to be masked.
+            return self.text(text if masked == parsed else json.dumps(masked))
         if "x-www-form-urlencoded" in content_type:
             return self.query(text)
         return self.text(text)

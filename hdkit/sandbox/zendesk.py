@@ -53,6 +53,10 @@ def not_found() -> Response:
     return error(404, "RecordNotFound", "Not found")
 
 
+def unknown_route() -> Response:
+    return error(404, "InvalidEndpoint", "Not found")
+
+
 def fault_response(status: int, retry_after_s: int) -> Response:
     if status == 429:
         return error(429, "APIRateLimitExceeded", "Number of allowed API requests per minute "

@@ -57,6 +57,10 @@ def no_content() -> Response:
     return Response(status_code=204)
 
 
+def unknown_route() -> Response:
+    return error(404, "URL_NOT_FOUND", "The URL you requested could not be found")
+
+
 def fault_response(status: int, retry_after_s: int) -> Response:
     if status == 429:
         return error(429, "TOO_MANY_REQUESTS", "You have exceeded the API call limit",
