@@ -245,14 +245,33 @@ class _Checker:
             snippet=caret_snippet(self.path, line, col),
         )
 
-    def check(self, path: str, base: int) -> None:
+    def unclosed(self, part: _Part, bracket: str) -> UnsupportedPathError:
+        return self.refuse(
+            part.start, f"{bracket!r} in {part.text!r}", "it is never closed (Go's answer is arbitrary)",
+            f"close the {bracket!r} or escape it with a backslash if it is part of a key",
+        )
+
+    def check(self, path: str, base: int, top: bool = False) -> None:
         if re.search(r"(?<!\\)(\\\\)*\\$", path):
             raise self.refuse(
                 base + len(path) - 1, "escape '\\'", "a backslash ends the path",
                 "remove the trailing backslash",
             )
-        for part in _split(path, base):
+        parts = _split(path, base)
+        for i, part in enumerate(parts):
             self.check_part(part)
+            if i and part.text[:1] in ("{", "[") and _is_projection(parts[i - 1].text):
+                self.check_projected_multipath(parts[: i - 1], part, top)
+
+    def check_projected_multipath(self, before: list[_Part], part: _Part, top: bool) -> None:
+        """``x.#.{a,b}`` is answered like Go only for one projection over plain keys."""
+        plain = all(_plain_key(p.text) and p.sep != "|" for p in before)
+        if not (top and plain and part.sep == "."):
+            raise self.refuse(
+                part.start, f"multipath {part.text!r} after a nested or piped projection",
+                "gjson.rs keeps empty results there where Go drops them",
+                "project one level at a time, or extract each field with 'x.#.field'",
+            )
 
     def check_part(self, part: _Part) -> None:
         text = part.text
@@ -307,8 +326,10 @@ class _Checker:
 
     def check_query(self, part: _Part) -> None:
         close = _matching(part.text, 1)
-        inner = part.text[2:close] if close > 0 else part.text[2:]
-        if close > 0 and not inner.strip():
+        if close < 0:
+            raise self.unclosed(part, "(")
+        inner = part.text[2:close]
+        if not inner.strip():
             raise self.refuse(
                 part.start, "query '#()'", "an empty query matches nothing in Go",
                 "write a condition, e.g. '#(id==1)', or remove the query",
@@ -318,14 +339,16 @@ class _Checker:
                 part.start, f"query {part.text!r}", 'comparing against "" is not honoured',
                 'match on another field, or extract the array and filter it in Python',
             )
-        lhs = re.split(r"==|!=|<=|>=|!%|%|=|<|>", inner, maxsplit=1)[0]
+        lhs = _query_lhs(inner)
         if lhs.strip():
             self.check(lhs.strip(), part.start + 2 + (len(lhs) - len(lhs.lstrip())))
 
     def check_multipath(self, part: _Part) -> None:
         text = part.text
         close = _matching(text, 0)
-        body = text[1:close] if close > 0 else text[1:]
+        if close < 0:
+            raise self.unclosed(part, text[0])
+        body = text[1:close]
         for elem in _split(body, part.start + 1, seps=","):
             item = elem.text.lstrip()
             offset = elem.start + len(elem.text) - len(item)
@@ -342,6 +365,32 @@ class _Checker:
                 value_start = pieces[1].start
                 item, offset = item[value_start - offset :], value_start
             self.check(item, offset)
+
+
+def _query_lhs(inner: str) -> str:
+    """The path left of a query's operator: ``nets.#(=="fb")`` in ``nets.#(=="fb")==1``."""
+    depth, quoted, i = 0, False, 0
+    while i < len(inner):
+        c = inner[i]
+        if c == "\\":
+            i += 2
+            continue
+        if quoted:
+            quoted = c != '"'
+        elif c == '"':
+            quoted = True
+        elif c in _OPEN:
+            depth += 1
+        elif c in _CLOSE:
+            depth -= 1
+        elif not depth and c in "=!<>%~":
+            return inner[:i]
+        i += 1
+    return inner
+
+
+def _is_projection(text: str) -> bool:
+    return text == "#" or (text.startswith("#(") and text.endswith(")#"))
 
 
 def _matching(text: str, open_at: int) -> int:
@@ -394,6 +443,19 @@ def _key_matcher(text: str) -> re.Pattern[str]:
     return re.compile("".join(out), re.DOTALL)
 
 
+def _wild_chain(parts: list[_Part]) -> bool:
+    """True when a wildcard key has more path after it in the leading ``a.b*.c`` chain.
+
+    gjson.rs answers those differently from Go (``*.*`` over an array), so hdkit walks them.
+    """
+    for part, nxt in zip(parts, parts[1:]):
+        if not _plain_key(part.text) or nxt.sep != ".":
+            return False
+        if re.search(r"(?<!\\)(\\\\)*[*?]", part.text):
+            return True
+    return False
+
+
 def _fall_through(node: pygjson.Result, path: str, parts: list[_Part]) -> pygjson.Result | None:
     """Go's search order: when the rest of a path misses under the first matching key, Go
     tries the next matching key (wildcards, duplicate keys). gjson.rs stops at the first."""
@@ -410,20 +472,22 @@ def _fall_through(node: pygjson.Result, path: str, parts: list[_Part]) -> pygjso
     else:
         return None
     for child in children:
-        if child.type_ not in (dict, list):
-            continue
-        found = _lookup_node(child, sub_path)
-        if found.exists():
+        if child.type_ in (dict, list) and (found := _lookup_node(child, sub_path)) is not None:
             return found
     return None
 
 
-def _lookup_node(node: pygjson.Result, path: str) -> pygjson.Result:
-    found = node.get(path)
-    if found.exists():
-        return found
-    deeper = _fall_through(node, path, _split(path, 0))
-    return found if deeper is None else deeper
+def _lookup_node(node: pygjson.Result, path: str) -> pygjson.Result | None:
+    """``path`` under a parsed node, in Go's search order; ``None`` when missing."""
+    parts = _split(path, 0)
+    if not _wild_chain(parts):
+        found = node.get(path)
+        if found.exists():
+            return found
+    return _fall_through(node, path, parts)
+
+
+_MISSING_RESULT = pygjson.get("{}", "missing")
 
 
 def _check_gjson(path: str, location: Location) -> None:
@@ -435,22 +499,50 @@ def _check_gjson(path: str, location: Location) -> None:
             hint="use hdkit.paths.render_path(path, data) before looking it up",
             snippet=caret_snippet(path, 1, col),
         )
-    _Checker(path, location).check(path, 0)
+    _Checker(path, location).check(path, 0, top=True)
 
 
 def _gjson_raw(json_text: str, path: str, compiled: pygjson.Path | None = None) -> pygjson.Result:
-    found = pygjson.get(json_text, compiled if compiled is not None else path)
-    if found.exists() or "." not in path:
-        return found
+    """pygjson's answer (one native call on the fast path), corrected to Go's search order."""
+    if path.startswith(".."):
+        _check_json_lines(json_text)
     parts = _split(path, 0)
-    if len(parts) < 2 or not _plain_key(parts[0].text):
-        return found
+    if not _wild_chain(parts):
+        found = pygjson.get(json_text, compiled if compiled is not None else path)
+        if found.exists() or len(parts) < 2 or not _plain_key(parts[0].text):
+            return _projected_container(json_text, path, found)
     try:
         root = pygjson.parse(json_text)
     except Exception:  # noqa: BLE001 - invalid JSON: keep gjson's lenient "missing"
+        return _MISSING_RESULT
+    found = _lookup_node(root, path)
+    return _MISSING_RESULT if found is None else _projected_container(json_text, path, found)
+
+
+def _check_json_lines(json_text: str) -> None:
+    """``..`` paths read JSON lines; on a broken line Go's answer is arbitrary, so refuse it."""
+    for number, line in enumerate(json_text.splitlines(), 1):
+        if line.strip() and not pygjson.validate(line):
+            raise PathError(
+                "a '..' path reads JSON lines, and this line is not valid JSON",
+                Location(field="response body", line=number, column=1),
+                snippet=caret_snippet(json_text, number, 1),
+            )
+
+
+_PROJECTED_MULTIPATH = re.compile(r"^(?:(?P<array>.*?)\.)?#(\(.*\)#)?\.[{\[]")
+
+
+def _projected_container(json_text: str, path: str, found: pygjson.Result) -> pygjson.Result:
+    """Go answers ``x.#.{a,b}`` as missing when ``x`` is not an array or object; gjson.rs
+    answers ``{}``. (The checker allows that shape only with one projection, on plain keys.)"""
+    if not found.exists() or found.type_ not in (dict, list) or len(found) > 0:
         return found
-    deeper = _fall_through(root, path, parts)
-    return found if deeper is None else deeper
+    shape = _PROJECTED_MULTIPATH.match(path)
+    if shape is None:
+        return found
+    base = _gjson_raw(json_text, shape["array"]) if shape["array"] else pygjson.parse(json_text)
+    return found if base.type_ in (dict, list) else _MISSING_RESULT
 
 
 def gjson_get(json_text: str, path: str, location: Location | None = None) -> GJSONResult:
