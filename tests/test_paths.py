@@ -139,3 +139,45 @@ def test_escape_query_value(raw: str, escaped: str) -> None:
 )
 def test_go_string(value: object, text: str) -> None:
     assert go_string(value) == text
+
+
+@pytest.mark.parametrize(
+    ("doc", "path", "exists", "string"),
+    [
+        pytest.param('{"v":[{"a":1},{"b":2}]}', "v.#.{a}", True, '[{"a":1},{}]', id="projected"),
+        pytest.param('{"v":"s"}', "v.#.{a}", False, "", id="projected-over-string"),
+        pytest.param('{"v":[]}', "w.#.[a]", False, "", id="projected-over-missing"),
+        pytest.param('{"v":[{"c":1}]}', "w.#(c==2)#.{c}", False, "", id="query-over-missing"),
+        pytest.param('{"v":[{"a1":{"x":1},"a2":{"y":3}}]}', "*.*", False, "", id="wildcard-not-on-arrays"),
+        pytest.param('{"a":1}\n{"a":2}', "..#.a", True, "[1,2]", id="json-lines"),
+    ],
+)
+def test_go_answers_where_gjson_rs_differs(doc: str, path: str, exists: bool, string: str) -> None:
+    got = gjson_get(doc, path)
+    assert (got.exists, got.string) == (exists, string)
+
+
+@pytest.mark.parametrize(
+    ("path", "column", "says"),
+    [
+        pytest.param("v.#.a.#.{b}", 9, "nested or piped projection", id="nested-projection"),
+        pytest.param("[w.#.{c}]", 6, "nested or piped projection", id="projection-in-multipath"),
+        pytest.param("friends.#(age>1", 9, "never closed", id="unclosed-query"),
+        pytest.param("[age", 1, "never closed", id="unclosed-multipath"),
+    ],
+)
+def test_refused_shapes(path: str, column: int, says: str) -> None:
+    with pytest.raises(UnsupportedPathError) as info:
+        compile_path(path)
+    assert info.value.location.column == column and says in info.value.message
+
+
+def test_nested_queries_are_accepted() -> None:
+    doc = '{"f":[{"n":"a","nets":["fb"]},{"n":"b","nets":["ig"]}]}'
+    assert compile_path('f.#(nets.#(=="fb"))#.n').get(doc).string == '["a"]'
+
+
+def test_json_lines_path_on_a_broken_line_says_which() -> None:
+    with pytest.raises(PathError) as info:
+        gjson_get('{"a":1}\n{"a":[1,2}', "..#")
+    assert info.value.location.line == 2
