@@ -46,7 +46,7 @@ from .nodes import (
     WithNode,
 )
 from .parser import ParseError, parse
-from .spans import action_spans, fix_quotes, line_col
+from .spans import LineIndex, action_spans, fix_quotes, line_col
 
 __all__ = ["FieldRef", "Hook", "MAX_TEMPLATE_DEPTH", "Template", "compile_template", "render"]
 
@@ -169,7 +169,7 @@ def _field_chain(node: Node, idents: tuple[str, ...], has_args: bool) -> Callabl
                     if mode == "error":
                         raise st.error(node, f'map has no entry for key "{name}"') from None
                     if mode == "zero":
-                        receiver = ""
+                        return ""
                     else:
                         valid = False
                         receiver = None
@@ -571,9 +571,10 @@ def _key_order(k: Any) -> tuple[int, Any]:
 
 def _collect_fields(root: ListNode, source: str) -> list[FieldRef]:
     refs: list[FieldRef] = []
+    where = LineIndex(source)
 
     def add(path: tuple[str, ...], pos: int) -> None:
-        line, column = line_col(source, pos)
+        line, column = where(pos)
         refs.append(FieldRef(path, line, column))
 
     def operand(n: Node, top: bool) -> None:
@@ -649,9 +650,16 @@ class Template:
         return list(self._fields)
 
     def render(self, data: Mapping[str, Any] | None, *, missingkey: str = "default", hook: Hook | None = None) -> str:
-        """Execute with ``data`` as dot. ``missingkey`` is Go's option: ``default`` prints
-        ``<no value>``, ``zero`` prints nothing, ``error`` raises. ``hook(action_start, text,
-        out_pos)`` may replace what each ``{{pipeline}}`` action prints."""
+        """Execute with ``data`` as dot.
+
+        ``missingkey`` is Go's option: ``default`` (or ``invalid``) makes a missing map key
+        print ``<no value>``; ``error`` raises :class:`TemplateExecError`; ``zero`` makes a
+        missing key, and any field chain through one, the empty string (hdkit's reading:
+        Go itself would still print ``<no value>`` for ``map[string]any`` data).
+        ``hook(action_start, text, out_pos)`` is called for each value a ``{{pipeline}}``
+        action prints, with the action's ``ActionSpan.start``, the text Go would print and
+        the output length so far; its return value is written instead.
+        """
         mode = _MISSINGKEY.get(missingkey)
         if mode is None:
             raise ValueError(f"missingkey must be one of {sorted(_MISSINGKEY)}, not {missingkey!r}")

@@ -116,6 +116,7 @@ class _Lexer:
         self.start_line = 1
         self.items: list[Item] = []
         self.paren_depth = 0
+        self.action_start = 0
 
     # -- helpers -----------------------------------------------------------------------
     def emit(self, typ: T) -> None:
@@ -192,6 +193,7 @@ class _Lexer:
             self.pos += marker
             self.ignore()
             return self.lex_comment
+        self.action_start = self.start
         self.emit(T.LEFT_DELIM)
         self.pos += marker
         self.ignore()
@@ -238,6 +240,7 @@ class _Lexer:
             self.error("unclosed left paren")
             return None
         if self.pos >= self.n:
+            self.start = self.action_start  # point at the "{{" that is never closed
             self.error("unclosed action")
             return None
         c = self.src[self.pos]

@@ -9,9 +9,10 @@ print hook, so the two always agree.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import NamedTuple
 
-__all__ = ["ActionSpan", "action_spans", "fix_quotes", "line_col"]
+__all__ = ["ActionSpan", "LineIndex", "action_spans", "fix_quotes", "line_col"]
 
 LEFT, RIGHT = "{{", "}}"
 _SPACE = " \t\r\n"
@@ -33,6 +34,25 @@ def line_col(source: str, offset: int) -> tuple[int, int]:
     """1-based line and column of ``offset`` in ``source``."""
     line = source.count("\n", 0, offset) + 1
     return line, offset - (source.rfind("\n", 0, offset) + 1) + 1
+
+
+class LineIndex:
+    """Line/column lookups for many offsets of one source, in O(log n) each."""
+
+    __slots__ = ("_starts",)
+
+    def __init__(self, source: str) -> None:
+        starts = [0]
+        find = source.find
+        i = find("\n")
+        while i >= 0:
+            starts.append(i + 1)
+            i = find("\n", i + 1)
+        self._starts = starts
+
+    def __call__(self, offset: int) -> tuple[int, int]:
+        line = bisect_right(self._starts, offset)
+        return line, offset - self._starts[line - 1] + 1
 
 
 def _right_delim(source: str, p: int) -> int:
@@ -116,8 +136,9 @@ def _scan(source: str):
 def action_spans(source: str) -> list[ActionSpan]:
     """Every ``{{...}}`` action of ``source`` in order; never raises on a broken template."""
     spans = []
+    where = LineIndex(source)
     for start, inner_start, inner_end, end, _ in _scan(source):
-        line, column = line_col(source, start)
+        line, column = where(start)
         spans.append(ActionSpan(start, end, line, column, source[inner_start:inner_end].strip(_SPACE)))
     return spans
 
