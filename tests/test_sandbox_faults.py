@@ -90,6 +90,22 @@ def test_latency_is_async_so_concurrent_requests_overlap(fresh_sandbox: Sandbox)
     assert {json.dumps(r["fault"]) for r in fresh_sandbox.requests} == {'{"latency_ms": 300}'}
 
 
+def test_peak_in_flight_never_runs_ahead_of_the_client(fresh_sandbox: Sandbox) -> None:
+    fresh_sandbox.faults.update(latency_ms=20)
+
+    async def capped(limit: int, total: int) -> None:
+        gate = asyncio.Semaphore(limit)
+        async with httpx.AsyncClient(base_url=fresh_sandbox.url, timeout=5) as c:
+            async def one() -> None:
+                async with gate:
+                    assert (await c.get(KD_USERS[0], headers=KD_AUTH)).status_code == 200
+
+            await asyncio.gather(*(one() for _ in range(total)))
+
+    asyncio.run(capped(3, 24))
+    assert fresh_sandbox.peak_in_flight == 3 and len(fresh_sandbox.requests) == 24
+
+
 def test_timeout_fault_hangs_past_the_client_timeout(fresh_sandbox: Sandbox, client: httpx.Client) -> None:
     fresh_sandbox.faults.update(timeout=1, hang_s=0.5)
     path, kwargs = KD_USERS

@@ -39,16 +39,25 @@ class SandboxMiddleware:
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
         spec = _fault_spec(headers, scope["query_string"].decode("latin-1"))
         entry = self.ctx.log.begin(self._entry(scope, headers, body))
+        done = False
+
+        def finish() -> None:
+            nonlocal done
+            if not done:
+                done = True
+                self.ctx.log.end()
 
         async def send_status(message: Message) -> None:
             if message["type"] == "http.response.start":
                 self.ctx.log.answered(entry, message["status"])
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                finish()  # before the last byte leaves: a client's next request never overlaps
             await send(message)
 
         try:
             await self._handle(scope, _replay(body, receive), send_status, spec, entry)
         finally:
-            self.ctx.log.end()
+            finish()
 
     async def _handle(self, scope: Scope, receive: Receive, send: Send, spec: str,
                       entry: dict[str, Any]) -> None:
