@@ -36,7 +36,7 @@ import defusedxml
 import defusedxml.ElementTree as DET
 
 from hdkit.errors import Location, ModelError, ValidationFailed, XMLFormatError, caret_snippet
-from hdkit.limits import DEFAULT_MAX_CONCURRENT_REQUESTS
+from hdkit.limits import DEFAULT_MAX_CONCURRENT_REQUESTS, MAX_CUSTOM_FIELDS, MAX_HEADERS
 from hdkit.model import (
     CONTACT_VARIABLES,
     Auth,
@@ -129,15 +129,15 @@ _SWITCHES = ("UserAssociation", "CallJournal", "CreateNewContact", "CreateNewTic
 class _Tree:
     """A parsed document plus each element's file position and the bookkeeping of what was read."""
 
-    def __init__(self, data: bytes, source: str | None) -> None:
+    def __init__(self, data: bytes, source: str | None, encoding: str | None = None) -> None:
         self.source = source
         self.text = data.decode("utf-8", errors="replace")
         self.pos: dict[int, tuple[int, int]] = {}
         self.used: set[int] = set()
         self.used_attrs: set[tuple[int, str]] = set()
-        self.root = self._parse(data)
+        self.root = self._parse(data, encoding)
 
-    def _parse(self, data: bytes) -> ET.Element:
+    def _parse(self, data: bytes, encoding: str | None) -> ET.Element:
         positions = self.pos
 
         class Builder(ET.TreeBuilder):
@@ -146,7 +146,7 @@ class _Tree:
                 positions[id(el)] = (expat.CurrentLineNumber, expat.CurrentColumnNumber + 1)
                 return el
 
-        parser = DET.DefusedXMLParser(target=Builder(), forbid_dtd=False)
+        parser = DET.DefusedXMLParser(target=Builder(), forbid_dtd=False, encoding=encoding)
         expat = parser.parser
         try:
             parser.feed(data)
@@ -319,8 +319,8 @@ def _read_auth(tree: _Tree, root: ET.Element, scenario: ET.Element | None) -> tu
     p = _Params(tree, scenario)
     auth_type = tree.get(root, "AuthType")
     method = p.value("AuthMethod") or auth_type or "none"
-    fields = []
-    for f in p.group("CustomFieldList"):
+    fields, field_els = [], p.group("CustomFieldList")
+    for f in field_els:
         editor = tree.get(f, "Editor", "string")
         ftype = _reverse(SPELLING["field_editor"], editor)
         if ftype is FieldType.PASSWORD:
@@ -332,12 +332,14 @@ def _read_auth(tree: _Tree, root: ET.Element, scenario: ET.Element | None) -> tu
             options=tuple(split_list(tree.get(f, SPELLING["field_options_attr"]))),
         )))
         tree.get(f, "Key")
+    header_els = [h for h in p.group("PopulateTemplateString") if tree.get(h, "Type", "Header") == "Header"]
     headers = tuple(
         tree.build(h, lambda h=h: Header(tree.get(h, "Name"), tree.get(h, "Value"),
                                          tree.get(h, SPELLING["header_description_attr"])))
-        for h in p.group("PopulateTemplateString")
-        if tree.get(h, "Type", "Header") == "Header"
+        for h in header_els
     )
+    if len(header_els) > MAX_HEADERS:  # the model refuses them; name the first extra header's line
+        tree.build(header_els[MAX_HEADERS], lambda: Template(headers=headers))
     names = SPELLING["oauth2"]
     no_refresh = any(
         tree.get(o, "Name") == "NoNeedRefreshAccessToken" and tree.get(o, "Value") == "1"
@@ -352,6 +354,8 @@ def _read_auth(tree: _Tree, root: ET.Element, scenario: ET.Element | None) -> tu
         tree.use(t, "Value")
     cred = p.value("CredentialType")
     anchor = scenario if scenario is not None else root
+    if len(field_els) > MAX_CUSTOM_FIELDS:  # the model refuses them; name the first extra field's line
+        anchor = field_els[MAX_CUSTOM_FIELDS]
     auth = tree.build(anchor, lambda: Auth(
         method=method,
         custom_fields=tuple(fields),
@@ -585,7 +589,10 @@ def _collect_extras(tree: _Tree) -> tuple[Extra, ...]:
 
 def from_xml(data: str | bytes, source: str | None = None) -> Template:
     """Read a Yeastar template. Raises XMLFormatError / ModelError / LimitError with file positions."""
-    tree = _Tree(data.encode("utf-8") if isinstance(data, str) else data, source)
+    if isinstance(data, str):  # already text: its encoding declaration no longer applies
+        tree = _Tree(data.encode("utf-8"), source, encoding="utf-8")
+    else:
+        tree = _Tree(data, source)
     root = tree.root
     if root.tag != "Information":
         raise XMLFormatError(

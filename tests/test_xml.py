@@ -298,7 +298,14 @@ def test_count_limits_on_import(kind: str, count: int, ok: bool) -> None:
         return
     with pytest.raises(LimitError) as info:
         from_xml(text, source="t.xml")
-    assert str(count) in str(info.value) and info.value.location.line is not None
+    assert str(count) in str(info.value) and info.value.location.source == "t.xml"
+    assert (info.value.location.line, info.value.location.column) == (3, 52 + len(_params(kind, count - 1)))
+
+
+def test_text_input_ignores_its_encoding_declaration() -> None:
+    text = '<?xml version="1.0" encoding="ISO-8859-1"?><Information Name="caf\u00e9 \u4e2d"/>'
+    assert from_xml(text).general.name == "caf\u00e9 \u4e2d"
+    assert from_xml(text.encode("utf-8").replace(b"ISO-8859-1", b"UTF-8")).general.name == "caf\u00e9 \u4e2d"
 
 
 def _png() -> bytes:
