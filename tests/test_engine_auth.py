@@ -518,3 +518,48 @@ def test_corrupt_token_file_is_a_clear_error(tmp_path: Path):
 def test_tokens_never_show_in_reprs():
     tokens = Tokens(Secret("repr-access-tok"), Secret("repr-refresh-tok"))
     assert "repr-access-tok" not in repr(tokens) and "repr-refresh-tok" not in str(tokens)
+
+
+def test_get_refresh_sends_the_fields_in_the_query():
+    provider = Provider()
+
+    async def body(client: Client) -> Tokens:
+        session = await authorized(client, provider, refresh_minutes=0, refresh_method="GET")
+        return await session.refresh()
+
+    tokens, client = run(provider, body)
+    refresh = provider.token_requests[1]
+    assert refresh.method == "GET" and refresh.url.params["grant_type"] == "refresh_token"
+    assert tokens.access_token.reveal() == "access-2-tok"
+    assert "refresh-1-tok" not in client.exchanges[-1].url
+
+
+def test_refusal_inside_a_200_names_the_error():
+    def refusing(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token" and b"refresh_token" in request.content:
+            return httpx.Response(200, json={"error": "invalid_code"})
+        return provider(request)
+
+    provider = Provider()
+
+    async def body(client: Client) -> None:
+        session = await authorized(client, provider, refresh_minutes=0)
+        with pytest.raises(AuthError, match="the helpdesk answered 'invalid_code'"):
+            await session.refresh()
+
+    run(refusing, body)
+
+
+def test_dry_run_signs_with_the_current_token_without_sending():
+    provider = Provider()
+
+    async def body(client: Client) -> Response:
+        store = TokenStore()
+        store.put("default", Tokens(Secret("dry-access-tok"), obtained_at=0.0))
+        session = OAuth2Session(oauth_config(), INPUTS, client=client, store=store, clock=Clock())
+        return await client.send("Get users", "GET", "https://desk.test/api/users", auth=session)
+
+    response, client = run(provider, body, dry_run=True)
+    assert response.outcome is Outcome.DRY_RUN
+    assert response.exchange.request_headers["authorization"] == "Bearer ********"
+    assert provider.api_requests == [] and provider.token_requests == []

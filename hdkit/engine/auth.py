@@ -303,12 +303,13 @@ class OAuth2Session(httpx.Auth):
         self.redirect_uri: str = ""
         self._pending: _Pending | None = None
         self._lock = asyncio.Lock()
-        for value in (*inputs.values(), self.client_secret):
+        for value in inputs.values():
             if isinstance(value, Secret):
                 self.redactor.add(value)
-        self.redactor.add(reveal(self.client_secret))
-        if self.tokens is not None:  # tokens from a token file
-            self.store._register(self.tokens)
+        self.redactor.add(self.client_secret)  # may be a plain text input
+        if self.tokens is not None:  # tokens from a token file or an earlier run
+            self.redactor.add(self.tokens.access_token)
+            self.redactor.add(self.tokens.refresh_token)
 
     # -- what templates see --------------------------------------------------------------------
 
@@ -321,14 +322,13 @@ class OAuth2Session(httpx.Auth):
         return {"AccessToken": tokens.access_token if tokens else Secret(""),
                 "redirect_uri": self.redirect_uri}
 
-    def _data(self, **extra: Any) -> dict[str, Any]:
+    def _data(self) -> dict[str, Any]:
         data = _plain(self.inputs)
         data["redirect_uri"] = self.redirect_uri
         tokens = self.tokens
         if tokens is not None:
             data["AccessToken"] = tokens.access_token.reveal()
             data["RefreshToken"] = tokens.refresh_token.reveal() if tokens.refresh_token else ""
-        data.update(extra)
         return data
 
     def _render(self, source: str, field: str) -> str:
@@ -395,8 +395,11 @@ class OAuth2Session(httpx.Auth):
         auth = oauth.client_auth(oauth.token_endpoint_auth_method)
         if _is_json(self.config.content_type):
             auth = _JsonBody(auth)
+        # ``from None``: the foreign exception's text can hold the token URL with its secrets;
+        # the recorded exchange already says what the helpdesk answered.
         try:
-            token = await oauth.fetch_token(token_url, auth=auth, **kwargs)
+            async with oauth:
+                token = await oauth.fetch_token(token_url, auth=auth, **kwargs)
         except AuthlibBaseError as exc:
             raise AuthError(f"the token request failed: {self.redactor.text(str(exc))}",
                             Location(SECTION, "Token Endpoint")) from None
@@ -429,11 +432,16 @@ class OAuth2Session(httpx.Auth):
         minutes = self.config.refresh_interval_minutes
         return minutes > 0 and self.clock() - tokens.obtained_at >= minutes * 60
 
-    async def refresh(self) -> Tokens:
-        """Refresh the access token with the template's refresh request; rotation kept."""
+    def _require_tokens(self) -> Tokens:
         tokens = self.tokens
         if tokens is None:
-            raise AuthError("not authorized yet: run the OAuth2 authorization first")
+            raise AuthError("not authorized yet: run the OAuth2 authorization first (hdkit auth)")
+        return tokens
+
+    async def refresh(self) -> Tokens:
+        """Refresh the access token with the template's refresh request; rotation kept."""
+        tokens = self._require_tokens()
+        method = (self.config.refresh_method or "POST").upper()
         endpoint_src = self.config.refresh_endpoint or self.config.token_endpoint
         url = self._render(endpoint_src, "Token Refresh Endpoint")
         json_body = _is_json(self.config.refresh_content_type)
@@ -449,16 +457,18 @@ class OAuth2Session(httpx.Auth):
             if reveal(self.client_secret):
                 fields["client_secret"] = reveal(self.client_secret)
             body = json.dumps(fields) if json_body else urlencode(fields)
+            if method in ("GET", "HEAD"):
+                url, body = add_query(url, fields), None
         content_type = "application/json" if json_body else "application/x-www-form-urlencoded"
-        method = (self.config.refresh_method or "POST").upper()
         response = await self.client.send(
             "Authentication: refresh token", method, url,
-            headers={"Content-Type": content_type, "Accept": "application/json"},
-            body=body if method not in ("GET", "HEAD") else None,
+            headers={"Content-Type": content_type, "Accept": "application/json"}, body=body,
         )
         data = response.json() if response.ok else None
         if not isinstance(data, dict) or not data.get("access_token"):
-            cause = response.exchange.error or "the answer has no access_token"
+            said = data.get("error") if isinstance(data, dict) else None
+            cause = response.exchange.error or (f"the helpdesk answered {said!r}" if said
+                                                else "the answer has no access_token")
             raise AuthError(f"refreshing the access token failed: {cause}",
                             Location(SECTION, "Token Refresh Endpoint"), hint="authorize again")
         _register_json_secrets(self.redactor, data)
@@ -467,15 +477,12 @@ class OAuth2Session(httpx.Auth):
         return fresh
 
     async def _current(self) -> Tokens:
-        tokens = self.tokens
-        if tokens is None:
-            raise AuthError("not authorized yet: run the OAuth2 authorization first (hdkit auth)")
+        tokens = self._require_tokens()
         if self._due(tokens):
             async with self._lock:
-                tokens = self.tokens
-                if tokens is not None and self._due(tokens):
+                tokens = self._require_tokens()
+                if self._due(tokens):
                     tokens = await self.refresh()
-        assert tokens is not None
         return tokens
 
     async def _refresh_once(self, used: Tokens) -> Tokens:
@@ -508,10 +515,7 @@ class OAuth2Session(httpx.Auth):
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Sign with the current token, without refreshing (dry runs use this)."""
-        tokens = self.tokens
-        if tokens is None:
-            raise AuthError("not authorized yet")
-        self._sign(request, tokens)
+        self._sign(request, self._require_tokens())
         yield request
 
 

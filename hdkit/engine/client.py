@@ -324,8 +324,10 @@ class Client:
                 if delay is not None and attempt <= self.retries:
                     await self._sleep(delay)
                     continue
-                note = (f"after {attempt} attempts" if delay is not None else
-                        f"(Retry-After {retry_after} s exceeds the {self.backoff_max:g} s limit)")
+                if delay is None:
+                    note = f"(Retry-After {retry_after} s exceeds the {self.backoff_max:g} s limit)"
+                elif attempt > 1:
+                    note = f"after {attempt} attempts"
             return self._received(step, response, body, started, attempt, expect_json, note)
 
     def _delay(self, attempt: int, retry_after: str | None) -> float | None:
@@ -366,9 +368,6 @@ class Client:
     def _scrub(self, text: str) -> str:
         """Redact secrets and secret-named query values from free text (httpx messages)."""
         return self.redactor.text(_URL_IN_TEXT.sub(lambda m: self.redactor.url(m.group(0)), text))
-
-    def _body(self, text: str | None) -> str | None:
-        return self.redactor.text(text) if text else text
 
     def _record(
         self, step: str, method: str, url: str, headers: Mapping[str, str], body: str | None,
