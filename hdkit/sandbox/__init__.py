@@ -39,7 +39,8 @@ Phone matching (``hdkit.sandbox.phones``), what a searched number must look like
                        "(415) 555-0124", but "+14155550124" does not.
     freshdesk exact    the stored string, character for character.
     zoho      suffix   last digits: one number's digits end with the other's (>= 7 digits):
-                       "4155550123" finds "+14155550123"; "+14155550124" finds "(415) 555-0124".
+                       "4155550123" finds "+14155550123"; "+14155550124" finds "(415) 555-0124";
+                       "+44 7700 900959" misses "07700 900959" (the trunk 0), "7700 900959" hits.
     keydesk   contains the query's digits (>= 4) appear in the stored digits.
 
 Zendesk-like, ``/zendesk`` (errors ``{"error", "description"?, "details"?}``)
@@ -122,9 +123,10 @@ Zoho-Desk-like, ``/zoho`` (ids are strings; errors ``{"errorCode", "message"}``;
        "refresh_token", "scope", "api_domain", "token_type": "Bearer", "expires_in"}.
        Refresh tokens ROTATE: a refresh returns a new one and the old one is dead.
        Refusals are **HTTP 200** {"error": "invalid_code"|"invalid_client"|...}.
-  GET  /zoho/api/v1/agents?from=&limit=  (from: 0-based offset, limit 1..200, default 10)
+  GET  /zoho/api/v1/agents?from=&limit=  (from: 1-based index, default 1: from=1 is the
+       first agent, the next page starts at from + limit; limit 1..200, default 10)
        -> {"data": [{"id", "firstName", "lastName", "name", "emailId", "phone", ...}]};
-       past the end -> 204.
+       past the end -> 204. Other Zoho lists and searches: the same, limit 1..100.
   GET  /zoho/api/v1/contacts/search?phone=|email=|_all=[&from=&limit=]  -> {"data": [{"id",
        "firstName", "lastName", "email", "phone", "mobile", ...}], "count"}; phone matches
        phone or mobile (suffix rule); no hit -> 204.

@@ -2,7 +2,7 @@
 
 Shapes follow Zoho Desk's API v1: ``Authorization: Zoho-oauthtoken <token>`` (``Bearer`` is
 accepted too) plus an ``orgId`` header; lists are ``{"data": [...]}`` paged by ``from``
-(0-based offset) and ``limit``; an empty page or a search without hits is **HTTP 204 with no
+(a **1-based** index: ``from=1`` is the first record, as in Zoho) and ``limit``; an empty page or a search without hits is **HTTP 204 with no
 body**, as in Zoho; ids are strings; errors are ``{"errorCode": ..., "message": ...}``, with
 ``errors: [{"fieldName", "errorType", "errorMessage"}]`` on 422. The token endpoint answers
 refusals with **HTTP 200** and ``{"error": "invalid_code"}`` (or ``invalid_client`` ...), as
@@ -31,7 +31,7 @@ VENDOR = "zoho"
 _D = DEMO[VENDOR]
 AGENT_ID0, CONTACT_ID0, ACCOUNT_ID0, CREATED_ID0 = (1892000000100000, 1892000000200000,
                                                      1892000000300000, 1892000000900000)
-MAX_LIMIT = 200
+MAX_AGENTS_LIMIT, MAX_LIMIT = 200, 100
 DEFAULT_LIMIT = 10
 CREATED_TIME = "2024-01-15T09:30:00.000Z"
 _ZOHO_ERRORS = {"invalid_grant": "invalid_code"}
@@ -119,24 +119,25 @@ class Zoho:
 
     # -- listing and search ------------------------------------------------------------------
 
-    def _window(self, request: Request, items: list[dict[str, Any]], key: str = "data",
-                count: bool = False) -> Response:
+    def _window(self, request: Request, items: list[dict[str, Any]], *, count: bool = False,
+                max_limit: int = MAX_LIMIT) -> Response:
+        """Records ``from`` (1-based) to ``from + limit - 1``; 204 when there are none."""
         q = request.query_params
-        start_raw, limit_raw = q.get("from", "0"), q.get("limit", str(DEFAULT_LIMIT))
-        if not start_raw.isdigit():
+        start_raw, limit_raw = q.get("from", "1"), q.get("limit", str(DEFAULT_LIMIT))
+        if not start_raw.isdigit() or int(start_raw) < 1:
             return invalid("from", "invalid")
-        if not limit_raw.isdigit() or not 1 <= int(limit_raw) <= MAX_LIMIT:
+        if not limit_raw.isdigit() or not 1 <= int(limit_raw) <= max_limit:
             return invalid("limit", "invalid")
-        start = 0 if plan(request).loop_pagination else int(start_raw)
+        start = 0 if plan(request).loop_pagination else int(start_raw) - 1
         chunk = items[start: start + int(limit_raw)]
         if not chunk:
             return no_content()
-        return json_response({key: chunk, "count": len(items)} if count else {key: chunk})
+        return json_response({"data": chunk, "count": len(items)} if count else {"data": chunk})
 
     async def agents_list(self, request: Request) -> Response:
         if refused := self.guard(request):
             return refused
-        return self._window(request, self.agents)
+        return self._window(request, self.agents, max_limit=MAX_AGENTS_LIMIT)
 
     def _all_contacts(self) -> list[dict[str, Any]]:
         return self.contacts + self.ctx.store.all(VENDOR, "contacts")
