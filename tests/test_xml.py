@@ -299,7 +299,7 @@ def test_count_limits_on_import(kind: str, count: int, ok: bool) -> None:
     with pytest.raises(LimitError) as info:
         from_xml(text, source="t.xml")
     assert str(count) in str(info.value) and info.value.location.source == "t.xml"
-    assert (info.value.location.line, info.value.location.column) == (3, 52 + len(_params(kind, count - 1)))
+    assert (info.value.location.line, info.value.location.column) == (3, 51 + len(_params(kind, count - 1)))
 
 
 def test_text_input_ignores_its_encoding_declaration() -> None:
