@@ -11,6 +11,7 @@ import pytest
 
 from hdkit.engine.client import Client, Response
 from hdkit.engine.paging import Paged, StopReason, add_query, fetch_pages
+from hdkit.errors import EngineError, Location
 from hdkit.model import Pagination, PaginationMode
 
 BASE = "https://desk.test/api/users?role=agent&q=a%20b"
@@ -203,3 +204,23 @@ def test_invalid_json_page_is_an_error_stop():
     assert paged.stop_reason is StopReason.ERROR
     assert "not valid JSON" in paged.detail
     assert paged.records == []
+
+
+@pytest.mark.parametrize(
+    ("pagination", "field"),
+    [
+        pytest.param(Pagination(mode=PaginationMode.PAGE, size=10), "Page Parameter Name", id="page-no-param"),
+        pytest.param(Pagination(mode=PaginationMode.OFFSET, offset_param="from"), "Limit Value",
+                     id="offset-no-limit"),
+        pytest.param(Pagination(mode=PaginationMode.OFFSET, limit=10), "Offset Parameter Name",
+                     id="offset-no-param"),
+        pytest.param(Pagination(mode=PaginationMode.PAGE, page_param="p", size=0), "Page Size Value",
+                     id="zero-size"),
+    ],
+)
+def test_incomplete_pagination_is_a_located_error(pagination, field):
+    handler, seen, _ = users_api(10)
+    with pytest.raises(EngineError) as err:
+        sync(handler, pagination)
+    assert err.value.location == Location("User Association", field)
+    assert seen == []

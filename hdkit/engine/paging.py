@@ -25,12 +25,14 @@ from urllib.parse import quote, unquote_plus, urljoin, urlsplit, urlunsplit
 import httpx
 
 from hdkit.engine.client import Client, Response
-from hdkit.errors import HdkitError
+from hdkit.errors import EngineError, HdkitError, Location
 
 try:
     from hdkit.limits import MAX_SYNC_REQUESTS
 except ImportError:  # pragma: no cover - limits lands separately
     MAX_SYNC_REQUESTS = 100
+
+USER_ASSOCIATION = "User Association"
 
 __all__ = [
     "Indexed",
@@ -138,11 +140,15 @@ def strategy_for(pagination: Any) -> Indexed | NextLink:
     """The strategy for a template's ``Pagination`` (``None`` means disabled)."""
     mode = _mode_name(pagination)
     if mode == "PAGE":
+        _require(pagination.page_param, "Page Parameter Name", "page number pagination")
         return _PageNumber(pagination.page_param, _int(pagination.page_start, 1),
-                           pagination.size_param or "", _int(pagination.size, None))
+                           pagination.size_param or "", _size(pagination.size, "Page Size Value"))
     if mode == "OFFSET":
+        _require(pagination.offset_param, "Offset Parameter Name", "offset pagination")
+        limit = _size(pagination.limit, "Limit Value")
+        _require(limit, "Limit Value", "offset pagination (the offset grows by it)")
         return _Offset(pagination.offset_param, _int(pagination.offset_start, 0),
-                       pagination.limit_param or "", _int(pagination.limit, None))
+                       pagination.limit_param or "", limit)
     if mode == "NEXT_LINK":
         return NextLink()
     return _Single()
@@ -324,6 +330,18 @@ def _mode_name(pagination: Any) -> str:
         return "DISABLED"
     mode = getattr(pagination, "mode", pagination)
     return str(getattr(mode, "name", mode)).upper()
+
+
+def _require(value: Any, field: str, mode: str) -> None:
+    if not value:
+        raise EngineError(f"{mode} needs a {field}", Location(USER_ASSOCIATION, field))
+
+
+def _size(value: Any, field: str) -> int | None:
+    size = _int(value, None)
+    if size is not None and size < 1:
+        raise EngineError(f"{field} must be at least 1, got {size}", Location(USER_ASSOCIATION, field))
+    return size
 
 
 def _int(value: Any, default: int | None) -> int | None:
