@@ -266,7 +266,8 @@ class CallTrace:
         return not any(e.outcome in bad for e in self.log)
 
     def trace(self) -> pd.DataFrame:
-        cols: dict[str, list[object]] = {k: [] for k in ("step", "method", "url", "status", "outcome", "outputs", "problems", "note")}
+        names = ("step", "method", "url", "status", "outcome", "outputs", "problems", "note")
+        cols: dict[str, list[object]] = {k: [] for k in names}
         for s in self.steps:
             e = s.exchange
             cols["step"].append(s.name)

@@ -194,7 +194,8 @@ def test_dry_run_call_shows_every_enabled_request() -> None:
     trace = engine(desk, dry_run=True).call(simulate("inbound-missed", PHONE, start=START))
     assert desk.requests == []
     # nothing comes back in a dry run, so the flow takes the "no match" path: create, ticket, journal
-    assert [s.name for s in trace.steps] == ["Search Contacts", "Create Contacts", "CreateNewTicket", "OnTicket", "CallJournal"]
+    names = [s.name for s in trace.steps]
+    assert names == ["Search Contacts", "Create Contacts", "CreateNewTicket", "OnTicket", "CallJournal"]
     assert {str(e.outcome) for e in trace.log} <= {"dry_run", "skipped"}
 
 

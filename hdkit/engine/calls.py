@@ -24,9 +24,10 @@ from collections.abc import Mapping, Sequence
 
 from hdkit.engine.events import CallEvent
 from hdkit.engine.prepare import Spec, scope
-from hdkit.engine.scenarios import _display_vars, _follow_up_spec, create_contact, search
+from hdkit.engine.scenarios import create_contact, search
 from hdkit.engine.session import Session
 from hdkit.model import CallJournal, CallOption, FollowUpEvent, NewTicket
+from hdkit.problems import Problem
 from hdkit.results import CallTrace, Step
 
 __all__ = ["call", "fire", "is_on"]
@@ -50,19 +51,19 @@ async def fire(session: Session, event: FollowUpEvent, variables: Mapping[str, o
         if request.event is not event:
             continue
         scoped = scope(variables, outputs)
-        sent = await session.send(_follow_up_spec(request), scoped)
+        sent = await session.send(Spec.follow_up(request), scoped)
         values = session.values(sent, request.outputs(), scoped)
         outputs.update(values)
         steps.append(sent.step(values, session.redactor, note=f"on {event.value}"))
 
 
 def _texts(session: Session, section: CallJournal | NewTicket, name: str,
-           variables: Mapping[str, object], steps_problems: list) -> dict[str, object]:
+           variables: Mapping[str, object], problems: list[Problem]) -> dict[str, object]:
     spec = Spec(name, section.SECTION, section.method, section.url)
     out: dict[str, object] = {}
     for key, option in (("Subject", section.subject), ("Description", section.description)):
         source = option.default if option.enabled else ""
-        out[key] = session.renderer.render_text(spec, key, source, variables, steps_problems) if source else ""
+        out[key] = session.renderer.render_text(spec, key, source, variables, problems) if source else ""
     return out
 
 
@@ -83,10 +84,7 @@ async def call(session: Session, legs: Sequence[CallEvent], *, hide_missed: bool
         or t.contact_creation.enabled
     )
     if needs_match and t.contact_search.contact_types:
-        result, record = await search(session, main.phone, variables=scope(event_vars, outputs))
-        steps.extend(Step(e.step, e, {}, ()) for e in result.log)
-        if result.problems:
-            steps[-1] = Step(steps[-1].name, steps[-1].exchange, {}, result.problems)
+        _, record = await search(session, main.phone, variables=scope(event_vars, outputs), steps=steps)
         outputs.update(record)
         matched = bool(record)
         await fire(session, FollowUpEvent.CONTACT_MATCHED if matched else FollowUpEvent.CONTACT_NOT_FOUND,
@@ -102,7 +100,8 @@ async def call(session: Session, legs: Sequence[CallEvent], *, hide_missed: bool
     await fire(session, FollowUpEvent.CALL_ENDED, base, outputs, steps)
 
     if t.new_ticket.enabled:
-        await _ticket(session, base, event_vars, outputs, steps)
+        await _send_section(session, t.new_ticket, "CreateNewTicket", event_vars, outputs, steps,
+                            FollowUpEvent.TICKET_CREATED)
     if t.call_journal.enabled:
         hide = is_on(t.call_journal.hide_missed_for_unanswered, hide_missed)
         for leg in legs:
@@ -113,23 +112,25 @@ async def call(session: Session, legs: Sequence[CallEvent], *, hide_missed: bool
             await _journal(session, leg, len(legs) > 1, outputs, steps, play_recording)
     final = scope(base, outputs)
     label = main.kind.value + (f" ({len(legs)} legs)" if len(legs) > 1 else "")
-    return CallTrace(label, tuple(steps), _display_vars(session, final))
+    return CallTrace(label, tuple(steps), session.shown(final))
 
 
-async def _ticket(session: Session, base: Mapping[str, object], event_vars: Mapping[str, object],
-                  outputs: dict[str, object], steps: list[Step]) -> None:
-    ticket = session.template.new_ticket
-    problems: list = []
-    texts = _texts(session, ticket, "CreateNewTicket", scope(base, outputs), problems)
-    variables = scope(session.base, event_vars, texts, outputs)
-    sent = await session.send(Spec("CreateNewTicket", ticket.SECTION, ticket.method or "POST", ticket.url, ticket.body),
+async def _send_section(session: Session, section: CallJournal | NewTicket, name: str,
+                        event_vars: Mapping[str, object], outputs: dict[str, object], steps: list[Step],
+                        done: FollowUpEvent) -> None:
+    """One ticket or journal request: render its subject/description, send, keep its outputs."""
+    base = scope(session.base, event_vars)
+    problems: list[Problem] = []
+    texts = _texts(session, section, name, scope(base, outputs), problems)
+    variables = scope(base, texts, outputs)
+    sent = await session.send(Spec(name, section.SECTION, section.method or "POST", section.url, section.body),
                               variables)
     sent.problems[:0] = problems
-    values = session.values(sent, [(o.name, o.path) for o in ticket.outputs if o.path], variables)
+    values = session.values(sent, [(o.name, o.path) for o in section.outputs if o.path], variables)
     outputs.update(values)
     steps.append(sent.step(values, session.redactor))
     if sent.response.ok:
-        await fire(session, FollowUpEvent.TICKET_CREATED, base, outputs, steps)
+        await fire(session, done, base, outputs, steps)
 
 
 async def _journal(session: Session, leg: CallEvent, multi: bool, outputs: dict[str, object],
@@ -138,15 +139,5 @@ async def _journal(session: Session, leg: CallEvent, multi: bool, outputs: dict[
     leg_vars = leg.variables()
     if journal.play_recording.enabled and not is_on(journal.play_recording, play_recording):
         leg_vars["RecordPath"] = ""
-    base = scope(session.base, leg_vars)
-    problems: list = []
     name = f"CallJournal [{leg.extension}]" if multi else "CallJournal"
-    texts = _texts(session, journal, name, scope(base, outputs), problems)
-    variables = scope(base, texts, {k: v for k, v in outputs.items() if k not in ("Subject", "Description")})
-    sent = await session.send(Spec(name, journal.SECTION, journal.method or "POST", journal.url, journal.body), variables)
-    sent.problems[:0] = problems
-    values = session.values(sent, [(o.name, o.path) for o in journal.outputs if o.path], variables)
-    outputs.update(values)
-    steps.append(sent.step(values, session.redactor))
-    if sent.response.ok:
-        await fire(session, FollowUpEvent.CALL_JOURNAL_CREATED, base, outputs, steps)
+    await _send_section(session, journal, name, leg_vars, outputs, steps, FollowUpEvent.CALL_JOURNAL_CREATED)

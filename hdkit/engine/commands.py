@@ -1,8 +1,9 @@
 """``hdkit run``, ``hdkit auth`` and ``hdkit demo``: the engine from a shell.
 
 :func:`register` adds the subcommands to the ``hdkit`` parser; each handler loads the template
-(a file path or a sample name), refuses it while validation finds errors, gathers inputs (``HDKIT_INPUT_<NAME>`` environment variables,
-then ``--inputs FILE.json``, then ``--input NAME=VALUE``; later wins), runs one engine scenario
+(a file path or a sample name), refuses it while validation finds errors, gathers inputs
+(``HDKIT_INPUT_<NAME>`` environment variables, then ``--inputs FILE.json``, then
+``--input NAME=VALUE``; later wins), runs one engine scenario
 and prints its main table as a text table, JSON or CSV. ``hdkit auth`` runs the OAuth2
 consent flow (loopback catch, or ``--paste``) and keeps the tokens in ``--token-file``, which
 later ``hdkit run ... --token-file`` calls reuse.

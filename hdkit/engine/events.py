@@ -50,6 +50,15 @@ class CallKind(str, Enum):
     def inbound(self) -> bool:
         return self in (CallKind.INBOUND_ANSWERED, CallKind.INBOUND_MISSED, CallKind.QUEUE)
 
+    @classmethod
+    def parse(cls, kind: CallKind | str) -> CallKind:
+        """The kind named ``kind``; a clear ValueError listing the choices otherwise."""
+        try:
+            return cls(kind)
+        except ValueError:
+            choices = ", ".join(k.value for k in cls)
+            raise ValueError(f"unknown call event {kind!r}; choose one of {choices}") from None
+
 
 @dataclass(frozen=True)
 class CallEvent:
@@ -115,14 +124,6 @@ class CallEvent:
         return replace(self, owner=owner)
 
 
-def _kind(kind: CallKind | str) -> CallKind:
-    try:
-        return CallKind(kind)
-    except ValueError:
-        choices = ", ".join(k.value for k in CallKind)
-        raise ValueError(f"unknown call event {kind!r}; choose one of {choices}") from None
-
-
 def _party(name: str, number: str) -> str:
     return f"{name}<{number}>" if name else number
 
@@ -158,7 +159,7 @@ def simulate(
     (30 s to 15 min), so a fixed ``start`` and ``seed`` give the same event every time.
     ``kind="queue"`` gives the answering agent's leg; use :func:`queue_call` for every leg.
     """
-    kind = _kind(kind)
+    kind = CallKind.parse(kind)
     begin = int(clock()) if start is None else int(start)
     answered = kind in (CallKind.INBOUND_ANSWERED, CallKind.OUTBOUND_ANSWERED, CallKind.QUEUE)
     talk = random.Random(seed).randint(30, 900) if answered else 0

@@ -26,7 +26,7 @@ from functools import lru_cache
 from hdkit import gotemplate
 from hdkit.errors import EngineError, Location
 from hdkit.injection import render_checked
-from hdkit.model import AuthMethod, Template
+from hdkit.model import AuthMethod, FollowUpRequest, Template
 from hdkit.problems import Problem
 from hdkit.yeastar_xml import CONTACT_OUTPUTS
 
@@ -61,9 +61,9 @@ def scope(*layers: Mapping[str, object] | None) -> dict[str, object]:
 class Spec:
     """One request as a template section declares it (sources, not rendered).
 
-    ``headers`` holds (name, value template) pairs; ``headers_json`` a follow-up's headers,
-    one JSON object template; ``template_headers`` says whether the template's custom headers
-    apply (scenario requests yes; auth and follow-ups no).
+    ``headers_json`` is a follow-up's headers, one JSON object template; ``template_headers``
+    says whether the template's custom headers apply (scenario requests yes; auth and
+    follow-ups no).
     """
 
     step: str
@@ -71,9 +71,14 @@ class Spec:
     method: str
     url: str
     body: str = ""
-    headers: tuple[tuple[str, str], ...] = ()
     headers_json: str = ""
     template_headers: bool = True
+
+    @classmethod
+    def follow_up(cls, request: FollowUpRequest) -> Spec:
+        """A follow-up request: its own JSON headers, never the template's custom headers."""
+        return cls(request.name, "Follow-up Requests", request.method, request.url, request.body,
+                   headers_json=request.headers, template_headers=False)
 
 
 @dataclass(frozen=True)
@@ -101,9 +106,8 @@ def body_kind(body: str) -> str:
 class Renderer:
     """Renders :class:`Spec` objects for one template and one set of input names."""
 
-    def __init__(self, template: Template, *, missingkey: str = "default") -> None:
+    def __init__(self, template: Template) -> None:
         self.template = template
-        self.missingkey = missingkey
         self._required = {f.name for f in template.auth.custom_fields}
         self._auth_sets_authorization = template.auth.method is not AuthMethod.NONE
 
@@ -120,10 +124,7 @@ class Renderer:
         return self._text(spec, field_name, source, variables, "text", problems)
 
     def _headers(self, spec: Spec, variables: Mapping[str, object], problems: list[Problem]) -> dict[str, str]:
-        pairs: list[tuple[str, str]] = []
-        if spec.template_headers:
-            pairs += [(h.name, h.value) for h in self.template.headers]
-        pairs += list(spec.headers)
+        pairs = [(h.name, h.value) for h in self.template.headers] if spec.template_headers else []
         out: dict[str, str] = {}
         if spec.headers_json.strip():
             out.update(self._json_headers(spec, variables, problems))
@@ -177,8 +178,8 @@ class Renderer:
             return source
         where = Location(spec.section, f"{spec.step} {field_name}")
         compiled = self.require(spec.step, where, source, variables)
-        checked = render_checked(compiled, variables, kind)
-        problems.extend(_locate(p, where) for p in checked.problems)
+        checked = render_checked(compiled, variables, kind, where)
+        problems.extend(checked.problems)
         if NO_VALUE in checked.text:
             missing = sorted({r.path[0] for r in compiled.fields() if r.path and r.path[0] not in variables})
             problems.append(Problem(
@@ -188,10 +189,3 @@ class Renderer:
                 code="no-value",
             ))
         return checked.text
-
-
-def _locate(problem: Problem, where: Location) -> Problem:
-    loc = problem.location
-    if loc.section is None and loc.field is None:
-        loc = Location(where.section, where.field, loc.line, loc.column, loc.source)
-    return Problem(problem.severity, problem.message, loc, problem.fix, problem.code)

@@ -22,7 +22,7 @@ import httpx
 
 from hdkit.engine import calls, scenarios
 from hdkit.engine._sync import run_sync
-from hdkit.engine.auth import OAuth2Session, TokenStore, Tokens, auth_for
+from hdkit.engine.auth import OAuth2Session, Tokens, TokenStore, auth_for
 from hdkit.engine.client import Client
 from hdkit.engine.events import CallEvent, CallKind, queue_call, simulate
 from hdkit.engine.prepare import Renderer, scope
@@ -57,7 +57,6 @@ class Engine:
         backoff: float = 0.5,
         max_concurrent: int | None = None,
         verify: bool = True,
-        missingkey: str = "default",
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -73,7 +72,7 @@ class Engine:
         self.verify = verify
         self.sleep = sleep
         self.clock = clock
-        self.renderer = Renderer(template, missingkey=missingkey)
+        self.renderer = Renderer(template)
 
     def __repr__(self) -> str:
         mode = " dry-run" if self.dry_run else ""
@@ -147,7 +146,7 @@ class Engine:
             steps: list = []
             outputs: dict[str, object] = {}
             await calls.fire(s, kind, scope(s.base, variables), outputs, steps)
-            return CallTrace(kind.value, tuple(steps), scenarios._display_vars(s, scope(variables, outputs)))
+            return CallTrace(kind.value, tuple(steps), s.shown(scope(variables, outputs)))
         return await self._run(run)
 
     async def aauthorize(self, *, redirect_uri: str | None = None, paste: Callable[[str], str] | None = None,
@@ -205,7 +204,7 @@ class Engine:
         """A simulated call for this engine's clock (every leg for ``"queue"``, where
         ``extension`` is the agent who answers)."""
         options.setdefault("clock", self.clock)
-        if CallKind(kind) is CallKind.QUEUE:
+        if CallKind.parse(kind) is CallKind.QUEUE:
             options.setdefault("answered_by", options.pop("extension", None))
             return queue_call(phone, **options)
         return simulate(kind, phone, **options)

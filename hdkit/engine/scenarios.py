@@ -18,10 +18,9 @@ from hdkit.engine.phones import formats
 from hdkit.engine.prepare import CONTACT_VARIABLES, Spec, scope
 from hdkit.engine.session import Sent, Session
 from hdkit.errors import EngineError, Location
-from hdkit.model import ContactType, PopupMode, Template
 from hdkit.extract import extract_records
+from hdkit.model import ContactType, PopupMode, Template
 from hdkit.paths import MISSING, gjson_get
-from hdkit.problems import Problem
 from hdkit.results import (
     CallTrace,
     ContactMatch,
@@ -143,17 +142,12 @@ async def follow_chain(session: Session, name: str, variables: Mapping[str, obje
                           hint="name a request of the Follow-up Requests section")
     if depth >= MAX_CHAIN:
         raise EngineError(f"next requests chain deeper than {MAX_CHAIN} (a loop?) at {name!r}", where)
-    sent = await session.send(_follow_up_spec(request), variables)
+    sent = await session.send(Spec.follow_up(request), variables)
     outputs = session.values(sent, request.outputs(), variables)
     steps.append(sent.step(outputs, session.redactor))
     if request.next and sent.ok:
         outputs.update(await follow_chain(session, request.next, scope(variables, outputs), steps, depth + 1))
     return outputs
-
-
-def _follow_up_spec(request: Any) -> Spec:
-    return Spec(request.name, "Follow-up Requests", request.method, request.url, request.body,
-                headers_json=request.headers, template_headers=False)
 
 
 async def _search_type(session: Session, ct: ContactType, variables: Mapping[str, object],
@@ -175,25 +169,28 @@ def _match(session: Session, ct: ContactType, record: dict[str, Any],
     if popup.mode is PopupMode.URL_FORMAT and popup.url_format:
         spec = Spec(f"Search {ct.name}", "Contact Search", "GET", popup.url_format)
         url = session.renderer.render_text(spec, "Popup URL", popup.url_format, scope(variables, record), sent.problems)
-    shown = redact_columns({k: [v] for k, v in record.items()}, session.redactor)
-    return ContactMatch(ct.name, {k: v[0] for k, v in shown.items()}, session.redactor.url(url) if url else "")
+    return ContactMatch(ct.name, session.shown(record), session.redactor.url(url) if url else "")
 
 
 async def search(session: Session, phone: str, contact_type: str | None = None, *,
-                 variables: Mapping[str, object] | None = None) -> tuple[SearchResult, dict[str, object]]:
+                 variables: Mapping[str, object] | None = None,
+                 steps: list[Step] | None = None) -> tuple[SearchResult, dict[str, object]]:
     """Search every (or one) contact type for ``phone``; the first match's raw record too.
 
     The raw record (unredacted) is for later requests of a call; display the SearchResult.
+    Each request is appended to ``steps`` when given (a call's trace).
     """
     types = _contact_types(session.template, contact_type)
     if not types:
         raise EngineError("the template has no contact types", Location("Contact Search", "Contact Types"))
     scoped = scope(session.base, variables, {"Phone": phone, "SearchValue": phone})
-    steps: list[Step] = []
+    steps = [] if steps is None else steps
+    first_step = len(steps)
     found = await asyncio.gather(*(_search_type(session, ct, scoped, steps) for ct in types))
     pairs = [pair for group in found for pair in group]
-    log = tuple(s.exchange for s in steps if s.exchange is not None)
-    result = SearchResult(phone, tuple(m for m, _ in pairs), log, problems_of(steps))
+    own = steps[first_step:]
+    log = tuple(s.exchange for s in own if s.exchange is not None)
+    result = SearchResult(phone, tuple(m for m, _ in pairs), log, tuple(p for s in own for p in s.problems))
     return result, (pairs[0][1] if pairs else {})
 
 
@@ -243,17 +240,9 @@ async def create_contact(session: Session, phone: str, *, first_name: str = "", 
     scoped = scope(session.base, given, variables)
     steps = [] if steps is None else steps
     ct = chosen[0]
-    sent = await session.send(Spec(f"Create {ct.name}", "Contact Creation", ct.method or "POST", ct.url, ct.body), scoped)
+    spec = Spec(f"Create {ct.name}", "Contact Creation", ct.method or "POST", ct.url, ct.body)
+    sent = await session.send(spec, scoped)
     outputs = _with_aliases(session.values(sent, [(o.name, o.path) for o in ct.outputs if o.path], scoped))
     steps.append(sent.step(outputs, session.redactor))
-    trace = CallTrace("create-contact", tuple(steps), _display_vars(session, scope(scoped, outputs)))
+    trace = CallTrace("create-contact", tuple(steps), session.shown(scope(scoped, outputs)))
     return trace, outputs
-
-
-def _display_vars(session: Session, variables: Mapping[str, object]) -> dict[str, object]:
-    shown = redact_columns({k: [v] for k, v in variables.items()}, session.redactor)
-    return {k: (str(v[0]) if not isinstance(v[0], (int, float, str)) else v[0]) for k, v in shown.items()}
-
-
-def problems_of(steps: list[Step]) -> tuple[Problem, ...]:
-    return tuple(p for s in steps for p in s.problems)

@@ -77,6 +77,14 @@ class Session:
     def redactor(self) -> Redactor:
         return self.client.redactor
 
+    def shown(self, variables: Mapping[str, object]) -> dict[str, object]:
+        """Variables fit for display: secrets masked, known secret values redacted."""
+        out: dict[str, object] = {}
+        for name, value in variables.items():
+            value = _shown(value, self.redactor)
+            out[name] = value if isinstance(value, (str, int, float, bool, list)) or value is None else str(value)
+        return out
+
     async def send(self, spec: Spec, variables: Mapping[str, object], *, expect_json: bool = True) -> Sent:
         prepared = self.renderer.render(spec, variables)
         response = await self.client.send(
@@ -100,7 +108,8 @@ class Session:
         # A path that matches nothing gives an empty value, not an error (format reference 1.4).
         return [{k: "" if v is MISSING else v for k, v in row.items()} for row in rows]
 
-    def values(self, sent: Sent, outputs: Sequence[tuple[str, str]], variables: Mapping[str, object]) -> dict[str, object]:
+    def values(self, sent: Sent, outputs: Sequence[tuple[str, str]],
+               variables: Mapping[str, object]) -> dict[str, object]:
         """Outputs (variable, path) read from a response, in order; missing paths set nothing."""
         if not sent.ok or not outputs or not sent.response.text:
             return {}
