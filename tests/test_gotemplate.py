@@ -188,6 +188,21 @@ def test_secret_renders_revealed_on_the_send_path() -> None:
     assert render(source, data) == "s3cr et|s3cr%20et|s3cr et|true|7|map[K:k]"
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param("{{range .Token}}{{end}}", id="range"),
+        pytest.param("{{ToMillis .Token}}", id="tomillis"),
+        pytest.param("{{TimeFormat .Token \"yyyy\" \"1\"}}", id="timeformat"),
+        pytest.param("{{eq .M .M}}", id="non-comparable"),
+    ],
+)
+def test_secrets_never_reach_error_text(source: str) -> None:
+    with pytest.raises(TemplateExecError) as info:
+        render(source, {"Token": Secret("hunter2"), "M": {"k": Secret("hunter2")}})
+    assert "hunter2" not in str(info.value) and "********" in str(info.value)
+
+
 def test_time_format_uses_the_local_zone_unless_utc(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TZ", "America/New_York")
     time.tzset()

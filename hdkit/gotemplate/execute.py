@@ -21,7 +21,7 @@ from hdkit.errors import Location, TemplateError, TemplateExecError, TemplateSyn
 from hdkit.secrets import Secret
 
 from .funcs import BUILTINS, FuncError, Signature, is_true, signature_of
-from .gofmt import GoInt, sprint_value, type_name
+from .gofmt import GoInt, shown, sprint_value, type_name
 from .nodes import (
     ActionNode,
     BoolNode,
@@ -316,7 +316,7 @@ class _Compiler:
                             iteration(st, mark, key, _NIL_ELEM if elem is None else elem)
                         return
                 elif v is not None:
-                    raise st.error(node.pipe, f"range can't iterate over {_text(v)}")
+                    raise st.error(node.pipe, f"range can't iterate over {shown(v)}")
                 if other is not None:
                     other(st, dot)
             except _Break:

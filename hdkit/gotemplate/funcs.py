@@ -25,7 +25,8 @@ from urllib.parse import quote, quote_plus
 
 from hdkit.secrets import Secret
 
-from .gofmt import GoByte, GoInt, sprint, sprint_value, sprintf, sprintln, type_name
+from .gofmt import quote as go_quote
+from .gofmt import GoByte, GoInt, shown, sprint, sprint_value, sprintf, sprintln, type_name
 
 __all__ = ["BUILTINS", "FuncError", "Signature", "is_true", "signature_of"]
 
@@ -112,7 +113,7 @@ def eq(arg1: Any, *arg2: Any) -> bool:
         elif arg1 is None or arg is None:
             truth = arg1 is None and arg is None
         else:
-            raise FuncError(f"non-comparable type {sprint_value(arg)}: {type_name(arg)}")
+            raise FuncError(f"non-comparable type {shown(arg)}: {type_name(arg)}")
         if truth:
             return True
     return False
@@ -324,6 +325,7 @@ def _parse_float(s: str) -> float | None:
 
 
 def _to_int64(name: str, v: Any) -> int:
+    secret = isinstance(v, Secret)
     v = _plain(v)
     if isinstance(v, bool):
         raise FuncError(f"{name}: invalid timestamp of type bool")
@@ -340,7 +342,7 @@ def _to_int64(name: str, v: Any) -> int:
         f = _parse_float(s)
         if f is not None and not math.isnan(f) and not math.isinf(f):
             return _float_to_int64(f)
-        raise FuncError(f"{name}: invalid timestamp {sprintf('%q', [v])}")
+        raise FuncError(f"{name}: invalid timestamp {go_quote(shown(Secret(v)) if secret else v)}")
     if v is None:
         raise FuncError(f"{name}: missing timestamp")
     raise FuncError(f"{name}: invalid timestamp of type {type_name(v)}")
@@ -466,7 +468,7 @@ def time_format(tsv: Any, fmt: Any, *utc: Any) -> str:
 
 def to_millis(v: Any) -> int:
     """``ToMillis ts``: seconds to milliseconds as an int64 (floats keep their fraction)."""
-    v = _plain(v)
+    original, v = v, _plain(v)
     if isinstance(v, float):
         if math.isnan(v) or math.isinf(v):
             raise FuncError(f"ToMillis: invalid timestamp {sprint_value(v)}")
@@ -478,7 +480,7 @@ def to_millis(v: Any) -> int:
             f = _parse_float(s)
             if f is not None:
                 return to_millis(f)
-    return _wrap64(_to_int64("ToMillis", v) * 1000)
+    return _wrap64(_to_int64("ToMillis", original) * 1000)
 
 
 def _go_upper(c: str) -> str:

@@ -17,9 +17,9 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from hdkit.secrets import Secret
+from hdkit.secrets import MASK, Secret
 
-__all__ = ["GoByte", "GoInt", "format_float", "sprint", "sprint_value", "sprintf", "sprintln", "type_name"]
+__all__ = ["GoByte", "GoInt", "format_float", "shown", "sprint", "sprint_value", "sprintf", "sprintln", "type_name"]
 
 
 class GoInt(int):
@@ -183,6 +183,11 @@ def sprint_value(v: Any) -> str:
     return _Printer().value(v, "v", 0)
 
 
+def shown(v: Any) -> str:
+    """``%v`` of a value for an error message: like :func:`sprint_value`, secrets masked."""
+    return "<nil>" if v is None else _Printer(mask=True).value(v, "v", 0)
+
+
 def sprint(args: Sequence[Any]) -> str:
     """``fmt.Sprint``: spaces only between operands when neither is a string."""
     out = []
@@ -212,10 +217,12 @@ class _Flags:
 
 
 class _Printer:
-    """One ``Sprintf`` call's formatting state (Go's ``pp``)."""
+    """One ``Sprintf`` call's formatting state (Go's ``pp``). With ``mask``, secrets print
+    masked: for error messages, which must never carry a secret."""
 
-    def __init__(self) -> None:
+    def __init__(self, mask: bool = False) -> None:
         self.f = _Flags()
+        self.mask = mask
 
     # -- padding -------------------------------------------------------------------------
     def pad(self, s: str, zero_ok: bool = True) -> str:
@@ -247,10 +254,11 @@ class _Printer:
         if verb == "q":
             return self.pad(_quote_rune(v, f.plus))
         if verb == "U":
-            text = f"U+{v:04X}" if v >= 0 else f"U+{v & 0xFFFFFFFFFFFFFFFF:04X}"
+            digits = max(4, f.prec or 0)
+            text = f"U+{v if v >= 0 else v & 0xFFFFFFFFFFFFFFFF:0{digits}X}"
             if f.sharp and 0 <= v <= 0x10FFFF and chr(v).isprintable():
                 text += f" '{chr(v)}'"
-            return self.pad(text)
+            return self.pad(text, zero_ok=False)
         bases = {"v": 10, "d": 10, "b": 2, "o": 8, "O": 8, "x": 16, "X": 16}
         if verb not in bases:
             return self.bad_verb(verb, v)
@@ -263,7 +271,7 @@ class _Printer:
         prec = f.prec
         if prec is not None:
             if prec == 0 and v == 0:
-                digits = ""
+                return self.pad("", zero_ok=False)
             digits = digits.rjust(prec, "0")
         elif f.zero and f.width is not None and not f.minus:
             width = f.width - (1 if neg or f.plus or f.space else 0)
@@ -302,6 +310,8 @@ class _Printer:
                 text = f"%#.{6 if prec < 0 else prec or 1}{verb}" % v
             else:
                 text = format_float(v, verb, prec)
+        elif f.sharp and not (math.isinf(v) or math.isnan(v)):
+            text = f"%#.{6 if prec < 0 else prec}{verb}" % v
         else:
             text = format_float(v, verb, 6 if prec < 0 else prec)
         if text[0] not in "+-":
@@ -324,13 +334,15 @@ class _Printer:
     def fmt_string(self, s: str, verb: str) -> str:
         f = self.f
         if verb == "v" and f.sharp_v:
-            return self.pad(quote(s))
-        if f.prec is not None and verb in "vsxXq":
+            return self.pad(quote(s if f.prec is None else s[: f.prec]))
+        if f.prec is not None and verb in "vsq":
             s = s[: f.prec]
         if verb in "vs":
             return self.pad(s)
         if verb in "xX":
             data = s.encode("utf-8", "replace")
+            if f.prec is not None:
+                data = data[: f.prec]
             hexs = [format(b, "02x" if verb == "x" else "02X") for b in data]
             if f.space:
                 pre = ("0x" if verb == "x" else "0X") if f.sharp else ""
@@ -348,13 +360,14 @@ class _Printer:
     def value(self, v: Any, verb: str, depth: int) -> str:
         """Go's ``printArg``/``printValue`` of ``v`` with ``verb``."""
         if isinstance(v, Secret):
-            v = v.reveal()
+            v = MASK if self.mask else v.reveal()
         if v is None:
             if depth == 0:
                 return self.pad("<nil>") if verb in "vT" else self.bad_verb(verb, None)
             return "interface {}(nil)" if self.f.sharp_v else "<nil>"
         if verb == "T" and depth == 0:
-            return self.pad(type_name(v))
+            name = type_name(v)
+            return self.pad(name if self.f.prec is None else name[: self.f.prec])
         if isinstance(v, bool):
             return self.fmt_bool(v, verb)
         if isinstance(v, int):
