@@ -131,6 +131,26 @@ def _hex_float(f: float, upper: bool, prec: int = -1) -> str:
     return text.upper() if upper else text
 
 
+def _keep_zeros(text: str, digits: int) -> str:
+    """Go's ``#`` flag on ``%g``: a decimal point always, and trailing zeros up to ``digits``
+    significant digits (never fewer digits than the shortest form has)."""
+    sign = text[0] if text[0] in "+-" else ""
+    body = text[len(sign) :]
+    mant, e, exp = body.partition("e") if "e" in body else body.partition("E")
+    seen_nonzero = False
+    for c in mant:
+        if c == ".":
+            continue
+        seen_nonzero = seen_nonzero or c != "0"
+        if seen_nonzero:
+            digits -= 1
+    if "." not in mant:
+        if mant == "0":
+            digits -= 1
+        mant += "."
+    return sign + mant + "0" * max(digits, 0) + e + exp
+
+
 def quote(s: str, ascii_only: bool = False) -> str:
     """Go's ``strconv.Quote`` (``QuoteToASCII`` when ``ascii_only``)."""
     out = ['"']
@@ -306,10 +326,9 @@ class _Printer:
             m, e = math.frexp(v)
             text = f"{int(m * 2**53)}p{e - 53:+d}"
         elif verb in "gG":
+            text = format_float(v, verb, prec)
             if f.sharp and not (math.isinf(v) or math.isnan(v)):
-                text = f"%#.{6 if prec < 0 else prec or 1}{verb}" % v
-            else:
-                text = format_float(v, verb, prec)
+                text = _keep_zeros(text, 6 if prec < 0 else prec)
         elif f.sharp and not (math.isinf(v) or math.isnan(v)):
             text = f"%#.{6 if prec < 0 else prec}{verb}" % v
         else:

@@ -8,6 +8,7 @@ Answer them with the Go oracle (see /work/shared/oracle/README.md):
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -144,7 +145,8 @@ def cases():
               '{{printf "%s" .Flag}}', '{{printf "%.2f" .Duration}}', '{{printf "%10.3e|" 1234.5678}}',
               '{{printf "%[3]d %d" 1 2 3}}', '{{printf "%[5]d" 1}}', '{{printf "%d %[1]d"}}', '{{printf "%[x]d" 1}}',
               '{{printf "%v" .NilArr}}', '{{printf "%s|%v" .Empty .EmptyArr}}', '{{printf "%+v %#v" .User.Address .Nil}}',
-              '{{printf "%x %X" 3.5 -1.0}}', '{{printf "%06.2f|%-8.2f|%+.3f" -1.5 1.5 0.0}}', '{{printf "%t %v" false .Off}}']:
+              '{{printf "%x %X" 3.5 -1.0}}', '{{printf " %08U|%.5U|% .0b|%3.2T|%08.5T" 1 2 0 3 "s"}}',
+              '{{printf "%##3.5v|%#8.0e|%#.0f|%.3x" .User 2.0 2.0 .Uni}}', '{{printf "%06.2f|%-8.2f|%+.3f" -1.5 1.5 0.0}}', '{{printf "%t %v" false .Off}}']:
         C.append(case("hd_printf", t))
     # escapers
     for t in ["{{html .Html}} {{html .Missing}} {{html 1 \"<\" 2}}", "{{js .Html}} {{js .Ctl}} {{js .Uni}} {{js \"a=b\"}}",
@@ -240,7 +242,65 @@ def cases():
         {"Call_Status": "answered", "Call_From": "Bob", "Time": 1700000000}))
     C.append(case("hd_yeastar", '{{if eq .Communication_Type "Inbound"}}in{{else if eq .Communication_Type "Outbound"}}out{{else}}?{{end}}',
         {"Communication_Type": "Outbound"}))
+    r = random.Random(20231114)
+    C += [case("hd_random_pipeline", random_pipeline_template(r)) for _ in range(400)]
+    C += [case("hd_random_control", random_control_template(r)) for _ in range(300)]
     return C
+
+
+# ----------------------------------------------------------------------------- seeded random cases
+# Random pipelines (printf verbs and flags, built-ins, nested parentheses) and random control
+# structures, with a fixed seed so the file is reproducible. They found most printf divergences.
+
+_OPS = [".Phone", ".Name", ".Duration", ".Zero", ".Empty", ".Flag", ".Off", ".Nil", ".F", ".FInt", ".Big", ".Neg",
+        ".Arr", ".Nums", ".EmptyArr", ".EmptyMap", ".Map", ".User", ".User.Name", ".Users", ".Missing", ".Quote",
+        ".Uni", ".Url", ".Key", ".Idx", ".Floats.Million", ".Floats.Third", ".Mixed", ".NilArr", ".Ctl", ".",
+        "$", "$.Phone", "1", "0", "-1", "2.5", "1e3", "'a'", '"x"', '""', "`r`", "true", "false", "nil", "0x10"]
+_FUNCS = {"and": (1, 3), "or": (1, 3), "not": (1, 1), "len": (1, 1), "index": (1, 3), "slice": (1, 3),
+          "print": (0, 3), "println": (0, 2), "html": (0, 2), "js": (0, 2), "urlquery": (0, 2), "eq": (1, 3),
+          "ne": (2, 2), "lt": (2, 2), "le": (2, 2), "gt": (2, 2), "ge": (2, 2), "Capitalize": (1, 1),
+          "UrlEncode": (1, 1), "ToMillis": (1, 1), "printf": (1, 3)}
+
+
+def random_pipeline_template(r: random.Random) -> str:
+    def fmt() -> str:
+        verbs = []
+        for _ in range(r.randint(1, 3)):
+            flags = "".join(r.choice(["", "+", "-", "#", "0", " "]) for _ in range(r.randint(0, 2)))
+            verbs.append(r.choice(["", "a", "|", " "]) + "%" + flags + r.choice(["", "", "3", "8"])
+                         + r.choice(["", "", ".0", ".2", ".5"]) + r.choice("vsdqxXtTfegcoUb%"))
+        return json.dumps("".join(verbs))
+
+    def operand(d: int) -> str:
+        return "(" + pipeline(d + 1) + ")" if d < 2 and r.random() < 0.2 else r.choice(_OPS)
+
+    def command(d: int, first: bool) -> str:
+        if first and r.random() < 0.45:
+            return operand(d)
+        name = r.choice(list(_FUNCS))
+        args = [operand(d) for _ in range(r.randint(*_FUNCS[name]))]
+        if name == "printf" and r.random() < 0.9:
+            args[0] = fmt()
+        return " ".join([name] + args)
+
+    def pipeline(d: int = 0) -> str:
+        return " | ".join([command(d, True)] + [command(d, False) for _ in range(r.choice([0, 0, 0, 1, 2]))])
+
+    return "{{" + pipeline() + "}}"
+
+
+def random_control_template(r: random.Random) -> str:
+    parts = []
+    for _ in range(r.randint(1, 5)):
+        head = r.choice(["if .Flag", "if .Nil", "range .Arr", "range $i, $v := .Users", "with .Map", "range .Map",
+                         "if $x := .Name", "with $y := .Arr", "range $k, $v := .Map", "range .NilArr", "range .EmptyArr"])
+        body = r.choice(["{{.}}", "{{$i}}", "{{$v}}", "{{$x}}", "{{$y}}", "{{.Name}}", "{{break}}", "{{continue}}", "x",
+                         "{{$.Phone}}", "{{$z := 1}}{{$z}}", "{{$x = 2}}", " \n ", "{{- . -}}", '{{template "d" .}}'])
+        other = r.choice(["", "{{else}}E", "{{else if .Off}}F", "{{else}}{{$x}}"])
+        parts.append(r.choice(["{{$x := 0}}", "", "{{ $x := .Arr }}", " "]) + "{{" + head + "}}" + body + other + "{{end}}")
+    if r.random() < 0.3:
+        parts.append('{{define "d"}}[{{.}}]{{end}}')
+    return "".join(parts)
 
 
 def answer(cases, oracle="/tmp/oracle/bin/oracle"):
