@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 from hdkit.errors import Location, TemplateError, TemplateExecError, TemplateSyntaxError, caret_snippet
 from hdkit.secrets import Secret
 
-from .funcs import BUILTINS, FuncError, Signature, is_true, signature_of
+from .funcs import BUILTINS, FuncError, MapElement, Signature, is_true, signature_of
 from .gofmt import GoInt, shown, sprint_value, type_name
 from .nodes import (
     ActionNode,
@@ -474,6 +474,10 @@ class _Compiler:
 
             return wrong
         argfns = tuple(self.arg(a, i in sig.strings) for i, a in enumerate(args))
+        if sig is BUILTINS["slice"]:
+            argfns = argfns[:1] + tuple(
+                _boxed(fn) if _reads_map(a) else fn for a, fn in zip(args[1:], argfns[1:])
+            )
         final_is_string = len(args) in sig.strings
         if sig.fn is BUILTINS["and"].fn or sig.fn is BUILTINS["or"].fn:
             return self.and_or(name == "or" if name in ("and", "or") else sig.fn is BUILTINS["or"].fn, argfns, has_final)
@@ -513,6 +517,15 @@ class _Compiler:
             return final if has_final else v
 
         return run if has_final else (lambda st, dot: run(st, dot))
+
+
+def _reads_map(node: Node) -> bool:
+    """True when an argument's value comes straight out of a map (Go: an interface{} value)."""
+    return isinstance(node, (FieldNode, ChainNode)) or (isinstance(node, VariableNode) and len(node.ident) > 1)
+
+
+def _boxed(fn: Fn) -> Fn:
+    return lambda st, dot: MapElement(fn(st, dot))
 
 
 def _with_final(fn: Fn, has_final: bool) -> Fn:

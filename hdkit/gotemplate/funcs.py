@@ -28,7 +28,7 @@ from hdkit.secrets import Secret
 from .gofmt import quote as go_quote
 from .gofmt import GoByte, GoInt, shown, sprint, sprint_value, sprintf, sprintln, type_name
 
-__all__ = ["BUILTINS", "FuncError", "Signature", "is_true", "signature_of"]
+__all__ = ["BUILTINS", "FuncError", "MapElement", "Signature", "is_true", "signature_of"]
 
 
 class FuncError(Exception):
@@ -204,6 +204,24 @@ def index(item: Any, *indexes: Any) -> Any:
     return item
 
 
+class MapElement:
+    """A slice index read straight from a map (``slice .S .From``). Go 1.19's ``slice``, unlike
+    ``index``, does not unwrap such ``interface{}`` values, so it rejects them."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+def _slice_index(ix: Any, cap: int) -> int:
+    if isinstance(ix, MapElement):
+        if ix.value is None:
+            raise FuncError("cannot index slice/array with nil")
+        raise FuncError("cannot index slice/array with type interface {}")
+    return _index_arg(_plain(ix), cap)
+
+
 def slice_(item: Any, *indexes: Any) -> Any:
     item = _plain(item)
     if item is None:
@@ -221,7 +239,7 @@ def slice_(item: Any, *indexes: Any) -> Any:
         raise FuncError(f"can't slice item of type {type_name(item)}")
     idx = [0, len(data), len(data)]
     for i, ix in enumerate(indexes):
-        idx[i] = _index_arg(_plain(ix), len(data))
+        idx[i] = _slice_index(ix, len(data))
     if idx[0] > idx[1]:
         raise FuncError(f"invalid slice index: {idx[0]} > {idx[1]}")
     if len(indexes) == 3 and idx[1] > idx[2]:

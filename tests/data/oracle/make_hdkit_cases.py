@@ -118,7 +118,10 @@ def cases():
               "{{index .Users 1 \"Name\"}}", "{{index .Map \"zz\"}}", "{{index .User \"Address\" \"City\"}}",
               "{{index .Arr}}", "{{slice .Phone 1}}", "{{slice .Phone 1 4}}", "{{slice .Arr}}", "{{slice .Arr 1 2}}",
               "{{slice .Arr 1 2 3}}", "{{slice .Uni 0 2}}", "{{slice .Phone 11}}", "{{index .Nums 2}}",
-              "{{(index .Users 2).Name}} {{(index .Users 2).Admin}}", "{{index .Mixed 3}}", "{{len .Multi}}"]:
+              "{{(index .Users 2).Name}} {{(index .Users 2).Admin}}", "{{index .Mixed 3}}", "{{len .Multi}}",
+              "{{slice .Phone .Idx}}", "{{slice .Phone (.Idx)}}", "{{$i := .Idx}}{{slice .Phone $i}}", "{{slice .Phone .Missing}}",
+              "{{slice .Phone .Nil}}", "{{.Idx | slice .Phone}}", "{{slice .Phone $.Idx}}", "{{slice .Phone (len .Arr)}}",
+              "{{index .Phone .Idx}}"]:
         C.append(case("hd_collections", t))
     C.append(case("hd_collections", "{{slice .Phone 1}}", {"Phone": "+8613800138000"}))
     C.append(case("hd_collections", "{{slice .Phone 1}}", {"Phone": "8613800138000"}))
