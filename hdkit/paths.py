@@ -260,17 +260,50 @@ class _Checker:
         parts = _split(path, base)
         for i, part in enumerate(parts):
             self.check_part(part)
-            if i and part.text[:1] in ("{", "[") and _is_projection(parts[i - 1].text):
-                self.check_projected_multipath(parts[: i - 1], part, top)
+            if i and part.text[:1] in ("{", "["):
+                self.check_mid_multipath(parts[:i], part, top, more=i < len(parts) - 1)
+            elif _is_wild_key(part.text) and i < len(parts) - 1 and (i or not top):
+                self.check_wildcard(parts[:i], part, top)
+            elif part.sep == "|" and i > 1 and _pipe_stays_inside(parts[:i]):
+                raise self.refuse(
+                    part.start, f"pipe '|{part.text}' after {parts[i - 1].text!r}",
+                    "inside a projection Go applies it to each element, gjson.rs to the array",
+                    "write '.' instead of '|', or split the path in two",
+                )
+            elif i and _is_projection_query(part.text) and any(p.text.startswith("#") for p in parts[:i]):
+                if any(p.sep == "|" for p in parts[i + 1 :]):
+                    raise self.refuse(
+                        part.start, f"query {part.text!r} inside another projection",
+                        "with a later '|', gjson.rs and Go disagree on empty matches",
+                        "split the path: extract the outer projection first",
+                    )
 
-    def check_projected_multipath(self, before: list[_Part], part: _Part, top: bool) -> None:
-        """``x.#.{a,b}`` is answered like Go only for one projection over plain keys."""
-        plain = all(_plain_key(p.text) and p.sep != "|" for p in before)
-        if not (top and plain and part.sep == "."):
+    def check_wildcard(self, before: list[_Part], part: _Part, top: bool) -> None:
+        """Wildcard keys are walked in Go's order only along the leading ``a.b*.c`` chain."""
+        chain = before + [part]
+        if not top or not all(_plain_key(p.text) for p in chain) or not all(
+            _chained(p) for p in chain[1:]
+        ):
+            where = f" after {before[-1].text!r}" if before else " inside a multipath or query"
             raise self.refuse(
-                part.start, f"multipath {part.text!r} after a nested or piped projection",
-                "gjson.rs keeps empty results there where Go drops them",
-                "project one level at a time, or extract each field with 'x.#.field'",
+                part.start, f"wildcard key {part.text!r}{where}",
+                "gjson.rs matches it differently from Go there",
+                "spell the key out, or move the wildcard before any '#', query, modifier or '|'",
+            )
+
+    def check_mid_multipath(self, before: list[_Part], part: _Part, top: bool, more: bool) -> None:
+        """``a.b.{x}`` / ``a.#.{x}``: Go answers missing when ``a`` is not an object or array,
+        gjson.rs answers ``{}``. hdkit checks ``a`` at lookup time, so ``a`` must be plain keys."""
+        *prefix, last = before
+        plain = all(_plain_key(p.text) and not _is_wild(p.text) for p in prefix)
+        projected = last.text == "#" or _is_projection_query(last.text)
+        last_ok = (_plain_key(last.text) and "\\" not in last.text) or last.text.startswith("#")
+        last_ok = last_ok and not (projected and more)
+        if not (top and plain and last_ok):
+            raise self.refuse(
+                part.start, f"multipath {part.text!r} after {last.text!r}",
+                "gjson.rs keeps empty results there where Go answers missing",
+                "put the multipath after plain keys ('data.#.{id,name}', 'data.0.{id,name}')",
             )
 
     def check_part(self, part: _Part) -> None:
@@ -340,6 +373,11 @@ class _Checker:
                 'match on another field, or extract the array and filter it in Python',
             )
         lhs = _query_lhs(inner)
+        if _is_wild(lhs):
+            raise self.refuse(
+                part.start, f"query {part.text!r}", "a wildcard in the queried path is not honoured",
+                "spell out the key the query compares",
+            )
         if lhs.strip():
             self.check(lhs.strip(), part.start + 2 + (len(lhs) - len(lhs.lstrip())))
 
@@ -389,8 +427,30 @@ def _query_lhs(inner: str) -> str:
     return inner
 
 
-def _is_projection(text: str) -> bool:
-    return text == "#" or (text.startswith("#(") and text.endswith(")#"))
+def _is_query(text: str) -> bool:
+    """A first-match query ``#(...)`` (not the ``#(...)#`` projection)."""
+    return text.startswith("#(") and not text.endswith(")#")
+
+
+def _pipe_stays_inside(before: list[_Part]) -> bool:
+    """Go's pipe splitter skips a '|' right after '.#' or '.#(...)' (gjson 1.14.4), so inside
+    an earlier projection such a pipe is applied to each element instead of the array."""
+    last = before[-1]
+    if not (last.text == "#" or (last.text.startswith("#") and last.text.endswith(")"))):
+        return False
+    return any(p.text == "#" or _is_projection_query(p.text) for p in before[:-1])
+
+
+def _is_projection_query(text: str) -> bool:
+    return text.startswith("#(") and text.endswith(")#")
+
+
+def _is_wild_key(text: str) -> bool:
+    return _plain_key(text) and _is_wild(text)
+
+
+def _is_wild(text: str) -> bool:
+    return bool(re.search(r"(?<!\\)(\\\\)*[*?]", text))
 
 
 def _matching(text: str, open_at: int) -> int:
@@ -428,6 +488,11 @@ def _plain_key(text: str) -> bool:
     return bool(text) and text[0] not in "@#!{[" and not text.startswith("..")
 
 
+def _chained(part: _Part) -> bool:
+    """Go searches on through ``a.b``; ``a|b``, ``a.@mod`` and ``a.{...}`` are pipes."""
+    return part.sep == "." and part.text[:1] not in ("@", "{", "[")
+
+
 def _key_matcher(text: str) -> re.Pattern[str]:
     """Go gjson's key match: escapes stripped, unescaped ``*``/``?`` are wildcards."""
     out: list[str] = []
@@ -449,9 +514,9 @@ def _wild_chain(parts: list[_Part]) -> bool:
     gjson.rs answers those differently from Go (``*.*`` over an array), so hdkit walks them.
     """
     for part, nxt in zip(parts, parts[1:]):
-        if not _plain_key(part.text) or nxt.sep != ".":
+        if not _plain_key(part.text) or not _chained(nxt):
             return False
-        if re.search(r"(?<!\\)(\\\\)*[*?]", part.text):
+        if _is_wild(part.text):
             return True
     return False
 
@@ -460,7 +525,7 @@ def _fall_through(node: pygjson.Result, path: str, parts: list[_Part]) -> pygjso
     """Go's search order: when the rest of a path misses under the first matching key, Go
     tries the next matching key (wildcards, duplicate keys). gjson.rs stops at the first."""
     head, rest = parts[0], parts[1:]
-    if not rest or rest[0].sep != "." or not _plain_key(head.text):
+    if not rest or not _chained(rest[0]) or not _plain_key(head.text):
         return None
     sub_path = path[rest[0].start - head.start :]
     kind = node.type_
@@ -503,20 +568,50 @@ def _check_gjson(path: str, location: Location) -> None:
 
 
 def _gjson_raw(json_text: str, path: str, compiled: pygjson.Path | None = None) -> pygjson.Result:
-    """pygjson's answer (one native call on the fast path), corrected to Go's search order."""
+    """pygjson's answer, corrected where Go differs (see the guards)."""
+    found = _gjson_walk(json_text, path, compiled)
+    if "#(" in path and "|" in path:
+        return _empty_projection_guard(json_text, path, found)
+    return found
+
+
+def _gjson_walk(json_text: str, path: str, compiled: pygjson.Path | None) -> pygjson.Result:
+    """pygjson's answer (one native call on the fast path), in Go's search order."""
     if path.startswith(".."):
         _check_json_lines(json_text)
-    parts = _split(path, 0)
-    if not _wild_chain(parts):
+    wild = ("*" in path or "?" in path) and _wild_chain(_split(path, 0))
+    if not wild:
         found = pygjson.get(json_text, compiled if compiled is not None else path)
-        if found.exists() or len(parts) < 2 or not _plain_key(parts[0].text):
-            return _projected_container(json_text, path, found)
+        if found.exists() or "." not in path:
+            return _multipath_guard(json_text, path, found)
+        if not _plain_key(_split(path, 0)[0].text):
+            return found
     try:
         root = pygjson.parse(json_text)
     except Exception:  # noqa: BLE001 - invalid JSON: keep gjson's lenient "missing"
         return _MISSING_RESULT
-    found = _lookup_node(root, path)
-    return _MISSING_RESULT if found is None else _projected_container(json_text, path, found)
+    walked = _lookup_node(root, path)
+    return _MISSING_RESULT if walked is None else _multipath_guard(json_text, path, walked)
+
+
+_EMPTY_ARRAY_RESULT = pygjson.get("[]", "@this")
+
+
+def _empty_projection_guard(json_text: str, path: str, found: pygjson.Result) -> pygjson.Result:
+    """Go answers ``a.#(q)#.b|c`` with ``[]`` when the query matches nothing (the pipe is
+    never applied); gjson.rs applies the pipe to ``[]``."""
+    parts = _split(path, 0)
+    for i, part in enumerate(parts[:-1]):
+        if _is_projection_query(part.text):
+            rest = parts[i + 1 :]
+            if rest[0].sep != "." or all(p.sep != "|" for p in rest[1:]):
+                return found
+            array = pygjson.get(json_text, path[: part.start - 1]) if i else pygjson.parse(json_text)
+            matches = pygjson.get(json_text, path[: rest[0].start - 1])
+            if array.type_ is list and matches.type_ is list and len(matches) == 0:
+                return _EMPTY_ARRAY_RESULT
+            return found
+    return found
 
 
 def _check_json_lines(json_text: str) -> None:
@@ -530,19 +625,31 @@ def _check_json_lines(json_text: str) -> None:
             )
 
 
-_PROJECTED_MULTIPATH = re.compile(r"^(?:(?P<array>.*?)\.)?#(\(.*\)#)?\.[{\[]")
-
-
-def _projected_container(json_text: str, path: str, found: pygjson.Result) -> pygjson.Result:
-    """Go answers ``x.#.{a,b}`` as missing when ``x`` is not an array or object; gjson.rs
-    answers ``{}``. (The checker allows that shape only with one projection, on plain keys.)"""
-    if not found.exists() or found.type_ not in (dict, list) or len(found) > 0:
+def _multipath_guard(json_text: str, path: str, found: pygjson.Result) -> pygjson.Result:
+    """Go answers ``a.b.{x}`` as missing when ``a`` is not an object or array (and
+    ``a.#(q).{x}`` when no element of the array ``a`` matches); gjson.rs answers ``{}``/``[]``."""
+    if not found.exists() or ("{" not in path and "[" not in path):
         return found
-    shape = _PROJECTED_MULTIPATH.match(path)
-    if shape is None:
+    parts = _split(path, 0)
+    at = next((i for i, p in enumerate(parts) if i and p.text[:1] in ("{", "[")), None)
+    if at is None:
         return found
-    base = _gjson_raw(json_text, shape["array"]) if shape["array"] else pygjson.parse(json_text)
-    return found if base.type_ in (dict, list) else _MISSING_RESULT
+    last = parts[at - 1]
+    if at > 1:
+        base = _gjson_raw(json_text, path[: last.start - 1])
+    else:
+        try:
+            base = pygjson.parse(json_text)
+        except Exception:  # noqa: BLE001 - not JSON at all: no container to select from
+            return _MISSING_RESULT
+    if base.type_ not in (dict, list):
+        return _MISSING_RESULT
+    if last.text.startswith("#(") and base.type_ is dict and re.search(r"(?<!\\)[.|]", last.text):
+        return _MISSING_RESULT  # Go reads a query over an object as a key, cut at its first '.'
+    if _is_query(last.text) and base.type_ is list and parts[at].sep == ".":
+        if not pygjson.get(json_text, path[: parts[at].start - 1]).exists():
+            return _MISSING_RESULT
+    return found
 
 
 def gjson_get(json_text: str, path: str, location: Location | None = None) -> GJSONResult:
