@@ -150,6 +150,11 @@ def test_go_string(value: object, text: str) -> None:
         pytest.param('{"v":[{"c":1}]}', "w.#(c==2)#.{c}", False, "", id="query-over-missing"),
         pytest.param('{"v":[{"a1":{"x":1},"a2":{"y":3}}]}', "*.*", False, "", id="wildcard-not-on-arrays"),
         pytest.param('{"a":1}\n{"a":2}', "..#.a", True, "[1,2]", id="json-lines"),
+        pytest.param('{"o":{"a":1}}', "x.y.{a}", False, "", id="multipath-under-missing"),
+        pytest.param('{"o":{"a":1}}', "x.{a}", True, "{}", id="multipath-under-missing-key"),
+        pytest.param('{"l":[{"a":1}]}', "l.#(a==2).{a}", False, "", id="multipath-after-no-match"),
+        pytest.param('{"d":[{"p":"1"}]}', 'd.#(p=="x")#.id|0', True, "[]", id="empty-projection-pipe"),
+        pytest.param('{"d":[{"p":"1"}]}', 'd.#(p=="1")#.p|0', True, "1", id="projection-pipe"),
     ],
 )
 def test_go_answers_where_gjson_rs_differs(doc: str, path: str, exists: bool, string: str) -> None:
@@ -164,6 +169,12 @@ def test_go_answers_where_gjson_rs_differs(doc: str, path: str, exists: bool, st
         pytest.param("[w.#.{c}]", 6, "Go answers missing", id="projection-in-multipath"),
         pytest.param("friends.#(age>1", 9, "never closed", id="unclosed-query"),
         pytest.param("[age", 1, "never closed", id="unclosed-multipath"),
+        pytest.param("a.#.b*.c", 5, "wildcard key", id="wildcard-after-projection"),
+        pytest.param("{x*.a,b}", 2, "wildcard key", id="wildcard-in-multipath"),
+        pytest.param("a.#(b*==1)", 3, "wildcard in the queried path", id="wildcard-in-query"),
+        pytest.param("a.#.b.#|c", 9, "each element", id="pipe-after-inner-count"),
+        pytest.param("a.#.{b}.c", 5, "Go answers missing", id="path-after-projected-multipath"),
+        pytest.param("a.@this.{b}", 9, "Go answers missing", id="multipath-after-modifier"),
     ],
 )
 def test_refused_shapes(path: str, column: int, says: str) -> None:
