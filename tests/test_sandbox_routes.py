@@ -73,7 +73,7 @@ def test_freshdesk_page_number_paging_with_link_header(client: httpx.Client) -> 
 
 
 def test_zoho_offset_paging_ends_with_204(client: httpx.Client, zoho: dict[str, str]) -> None:
-    seen, start = [], 1
+    seen, start = [], 0
     for _ in range(MAX_PAGES):
         response = client.get("/zoho/api/v1/agents", params={"from": start, "limit": 200}, headers=zoho)
         if response.status_code == 204:
@@ -82,8 +82,8 @@ def test_zoho_offset_paging_ends_with_204(client: httpx.Client, zoho: dict[str, 
         seen += response.json()["data"]
         start += 200
     assert len({a["id"] for a in seen}) == AGENT_COUNT and all(isinstance(a["id"], str) for a in seen)
-    second = client.get("/zoho/api/v1/agents", params={"from": 2, "limit": 1}, headers=zoho).json()
-    assert second["data"] == seen[1:2]  # from is 1-based
+    second = client.get("/zoho/api/v1/agents", params={"from": 1, "limit": 1}, headers=zoho).json()
+    assert second["data"] == seen[1:2]  # from is a 0-based offset
 
 
 def test_keydesk_page_number_paging_with_totals(client: httpx.Client) -> None:
@@ -123,7 +123,7 @@ def test_bad_paging_parameters(client: httpx.Client, path: str, params: dict, au
     pytest.param("/zoho/api/v1/agents", {"limit": 201}, "/limit", id="agents-limit"),
     pytest.param("/zoho/api/v1/contacts/search", {"phone": "1", "limit": 101}, "/limit",
                  id="search-limit"),
-    pytest.param("/zoho/api/v1/agents", {"from": 0}, "/from", id="from-0"),
+    pytest.param("/zoho/api/v1/agents", {"from": -1}, "/from", id="from-negative"),
 ])
 def test_zoho_bad_window(client: httpx.Client, zoho: dict[str, str], path: str, params: dict,
                          field: str) -> None:

@@ -123,8 +123,8 @@ Zoho-Desk-like, ``/zoho`` (ids are strings; errors ``{"errorCode", "message"}``;
        "refresh_token", "scope", "api_domain", "token_type": "Bearer", "expires_in"}.
        Refresh tokens ROTATE: a refresh returns a new one and the old one is dead.
        Refusals are **HTTP 200** {"error": "invalid_code"|"invalid_client"|...}.
-  GET  /zoho/api/v1/agents?from=&limit=  (from: 1-based index, default 1: from=1 is the
-       first agent, the next page starts at from + limit; limit 1..200, default 10)
+  GET  /zoho/api/v1/agents?from=&limit=  (from: 0-based offset, default 0; pages start at
+       0, limit, 2 x limit, ...; limit 1..200, default 10)
        -> {"data": [{"id", "firstName", "lastName", "name", "emailId", "phone", ...}]};
        past the end -> 204. Other Zoho lists and searches: the same, limit 1..100.
   GET  /zoho/api/v1/contacts/search?phone=|email=|_all=[&from=&limit=]  -> {"data": [{"id",

@@ -1,10 +1,11 @@
 """The Zoho-Desk-like API under ``/zoho``.
 
 Shapes follow Zoho Desk's API v1: ``Authorization: Zoho-oauthtoken <token>`` (``Bearer`` is
-accepted too) plus an ``orgId`` header; lists are ``{"data": [...]}`` paged by ``from``
-(a **1-based** index: ``from=1`` is the first record, as in Zoho) and ``limit``; an empty page or a search without hits is **HTTP 204 with no
-body**, as in Zoho; ids are strings; errors are ``{"errorCode": ..., "message": ...}``, with
-``errors: [{"fieldName", "errorType", "errorMessage"}]`` on 422. The token endpoint answers
+accepted too) plus an ``orgId`` header; lists are ``{"data": [...]}`` paged by ``from`` (a
+0-based offset: ``from=0`` is the first record) and ``limit``; an empty page or a search
+without hits is **HTTP 204 with no body**, as in Zoho; ids are strings; errors are
+``{"errorCode": ..., "message": ...}``, with ``errors: [{"fieldName", "errorType",
+"errorMessage"}]`` on 422. The token endpoint answers
 refusals with **HTTP 200** and ``{"error": "invalid_code"}`` (or ``invalid_client`` ...), as
 Zoho's accounts server does, and *rotates* refresh tokens. Phone search matches the last
 digits (``phones.suffix``), across contacts and accounts.
@@ -121,14 +122,14 @@ class Zoho:
 
     def _window(self, request: Request, items: list[dict[str, Any]], *, count: bool = False,
                 max_limit: int = MAX_LIMIT) -> Response:
-        """Records ``from`` (1-based) to ``from + limit - 1``; 204 when there are none."""
+        """``limit`` records skipping ``from`` (0-based); 204 when there are none."""
         q = request.query_params
-        start_raw, limit_raw = q.get("from", "1"), q.get("limit", str(DEFAULT_LIMIT))
-        if not start_raw.isdigit() or int(start_raw) < 1:
+        start_raw, limit_raw = q.get("from", "0"), q.get("limit", str(DEFAULT_LIMIT))
+        if not start_raw.isdigit():
             return invalid("from", "invalid")
         if not limit_raw.isdigit() or not 1 <= int(limit_raw) <= max_limit:
             return invalid("limit", "invalid")
-        start = 0 if plan(request).loop_pagination else int(start_raw) - 1
+        start = 0 if plan(request).loop_pagination else int(start_raw)
         chunk = items[start: start + int(limit_raw)]
         if not chunk:
             return no_content()
