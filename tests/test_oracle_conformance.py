@@ -21,10 +21,10 @@ DATA = Path(__file__).parent / "data" / "oracle"
 
 
 def _load(prefix: str) -> list:
-    cases = [json.loads(line) for line in (DATA / f"{prefix}_cases.jsonl").read_text("utf-8").splitlines() if line.strip()]
+    cases = [json.loads(line) for line in (DATA / f"{prefix}_cases.jsonl").read_text("utf-8").split("\n") if line.strip()]
     expected = {
         e["id"]: e
-        for e in (json.loads(line) for line in (DATA / f"{prefix}_expected.jsonl").read_text("utf-8").splitlines() if line.strip())
+        for e in (json.loads(line) for line in (DATA / f"{prefix}_expected.jsonl").read_text("utf-8").split("\n") if line.strip())
     }
     return [pytest.param(c, expected[c["id"]], id=f"{c['id']}-{c['cat']}") for c in cases]
 
@@ -62,6 +62,6 @@ def test_hdkit_oracle_case(case: dict, expected: dict) -> None:
 
 def test_every_case_has_an_answer() -> None:
     for prefix in ("tmpl", "hdkit_tmpl"):
-        cases = (DATA / f"{prefix}_cases.jsonl").read_text("utf-8").splitlines()
-        answers = (DATA / f"{prefix}_expected.jsonl").read_text("utf-8").splitlines()
-        assert len(cases) == len(answers) > 100
+        cases = [json.loads(x)["id"] for x in (DATA / f"{prefix}_cases.jsonl").read_text("utf-8").split("\n") if x]
+        answers = [json.loads(x)["id"] for x in (DATA / f"{prefix}_expected.jsonl").read_text("utf-8").split("\n") if x]
+        assert cases == answers and len(cases) > 100

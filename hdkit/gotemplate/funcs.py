@@ -491,7 +491,12 @@ def to_millis(v: Any) -> int:
         if math.isnan(v) or math.isinf(v):
             raise FuncError(f"ToMillis: invalid timestamp {sprint_value(v)}")
         x = v * 1000
-        return _float_to_int64(math.copysign(math.floor(abs(x) + 0.5), x))
+        if math.isinf(x):
+            return -_INT64
+        whole = math.trunc(x)  # Go's math.Round: half away from zero, exact
+        if abs(x - whole) >= 0.5:
+            whole += 1 if x > 0 else -1
+        return _float_to_int64(whole)
     if isinstance(v, str):
         s = _go_space_trim(v)
         if not (_INT.fullmatch(s) and -_INT64 <= int(s) < _INT64):

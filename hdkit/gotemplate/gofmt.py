@@ -131,6 +131,11 @@ def _hex_float(f: float, upper: bool, prec: int = -1) -> str:
     return text.upper() if upper else text
 
 
+def _can_backquote(s: str) -> bool:
+    """Go's ``strconv.CanBackquote``: no backquote, BOM or control character but tab."""
+    return not any(c in "`\ufeff\x7f" or (c < " " and c != "\t") for c in s)
+
+
 def _keep_zeros(text: str, digits: int) -> str:
     """Go's ``#`` flag on ``%g``: a decimal point always, and trailing zeros up to ``digits``
     significant digits (never fewer digits than the shortest form has)."""
@@ -371,7 +376,7 @@ class _Printer:
                 text = ("0x" if verb == "x" else "0X") + text
             return self.pad(text)
         if verb == "q":
-            if f.sharp and "`" not in s and all(c.isprintable() or c == "\t" for c in s):
+            if f.sharp and _can_backquote(s):
                 return self.pad("`" + s + "`")
             return self.pad(quote(s, f.plus))
         return self.bad_verb(verb, s)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import struct
 import subprocess
 import sys
 from pathlib import Path
@@ -248,6 +249,7 @@ def cases():
     r = random.Random(20231114)
     C += [case("hd_random_pipeline", random_pipeline_template(r)) for _ in range(400)]
     C += [case("hd_random_control", random_control_template(r)) for _ in range(300)]
+    C += [case("hd_random_data", *random_data_case(r)) for _ in range(400)]
     return C
 
 
@@ -306,10 +308,34 @@ def random_control_template(r: random.Random) -> str:
     return "".join(parts)
 
 
+_ALPHABET = "aZ09 -_.~!*'()&=+/%?#\"\\<>\t\n\x00\x01\x7féüß😀\u2028\u00a0\u0085\u200bǆᾳŉ\ufffd\uffff"
+_TIME_LETTERS = "yMdEHhmsSftaKZz'T:-/ .0"
+
+
+def random_data_case(r: random.Random) -> tuple[str, dict]:
+    """Random floats, strings and timestamps through the printing and escaping functions."""
+    k = r.random()
+    if k < 0.35:
+        f = r.choice([r.uniform(-1e6, 1e6), r.randint(-10**7, 10**7) / r.choice([1, 10, 100, 1000, 3]),
+                      r.choice([0.1, 1.5, 2.5, 1e20, 1e21, 1e-4, 1e-5, 999999.9999, 1e100, 5e-324, 1.7976931348623157e308]),
+                      struct.unpack("d", struct.pack("Q", r.getrandbits(64)))[0]])
+        if f != f or f in (float("inf"), float("-inf")):
+            f = 0.25
+        verb = r.choice(["%v", "%g", "%e", "%.3f", "%f", "%G", "%.10g", "%8.2e", "%+.1f", "%x", "%#g"])
+        return "{{.F}}|{{printf %s .F}}|{{ToMillis .F}}" % json.dumps(verb), {"F": f}
+    if k < 0.7:
+        text = "".join(r.choice(_ALPHABET) for _ in range(r.randint(0, 8)))
+        return ('{{js .S}}|{{html .S}}|{{urlquery .S}}|{{printf "%q|%+q|%#q|%x|%.2s" .S .S .S .S .S}}|'
+                "{{Capitalize .S}}|{{UrlEncode .S}}|{{len .S}}|{{print .S 1}}", {"S": text})
+    ts = r.choice([r.randint(-10**10, 10**10), r.randint(0, 2 * 10**9), r.uniform(-1e9, 3e9)])
+    fmts = ["".join(r.choice(_TIME_LETTERS) * r.randint(1, 5) for _ in range(r.randint(1, 6))) for _ in range(2)]
+    return '{{TimeFormat .T %s "1"}}|{{TimeFormat .T %s}}' % (json.dumps(fmts[0]), json.dumps(fmts[1])), {"T": ts}
+
+
 def answer(cases, oracle="/tmp/oracle/bin/oracle"):
     reqs = "".join(json.dumps({"kind": "tmpl", "template": c["template"], "data": c["data"]}, ensure_ascii=False) + "\n" for c in cases)
     out = subprocess.run([oracle], input=reqs.encode(), capture_output=True, env={"TZ": "UTC"}, check=True).stdout.decode()
-    answers = [json.loads(line) for line in out.splitlines()]
+    answers = [json.loads(line) for line in out.split("\n") if line.strip()]
     assert len(answers) == len(cases)
     return [dict({"id": c["id"]}, **a) for c, a in zip(cases, answers)]
 
