@@ -403,17 +403,6 @@ def _secret_values(data: Any) -> frozenset[str]:
     return frozenset().union(*(_secret_values(v) for v in children))
 
 
-def _revealed(data: Any) -> Any:
-    """``data`` with each :class:`Secret` replaced by its value: the body is rendered to be sent."""
-    if isinstance(data, Secret):
-        return data.reveal()
-    if isinstance(data, Mapping):
-        return {k: _revealed(v) for k, v in data.items()}
-    if isinstance(data, (list, tuple)):
-        return [_revealed(v) for v in data]
-    return data
-
-
 def _redact(text: str, secrets: frozenset[str]) -> str:
     for secret in sorted(secrets, key=len, reverse=True):
         text = text.replace(secret, MASK)
@@ -440,7 +429,7 @@ def render_checked(
         return text
 
     secrets = _secret_values(data)
-    text = template.render(_revealed(data), hook=record)
+    text = template.render(data, hook=record)
     if kind != "json":
         return Rendered(text, [], secrets)
     try:
@@ -516,4 +505,4 @@ def render_safe(template_or_source: Template | str, data: Mapping[str, Any], kin
             return text
         return escaper(text)
 
-    return template.render(_revealed(data), hook=escape)
+    return template.render(data, hook=escape)

@@ -253,3 +253,8 @@ def test_rendered_repr_masks_secrets() -> None:
     rendered = render_checked('{"token": "{{.T}}"}', {"T": Secret("hunter2")}, "json")
     assert rendered.text == '{"token": "hunter2"}'  # what is sent
     assert "hunter2" not in repr(rendered) and MASK in repr(rendered)
+
+
+def test_render_safe_prints_secrets_escaped() -> None:
+    text = render_safe('{"k": "{{.Key}}"}', {"Key": Secret('a"b')}, "json")
+    assert json.loads(text) == {"k": 'a"b'}
