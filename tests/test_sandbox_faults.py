@@ -116,6 +116,16 @@ def test_timeout_fault_hangs_past_the_client_timeout(fresh_sandbox: Sandbox, cli
         client.get(path + "&_fault=timeout=0.5", timeout=0.1, **kwargs)
 
 
+def test_reset_forgets_requests_still_in_flight(fresh_sandbox: Sandbox, client: httpx.Client) -> None:
+    fresh_sandbox.faults.update(timeout=1, hang_s=5)
+    path, kwargs = KD_USERS
+    with pytest.raises(httpx.ReadTimeout):
+        client.get(path, timeout=0.1, **kwargs)
+    fresh_sandbox.reset()
+    assert client.get(path, **kwargs).status_code == 200
+    assert fresh_sandbox.peak_in_flight == 1 and len(fresh_sandbox.requests) == 1
+
+
 def test_timeout_fault_answers_504_when_the_client_waits(client: httpx.Client) -> None:
     response = client.get(ZD_USERS[0] + "&_fault=timeout=0.05", headers=ZD_AUTH)
     assert response.status_code == 504 and response.json()["error"] == "GatewayTimeout"

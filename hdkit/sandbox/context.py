@@ -67,6 +67,7 @@ class Context:
         self.log = RequestLog()
         self.store = Store()
         self.stopping = threading.Event()
+        self._epoch = 0  # bumped by reset(): hangs from before it end early
         zd, zo = DEMO["zendesk"], DEMO["zoho"]
         self.oauth = {
             "zendesk": OAuthServer("zd", zd["client_id"], zd["client_secret"], rotate=False,
@@ -82,6 +83,7 @@ class Context:
 
     def reset(self) -> None:
         """Back to a fresh server: no faults, log, created records or issued tokens."""
+        self._epoch += 1
         self.faults.clear()
         self.log.clear()
         self.store.clear()
@@ -90,7 +92,7 @@ class Context:
         self.masker.forget_issued()
 
     async def hang(self, seconds: float) -> None:
-        """Sleep ``seconds`` (a client timeout fault), ending early when the server stops."""
-        deadline = time.monotonic() + seconds
-        while not self.stopping.is_set() and time.monotonic() < deadline:
+        """Sleep ``seconds`` (a client timeout fault); ends early on stop or reset."""
+        deadline, epoch = time.monotonic() + seconds, self._epoch
+        while not self.stopping.is_set() and epoch == self._epoch and time.monotonic() < deadline:
             await asyncio.sleep(min(HANG_POLL_S, max(0.0, deadline - time.monotonic())))

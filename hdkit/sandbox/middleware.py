@@ -38,14 +38,15 @@ class SandboxMiddleware:
         body = await _read_body(receive)
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
         spec = _fault_spec(headers, scope["query_string"].decode("latin-1"))
-        entry = self.ctx.log.begin(self._entry(scope, headers, body))
+        entry = self._entry(scope, headers, body)
+        generation = self.ctx.log.begin(entry)
         done = False
 
         def finish() -> None:
             nonlocal done
             if not done:
                 done = True
-                self.ctx.log.end()
+                self.ctx.log.end(generation)
 
         async def send_status(message: Message) -> None:
             if message["type"] == "http.response.start":

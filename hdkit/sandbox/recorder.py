@@ -102,8 +102,10 @@ class RequestLog:
         self._entries: list[dict[str, Any]] = []
         self._in_flight = 0
         self._peak = 0
+        self._generation = 0  # bumped by clear(): requests from before it no longer count
 
-    def begin(self, entry: dict[str, Any]) -> dict[str, Any]:
+    def begin(self, entry: dict[str, Any]) -> int:
+        """Record a request arriving; returns the token to pass to :meth:`end`."""
         with self._lock:
             entry["seq"] = len(self._entries) + 1
             entry["received_at"] = time.time()
@@ -111,16 +113,17 @@ class RequestLog:
             self._entries.append(entry)
             self._in_flight += 1
             self._peak = max(self._peak, self._in_flight)
-        return entry
+            return self._generation
 
     def answered(self, entry: dict[str, Any], status: int) -> None:
         """Note the response status (called before the response leaves the server)."""
         with self._lock:
             entry["status"] = status
 
-    def end(self) -> None:
+    def end(self, generation: int) -> None:
         with self._lock:
-            self._in_flight -= 1
+            if generation == self._generation:
+                self._in_flight -= 1
 
     @property
     def entries(self) -> list[dict[str, Any]]:
@@ -136,6 +139,8 @@ class RequestLog:
         return self._in_flight
 
     def clear(self) -> None:
+        """Forget every request, including those still in flight (a reset starts at zero)."""
         with self._lock:
             self._entries = []
-            self._peak = self._in_flight
+            self._in_flight = self._peak = 0
+            self._generation += 1
