@@ -165,7 +165,7 @@ class _Parser:
         self.pos = 0
         self.contexts: dict[int, Context] = {}
         for tok in self.tokens:  # defaults, refined while parsing
-            label = Context.JSON_STRING if tok.kind == "string" else Context.JSON_VALUE
+            label = Context.JSON_VALUE if tok.kind == "action" else Context.JSON_STRING
             for start in tok.actions:
                 self.contexts[start] = label
 

@@ -258,3 +258,12 @@ def test_rendered_repr_masks_secrets() -> None:
 def test_render_safe_prints_secrets_escaped() -> None:
     text = render_safe('{"k": "{{.Key}}"}', {"Key": Secret('a"b')}, "json")
     assert json.loads(text) == {"k": 'a"b'}
+
+
+def test_contexts_survive_a_broken_body() -> None:
+    source = '{"a": "{{.A}}", "b": {{.B}},, "c": "{{.C}}"}'
+    assert _contexts_by_text(source, "json") == {
+        ".A": Context.JSON_STRING,
+        ".B": Context.JSON_VALUE,
+        ".C": Context.JSON_STRING,
+    }
