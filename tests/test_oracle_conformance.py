@@ -1,8 +1,9 @@
 """Every recorded Go oracle case, rendered through the public ``hdkit.gotemplate.render``.
 
 The expectations were recorded by Go 1.19 (see /work/shared/oracle) under TZ=UTC:
-``tmpl_*`` are the shared public cases, ``hdkit_tmpl_*`` hdkit's own cases answered by the
-same oracle. A case Go refuses must raise an hdkit template error.
+``tmpl_*`` are the shared public cases, ``hdkit_tmpl_*`` hdkit's own cases (written by
+make_hdkit_cases.py) answered by the same oracle. A case Go refuses must raise an hdkit
+template error.
 """
 
 from __future__ import annotations
@@ -20,8 +21,14 @@ from hdkit.gotemplate import render
 DATA = Path(__file__).parent / "data" / "oracle"
 
 
+BASE = json.loads((DATA / "hdkit_tmpl_base.json").read_text("utf-8"))
+
+
 def _load(prefix: str) -> list:
     cases = [json.loads(line) for line in (DATA / f"{prefix}_cases.jsonl").read_text("utf-8").split("\n") if line.strip()]
+    for c in cases:
+        if c["data"] == "base":
+            c["data"] = BASE
     expected = {
         e["id"]: e
         for e in (json.loads(line) for line in (DATA / f"{prefix}_expected.jsonl").read_text("utf-8").split("\n") if line.strip())

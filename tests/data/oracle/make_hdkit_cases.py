@@ -1,8 +1,10 @@
 """Write hdkit_tmpl_cases.jsonl: hdkit's own Go-template cases, one feature per category.
 
-Answer them with the Go oracle (see /work/shared/oracle/README.md):
-    python3 make_hdkit_cases.py > hdkit_tmpl_cases.jsonl
-    /tmp/oracle/bin/oracle < requests  ->  hdkit_tmpl_expected.jsonl   (see answer() below)
+    python3 make_hdkit_cases.py            # cases only
+    python3 make_hdkit_cases.py --answer   # and hdkit_tmpl_expected.jsonl from /tmp/oracle/bin/oracle
+
+Build the oracle first (see /work/shared/oracle/README.md). A case whose ``data`` is the string
+``"base"`` uses the shared data in hdkit_tmpl_base.json.
 """
 
 from __future__ import annotations
@@ -343,9 +345,11 @@ def answer(cases, oracle="/tmp/oracle/bin/oracle"):
 if __name__ == "__main__":
     here = Path(__file__).parent
     cs = cases()
+    (here / "hdkit_tmpl_base.json").write_text(json.dumps(BASE, indent=1) + "\n", encoding="utf-8")
     with open(here / "hdkit_tmpl_cases.jsonl", "w", encoding="utf-8") as f:
-        for c in cs:
-            f.write(json.dumps(c) + "\n")
+        for c in cs:  # cases on the shared data name it instead of repeating it
+            row = dict(c, data="base") if c["data"] is BASE else c
+            f.write(json.dumps(row) + "\n")
     if len(sys.argv) > 1 and sys.argv[1] == "--answer":
         with open(here / "hdkit_tmpl_expected.jsonl", "w", encoding="utf-8") as f:
             for a in answer(cs):
