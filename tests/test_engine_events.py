@@ -24,7 +24,8 @@ PREDEFINED = {
         pytest.param("inbound-answered", "+15550100", "1001", "Inbound", "ANSWERED", "Answered", True, id="in-ok"),
         pytest.param("inbound-missed", "+15550100", "1001", "Inbound", "NO ANSWER", "Missed", False, id="in-missed"),
         pytest.param("outbound-answered", "1001", "+15550100", "Outbound", "ANSWERED", "Answered", True, id="out-ok"),
-        pytest.param("outbound-unanswered", "1001", "+15550100", "Outbound", "NO ANSWER", "No Answer", False, id="out-no"),
+        pytest.param("outbound-unanswered", "1001", "+15550100", "Outbound", "NO ANSWER", "No Answer", False,
+                     id="out-no"),
         pytest.param("queue", "+15550100", "1001", "Inbound", "ANSWERED", "Answered", True, id="queue"),
     ],
 )

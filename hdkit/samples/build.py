@@ -163,7 +163,7 @@ def freshdesk() -> Template:
 
 
 def zoho() -> Template:
-    """Zoho-Desk-style: OAuth2 with rotating refresh tokens, offset users (``from`` is 1-based), two contact types."""
+    """Zoho-Desk-style: OAuth2 with rotating refresh tokens, offset users, two contact types."""
     api = "{{.base_url}}/api/v1"
     return Template(
         general=General(name="Zoho Desk (sample)", key="hdkit_sample_zoho", max_concurrent_requests=5,
@@ -186,7 +186,7 @@ def zoho() -> Template:
         headers=(*JSON_HEADERS, Header("orgId", "{{.org_id}}", "Zoho Desk organization")),
         user_association=UserAssociation(
             enabled=True, url=f"{api}/agents",
-            pagination=Pagination(mode=PaginationMode.OFFSET, offset_param="from", offset_start=1,
+            pagination=Pagination(mode=PaginationMode.OFFSET, offset_param="from", offset_start=0,
                                   limit_param="limit", limit=100),
             fields=UserFields("data.#.id", "data.#.firstName", "data.#.lastName", "data.#.emailId"),
         ),
