@@ -244,13 +244,14 @@ def test_request_log_records_and_masks_every_secret(fresh_sandbox: Sandbox, clie
     client.get(ZD_USERS[0], headers={"Authorization": f"Bearer {zd['access_token']}"})
     client.get(f"/zendesk/api/v2/users/search.json?query={zd['refresh_token']}", headers=ZD_AUTH)
     client.get(*FD_AGENTS[:1], auth=(FD["username"], FD["password"]))
-    client.get(KD_USERS[0], params={"api_key": KD["api_key"]})
+    client.get(KD_USERS[0], params={"api_key": KD["api_key"]},
+               headers={"X-Auth-Credential": "custom-header-secret-value"})
     client.post("/keydesk/api/contacts", headers=KD_AUTH,
                 json={"name": "N", "phone": "1", "password": "hunter2-secret-pw"})
     client.post(ZO["token"], data={"grant_type": "refresh_token", "refresh_token": zoho["refresh_token"],
                                    "client_id": ZO["client_id"], "client_secret": ZO["client_secret"]})
     secrets = [ZD["client_secret"], ZD["bearer_token"], ZO["client_secret"], FD["password"],
-               KD["api_key"], "hunter2-secret-pw", code, zd["access_token"], zd["refresh_token"],
+               KD["api_key"], "hunter2-secret-pw", "custom-header-secret-value", code, zd["access_token"], zd["refresh_token"],
                zoho["access_token"], zoho["refresh_token"]]
     logged = json.dumps(fresh_sandbox.requests)
     over_http = client.get("/_sandbox/requests").text

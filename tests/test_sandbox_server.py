@@ -36,7 +36,8 @@ def test_start_serve_and_stop_cleanly() -> None:
 
 def test_binds_loopback_only() -> None:
     with Sandbox() as hd:
-        assert hd._sock is not None and hd._sock.getsockname()[0] == "127.0.0.1"
+        assert hd.address == ("127.0.0.1", hd.port)
+    assert hd.address is None
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "::", "localhost", "192.168.1.10", ""])
@@ -55,7 +56,7 @@ def test_refuses_bad_port_and_double_start() -> None:
             Sandbox(port=hd.port).start()
 
 
-def test_stop_ends_a_hanging_request(tmp_path: object) -> None:
+def test_stop_ends_a_hanging_request() -> None:
     hd = Sandbox().start()
     hd.faults.update(timeout=1, hang_s=30)
     outcome: list[str] = []

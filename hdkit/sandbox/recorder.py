@@ -19,8 +19,8 @@ from urllib.parse import parse_qsl, urlencode
 MASK = "********"
 
 _SECRET_NAME = re.compile(
-    r"(pass(word|wd)?|secret|token|api[-_]?key|apikey|authorization|cookie|code_verifier"
-    r"|^code$)",
+    r"(pass(word|wd)?|secret|token|api[-_]?key|apikey|auth|credential|cookie|session"
+    r"|signature|code_verifier|^code$)",
     re.IGNORECASE,
 )
 

@@ -105,6 +105,11 @@ class Sandbox:
         return self._port
 
     @property
+    def address(self) -> tuple[str, int] | None:
+        """The address the listening socket is bound to, None when not running."""
+        return self._sock.getsockname() if self._sock is not None else None
+
+    @property
     def url(self) -> str:
         """``http://127.0.0.1:<port>``, without a trailing slash."""
         return f"http://{HOST}:{self.port}"
