@@ -126,11 +126,12 @@ def test_fields_lists_top_level_chains_only() -> None:
         "{{with .Contact}}{{.Email}}{{else}}{{.NoContact}}{{end}}"
         "{{if .Flag}}{{.InIf}}{{end}}{{(index .Map 0).X}}{{len .Arr}}"
         '{{define "d"}}{{.InDefine}}{{$.AlsoDefine}}{{end}}{{template "d" .Arg}}'
+        '{{define "top"}}{{.InTop}}{{template "top" .}}{{end}}{{template "top" $}}{{block "b" .}}{{.InBlock}}{{end}}'
     )
     paths = [f.path for f in compile(source).fields()]
     assert paths == [
         ("Phone",), ("User", "Name"), ("Users",), ("Company", "Id"), ("Fallback",), ("Contact",),
-        ("NoContact",), ("Flag",), ("InIf",), ("Map",), ("Arr",), ("Arg",),
+        ("NoContact",), ("Flag",), ("InIf",), ("Map",), ("Arr",), ("Arg",), ("InTop",), ("InBlock",),
     ]
 
 

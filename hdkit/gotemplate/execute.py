@@ -582,9 +582,12 @@ def _key_order(k: Any) -> tuple[int, Any]:
 # ----------------------------------------------------------------------------- fields()
 
 
-def _collect_fields(root: ListNode, source: str) -> list[FieldRef]:
+def _collect_fields(trees: Mapping[str, ListNode], name: str, source: str) -> list[FieldRef]:
+    """Field chains rooted at the top-level data, in source order of discovery; the body of a
+    ``template``/``block`` invoked with the top-level dot (``.`` or ``$``) counts, once."""
     refs: list[FieldRef] = []
     where = LineIndex(source)
+    walked = {name}
 
     def add(path: tuple[str, ...], pos: int) -> None:
         line, column = where(pos)
@@ -625,9 +628,19 @@ def _collect_fields(root: ListNode, source: str) -> list[FieldRef]:
             walk(n.else_list, top)
         elif isinstance(n, TemplateNode):
             pipe(n.pipe, top)
+            if top and _passes_top_dot(n.pipe) and n.name in trees and n.name not in walked:
+                walked.add(n.name)
+                walk(trees[n.name], True)
 
-    walk(root, True)
+    walk(trees[name], True)
     return refs
+
+
+def _passes_top_dot(p: PipeNode | None) -> bool:
+    if p is None or p.decl or len(p.cmds) != 1 or len(p.cmds[0].args) != 1:
+        return False
+    arg = p.cmds[0].args[0]
+    return isinstance(arg, DotNode) or (isinstance(arg, VariableNode) and arg.ident == ("$",))
 
 
 # ----------------------------------------------------------------------------- public
@@ -659,7 +672,9 @@ class Template:
         return f"Template(name={self._name!r}, {len(self._source)} chars)"
 
     def fields(self) -> list[FieldRef]:
-        """Field chains read from the top-level data ('.X.Y' where dot is the data, or '$.X')."""
+        """Field chains read from the top-level data: ``.X.Y`` where dot is still the data,
+        ``$.X`` anywhere, and the same inside a ``template``/``block`` given the data as dot.
+        Fields of a dot rebound by ``range``/``with`` are not listed."""
         return list(self._fields)
 
     def render(self, data: Mapping[str, Any] | None, *, missingkey: str = "default", hook: Hook | None = None) -> str:
@@ -684,7 +699,7 @@ class Template:
             pass
         except RecursionError:
             raise TemplateExecError(
-                f'executing "{self._name}": template nesting too deep to render',
+                f'executing "{self._name}": nesting too deep to render (recursive template or data)',
                 Location(source=self._name),
             ) from None
         return "".join(st.out)
@@ -726,7 +741,7 @@ def compile_template(source: str, name: str = "template", *, funcs: Mapping[str,
     compiler = _Compiler(table, compiled)
     for tname, root in trees.items():
         compiled[tname] = compiler.list(root)
-    return Template(source, name, compiled, tuple(_collect_fields(trees[name], source)))
+    return Template(source, name, compiled, tuple(_collect_fields(trees, name, source)))
 
 
 def render(source: str, data: Mapping[str, Any]) -> str:
