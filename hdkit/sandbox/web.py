@@ -41,7 +41,7 @@ def bearer_token(request: Request, *schemes: str) -> str | None:
     """The token of an Authorization header using one of ``schemes`` (default Bearer)."""
     scheme, _, value = request.headers.get("authorization", "").partition(" ")
     wanted = {s.lower() for s in schemes or ("bearer",)}
-    return value.strip() or None if scheme.lower() in wanted else None
+    return (value.strip() or None) if scheme.lower() in wanted else None
 
 
 async def json_body(request: Request) -> Any:
@@ -74,14 +74,6 @@ def link(request: Request, **params: object) -> str:
     query.update({k: str(v) for k, v in params.items()})
     base = str(request.url.replace(query=""))
     return f"{base.rstrip('?')}?{urlencode(query)}" if query else base.rstrip("?")
-
-
-def int_param(request: Request, name: str, default: int) -> int | None:
-    """A non-negative integer query parameter, its default when absent, None when invalid."""
-    raw = request.query_params.get(name)
-    if raw is None:
-        return default
-    return int(raw) if raw.isdigit() else None
 
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:

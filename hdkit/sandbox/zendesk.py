@@ -31,7 +31,6 @@ _D = DEMO[VENDOR]
 AGENT_ID0, CONTACT_ID0, CREATED_ID0, TICKET_ID0 = 361_000_000_000, 362_000_000_000, 363_000_000_000, 1000
 MAX_PER_PAGE = 100
 CREATED_AT = "2024-01-15T09:30:00Z"
-_READONLY = object()
 
 
 def error(status: int, error: str, description: str = "", details: dict[str, Any] | None = None,
@@ -81,32 +80,34 @@ class Zendesk:
         """None when the request may proceed, else Zendesk's 401 or 403."""
         token = bearer_token(request)
         if token is not None:
-            access = self._token_access(token)
-            if access is None:
+            writable = self._token_access(token)
+            if writable is None:
                 return error(401, "invalid_token", "The access token provided is expired, "
                              "revoked, malformed or invalid for other reasons.")
         else:
-            access = self._basic_access(request)
-            if access is None:
+            writable = self._basic_access(request)
+            if writable is None:
                 return error(401, "Couldn't authenticate you")
-        if write and access is _READONLY:
+        if write and not writable:
             return error(403, "Forbidden", "You do not have access to this page. Please contact "
                          "the account owner of this help desk for further help.")
         return None
 
-    def _token_access(self, token: str) -> object | None:
+    def _token_access(self, token: str) -> bool | None:
+        """True: may write; False: read only; None: not a valid token."""
         if same(token, _D["bearer_token"]):
             return True
         if same(token, _D["readonly_bearer_token"]):
-            return _READONLY
+            return False
         grant = self.oauth.lookup(token)
         if grant is None or grant.expires_at <= time.time():
             return None
-        return True if "write" in grant.scope.split() else _READONLY
+        return "write" in grant.scope.split()
 
-    def _basic_access(self, request: Request) -> object | None:
+    def _basic_access(self, request: Request) -> bool | None:
+        """An API token (``email/token:api_token``) may write; anything else is refused."""
         creds = basic_credentials(request)
-        if creds == (f"{_D['email']}/token", _D["api_token"]):
+        if creds is not None and creds[0] == f"{_D['email']}/token" and same(creds[1], _D["api_token"]):
             return True
         return None
 
