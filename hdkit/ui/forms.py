@@ -1,0 +1,219 @@
+"""One form per template section, built from the model's own fields.
+
+A :class:`Form` walks the dataclass of its section: plain fields become :class:`FieldRow`\\ s,
+nested sections become sub-forms, lists of sections (custom fields, headers, contact types,
+follow-up requests, outputs) become a :class:`ListForm` with Add and Remove buttons, and the
+on/off-plus-value pairs of the Yeastar page (a contact field mapping, a call option) become one
+row. Every view carries the ``(section, field)`` key validate's problems are located by, so
+:meth:`SectionTab.show` can put each problem beside its field; what no view claims shows at the
+top of the tab. Counts are limited by the model, not here: an Add the model refuses (a 6th custom
+field, a 21st header) shows the refusal and disables the button.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from typing import Any, Union
+
+import ipywidgets as widgets
+
+from hdkit import model
+from hdkit.model import field_info
+from hdkit.problems import Problem
+from hdkit.ui.fields import FieldRow, Key, hints, input_for, message_html
+from hdkit.ui.state import Path, Store
+
+__all__ = ["Form", "ListForm", "SectionTab", "TABS"]
+
+# Template field -> the section it is (tab titles are these section names).
+TABS: dict[str, str] = {
+    "general": model.GENERAL,
+    "auth": model.AUTHENTICATION,
+    "headers": model.HEADERS,
+    "user_association": model.USER_ASSOCIATION,
+    "follow_ups": model.FOLLOW_UPS,
+    "contact_search": model.CONTACT_SEARCH,
+    "contact_creation": model.CONTACT_CREATION,
+    "call_journal": model.CALL_JOURNAL,
+    "new_ticket": model.NEW_TICKET,
+}
+
+# How validate numbers the items of each list ("Header 2 > Name").
+ITEM_LABELS: dict[type, str] = {
+    model.CustomField: "Custom Field",
+    model.Header: "Header",
+    model.FollowUpRequest: "Request",
+    model.ContactType: "Contact Type",
+    model.CreationType: "Contact Type",
+    model.Output: "Output",
+}
+
+# An on/off switch and one value, shown as one row keyed by the field that holds them.
+_PAIRS: dict[type, str] = {model.FieldMapping: "path", model.CallOption: "default"}
+
+_SKIPPED = {(model.General, "logo")}  # files are not typed into a form
+
+View = Union[FieldRow, "Form", "ListForm"]
+
+
+def _item_type(hint: Any) -> type | None:
+    """The dataclass a ``tuple[Section, ...]`` holds, else None."""
+    args = getattr(hint, "__args__", ())
+    if getattr(hint, "__origin__", None) is tuple and args and dataclasses.is_dataclass(args[0]):
+        return args[0]
+    return None
+
+
+def blank(cls: type) -> Any:
+    """A new item of ``cls`` with its required text fields empty (validate then asks for them)."""
+    required = [f.name for f in dataclasses.fields(cls)
+                if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+    return cls(**dict.fromkeys(required, ""))
+
+
+def _heading(title: str) -> widgets.HTML:
+    return widgets.HTML(f"<h4 style='margin:6px 0 2px 0'>{html.escape(title)}</h4>")
+
+
+class Form:
+    """The section of class ``cls`` at ``path``: a row or sub-view per field."""
+
+    def __init__(self, store: Store, path: Path, cls: type, section: str, *, prefix: str = "",
+                 title: str = "", on_remove: Callable[[], None] | None = None) -> None:
+        self.store, self.path, self.cls = store, path, cls
+        self.section = getattr(cls, "SECTION", "") or section
+        self.key: Key = (self.section, prefix + title)
+        self.message = widgets.HTML()
+        self.children: list[View] = [self._view(f.name, prefix) for f in dataclasses.fields(cls)
+                                     if (cls, f.name) not in _SKIPPED]
+        top: list[widgets.Widget] = [_heading(title)] if title else []
+        if on_remove is not None:
+            self.remove = widgets.Button(description=f"Remove {title}", icon="trash",
+                                         button_style="warning")
+            self.remove.on_click(lambda _: on_remove())
+            top.append(self.remove)
+        self.box = widgets.VBox([*top, self.message, *(c.box for c in self.children)],
+                                layout=widgets.Layout(margin="0 0 0 12px" if title else "0"))
+
+    def _view(self, name: str, prefix: str) -> View:
+        hint = hints(self.cls)[name]
+        info = field_info(self.cls, name)
+        path = (*self.path, name)
+        key: Key = (self.section, prefix + info.title)
+        if hint in _PAIRS:
+            value_name = _PAIRS[hint]
+            switch = widgets.Checkbox(value=self.store.get((*path, "enabled")), description="enabled",
+                                      indent=False, layout=widgets.Layout(width="90px"))
+            text, convert = input_for(str, field_info(hint, value_name), value_name,
+                                      self.store.get((*path, value_name)))
+            text.description = ""
+            return FieldRow(key, [((*path, "enabled"), switch, bool), ((*path, value_name), text, convert)],
+                            self.store, label=info.title)
+        if dataclasses.is_dataclass(hint):
+            return Form(self.store, path, hint, self.section, prefix=prefix, title=info.title)
+        item = _item_type(hint)
+        if item is not None:
+            return ListForm(self.store, path, item, self.section, key)
+        return FieldRow.simple(self.store, path, self.cls, name, key)
+
+    def views(self) -> Iterator[View]:
+        """This form and every view below it."""
+        yield self
+        for child in self.children:
+            yield from child.views() if not isinstance(child, FieldRow) else (child,)
+
+    def show(self, problems: list[Problem]) -> None:
+        self.message.value = message_html(problems)
+
+
+class ListForm:
+    """A list of sections (``tuple[cls, ...]``) at ``path``, with Add and Remove."""
+
+    def __init__(self, store: Store, path: Path, cls: type, section: str, key: Key) -> None:
+        self.store, self.path, self.cls, self.section, self.key = store, path, cls, section, key
+        self.label = ITEM_LABELS.get(cls, cls.__name__)
+        self.add = widgets.Button(description=f"Add {self.label}", icon="plus")
+        self.add.on_click(lambda _: self._add())
+        self.message = widgets.HTML()
+        self.refusal = ""
+        self.items_box = widgets.VBox()
+        self.items: list[Form] = []
+        self.box = widgets.VBox([_heading(key[1] or self.label), self.items_box,
+                                 widgets.HBox([self.add, self.message])])
+        self._build()
+
+    def _build(self) -> None:
+        self.items = [
+            Form(self.store, (*self.path, i), self.cls, self.section, prefix=f"{self.label} {i + 1} > ",
+                 title=f"{self.label} {i + 1}", on_remove=lambda i=i: self._remove(i))
+            for i in range(len(self.store.get(self.path)))
+        ]
+        self.items_box.children = [f.box for f in self.items]
+
+    def _edit(self, items: tuple[Any, ...]) -> None:
+        """Change the list and rebuild the items before anyone hears of it (see Store)."""
+        with self.store.hold_trait_notifications():
+            refusal = self.store.edit(self.path, items)
+            if refusal is None:
+                self._build()
+        self.refusal = refusal.message if refusal else ""
+        self.add.disabled = refusal is not None
+        distribute(iter([self]), self.store.problems)
+
+    def _add(self) -> None:
+        self._edit((*self.store.get(self.path), blank(self.cls)))
+
+    def _remove(self, index: int) -> None:
+        items = self.store.get(self.path)
+        self._edit(items[:index] + items[index + 1:])
+
+    def views(self) -> Iterator[View]:
+        yield self
+        for item in self.items:
+            yield from item.views()
+
+    def show(self, problems: list[Problem]) -> None:
+        self.message.value = message_html(problems, self.refusal)
+
+
+def distribute(views: Iterator[View], problems: list[Problem]) -> list[Problem]:
+    """Show each problem on the view its location names; return the ones no view claimed."""
+    by_key: dict[Key, list[Problem]] = defaultdict(list)
+    for p in problems:
+        by_key[(p.location.section or "", p.location.field or "")].append(p)
+    claimed: set[Key] = set()
+    for view in views:
+        view.show(by_key.get(view.key, []))
+        claimed.add(view.key)
+    return [p for key, ps in by_key.items() if key not in claimed for p in ps]
+
+
+class SectionTab:
+    """One tab of the workbench: the form of template field ``name``, kept in step with problems."""
+
+    def __init__(self, store: Store, name: str) -> None:
+        self.store, self.name, self.section = store, name, TABS[name]
+        hint = hints(model.Template)[name]
+        item = _item_type(hint)
+        self.root: Form | ListForm = (
+            ListForm(store, (name,), item, self.section, (self.section, field_info(model.Template, name).title))
+            if item is not None else Form(store, (name,), hint, self.section)
+        )
+        self.message = widgets.HTML()
+        self.box = widgets.VBox([self.message, self.root.box])
+        store.observe(self._on_revision, "revision")
+        self.show(store.problems)
+
+    def _on_revision(self, change: dict[str, Any]) -> None:
+        self.show(self.store.problems)
+
+    def show(self, problems: list[Problem]) -> None:
+        mine = [p for p in problems if p.location.section == self.section]
+        self.message.value = message_html(distribute(self.root.views(), mine))
+
+    def close(self) -> None:
+        """Stop following the store (the workbench drops this tab when it loads a template)."""
+        self.store.unobserve(self._on_revision, "revision")

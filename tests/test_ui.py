@@ -1,0 +1,316 @@
+"""The workbench headless: build it, set widget values, click buttons, assert on the model,
+the messages and the DataFrames. Widgets are found by their description or by the
+(section, field) key a row carries, never by position."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import ipywidgets as widgets
+import pytest
+
+from hdkit import samples
+from hdkit.model import AuthMethod, FollowUpEvent, Template
+from hdkit.sandbox.accounts import AGENT_COUNT, DEMO
+from hdkit.ui import Workbench
+from hdkit.ui.fields import FieldRow
+from hdkit.ui.forms import ListForm
+
+PHONE = samples.demo_phone("freshdesk")
+
+
+# --------------------------------------------------------------------------- finding widgets
+
+
+def walk(w: widgets.Widget) -> Iterator[widgets.Widget]:
+    yield w
+    for child in getattr(w, "children", ()):
+        yield from walk(child)
+
+
+def button(root: widgets.Widget, description: str) -> widgets.Button:
+    (found,) = [w for w in walk(root) if isinstance(w, widgets.Button) and w.description == description]
+    return found
+
+
+def row(wb: Workbench, tab: str, field: str) -> FieldRow:
+    """The row of ``field`` (as validate names it) in section tab ``tab``."""
+    section = wb.sections[tab]
+    (found,) = [v for v in section.root.views() if isinstance(v, FieldRow) and v.key == (section.section, field)]
+    return found
+
+
+def list_form(wb: Workbench, tab: str, title: str) -> ListForm:
+    section = wb.sections[tab]
+    (found,) = [v for v in section.root.views() if isinstance(v, ListForm) and v.key[1] == title]
+    return found
+
+
+def set_row(wb: Workbench, tab: str, field: str, *values: Any) -> FieldRow:
+    r = row(wb, tab, field)
+    for w, value in zip(r.widgets, values, strict=True):
+        w.value = value
+    return r
+
+
+@pytest.fixture
+def wb() -> Workbench:
+    return Workbench("freshdesk")
+
+
+# --------------------------------------------------------------------------- forms edit the model
+
+
+EDITS = [
+    pytest.param("general", "Helpdesk Name", ("My Desk",), lambda t: t.general.name == "My Desk", id="text"),
+    pytest.param("general", "Max Concurrent Request", ("3",), lambda t: t.general.max_concurrent_requests == 3,
+                 id="number"),
+    pytest.param("auth", "Authentication Method", (AuthMethod.BEARER,), lambda t: t.auth.method is AuthMethod.BEARER,
+                 id="enum"),
+    pytest.param("auth", "Token Invalid Errors", ("expired, invalid_token",),
+                 lambda t: t.auth.oauth2.token_invalid == ("expired", "invalid_token"), id="list-of-text"),
+    pytest.param("user_association", "Page Start Value", ("",),
+                 lambda t: t.user_association.pagination.page_start is None, id="blank-optional-number"),
+    pytest.param("user_association", "Page Size Value", ("50",),
+                 lambda t: t.user_association.pagination.size == 50, id="nested"),
+    pytest.param("user_association", "Request Method", ("post",), lambda t: t.user_association.method == "POST",
+                 id="method-upper"),
+    pytest.param("contact_search", "Company", (True, "results.#.company"),
+                 lambda t: t.contact_search.fields.company.enabled
+                 and t.contact_search.fields.company.path == "results.#.company", id="mapping-pair"),
+    pytest.param("call_journal", "Subject", (True, "Call {{.Phone}}"),
+                 lambda t: t.call_journal.subject.default == "Call {{.Phone}}", id="option-pair"),
+    pytest.param("auth", "Custom Field 1 > Name", ("helpdesk_url",),
+                 lambda t: t.auth.custom_fields[0].name == "helpdesk_url", id="list-item"),
+]
+
+
+@pytest.mark.parametrize(("tab", "field", "values", "check"), EDITS)
+def test_a_widget_edit_is_a_model_edit(wb: Workbench, tab: str, field: str, values: tuple, check: Any) -> None:
+    before = wb.template
+    set_row(wb, tab, field, *values)
+    assert check(wb.template)
+    assert wb.template is not before and isinstance(wb.template, Template)
+
+
+def test_a_follow_up_event_can_be_cleared(wb: Workbench) -> None:
+    set_row(wb, "follow_ups", "Request 1 > Triggered Event", FollowUpEvent.CALL_ENDED)
+    assert wb.template.follow_ups[0].event is FollowUpEvent.CALL_ENDED
+    set_row(wb, "follow_ups", "Request 1 > Triggered Event", None)
+    assert wb.template.follow_ups[0].event is None
+
+
+def test_a_value_the_model_refuses_is_a_message_and_the_template_stays(wb: Workbench) -> None:
+    before = wb.template
+    r = set_row(wb, "general", "Max Concurrent Request", "ten")
+    assert wb.template is before
+    assert "expected a whole number, got &#x27;ten&#x27;" in r.message.value
+
+
+def test_problems_show_beside_their_field_and_in_the_list(wb: Workbench) -> None:
+    r = set_row(wb, "general", "Helpdesk Name", "")
+    assert "Helpdesk Name is required" in r.message.value
+    assert wb.tabs.titles[0] == "General (1)"
+    assert "1 error(s)" in wb.problems_view.value
+    set_row(wb, "general", "Helpdesk Name", "Back")
+    assert r.message.value == "" and wb.tabs.titles[0] == "General"
+
+
+def test_a_problem_inside_a_value_names_line_and_column(wb: Workbench) -> None:
+    r = set_row(wb, "call_journal", "Call Journal Creation Request Data", '{"a": "{{.Phone}"}')
+    assert "error:" in r.message.value and "line 1, col" in r.message.value
+
+
+def test_problems_no_row_claims_show_at_the_top_of_their_tab(wb: Workbench) -> None:
+    for field in ("Business Number", "Mobile"):
+        set_row(wb, "contact_search", field, False, "")
+    tab = wb.sections["contact_search"]
+    form = [v for v in tab.root.views() if getattr(v, "key", None) == ("Contact Search", "Contact Field Mapping")]
+    assert "enable and map at least one phone number field" in form[0].message.value
+
+
+# --------------------------------------------------------------------------- limits from the model
+
+
+@pytest.mark.parametrize(("tab", "title", "limit", "message"), [
+    pytest.param("auth", "Custom Fields", 5, "at most 5 custom fields are allowed", id="custom-fields"),
+    pytest.param("headers", "Headers", 20, "at most 20 headers are allowed", id="headers"),
+])
+def test_adding_past_a_limit_is_refused_inline(wb: Workbench, tab: str, title: str, limit: int, message: str) -> None:
+    lf = list_form(wb, tab, title)
+    while not lf.add.disabled:
+        lf.add.click()
+    assert len(wb.store.get(lf.path)) == limit
+    assert message in lf.message.value
+    assert len(lf.items) == limit
+    button(lf.items[0].box, f"Remove {lf.label} 1").click()
+    assert len(wb.store.get(lf.path)) == limit - 1
+    assert not lf.add.disabled and message not in lf.message.value
+
+
+def test_new_items_get_their_problems_and_removing_renumbers(wb: Workbench) -> None:
+    lf = list_form(wb, "auth", "Custom Fields")
+    names = [f.name for f in wb.template.auth.custom_fields]
+    lf.add.click()
+    assert "Custom Field 3 &gt; Name is required" in row(wb, "auth", "Custom Field 3 > Name").message.value
+    button(lf.items[0].box, "Remove Custom Field 1").click()
+    assert [f.name for f in wb.template.auth.custom_fields] == [names[1], ""]
+    assert "Custom Field 2 &gt; Name is required" in row(wb, "auth", "Custom Field 2 > Name").message.value
+
+
+def test_inputs_follow_the_custom_fields(wb: Workbench) -> None:
+    set_row(wb, "auth", "Custom Field 1 > Name", "site")
+    assert "site" in wb.inputs.widgets and "base_url" not in wb.inputs.widgets
+    assert isinstance(wb.inputs.widgets["api_key"], widgets.Password)
+
+
+# --------------------------------------------------------------------------- opening
+
+
+def test_open_sample_rebuilds_the_forms(wb: Workbench) -> None:
+    wb.sample_pick.value = "zoho"
+    button(wb.box, "Open sample").click()
+    assert wb.template == samples.load("zoho")
+    assert row(wb, "general", "Helpdesk Name").widgets[0].value == samples.load("zoho").general.name
+    assert set(wb.inputs.widgets) == {f.name for f in wb.template.auth.custom_fields}
+
+
+def test_open_xml_that_is_not_there_is_a_message(wb: Workbench, tmp_path: Path) -> None:
+    before = wb.template
+    wb.xml_path.value = str(tmp_path / "missing.xml")
+    button(wb.box, "Open XML").click()
+    assert "cannot read template file" in wb.load_message.value and wb.template is before
+
+
+def test_open_xml_reads_the_file(wb: Workbench, tmp_path: Path) -> None:
+    path = tmp_path / "k.xml"
+    path.write_text(samples.text("keydesk"), encoding="utf-8")
+    wb.xml_path.value = str(path)
+    button(wb.box, "Open XML").click()
+    assert wb.template == samples.load("keydesk")
+
+
+# --------------------------------------------------------------------------- export
+
+
+def test_export_is_refused_while_errors_remain(wb: Workbench, tmp_path: Path) -> None:
+    set_row(wb, "general", "Key", "")
+    wb.export_path.value = str(tmp_path / "out.xml")
+    button(wb.box, "Export XML").click()
+    assert "not exported" in wb.export_message.value and "Key is required" in wb.export_message.value
+    assert not (tmp_path / "out.xml").exists() and wb.xml_view.value == ""
+
+
+def test_export_writes_and_shows_the_xml(wb: Workbench, tmp_path: Path) -> None:
+    set_row(wb, "general", "Helpdesk Name", "Edited Desk")
+    wb.export_path.value = str(tmp_path / "out.xml")
+    button(wb.box, "Export XML").click()
+    text = (tmp_path / "out.xml").read_text(encoding="utf-8")
+    assert 'Name="Edited Desk"' in text
+    assert "&lt;Information" in wb.xml_view.value and "Edited Desk" in wb.xml_view.value
+
+
+# --------------------------------------------------------------------------- try it against the sandbox
+
+
+def sandbox_bench(name: str, url: str, **options: Any) -> Workbench:
+    return Workbench(name, inputs=samples.demo_inputs(name, url), phone=samples.demo_phone(name), **options)
+
+
+def disabled_while_running(b: widgets.Button) -> list[bool]:
+    seen: list[bool] = []
+    b.observe(lambda change: seen.append(change["new"]), "disabled")
+    b.click()
+    return seen
+
+
+def test_sync_users_shows_records_and_exchanges(fresh_sandbox) -> None:
+    wb = sandbox_bench("freshdesk", fresh_sandbox.url)
+    tp = wb.try_panel
+    assert disabled_while_running(button(wb.box, "Sync users")) == [True, False]
+    assert len(tp.records) == AGENT_COUNT and tp.records["UserUniqueId"].is_unique
+    assert list(tp.exchanges["status"].unique()) == [200]
+    assert "UserUniqueId" in tp.records_view.value and "UsersResult 2500 users" in tp.status.value
+
+
+def test_search_and_call_show_mapped_fields_and_the_raw_response(fresh_sandbox) -> None:
+    wb = sandbox_bench("freshdesk", fresh_sandbox.url)
+    tp = wb.try_panel
+    button(wb.box, "Search contact").click()
+    assert tp.records["FirstName"].tolist() == ["Ada Lovelace"]
+    assert "Lovelace" in tp.records_view.value
+    assert "GET " in tp.raw_view.value and "--&gt; 200" in tp.raw_view.value
+    tp.call_kind.value = "inbound-missed"
+    tp.phone.value = "+1 646 555 0177"
+    button(wb.box, "Simulate call").click()
+    steps = tp.records.set_index("step")
+    assert steps.loc["Create Contacts", "status"] == 201
+    tp.exchange_pick.value = len(tp.exchange_pick.options) - 1
+    assert "CallJournal" in tp.exchange_pick.label and "--&gt; 201" in tp.raw_view.value
+
+
+def test_try_is_refused_while_errors_remain(fresh_sandbox) -> None:
+    wb = sandbox_bench("freshdesk", fresh_sandbox.url)
+    set_row(wb, "general", "Helpdesk Name", "")
+    button(wb.box, "Search contact").click()
+    assert "fix 1 error(s) first" in wb.try_panel.status.value
+    assert "Helpdesk Name is required" in wb.try_panel.status.value
+    assert wb.try_panel.result is None and fresh_sandbox.requests == []
+
+
+def test_a_missing_input_is_a_message(fresh_sandbox) -> None:
+    wb = Workbench("freshdesk", inputs={"base_url": samples.demo_inputs("freshdesk", fresh_sandbox.url)["base_url"]},
+                   phone=PHONE)
+    b = button(wb.box, "Search contact")
+    b.click()
+    assert "api_key" in wb.try_panel.status.value and not b.disabled
+    assert wb.try_panel.result is None
+
+
+def test_typed_inputs_are_used(fresh_sandbox) -> None:
+    demo = samples.demo_inputs("freshdesk", fresh_sandbox.url)
+    wb = Workbench("freshdesk", phone=PHONE)
+    wb.inputs.widgets["base_url"].value = demo["base_url"]
+    wb.inputs.widgets["api_key"].value = demo["api_key"]
+    button(wb.box, "Search contact").click()
+    assert wb.try_panel.records["FirstName"].tolist() == ["Ada Lovelace"]
+
+
+def _approve(url: str) -> str:
+    """Play the user's browser on the sandbox consent page."""
+    response = httpx.get(url + "&approve=1", follow_redirects=False)
+    return response.headers["location"]
+
+
+def test_oauth2_templates_authorize_then_run(fresh_sandbox) -> None:
+    wb = sandbox_bench("zendesk", fresh_sandbox.url,
+                       authorize_options={"redirect_uri": DEMO["zendesk"]["redirect_uri"], "paste": _approve})
+    authorize = button(wb.box, "Authorize (OAuth2)")
+    assert authorize.layout.display is None
+    authorize.click()
+    assert "authorized" in wb.try_panel.status.value
+    button(wb.box, "Search contact").click()
+    assert "Lovelace" in wb.try_panel.records.to_string()
+    assert button(Workbench("freshdesk").box, "Authorize (OAuth2)").layout.display == "none"
+
+
+def test_secrets_reach_no_widget_but_the_password_box(fresh_sandbox, tmp_path: Path) -> None:
+    key = DEMO["freshdesk"]["api_key"]
+    forms = [key, base64.b64encode(f"{key}:X".encode()).decode()]
+    wb = sandbox_bench("freshdesk", fresh_sandbox.url)
+    for name in ("Sync users", "Simulate call", "Search contact"):
+        button(wb.box, name).click()
+        for i in range(len(wb.try_panel.exchange_pick.options)):
+            wb.try_panel.exchange_pick.value = i
+            assert not [f for f in forms if f in wb.try_panel.raw_view.value]
+    wb.export_path.value = str(tmp_path / "out.xml")
+    button(wb.box, "Export XML").click()
+    states = json.dumps([w.get_state() for w in walk(wb.box)], default=str)
+    assert wb.try_panel.result is not None and "Ada" in states
+    assert not [f for f in forms if f in states]
+    assert not [f for f in forms if f in (tmp_path / "out.xml").read_text(encoding="utf-8")]
