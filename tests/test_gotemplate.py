@@ -267,6 +267,20 @@ def test_syntax_errors_have_positions(source: str, message: str, line: int, colu
 
 
 @pytest.mark.parametrize(
+    ("source", "suggestion"),
+    [
+        pytest.param("{{ timeformat .T \"yyyy\" }}", "did you mean TimeFormat?", id="case"),
+        pytest.param("{{ UrlEncod .T }}", "did you mean UrlEncode?", id="typo"),
+        pytest.param("{{ frobnicate .T }}", "Yeastar adds TimeFormat", id="no-match"),
+    ],
+)
+def test_unknown_function_hint(source: str, suggestion: str) -> None:
+    with pytest.raises(TemplateSyntaxError) as info:
+        compile(source)
+    assert suggestion in info.value.hint
+
+
+@pytest.mark.parametrize(
     ("source", "message"),
     [
         pytest.param("{{ TimeFormat .T }}", "wrong number of args for TimeFormat: want at least 2 got 1", id="arity"),

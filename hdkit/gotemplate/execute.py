@@ -14,7 +14,8 @@ return an operand; variables live on a stack that ``if``/``with``/``range`` pop 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import difflib
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple
 
 from hdkit.errors import Location, TemplateError, TemplateExecError, TemplateSyntaxError, caret_snippet
@@ -478,9 +479,9 @@ class _Compiler:
             argfns = argfns[:1] + tuple(
                 _boxed(fn) if _reads_map(a) else fn for a, fn in zip(args[1:], argfns[1:])
             )
+        if sig is BUILTINS["and"] or sig is BUILTINS["or"]:
+            return self.and_or(sig is BUILTINS["or"], argfns, has_final)
         final_is_string = len(args) in sig.strings
-        if sig.fn is BUILTINS["and"].fn or sig.fn is BUILTINS["or"].fn:
-            return self.and_or(name == "or" if name in ("and", "or") else sig.fn is BUILTINS["or"].fn, argfns, has_final)
         fn = sig.fn
 
         def invoke(st: _State, argv: list[Any]) -> Any:
@@ -497,7 +498,7 @@ class _Compiler:
 
             def run_final(st: _State, dot: Any, final: Any) -> Any:
                 argv = [a(st, dot) for a in argfns]
-                argv.append(_as_string(st, cmd, final, True) if final_is_string else final)
+                argv.append(_as_string(st, cmd, final) if final_is_string else final)
                 return invoke(st, argv)
 
             return run_final
@@ -508,6 +509,9 @@ class _Compiler:
 
     @staticmethod
     def and_or(is_or: bool, argfns: tuple[Fn, ...], has_final: bool) -> Fn:
+        """``and``/``or``: evaluate left to right, stop at the first false/true operand and
+        return it; otherwise the last operand (the piped value when there is one)."""
+
         def run(st: _State, dot: Any, final: Any = None) -> Any:
             v = None
             for a in argfns:
@@ -544,7 +548,8 @@ def _literal(node: Node) -> Any:
     raise TypeError(f"not a literal: {node!r}")  # pragma: no cover
 
 
-def _as_string(st: _State, node: Node, v: Any, piped: bool = False) -> str:
+def _as_string(st: _State, node: Node, v: Any) -> str:
+    """Go's ``validateType`` for a ``string`` parameter (printf's format)."""
     if type(v) is str:
         return v
     if isinstance(v, Secret):
@@ -705,9 +710,14 @@ class Template:
         return "".join(st.out)
 
 
-def _syntax_error(source: str, name: str, err: ParseError) -> TemplateSyntaxError:
+def _syntax_error(source: str, name: str, err: ParseError, functions: Iterable[str]) -> TemplateSyntaxError:
     line, column = line_col(source, min(err.pos, len(source)))
     hint = None
+    if err.function:
+        close = difflib.get_close_matches(err.function, list(functions), n=1, cutoff=0.6)
+        close += [f for f in functions if f.lower() == err.function.lower()]
+        hint = f"did you mean {close[-1]}?" if close else None
+        hint = (hint + " " if hint else "") + "Yeastar adds TimeFormat, ToMillis, Capitalize and UrlEncode to Go's built-ins"
     if err.char_constant:
         span = next((s for s in action_spans(source) if s.start <= err.pos < s.end), None)
         fixed = fix_quotes(source[span.start : span.end]) if span else None
@@ -736,7 +746,7 @@ def compile_template(source: str, name: str = "template", *, funcs: Mapping[str,
     try:
         trees = parse(source, name, table.__contains__)
     except ParseError as err:
-        raise _syntax_error(source, name, err) from None
+        raise _syntax_error(source, name, err, table) from None
     compiled: dict[str, Fn] = {}
     compiler = _Compiler(table, compiled)
     for tname, root in trees.items():

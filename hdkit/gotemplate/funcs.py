@@ -14,6 +14,7 @@ with ``%20``.
 
 from __future__ import annotations
 
+import inspect
 import math
 import re
 import time
@@ -47,15 +48,15 @@ class Signature:
 
 
 def signature_of(fn: Callable[..., Any]) -> Signature:
-    """A signature for a user function: its positional parameters, variadic if ``*args``."""
-    import inspect
-
+    """A signature for a user function: its required positional parameters are fixed; optional
+    ones or ``*args`` make it variadic. Functions Python cannot inspect take anything."""
     try:
         params = inspect.signature(fn).parameters.values()
     except (TypeError, ValueError):
         return Signature(fn, 0, True)
-    fixed = sum(1 for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty)
-    variadic = any(p.kind == p.VAR_POSITIONAL for p in params)
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    fixed = sum(1 for p in positional if p.default is p.empty)
+    variadic = fixed < len(positional) or any(p.kind == p.VAR_POSITIONAL for p in params)
     return Signature(fn, fixed, variadic)
 
 
@@ -66,11 +67,8 @@ def is_true(v: Any) -> bool:
     """Go's ``isTrue``: empty, zero, false and nil are false."""
     if v is None:
         return False
-    t = type(v)
-    if t is bool:
+    if isinstance(v, bool):
         return v
-    if t is str or t is list or t is dict or t is tuple:
-        return len(v) > 0
     if isinstance(v, (int, float, complex)):
         return v != 0
     if isinstance(v, (str, Secret, Mapping, list, tuple)):

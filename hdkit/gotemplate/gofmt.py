@@ -82,8 +82,7 @@ def format_float(f: float, verb: str = "g", prec: int = -1) -> str:
     if math.isinf(f):
         return "+Inf" if f > 0 else "-Inf"
     if prec >= 0 or verb not in "gG":
-        spec = {"F": "f"}.get(verb, verb)
-        return f"%.{6 if prec < 0 else prec}{spec}" % f if prec >= 0 or verb in "eEfF" else repr(f)
+        return f"%.{6 if prec < 0 else prec}{'f' if verb == 'F' else verb}" % f
     digits, dp = _shortest(f)
     sign = "-" if math.copysign(1.0, f) < 0 else ""
     exp = dp - 1

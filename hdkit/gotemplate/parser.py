@@ -44,14 +44,16 @@ MAX_DEPTH = 100
 
 
 class ParseError(Exception):
-    """A syntax error at ``pos`` (offset in the source); ``char_constant`` names a malformed
-    single-quoted literal so the caller can suggest double quotes."""
+    """A syntax error at ``pos`` (offset in the source). ``char_constant`` flags a malformed
+    single-quoted literal and ``function`` names an undefined function, so the caller can
+    suggest a fix."""
 
-    def __init__(self, message: str, pos: int, char_constant: bool = False) -> None:
+    def __init__(self, message: str, pos: int, char_constant: bool = False, function: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.pos = pos
         self.char_constant = char_constant
+        self.function = function
 
 
 _SIMPLE_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "\\": "\\"}
@@ -483,7 +485,7 @@ class _Parser:
         typ = item.typ
         if typ == T.IDENTIFIER:
             if not self.has_function(item.val):
-                raise ParseError(f'function "{item.val}" not defined', item.pos)
+                raise ParseError(f'function "{item.val}" not defined', item.pos, function=item.val)
             return IdentifierNode(item.pos, item.val)
         if typ == T.DOT:
             return DotNode(item.pos)
