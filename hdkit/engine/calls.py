@@ -68,7 +68,7 @@ def _texts(session: Session, section: CallJournal | NewTicket, name: str,
 
 
 async def call(session: Session, legs: Sequence[CallEvent], *, hide_missed: bool | None = None,
-               play_recording: bool | None = None, create_missing: bool = True) -> CallTrace:
+               play_recording: bool | None = None) -> CallTrace:
     """Run the template's call scenarios for one call (one event, or every leg of a queue call)."""
     t = session.template
     main = next((leg for leg in legs if leg.answered), legs[0])
@@ -89,7 +89,7 @@ async def call(session: Session, legs: Sequence[CallEvent], *, hide_missed: bool
         matched = bool(record)
         await fire(session, FollowUpEvent.CONTACT_MATCHED if matched else FollowUpEvent.CONTACT_NOT_FOUND,
                    base, outputs, steps)
-        if not matched and create_missing and t.contact_creation.enabled and t.contact_creation.contact_types:
+        if not matched and t.contact_creation.enabled and t.contact_creation.contact_types:
             first, _, last = main.contact_name.partition(" ")
             _, created = await create_contact(session, main.phone, first_name=first, last_name=last,
                                               variables=scope(event_vars, outputs), steps=steps)
