@@ -66,10 +66,22 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("file", metavar="FILE", help="template XML file")
     export.add_argument("-o", "--output", metavar="OUT.xml", required=True, help="file to write")
     export.set_defaults(handler=_cmd_export)
+
+    # The sandbox parses its own options (it imports nothing from hdkit); main() hands it argv.
+    commands.add_parser("sandbox", help="run the bundled sandbox helpdesk on 127.0.0.1", add_help=False)
+
+    from hdkit.engine.commands import register
+
+    register(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["sandbox"]:
+        from hdkit.sandbox.__main__ import main as sandbox_main
+
+        return sandbox_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
