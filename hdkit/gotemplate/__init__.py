@@ -4,6 +4,19 @@
 runs it with Go's semantics (``<no value>`` for missing keys, Go's ``%v`` printing, int64 vs
 float64 numbers). :func:`action_spans` locates every ``{{...}}`` even in a broken template and
 :func:`fix_quotes` repairs the single-quoted strings Go rejects.
+
+Checked against Go itself: every case in tests/data/oracle was answered by the Go oracle.
+Known, deliberate differences from Go:
+
+* ``missingkey="zero"`` renders a missing key (and any chain through it) as ``""``; Go still
+  prints ``<no value>`` for ``map[string]any`` data.
+* ``{{template}}`` recursion stops at depth 100 and parse nesting at 100 levels (Go: 100000
+  and unbounded), so hostile input fails cleanly instead of exhausting Python's stack.
+* ``slice`` stops at the length of a list; Go may reach into spare capacity that its JSON
+  decoder happened to allocate.
+* ``TimeFormat`` timestamps outside the platform's ``time`` range are an error (Go formats
+  any year); a POSIX ``TZ`` string such as ``EST5`` is honoured (Go falls back to UTC).
+* Slicing a string inside a UTF-8 sequence yields U+FFFD where Go keeps the raw bytes.
 """
 
 from .execute import FieldRef, Hook, Template, render

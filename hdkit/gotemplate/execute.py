@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from hdkit.errors import Location, TemplateError, TemplateExecError, TemplateSyntaxError, caret_snippet
@@ -754,6 +755,12 @@ def compile_template(source: str, name: str = "template", *, funcs: Mapping[str,
     return Template(source, name, compiled, tuple(_collect_fields(trees, name, source)))
 
 
+@lru_cache(maxsize=256)
+def _compiled_for_render(source: str) -> Template:
+    return compile_template(source, "t")
+
+
 def render(source: str, data: Mapping[str, Any]) -> str:
-    """Compile and render in one go (the oracle harness entry point)."""
-    return compile_template(source, "t").render(data)
+    """Compile (cached: templates are immutable) and render in one go, with Go's template name
+    ``t`` like the oracle; the oracle harness entry point."""
+    return _compiled_for_render(source).render(data)
