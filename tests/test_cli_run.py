@@ -125,3 +125,21 @@ def test_auth_then_run_with_the_token_file(fresh_sandbox, tmp_path, monkeypatch,
 
 def test_run_without_authorizing_an_oauth_template_is_a_helpdesk_error(fresh_sandbox, capsys) -> None:
     assert hdkit(["run", "zendesk", "search", "--phone", "+14155550123", *inputs(fresh_sandbox, "zendesk")]) == 3
+
+
+def test_followup_event_from_the_cli(fresh_sandbox, capsys) -> None:
+    ticket = hdkit(["run", "freshdesk", "call", "--event", "inbound-answered", "--phone", "+14155550123",
+                    "--format", "json", *inputs(fresh_sandbox)])
+    ticket_id = next(r["outputs"] for r in json.loads(capsys.readouterr().out) if r["step"] == "CreateNewTicket")
+    assert ticket == 0 and ticket_id.startswith("TicketId=")
+    code = hdkit(["run", "freshdesk", "followup", "ticket_created", "--var", ticket_id, *inputs(fresh_sandbox)])
+    out = capsys.readouterr().out
+    assert code == 0 and "TagTicket" in out and "TicketStatus=" in out
+
+
+def test_users_associated_with_extensions_by_email(fresh_sandbox, capsys) -> None:
+    email = "john.thompson.1@agents.example.com"
+    assert hdkit(["run", "freshdesk", "users", "--extension", f"1001={email}", "--format", "csv",
+                  *inputs(fresh_sandbox)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].endswith(",Extension") and any(line.endswith(f"{email},1001") for line in lines)
