@@ -40,9 +40,7 @@ def button(root: widgets.Widget, description: str) -> widgets.Button:
 
 def row(wb: Workbench, tab: str, field: str) -> FieldRow:
     """The row of ``field`` (as validate names it) in section tab ``tab``."""
-    section = wb.sections[tab]
-    (found,) = [v for v in section.root.views() if isinstance(v, FieldRow) and v.key == (section.section, field)]
-    return found
+    return wb.field(wb.sections[tab].section, field)
 
 
 def list_form(wb: Workbench, tab: str, title: str) -> ListForm:
@@ -161,6 +159,11 @@ def test_new_items_get_their_problems_and_removing_renumbers(wb: Workbench) -> N
     button(lf.items[0].box, "Remove Custom Field 1").click()
     assert [f.name for f in wb.template.auth.custom_fields] == [names[1], ""]
     assert "Custom Field 2 &gt; Name is required" in row(wb, "auth", "Custom Field 2 > Name").message.value
+
+
+def test_an_unknown_field_is_a_clear_key_error(wb: Workbench) -> None:
+    with pytest.raises(KeyError, match="no field 'Nope' in section 'General'"):
+        wb.field("General", "Nope")
 
 
 def test_inputs_follow_the_custom_fields(wb: Workbench) -> None:

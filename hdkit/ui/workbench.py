@@ -23,7 +23,7 @@ import ipywidgets as widgets
 from hdkit import samples
 from hdkit.errors import HdkitError, ValidationFailed
 from hdkit.model import Template
-from hdkit.ui.fields import message_html
+from hdkit.ui.fields import FieldRow, message_html
 from hdkit.ui.forms import TABS, SectionTab
 from hdkit.ui.inputs import InputsForm
 from hdkit.ui.state import Store
@@ -93,6 +93,15 @@ class Workbench:
     def template(self) -> Template:
         """The template as edited so far."""
         return self.store.template
+
+    def field(self, section: str, field: str) -> FieldRow:
+        """The row of ``field`` in ``section``, named as problems locate it
+        (``field("Headers", "Header 2 > Value")``)."""
+        rows = [v for tab in self.sections.values() for v in tab.root.views()
+                if isinstance(v, FieldRow) and v.key == (section, field)]
+        if not rows:
+            raise KeyError(f"no field {field!r} in section {section!r}")
+        return rows[0]
 
     # -- opening ----------------------------------------------------------------------------
 
