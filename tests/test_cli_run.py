@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 
 import pytest
 
 from hdkit import samples
-from hdkit.engine import commands
-from hdkit.errors import HdkitError
+from hdkit.cli import main as hdkit
 from hdkit.sandbox.accounts import AGENT_COUNT
-
-
-def hdkit(argv: list[str]) -> int:
-    """``hdkit.cli.main`` as the lead wires it: register() on the subcommands, 1 on HdkitError."""
-    parser = argparse.ArgumentParser(prog="hdkit")
-    commands.register(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(argv)
-    try:
-        return args.handler(args)
-    except HdkitError as err:
-        print(f"error: {err}")
-        return 1
 
 
 def inputs(hd, name: str = "freshdesk") -> list[str]:
@@ -83,11 +69,14 @@ def test_dry_run_sends_nothing(fresh_sandbox, capsys) -> None:
         pytest.param(["run", "freshdesk", "users", "--input", "oops"], 1, "NAME=VALUE", id="bad-input"),
         pytest.param(["run", "freshdesk", "users", "--input", "base_url=http://x"], 1, "'api_key'", id="missing-input"),
         pytest.param(["run", "freshdesk", "users", "--inputs", "/nonexistent.json"], 1, "cannot read", id="no-file"),
+        pytest.param(["run", "freshdesk", "search", "--phone", "+1555", "--contact-type", "Leads", "--input",
+                      "base_url=http://127.0.0.1:9", "--input", "api_key=k"], 1, "no contact type 'Leads'",
+                     id="unknown-contact-type"),
     ],
 )
 def test_template_and_input_problems_exit_1(argv, code, message, capsys) -> None:
     assert hdkit(argv) == code
-    assert message in capsys.readouterr().out
+    assert message in capsys.readouterr().err
 
 
 def test_helpdesk_errors_exit_3(fresh_sandbox, capsys) -> None:

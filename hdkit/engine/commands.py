@@ -27,7 +27,7 @@ import pandas as pd
 from hdkit.engine.auth import TokenStore
 from hdkit.engine.events import CallKind
 from hdkit.engine.runner import Engine
-from hdkit.errors import AuthError, EngineError, Location, ValidationFailed
+from hdkit.errors import AuthError, EngineError, HelpdeskError, Location, ValidationFailed
 from hdkit.model import FollowUpEvent, Template
 from hdkit.results import CallTrace, MatrixResult, SearchResult, UsersResult, frame_of
 from hdkit.validate import validate
@@ -130,13 +130,19 @@ def _engine(args: argparse.Namespace) -> Engine:
     return Engine(template, inputs, dry_run=getattr(args, "dry_run", False), timeout=args.timeout, tokens=tokens)
 
 
+def _exit_code(exc: EngineError) -> int:
+    """Auth and helpdesk failures are the helpdesk's side (3); any other engine error is the
+    template's or its inputs' (1): a missing input, an unknown contact type, a bad inputs file."""
+    print(f"error: {exc}", file=sys.stderr)
+    return EXIT_HELPDESK if isinstance(exc, (AuthError, HelpdeskError)) else EXIT_TEMPLATE
+
+
 def _guarded(run: Callable[[argparse.Namespace], Any]) -> Callable[[argparse.Namespace], int]:
     def handler(args: argparse.Namespace) -> int:
         try:
             result = run(args)
-        except AuthError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return EXIT_HELPDESK
+        except EngineError as exc:
+            return _exit_code(exc)
         return report(result, args.format)
     return handler
 
@@ -174,7 +180,10 @@ def _followup(args: argparse.Namespace) -> CallTrace:
 
 
 def _auth(args: argparse.Namespace) -> int:
-    engine = _engine(args)
+    try:
+        engine = _engine(args)
+    except EngineError as exc:
+        return _exit_code(exc)
     options: dict[str, Any] = {"pkce": args.pkce, "timeout": args.wait, "port": args.port}
     if args.paste:
         options["redirect_uri"] = args.redirect_uri
@@ -182,9 +191,8 @@ def _auth(args: argparse.Namespace) -> int:
             f"Open this URL, approve, then paste the URL the browser was sent to:\n{url}\n> ")
     try:
         engine.authorize(**options)
-    except AuthError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_HELPDESK
+    except EngineError as exc:
+        return _exit_code(exc)
     where = f"saved to {args.token_file}" if args.token_file else "kept in memory only (use --token-file)"
     print(f"authorized; tokens {where}")
     return EXIT_OK
