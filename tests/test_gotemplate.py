@@ -3,15 +3,17 @@ field references, options, Python data, secrets, custom functions, errors and li
 
 from __future__ import annotations
 
-import os
+import json
 import threading
 import time
+from pathlib import Path
 from types import MappingProxyType
 
 import pytest
 
 from hdkit.errors import TemplateError, TemplateExecError, TemplateSyntaxError
 from hdkit.gotemplate import ActionSpan, FieldRef, Template, action_spans, compile, fix_quotes, render
+from hdkit.gotemplate.lexer import T, lex
 from hdkit.secrets import Secret
 
 # ----------------------------------------------------------------------------- action_spans
@@ -345,4 +347,35 @@ def test_one_template_renders_concurrently() -> None:
 def test_render_entry_point_uses_go_name() -> None:
     with pytest.raises(TemplateExecError, match='executing "t"'):
         render("{{ index 1 1 }}", {})
-    assert os.environ.get("TZ", "UTC") is not None
+
+
+# ----------------------------------------------------------------------------- spans vs. lexer
+
+
+def _oracle_templates() -> list[str]:
+    data = Path(__file__).parent / "data" / "oracle"
+    rows = []
+    for name in ("tmpl_cases.jsonl", "hdkit_tmpl_cases.jsonl"):
+        rows += [json.loads(x)["template"] for x in (data / name).read_text("utf-8").split("\n") if x]
+    return rows
+
+
+def test_action_spans_agree_with_the_lexer_and_the_hook() -> None:
+    checked = 0
+    for source in _oracle_templates():
+        try:
+            template = compile(source)
+        except TemplateSyntaxError:
+            continue
+        spans = action_spans(source)
+        delims = [i for i in lex(source) if i.typ in (T.LEFT_DELIM, T.COMMENT)]
+        assert len(spans) == len(delims), source
+        starts = {s.start for s in spans}
+        seen: list[int] = []
+        try:
+            template.render({"A": 1}, hook=lambda start, text, pos: seen.append(start) or text)
+        except TemplateExecError:
+            pass
+        assert set(seen) <= starts, source
+        checked += 1
+    assert checked > 1000
