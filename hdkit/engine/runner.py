@@ -51,7 +51,7 @@ class Engine:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         dry_run: bool = False,
-        tokens: Any = None,
+        tokens: TokenStore | None = None,
         timeout: float = 10.0,
         retries: int = 3,
         backoff: float = 0.5,
