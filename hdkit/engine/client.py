@@ -444,8 +444,8 @@ def _redact_body(redactor: Redactor, body: str | None) -> str | None:
     Name-based masking matters for token responses: their tokens are not known to the
     redactor until after the exchange is recorded.
     """
-    if not body:
-        return body
+    if not body or not is_secret_name(body):  # cheap: no secret-looking word, no such field
+        return redactor.text(body) if body else body
     try:
         data = json.loads(body)
     except ValueError:
