@@ -19,8 +19,9 @@ Known, deliberate differences from Go:
 * Slicing a string inside a UTF-8 sequence yields U+FFFD where Go keeps the raw bytes.
 """
 
-from .execute import FieldRef, Hook, Template, render
+from .execute import Hook, Template, render
 from .execute import compile_template as compile
+from .fields import FieldRef
 from .spans import ActionSpan, action_spans, fix_quotes
 
 __all__ = ["ActionSpan", "FieldRef", "Hook", "Template", "action_spans", "compile", "fix_quotes", "render"]

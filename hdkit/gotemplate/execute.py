@@ -17,7 +17,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any
 
 from hdkit.errors import Location, TemplateError, TemplateExecError, TemplateSyntaxError, caret_snippet
 from hdkit.secrets import Secret
@@ -48,7 +48,8 @@ from .nodes import (
     WithNode,
 )
 from .parser import ParseError, parse
-from .spans import LineIndex, action_spans, fix_quotes, line_col
+from .fields import FieldRef, collect_fields
+from .spans import action_spans, fix_quotes, line_col
 
 __all__ = ["FieldRef", "Hook", "MAX_TEMPLATE_DEPTH", "Template", "compile_template", "render"]
 
@@ -57,24 +58,12 @@ MAX_TEMPLATE_DEPTH = 100
 _MISSINGKEY = {"default": "default", "invalid": "default", "zero": "zero", "error": "error"}
 
 
-class FieldRef(NamedTuple):
-    """A field chain read from the top-level data: ``path`` ('.User.Name' -> ('User', 'Name'))
-    and the 1-based position of the field in the source."""
-
-    path: tuple[str, ...]
-    line: int
-    column: int
-
-
 class _Break(Exception):
     pass
 
 
 class _Continue(Exception):
     pass
-
-
-_BREAK, _CONTINUE = _Break(), _Continue()
 
 
 class _NilElement:
@@ -239,13 +228,13 @@ class _Compiler:
         if isinstance(node, BreakNode):
 
             def brk(st: _State, dot: Any) -> None:
-                raise _BREAK
+                raise _Break()
 
             return brk
         if isinstance(node, ContinueNode):
 
             def cont(st: _State, dot: Any) -> None:
-                raise _CONTINUE
+                raise _Continue()
 
             return cont
         raise TypeError(f"unknown node {node!r}")  # pragma: no cover - the parser makes no others
@@ -585,70 +574,6 @@ def _key_order(k: Any) -> tuple[int, Any]:
     return (2, str(k))
 
 
-# ----------------------------------------------------------------------------- fields()
-
-
-def _collect_fields(trees: Mapping[str, ListNode], name: str, source: str) -> list[FieldRef]:
-    """Field chains rooted at the top-level data, in source order of discovery; the body of a
-    ``template``/``block`` invoked with the top-level dot (``.`` or ``$``) counts, once."""
-    refs: list[FieldRef] = []
-    where = LineIndex(source)
-    walked = {name}
-
-    def add(path: tuple[str, ...], pos: int) -> None:
-        line, column = where(pos)
-        refs.append(FieldRef(path, line, column))
-
-    def operand(n: Node, top: bool) -> None:
-        if isinstance(n, FieldNode):
-            if top:
-                add(n.ident, n.pos)
-        elif isinstance(n, VariableNode):
-            if n.ident[0] == "$" and len(n.ident) > 1:
-                add(n.ident[1:], n.pos)
-        elif isinstance(n, ChainNode):
-            operand(n.node, top)
-        elif isinstance(n, PipeNode):
-            pipe(n, top)
-
-    def pipe(p: PipeNode | None, top: bool) -> None:
-        if p is None:
-            return
-        for cmd in p.cmds:
-            for a in cmd.args:
-                operand(a, top)
-
-    def walk(n: Node | None, top: bool) -> None:
-        if isinstance(n, ListNode):
-            for child in n.nodes:
-                walk(child, top)
-        elif isinstance(n, ActionNode):
-            pipe(n.pipe, top)
-        elif isinstance(n, IfNode):
-            pipe(n.pipe, top)
-            walk(n.list, top)
-            walk(n.else_list, top)
-        elif isinstance(n, (RangeNode, WithNode)):
-            pipe(n.pipe, top)
-            walk(n.list, False)
-            walk(n.else_list, top)
-        elif isinstance(n, TemplateNode):
-            pipe(n.pipe, top)
-            if top and _passes_top_dot(n.pipe) and n.name in trees and n.name not in walked:
-                walked.add(n.name)
-                walk(trees[n.name], True)
-
-    walk(trees[name], True)
-    return refs
-
-
-def _passes_top_dot(p: PipeNode | None) -> bool:
-    if p is None or p.decl or len(p.cmds) != 1 or len(p.cmds[0].args) != 1:
-        return False
-    arg = p.cmds[0].args[0]
-    return isinstance(arg, DotNode) or (isinstance(arg, VariableNode) and arg.ident == ("$",))
-
-
 # ----------------------------------------------------------------------------- public
 
 
@@ -752,7 +677,7 @@ def compile_template(source: str, name: str = "template", *, funcs: Mapping[str,
     compiler = _Compiler(table, compiled)
     for tname, root in trees.items():
         compiled[tname] = compiler.list(root)
-    return Template(source, name, compiled, tuple(_collect_fields(trees, name, source)))
+    return Template(source, name, compiled, tuple(collect_fields(trees, name, source)))
 
 
 @lru_cache(maxsize=256)
