@@ -137,6 +137,12 @@ def test_fields_lists_top_level_chains_only() -> None:
     ]
 
 
+def test_fields_follow_long_template_chains_without_recursion() -> None:
+    source = "".join(f'{{{{define "t{i}"}}}}{{{{.F{i}}}}}{{{{template "t{i + 1}" .}}}}{{{{end}}}}' for i in range(3000))
+    source += '{{define "t3000"}}{{end}}{{template "t0" .}}'
+    assert len(compile(source).fields()) == 3000
+
+
 def test_fields_positions() -> None:
     t = compile("a\n  {{ .X.Y }}")
     assert t.fields() == [FieldRef(("X", "Y"), 2, 6)]

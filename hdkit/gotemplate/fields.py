@@ -40,8 +40,8 @@ class FieldRef(NamedTuple):
 
 
 def collect_fields(trees: Mapping[str, ListNode], name: str, source: str) -> list[FieldRef]:
-    """Field chains rooted at the top-level data, in source order of discovery; the body of a
-    ``template``/``block`` invoked with the top-level dot (``.`` or ``$``) counts, once."""
+    """Field chains rooted at the top-level data, main template first; the body of a
+    ``template``/``block`` invoked with the top-level dot (``.`` or ``$``) follows, once."""
     refs: list[FieldRef] = []
     where = LineIndex(source)
     walked = {name}
@@ -87,9 +87,11 @@ def collect_fields(trees: Mapping[str, ListNode], name: str, source: str) -> lis
             pipe(n.pipe, top)
             if top and _passes_top_dot(n.pipe) and n.name in trees and n.name not in walked:
                 walked.add(n.name)
-                walk(trees[n.name], True)
+                pending.append(n.name)
 
-    walk(trees[name], True)
+    pending = [name]
+    while pending:  # a worklist, not recursion: chains of templates can be long
+        walk(trees[pending.pop(0)], True)
     return refs
 
 
