@@ -44,20 +44,22 @@ def baseline_frame(data: bytes) -> pd.DataFrame:
     return frame[["id", "first_name", "last_name", "email"]]
 
 
-def median_ms(fn: Callable[[bytes], pd.DataFrame], data: bytes) -> float:
-    times = []
+def medians_ms(*fns: Callable[[bytes], pd.DataFrame], data: bytes) -> list[float]:
+    """Median time of each function, run interleaved so machine load hits them alike."""
+    times: list[list[float]] = [[] for _ in fns]
     for _ in range(REPEAT):
-        start = time.perf_counter()
-        fn(data)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+        for fn, bucket in zip(fns, times, strict=True):
+            start = time.perf_counter()
+            fn(data)
+            bucket.append(time.perf_counter() - start)
+    return [statistics.median(t) * 1000 for t in times]
 
 
 def main() -> None:
     data = body()
     ours, theirs = hdkit_frame(data), baseline_frame(data)
     assert ours.shape == theirs.shape == (N_USERS, 4)
-    ours_ms, base_ms = median_ms(hdkit_frame, data), median_ms(baseline_frame, data)
+    ours_ms, base_ms = medians_ms(hdkit_frame, baseline_frame, data=data)
     print(f"{N_USERS} users x 4 fields, {len(data) / 1e6:.1f} MB, median of {REPEAT}")
     print(f"  hdkit (extract + columns + DataFrame): {ours_ms:8.2f} ms")
     print(f"  json.loads + pandas.json_normalize:    {base_ms:8.2f} ms")

@@ -15,6 +15,7 @@ import asyncio
 import statistics
 import sys
 import time
+from collections.abc import Awaitable, Callable
 
 import httpx
 
@@ -25,14 +26,17 @@ from hdkit.sandbox import Sandbox
 SAMPLE, REPEAT = "keydesk", 30
 
 
-async def median_ms(lookup, repeat: int = REPEAT) -> float:
-    await lookup()  # warm up
-    times = []
+async def medians_ms(*lookups: Callable[[], Awaitable[None]], repeat: int = REPEAT) -> list[float]:
+    """Median time of each lookup, run interleaved so machine load hits them alike."""
+    for lookup in lookups:
+        await lookup()  # warm up
+    times: list[list[float]] = [[] for _ in lookups]
     for _ in range(repeat):
-        start = time.perf_counter()
-        await lookup()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+        for lookup, bucket in zip(lookups, times, strict=True):
+            start = time.perf_counter()
+            await lookup()
+            bucket.append(time.perf_counter() - start)
+    return [statistics.median(t) * 1000 for t in times]
 
 
 async def run(latency_ms: int) -> None:
@@ -53,7 +57,7 @@ async def run(latency_ms: int) -> None:
             async with httpx.AsyncClient() as client:
                 (await client.get(url, headers=headers)).raise_for_status()
 
-        ours, raw = await median_ms(hdkit_lookup), await median_ms(raw_get)
+        ours, raw = await medians_ms(hdkit_lookup, raw_get)
     print(f"contact lookup ({SAMPLE} sample), sandbox latency {latency_ms} ms, median of {REPEAT}")
     print(f"  hdkit Engine.asearch: {ours:8.2f} ms")
     print(f"  raw httpx GET:        {raw:8.2f} ms")
