@@ -5,7 +5,9 @@ the messages and the DataFrames. Widgets are found by their description or by th
 from __future__ import annotations
 
 import base64
+import datetime
 import json
+import struct
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +17,7 @@ import ipywidgets as widgets
 import pytest
 
 from hdkit import samples
-from hdkit.model import AuthMethod, FollowUpEvent, Template
+from hdkit.model import AuthMethod, BasicAuth, FollowUpEvent, OAuth2, PaginationMode, Template
 from hdkit.sandbox.accounts import AGENT_COUNT, DEMO
 from hdkit.ui import Workbench
 from hdkit.ui.fields import FieldRow
@@ -121,7 +123,7 @@ def test_problems_show_beside_their_field_and_in_the_list(wb: Workbench) -> None
 
 def test_a_problem_inside_a_value_names_line_and_column(wb: Workbench) -> None:
     r = set_row(wb, "call_journal", "Call Journal Creation Request Data", '{"a": "{{.Phone}"}')
-    assert "error:" in r.message.value and "line 1, col" in r.message.value
+    assert "error:" in r.message.value and "(line 1, column " in r.message.value
 
 
 def test_problems_no_row_claims_show_at_the_top_of_their_tab(wb: Workbench) -> None:
@@ -130,6 +132,50 @@ def test_problems_no_row_claims_show_at_the_top_of_their_tab(wb: Workbench) -> N
     tab = wb.sections["contact_search"]
     form = [v for v in tab.root.views() if getattr(v, "key", None) == ("Contact Search", "Contact Field Mapping")]
     assert "enable and map at least one phone number field" in form[0].message.value
+
+
+def form_of(wb: Workbench, tab: str, cls: type) -> Any:
+    (found,) = [v for v in wb.sections[tab].root.views() if getattr(v, "cls", None) is cls]
+    return found
+
+
+def shown(view: Any) -> bool:
+    return view.box.layout.display != "none"
+
+
+def test_only_the_chosen_method_or_mode_is_shown(wb: Workbench) -> None:
+    basic, oauth2 = form_of(wb, "auth", BasicAuth), form_of(wb, "auth", OAuth2)
+    assert wb.template.auth.method is AuthMethod.BASIC and shown(basic) and not shown(oauth2)
+    set_row(wb, "auth", "Authentication Method", AuthMethod.OAUTH2)
+    assert not shown(basic) and shown(oauth2)
+    set_row(wb, "user_association", "Pagination Type", PaginationMode.OFFSET)
+    assert shown(row(wb, "user_association", "Limit Value"))
+    assert not shown(row(wb, "user_association", "Page Size Value"))
+
+
+def png(width: int, height: int, padding: int = 0) -> bytes:
+    return b"\x89PNG\r\n\x1a\n" + b"\0\0\0\rIHDR" + struct.pack(">II", width, height) + b"\0" * (5 + padding)
+
+
+def upload(name: str, data: bytes) -> tuple[dict[str, Any], ...]:
+    return ({"name": name, "type": "image/png", "size": len(data), "content": memoryview(data),
+             "last_modified": datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)},)
+
+
+@pytest.mark.parametrize(("name", "data", "refusal"), [
+    pytest.param("logo.png", png(150, 150), "", id="ok"),
+    pytest.param("logo.png", png(150, 150, padding=500 * 1024), "it must be less than 500 KB", id="too-big"),
+    pytest.param("logo.gif", png(150, 150), "must be a PNG, JPG, JPEG file", id="format"),
+    pytest.param("logo.jpg", png(150, 150), "content is not a JPG image", id="content"),
+])
+def test_logo_upload_is_checked_by_the_model(wb: Workbench, name: str, data: bytes, refusal: str) -> None:
+    r = row(wb, "general", "Logo")
+    r.widgets[0].value = upload(name, data)
+    logo = wb.template.general.logo
+    if refusal:
+        assert refusal in r.message.value and logo is None
+    else:
+        assert r.message.value == "" and logo is not None and logo.size == (150, 150)
 
 
 # --------------------------------------------------------------------------- limits from the model

@@ -92,12 +92,19 @@ def input_for(hint: Any, info: model.FieldInfo, name: str, value: Any) -> tuple[
     return kind(value=value, placeholder=info.example, **common), lambda v: v
 
 
+def _position(p: Problem) -> str:
+    line, column = p.location.line, p.location.column
+    if line is None:
+        return ""
+    return f" (line {line}" + (f", column {column})" if column is not None else ")")
+
+
 def message_html(problems: Iterable[Problem], refusal: str = "") -> str:
     """The message line: the model's refusal first, then each problem with its position and fix."""
     lines = [f'<span style="color:#b00020">&#9888; {html.escape(refusal)}</span>'] if refusal else []
     for p in problems:
         color = "#b00020" if p.is_error else "#8a6d00"
-        where = f" (line {p.location.line}, col {p.location.column})" if p.location.line else ""
+        where = _position(p)
         fix = f" <i>fix: {html.escape(p.fix)}</i>" if p.fix else ""
         lines.append(f'<span style="color:{color}">{p.severity}: {html.escape(p.message)}{where}</span>{fix}')
     return "<br>".join(lines)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import html
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Union
 
 import ipywidgets as widgets
@@ -54,7 +54,30 @@ ITEM_LABELS: dict[type, str] = {
 # An on/off switch and one value, shown as one row keyed by the field that holds them.
 _PAIRS: dict[type, str] = {model.FieldMapping: "path", model.CallOption: "default"}
 
-_SKIPPED = {(model.General, "logo")}  # files are not typed into a form
+
+def _mode_is(*modes: Any) -> Callable[[Any], bool]:
+    return lambda section: getattr(section, "method", getattr(section, "mode", None)) in modes
+
+
+_PAGE, _OFFSET = model.PaginationMode.PAGE, model.PaginationMode.OFFSET
+# Fields that only matter for one choice of their section's method or mode (hidden otherwise).
+SHOWN_WHEN: dict[tuple[type, str], Callable[[Any], bool]] = {
+    (model.Auth, "basic"): _mode_is(model.AuthMethod.BASIC),
+    (model.Auth, "oauth2"): _mode_is(model.AuthMethod.OAUTH2, model.AuthMethod.BEARER),
+    **{(model.Pagination, n): _mode_is(_PAGE) for n in ("page_param", "page_start", "size_param", "size")},
+    **{(model.Pagination, n): _mode_is(_OFFSET) for n in ("offset_param", "offset_start", "limit_param", "limit")},
+    (model.Pagination, "next_link_path"): _mode_is(model.PaginationMode.NEXT_LINK),
+    (model.Popup, "url_format"): _mode_is(model.PopupMode.URL_FORMAT),
+    (model.Popup, "contact_field_path"): _mode_is(model.PopupMode.CONTACT_FIELD),
+}
+
+
+def _logo(upload: tuple[Mapping[str, Any], ...]) -> model.Logo | None:
+    """The uploaded file as a Logo (the model refuses a wrong format or size)."""
+    if not upload:
+        return None
+    (file,) = upload[-1:]
+    return model.Logo(file["name"], bytes(file["content"]))
 
 View = Union[FieldRow, "Form", "ListForm"]
 
@@ -87,8 +110,10 @@ class Form:
         self.section = getattr(cls, "SECTION", "") or section
         self.key: Key = (self.section, prefix + title)
         self.message = widgets.HTML()
-        self.children: list[View] = [self._view(f.name, prefix) for f in dataclasses.fields(cls)
-                                     if (cls, f.name) not in _SKIPPED]
+        names = [f.name for f in dataclasses.fields(cls)]
+        self.children: list[View] = [self._view(name, prefix) for name in names]
+        self._conditional = [(child, SHOWN_WHEN[(cls, name)])
+                             for name, child in zip(names, self.children, strict=True) if (cls, name) in SHOWN_WHEN]
         top: list[widgets.Widget] = [_heading(title)] if title else []
         if on_remove is not None:
             self.remove = widgets.Button(description=f"Remove {title}", icon="trash",
@@ -97,12 +122,25 @@ class Form:
             top.append(self.remove)
         self.box = widgets.VBox([*top, self.message, *(c.box for c in self.children)],
                                 layout=widgets.Layout(margin="0 0 0 12px" if title else "0"))
+        self.toggle()
+
+    def toggle(self) -> None:
+        """Show only the fields the current method or mode uses."""
+        if self._conditional:
+            value = self.store.get(self.path)
+            for child, shown in self._conditional:
+                child.box.layout.display = None if shown(value) else "none"
 
     def _view(self, name: str, prefix: str) -> View:
         hint = hints(self.cls)[name]
         info = field_info(self.cls, name)
         path = (*self.path, name)
         key: Key = (self.section, prefix + info.title)
+        if (self.cls, name) == (model.General, "logo"):
+            upload = widgets.FileUpload(accept=".png,.jpg,.jpeg", multiple=False, description="Upload logo")
+            current = self.store.get(path)
+            label = f"Logo ({current.filename})" if current else "Logo"
+            return FieldRow(key, [(path, upload, _logo)], self.store, label=label)
         if hint in _PAIRS:
             value_name = _PAIRS[hint]
             switch = widgets.Checkbox(value=self.store.get((*path, "enabled")), description="enabled",
@@ -211,6 +249,9 @@ class SectionTab:
         self.show(self.store.problems)
 
     def show(self, problems: list[Problem]) -> None:
+        for view in self.root.views():
+            if isinstance(view, Form):
+                view.toggle()
         mine = [p for p in problems if p.location.section == self.section]
         self.message.value = message_html(distribute(self.root.views(), mine))
 
