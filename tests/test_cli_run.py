@@ -132,3 +132,15 @@ def test_users_associated_with_extensions_by_email(fresh_sandbox, capsys) -> Non
                   *inputs(fresh_sandbox)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].endswith(",Extension") and any(line.endswith(f"{email},1001") for line in lines)
+
+
+def test_a_template_file_runs_and_an_invalid_one_is_refused(fresh_sandbox, tmp_path, capsys) -> None:
+    good = tmp_path / "desk.xml"
+    good.write_text(samples.text("freshdesk"), encoding="utf-8")
+    assert hdkit(["run", str(good), "search", "--phone", "+14155550123", *inputs(fresh_sandbox)]) == 0
+    assert "Ada Lovelace" in capsys.readouterr().out
+    bad = tmp_path / "bad.xml"
+    bad.write_text(samples.text("freshdesk").replace("{{UrlEncode .Phone}}", "{{UrlEncode .Phone"), encoding="utf-8")
+    sent = len(fresh_sandbox.requests)
+    assert hdkit(["run", str(bad), "search", "--phone", "+14155550123", *inputs(fresh_sandbox)]) == 1
+    assert "error" in capsys.readouterr().err and len(fresh_sandbox.requests) == sent
