@@ -214,7 +214,7 @@ def test_bearer_token_from_an_input_or_the_store(source):
 
     client = asyncio.run(go())
     assert seen[0].headers["authorization"] == f"Bearer {token}"
-    assert client.exchanges[0].request_headers["authorization"] == "Bearer ********"
+    assert client.exchanges[0].request_headers["Authorization"] == "Bearer ********"
 
 
 def test_bearer_without_a_token_is_a_recorded_auth_error():
@@ -561,5 +561,5 @@ def test_dry_run_signs_with_the_current_token_without_sending():
 
     response, client = run(provider, body, dry_run=True)
     assert response.outcome is Outcome.DRY_RUN
-    assert response.exchange.request_headers["authorization"] == "Bearer ********"
+    assert response.exchange.request_headers["Authorization"] == "Bearer ********"
     assert provider.api_requests == [] and provider.token_requests == []

@@ -217,5 +217,5 @@ def test_zendesk_bearer_token(sandbox: Sandbox):
 
     response, client = run(body)
     assert response.ok
-    assert client.exchanges[0].request_headers["authorization"] == "Bearer ********"
+    assert client.exchanges[0].request_headers["Authorization"] == "Bearer ********"
     secrets_hidden(client, Z["bearer_token"])

@@ -381,10 +381,10 @@ class Client:
             step=step,
             method=method,
             url=self.redactor.url(url) if url else url,
-            request_headers=self.redactor.headers(headers),
+            request_headers=self.redactor.headers(_as_written(headers)),
             request_body=_redact_body(self.redactor, body),
             status=status,
-            response_headers=self.redactor.headers(response_headers or {}),
+            response_headers=self.redactor.headers(_as_written(response_headers or {})),
             response_body=_redact_body(self.redactor, response_body),
             elapsed_ms=elapsed_ms,
             attempts=attempts,
@@ -436,6 +436,13 @@ class Client:
                 flow.close()
         return self._record(step, request.method, str(request.url), request.headers, body,
                             Outcome.DRY_RUN)
+
+
+def _as_written(headers: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Header names as they were written (httpx lower-cases them when iterated)."""
+    if isinstance(headers, httpx.Headers):
+        return [(k.decode("latin-1"), v.decode("latin-1")) for k, v in headers.raw]
+    return list(headers.items())
 
 
 def _redact_body(redactor: Redactor, body: str | None) -> str | None:
