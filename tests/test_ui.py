@@ -4,6 +4,7 @@ the messages and the DataFrames. Widgets are found by their description or by th
 
 from __future__ import annotations
 
+import ast
 import base64
 import datetime
 import json
@@ -16,6 +17,7 @@ import httpx
 import ipywidgets as widgets
 import pytest
 
+import hdkit.ui
 from hdkit import samples
 from hdkit.model import AuthMethod, BasicAuth, FollowUpEvent, OAuth2, PaginationMode, Template
 from hdkit.sandbox.accounts import AGENT_COUNT, DEMO
@@ -24,6 +26,21 @@ from hdkit.ui.fields import FieldRow
 from hdkit.ui.forms import ListForm
 
 PHONE = samples.demo_phone("freshdesk")
+
+
+# --------------------------------------------------------------------------- thin views
+
+
+UI = Path(hdkit.ui.__file__).parent
+NOT_IN_UI = {"httpx", "xml", "defusedxml", "json", "re", "hdkit.gotemplate", "hdkit.paths", "hdkit.extract"}
+
+
+@pytest.mark.parametrize("path", sorted(UI.glob("*.py")), ids=lambda p: p.name)
+def test_ui_holds_no_http_xml_or_parsing_code(path: Path) -> None:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    imported |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    assert not {m for m in imported for banned in NOT_IN_UI if m == banned or m.startswith(banned + ".")}
 
 
 # --------------------------------------------------------------------------- finding widgets

@@ -12,7 +12,6 @@ of the exchange picked. Refusals (validation errors, a bad input, an auth failur
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -31,20 +30,12 @@ from hdkit.ui.state import Store
 __all__ = ["TryPanel", "frame_html"]
 
 _ROWS = 20  # rows of a frame shown; the whole frame stays on the panel (``records``)
+_PRE = "max-height:24em;overflow:auto;white-space:pre-wrap;word-break:break-all"
 
 
 def frame_html(frame: pd.DataFrame) -> str:
     """A DataFrame as an escaped HTML table, at most a screenful of rows."""
     return frame.to_html(max_rows=_ROWS, escape=True, border=0, na_rep="")
-
-
-def _pretty(body: str | None) -> str:
-    if body is None:
-        return ""
-    try:
-        return json.dumps(json.loads(body), indent=2, ensure_ascii=False)
-    except ValueError:
-        return body
 
 
 class TryPanel:
@@ -152,6 +143,6 @@ class TryPanel:
             return
         e = self._log[index]
         headers = "\n".join(f"{k}: {v}" for k, v in dict(e.request_headers).items())
-        text = (f"{e.method} {e.url}\n{headers}\n\n{_pretty(e.request_body)}\n\n"
-                f"--> {e.status} {e.outcome} {e.error or ''}\n{_pretty(e.response_body)}")
-        self.raw_view.value = f"<pre style='max-height:24em;overflow:auto'>{html.escape(text)}</pre>"
+        text = (f"{e.method} {e.url}\n{headers}\n\n{e.request_body or ''}\n\n"
+                f"--> {e.status} {e.outcome} {e.error or ''}\n{e.response_body or ''}")
+        self.raw_view.value = f"<pre style='{_PRE}'>{html.escape(text)}</pre>"
