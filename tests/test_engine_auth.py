@@ -563,3 +563,30 @@ def test_dry_run_signs_with_the_current_token_without_sending():
     assert response.outcome is Outcome.DRY_RUN
     assert response.exchange.request_headers["Authorization"] == "Bearer ********"
     assert provider.api_requests == [] and provider.token_requests == []
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        pytest.param(httpx.ConnectError("refused https://desk.test/oauth/token?client_secret=" + CLIENT_SECRET),
+                     "ConnectError: refused", id="unreachable"),
+        pytest.param(httpx.Response(200, text="<html>login</html>"), "not JSON", id="html"),
+    ],
+)
+def test_token_endpoint_failures_are_auth_errors_without_secrets(answer, message):
+    def handler(request: httpx.Request) -> httpx.Response:
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    async def body(client: Client) -> None:
+        session = OAuth2Session(oauth_config(), INPUTS, client=client)
+        url = session.authorization_url("http://127.0.0.1:9/callback")
+        state = parse_qs(urlsplit(url).query)["state"][0]
+        with pytest.raises(AuthError) as err:
+            await session.complete(f"http://127.0.0.1:9/callback?code=c0de-1234&state={state}")
+        assert message in str(err.value) and "Token Endpoint" in str(err.value)
+        assert CLIENT_SECRET not in str(err.value)
+
+    _, client = run(handler, body)
+    assert_no_secrets(client, CLIENT_SECRET, "c0de-1234")

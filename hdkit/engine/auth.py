@@ -403,8 +403,11 @@ class OAuth2Session(httpx.Auth):
         except AuthlibBaseError as exc:
             raise AuthError(f"the token request failed: {self.redactor.text(str(exc))}",
                             Location(SECTION, "Token Endpoint")) from None
-        except (httpx.HTTPError, ValueError) as exc:
-            raise AuthError(f"the token request failed: {_last_error(self.client, exc)}",
+        except httpx.HTTPError as exc:
+            raise AuthError(f"the token request failed: {type(exc).__name__}: "
+                            f"{self.client.scrub(str(exc))}", Location(SECTION, "Token Endpoint")) from None
+        except ValueError:
+            raise AuthError("the token endpoint's answer is not JSON (see the recorded exchange)",
                             Location(SECTION, "Token Endpoint")) from None
         tokens = Tokens.from_response(token, self.clock())
         self.store.put(self.key, tokens)
@@ -567,15 +570,8 @@ class _Recorder:
 
 def _register_json_secrets(redactor: Redactor, data: Mapping[str, Any]) -> None:
     for key, value in data.items():
-        if isinstance(value, str) and (is_secret_name(str(key)) or key == "id_token"):
+        if isinstance(value, str) and is_secret_name(str(key)):
             redactor.add(value)
-
-
-def _last_error(client: Client, exc: Exception) -> str:
-    last = client.exchanges[-1] if client.exchanges else None
-    if last is not None and last.error:
-        return last.error
-    return client.redactor.text(f"{type(exc).__name__}: {exc}")
 
 
 def _is_json(content_type: Any) -> bool:

@@ -286,7 +286,7 @@ class Client:
                                               content=body.encode() if body is not None else None)
         except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as exc:
             return self._record(step, method, url, headers, body, Outcome.INVALID_URL,
-                                error=f"{step}: invalid URL: {self._scrub(str(exc))}")
+                                error=f"{step}: invalid URL: {self.scrub(str(exc))}")
         if request.url.scheme not in ("http", "https") or not request.url.host:
             return self._record(step, method, url, headers, body, Outcome.INVALID_URL,
                                 error=f"{step}: invalid URL {self.redactor.url(url.strip())!r}: "
@@ -308,7 +308,7 @@ class Client:
                 response = await self.http.send(request, auth=auth or httpx.USE_CLIENT_DEFAULT)
             except HdkitError as exc:  # raised by an auth flow: no token, failed refresh...
                 return self._failed(step, request, body, Outcome.AUTH_ERROR,
-                                    f"{step}: authentication failed: {self._scrub(str(exc))}",
+                                    f"{step}: authentication failed: {self.scrub(str(exc))}",
                                     started, attempt)
             except httpx.HTTPError as exc:
                 outcome, cause, may_retry = self._classify(exc, idempotent)
@@ -340,7 +340,7 @@ class Client:
 
     def _classify(self, exc: httpx.HTTPError, idempotent: bool) -> tuple[Outcome, str, bool]:
         """(outcome, cause, may retry) for a failed send."""
-        text = self._scrub(str(exc)) or type(exc).__name__
+        text = self.scrub(str(exc)) or type(exc).__name__
         if isinstance(exc, httpx.TimeoutException):
             phase = {httpx.ConnectTimeout: "connecting", httpx.ReadTimeout: "waiting for the response",
                      httpx.WriteTimeout: "sending the request", httpx.PoolTimeout: "waiting for a connection"}
@@ -365,7 +365,7 @@ class Client:
 
     # -- recording ---------------------------------------------------------------------------
 
-    def _scrub(self, text: str) -> str:
+    def scrub(self, text: str) -> str:
         """Redact secrets and secret-named query values from free text (httpx messages)."""
         return self.redactor.text(_URL_IN_TEXT.sub(lambda m: self.redactor.url(m.group(0)), text))
 
@@ -389,7 +389,7 @@ class Client:
             elapsed_ms=elapsed_ms,
             attempts=attempts,
             outcome=outcome,
-            error=self._scrub(error) if error else None,
+            error=self.scrub(error) if error else None,
         )
         self.exchanges.append(exchange)
         return Response(exchange, text, json_error, raw_headers or httpx.Headers())
