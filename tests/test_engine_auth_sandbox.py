@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from hdkit.engine.auth import BasicCredential, BearerToken, OAuth2Session, TokenStore, Tokens
-from hdkit.engine.client import Client, Outcome, Response
+from hdkit.engine.client import Client, Response
 from hdkit.errors import AuthError
 from hdkit.model import ContentType, OAuth2
 from hdkit.sandbox import DEMO, Sandbox

@@ -19,7 +19,6 @@ import asyncio
 import base64
 import json
 import os
-import secrets as pysecrets
 import stat
 import tempfile
 import time
