@@ -114,3 +114,13 @@ def test_concurrency_cap_seen_by_the_helpdesk(fresh_sandbox: Sandbox):
     client = asyncio.run(go())
     assert all(e.ok for e in client.exchanges)
     assert fresh_sandbox.peak_in_flight == client.peak_in_flight == 4
+
+
+def test_tls_handshake_failure_is_a_recorded_tls_error(sandbox: Sandbox):
+    # https:// to the sandbox's plain-HTTP port: a real TLS handshake that fails.
+    url = users(sandbox).replace("http://", "https://") + f"&api_key={API_KEY}"
+    response = send("GET", url, retries=2)
+    assert response.outcome is Outcome.TLS_ERROR
+    assert response.exchange.attempts == 1  # retrying cannot fix a certificate or protocol
+    assert response.exchange.error.startswith("Step X: TLS error: ")
+    assert API_KEY not in response.exchange.error + response.exchange.url
