@@ -320,6 +320,14 @@ def test_search_and_call_show_mapped_fields_and_the_raw_response(fresh_sandbox) 
     assert "CallJournal" in tp.exchange_pick.label and "--&gt; 201" in tp.raw_view.value
 
 
+def test_match_formats_shows_which_phone_formats_hit(fresh_sandbox) -> None:
+    wb = sandbox_bench("freshdesk", fresh_sandbox.url)
+    button(wb.box, "Match formats").click()
+    hits = wb.try_panel.records.set_index("number")["Contacts"]
+    assert hits[PHONE] == 1  # freshdesk matches the stored string exactly
+    assert (hits == 0).any() and "MatrixResult" in wb.try_panel.status.value
+
+
 def test_try_is_refused_while_errors_remain(fresh_sandbox) -> None:
     wb = sandbox_bench("freshdesk", fresh_sandbox.url)
     set_row(wb, "general", "Helpdesk Name", "")
@@ -345,6 +353,18 @@ def test_typed_inputs_are_used(fresh_sandbox) -> None:
     wb.inputs.widgets["api_key"].value = demo["api_key"]
     button(wb.box, "Search contact").click()
     assert wb.try_panel.records["FirstName"].tolist() == ["Ada Lovelace"]
+
+
+def test_a_typed_secret_stays_in_its_password_box(fresh_sandbox) -> None:
+    demo = samples.demo_inputs("freshdesk", fresh_sandbox.url)
+    wb = Workbench("freshdesk", inputs={"base_url": demo["base_url"]}, phone=PHONE)
+    box = wb.inputs.widgets["api_key"]
+    box.value = demo["api_key"]
+    for name in ("Search contact", "Simulate call"):
+        button(wb.box, name).click()
+    assert wb.try_panel.records["status"].tolist()[0] == 200
+    holders = [w for w in walk(wb.box) if demo["api_key"] in json.dumps(w.get_state(), default=str)]
+    assert holders == [box]
 
 
 def _approve(url: str) -> str:

@@ -53,8 +53,9 @@ def test_notebook_shows_the_workbench_and_each_result(executed) -> None:
     assert "<table" in outs[3]  # the users DataFrame rendered as a table
     assert "Ada Lovelace" in outs[4] and "PopupUrl" in outs[4]
     assert "Search Contacts" in outs[5] and "200" in outs[5]
-    assert "Create Contacts" in outs[6] and "CallJournal" in outs[6]
-    assert "exported to freshdesk-edited.xml" in outs[7] and outs[7].rstrip().endswith("True")
+    assert "+14155550123" in outs[6] and "Contacts" in outs[6]  # the format matrix
+    assert "Create Contacts" in outs[7] and "CallJournal" in outs[7]
+    assert "exported to freshdesk-edited.xml" in outs[8] and outs[8].rstrip().endswith("True")
     assert "Freshdesk (edited in the workbench)" in (cwd / "freshdesk-edited.xml").read_text(encoding="utf-8")
     assert not [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
 

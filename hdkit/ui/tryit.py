@@ -39,7 +39,7 @@ def frame_html(frame: pd.DataFrame) -> str:
 
 
 class TryPanel:
-    """Buttons that run users / search / call (and OAuth2 consent), and the result views."""
+    """Buttons that run users / search / format matrix / call (and OAuth2 consent), and the views."""
 
     def __init__(self, store: Store, inputs: InputsForm, *, phone: str = "",
                  engine_options: Mapping[str, Any] | None = None,
@@ -58,10 +58,12 @@ class TryPanel:
         self.authorize_button = widgets.Button(description="Authorize (OAuth2)", icon="key")
         self.users_button = widgets.Button(description="Sync users", icon="users")
         self.search_button = widgets.Button(description="Search contact", icon="search")
+        self.matrix_button = widgets.Button(description="Match formats", icon="table")
         self.call_button = widgets.Button(description="Simulate call", icon="phone")
         self.authorize_button.on_click(lambda b: self.run(b, self._authorize))
         self.users_button.on_click(lambda b: self.run(b, lambda e: e.users()))
         self.search_button.on_click(lambda b: self.run(b, lambda e: e.search(self.phone.value.strip())))
+        self.matrix_button.on_click(lambda b: self.run(b, lambda e: e.match_matrix(self.phone.value.strip())))
         self.call_button.on_click(lambda b: self.run(b, self._call))
 
         self.status = widgets.HTML()
@@ -75,7 +77,8 @@ class TryPanel:
         self.box = widgets.VBox([
             self.inputs_form.box,
             widgets.HBox([self.phone, self.call_kind]),
-            widgets.HBox([self.authorize_button, self.users_button, self.search_button, self.call_button]),
+            widgets.HBox([self.authorize_button, self.users_button, self.search_button, self.matrix_button,
+                          self.call_button]),
             self.status,
             widgets.HTML("<h4>Mapped records</h4>"), self.records_view,
             widgets.HTML("<h4>Exchanges</h4>"), self.exchanges_view,
