@@ -63,3 +63,21 @@ def test_public_api_is_curated_and_sorted() -> None:
     assert list(hdkit.__all__) == sorted(hdkit.__all__)
     for name in hdkit.__all__:
         assert hasattr(hdkit, name), name
+
+
+def test_import_hdkit_stays_light() -> None:
+    """Validation and XML work must not pay for httpx, pandas, the server or widgets."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, hdkit; "
+        "print(','.join(m for m in ('httpx','pandas','uvicorn','starlette','ipywidgets') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+@pytest.mark.parametrize("name", ["Engine", "CallEvent", "CallKind", "Sandbox", "samples"])
+def test_lazy_exports_resolve(name: str) -> None:
+    assert getattr(hdkit, name) is not None
