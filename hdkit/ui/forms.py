@@ -56,7 +56,8 @@ _PAIRS: dict[type, str] = {model.FieldMapping: "path", model.CallOption: "defaul
 
 
 def _mode_is(*modes: Any) -> Callable[[Any], bool]:
-    return lambda section: getattr(section, "method", getattr(section, "mode", None)) in modes
+    """True when the section's choice (``Auth.method``, ``Pagination.mode``, ``Popup.mode``) is one of ``modes``."""
+    return lambda section: (section.method if isinstance(section, model.Auth) else section.mode) in modes
 
 
 _PAGE, _OFFSET = model.PaginationMode.PAGE, model.PaginationMode.OFFSET
@@ -76,8 +77,9 @@ def _logo(upload: tuple[Mapping[str, Any], ...]) -> model.Logo | None:
     """The uploaded file as a Logo (the model refuses a wrong format or size)."""
     if not upload:
         return None
-    (file,) = upload[-1:]
+    file = upload[-1]
     return model.Logo(file["name"], bytes(file["content"]))
+
 
 View = Union[FieldRow, "Form", "ListForm"]
 
