@@ -313,7 +313,10 @@ def _url_context(literal: str, at: int) -> Context:
 
 def _json_fix(source: str, span: ActionSpan, context: Context) -> str:
     """How to print ``span``'s value so any text stays valid JSON."""
-    quoted = f'{{{{printf "%q" {span.text}}}}}'
+    # A lone field or variable takes printf directly; anything else is piped into it, which
+    # keeps the author's pipeline intact ({{or .X "y" | printf "%q"}}).
+    simple = re.fullmatch(r"[.$][\w.]*", span.text)
+    quoted = f'{{{{printf "%q" {span.text}}}}}' if simple else f'{{{{{span.text} | printf "%q"}}}}'
     if context == Context.JSON_VALUE:
         return (
             f"print it quoted, {quoted}, unless the value is always a number, true, false or null"
@@ -327,6 +330,22 @@ def _json_fix(source: str, span: ActionSpan, context: Context) -> str:
     )
 
 
+# Values the PBX generates in a fixed shape (digits and '+', enums, timestamps, durations,
+# recording paths, helpdesk ids): they cannot hold a quote, backslash or newline, so a warning
+# about them inside a JSON string would be noise that hides the real ones. Free text (names,
+# Subject, Description, Call_From/Call_To, which carry display names, and user inputs) still
+# warns. In a URL query they still warn: a '+' in a phone number decodes as a space.
+JSON_SAFE_VARIABLES = frozenset(
+    {
+        "Phone", "CallerNumber", "CalleeNumber", "StartTimeUnix", "Time", "Communication_Type",
+        "Call_Status", "Call_Log_Status", "Talk_Duration", "Talk_Duration_Sec", "RecordPath",
+        "ContactId", "ContactsId", "TicketId", "UserUniqueId", "Owner", "WhoModule",
+        "BusinessNumber", "BusinessNumber2", "MobileNumber", "MobileNumber2", "HomeNumber",
+        "HomeNumber2", "BusinessFaxNumber", "HomeFaxNumber", "OtherNumber", "ContactNumber",
+    }
+)
+
+
 def lint(source: str, kind: Kind, location: Location | None = None) -> list[Problem]:
     """Warnings about values that could break the request once rendered raw by the PBX."""
     where = location or Location()
@@ -338,6 +357,8 @@ def lint(source: str, kind: Kind, location: Location | None = None) -> list[Prob
         if context is None or variable is None or _escaped(span):
             continue
         if context in (Context.JSON_STRING, Context.JSON_KEY):
+            if variable.startswith(".") and variable[1:] in JSON_SAFE_VARIABLES:
+                continue
             problems.append(
                 Problem(
                     "warning",

@@ -50,7 +50,7 @@ from hdkit.secrets import is_secret_name
 __all__ = ["KNOWN_VARIABLES", "errors", "validate"]
 
 # Variables the PBX provides, per scenario (format reference 3.1-3.9; [B]/[S]/[I] there).
-_AUTH = {"AccessToken", "basic_string", "redirect_uri"}
+_AUTH = {"AccessToken", "RefreshToken", "basic_string", "redirect_uri"}  # RefreshToken: refresh body [I]
 _CALL = {
     "Phone", "CallerNumber", "CallerDisplayName", "CalleeNumber", "StartTimeUnix", "Time",
     "Communication_Type", "Call_Status", "Call_From", "Call_To", "Talk_Duration",

@@ -118,8 +118,19 @@ def test_lint_json_names_variable_position_and_fix() -> None:
 
 
 def test_lint_json_partial_string_suggests_building_the_string() -> None:
-    (problem,) = lint('{"s": "Call from {{.Phone}}"}', "json")
-    assert "print" in problem.fix and ".Phone" in problem.fix
+    (problem,) = lint('{"s": "Call from {{.CallerDisplayName}}"}', "json")
+    assert "print" in problem.fix and ".CallerDisplayName" in problem.fix
+
+
+@pytest.mark.parametrize("name", ["Phone", "StartTimeUnix", "Call_Status", "TicketId", "ContactId"])
+def test_lint_json_trusts_values_the_pbx_generates_in_a_fixed_shape(name: str) -> None:
+    assert lint('{"s": "{{.%s}}", "t": "{{.Subject}}"}' % name, "json")[0].message.startswith(".Subject")
+    assert len(lint('{"s": "{{.%s}}"}' % name, "json")) == 0
+
+
+def test_lint_url_still_warns_about_phone_numbers() -> None:
+    """A '+' in an E.164 number decodes as a space in a query: the one that bites most."""
+    assert [p.code for p in lint("https://h/c?phone={{.Phone}}", "url")] == ["url-unescaped"]
 
 
 def test_lint_url_query() -> None:
@@ -267,3 +278,11 @@ def test_contexts_survive_a_broken_body() -> None:
         ".B": Context.JSON_VALUE,
         ".C": Context.JSON_STRING,
     }
+
+
+def test_lint_json_fix_pipes_a_whole_pipeline_into_printf() -> None:
+    (problem,) = lint('{"n": "{{or .LastName "Unknown"}}"}', "json")
+    assert problem.fix == 'write {{or .LastName "Unknown" | printf "%q"}} in place of "{{or .LastName "Unknown"}}"'
+    fixed = '{"n": {{or .LastName "Unknown" | printf "%q"}}}'
+    assert lint(fixed, "json") == []
+    assert json.loads(render_checked(fixed, {"LastName": 'O"Brien\n'}, "json").text) == {"n": 'O"Brien\n'}

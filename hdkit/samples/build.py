@@ -93,11 +93,11 @@ def zendesk() -> Template:
         ),
         contact_creation=ContactCreation(True, (CreationType(
             "Users", f"{api}/users.json",
-            '{"user": {"name": "{{.DisplayName}}", "phone": "{{.BusinessNumber}}", "role": "end-user"}}',
+            '{"user": {"name": {{printf "%q" .DisplayName}}, "phone": "{{.BusinessNumber}}", "role": "end-user"}}',
             outputs=(Output("ContactId", "user.id"),)),)),
         new_ticket=NewTicket(
             enabled=True, url=f"{api}/tickets.json",
-            body=('{"ticket": {"subject": "{{.Subject}}", "comment": {"body": "{{.Description}}"}, '
+            body=('{"ticket": {"subject": {{printf "%q" .Subject}}, "comment": {"body": {{printf "%q" .Description}}}, '
                   '"requester_id": {{.ContactId}}, "tags": ["{{.Communication_Type}}", "hdkit"]}}'),
             subject=CallOption(True, TICKET_SUBJECT), description=CallOption(True, DESCRIPTION),
             outputs=(Output("TicketId", "ticket.id"),),
@@ -144,18 +144,18 @@ def freshdesk() -> Template:
                            business_number="#.phone", mobile_number="#.mobile"),
         ),
         contact_creation=ContactCreation(True, (CreationType(
-            "Contacts", f"{api}/contacts", '{"name": "{{.DisplayName}}", "phone": "{{.BusinessNumber}}"}',
+            "Contacts", f"{api}/contacts", '{"name": {{printf "%q" .DisplayName}}, "phone": "{{.BusinessNumber}}"}',
             outputs=(Output("ContactId", "id"),)),)),
         new_ticket=NewTicket(
             enabled=True, url=f"{api}/tickets",
-            body=('{"subject": "{{.Subject}}", "description": "{{.Description}}", "phone": "{{.Phone}}", '
+            body=('{"subject": {{printf "%q" .Subject}}, "description": {{printf "%q" .Description}}, "phone": "{{.Phone}}", '
                   '"status": 2, "priority": 1}'),
             subject=CallOption(True, TICKET_SUBJECT), description=CallOption(True, DESCRIPTION),
             outputs=(Output("TicketId", "id"),),
         ),
         call_journal=CallJournal(
             enabled=True, url=f"{api}/tickets/{{{{.TicketId}}}}/notes",
-            body='{"body": "{{.Description}}", "private": true}',
+            body='{"body": {{printf "%q" .Description}}, "private": true}',
             description=CallOption(True, "Call: " + DESCRIPTION),
             hide_missed_for_unanswered=ON,
         ),
@@ -200,18 +200,18 @@ def zoho() -> Template:
         ),
         contact_creation=ContactCreation(True, (CreationType(
             "Contacts", f"{api}/contacts",
-            '{"firstName": "{{.FirstName}}", "lastName": "{{or .LastName "Unknown"}}", "phone": "{{.BusinessNumber}}"}',
+            '{"firstName": {{printf "%q" .FirstName}}, "lastName": {{or .LastName "Unknown" | printf "%q"}}, "phone": "{{.BusinessNumber}}"}',
             outputs=(Output("ContactId", "id"),)),)),
         new_ticket=NewTicket(
             enabled=True, url=f"{api}/tickets",
-            body=('{"subject": "{{.Subject}}", "description": "{{.Description}}", '
-                  '"departmentId": "{{.department_id}}", "contactId": "{{.ContactId}}", "channel": "Phone"}'),
+            body=('{"subject": {{printf "%q" .Subject}}, "description": {{printf "%q" .Description}}, '
+                  '"departmentId": {{printf "%q" .department_id}}, "contactId": "{{.ContactId}}", "channel": "Phone"}'),
             subject=CallOption(True, TICKET_SUBJECT), description=CallOption(True, DESCRIPTION),
             outputs=(Output("TicketId", "id"),),
         ),
         call_journal=CallJournal(
             enabled=True, url=f"{api}/calls",
-            body=('{"subject": "{{.Subject}}", "departmentId": "{{.department_id}}", "contactId": "{{.ContactId}}", '
+            body=('{"subject": {{printf "%q" .Subject}}, "departmentId": {{printf "%q" .department_id}}, "contactId": "{{.ContactId}}", '
                   '"ticketId": "{{.TicketId}}", "direction": "' + DIRECTION + '", '
                   '"startTime": "{{TimeFormat .StartTimeUnix "yyyy-MM-ddTHH:mm:ss.000Zz" "1"}}", '
                   '"duration": "{{.Talk_Duration_Sec}}", "status": "{{.Call_Log_Status}}"}'),
@@ -244,14 +244,14 @@ def keydesk() -> Template:
                            company="data.#.company"),
         ),
         contact_creation=ContactCreation(True, (CreationType(
-            "Contacts", f"{api}/contacts", '{"name": "{{.DisplayName}}", "phone": "{{.BusinessNumber}}"}',
+            "Contacts", f"{api}/contacts", '{"name": {{printf "%q" .DisplayName}}, "phone": "{{.BusinessNumber}}"}',
             outputs=(Output("ContactId", "data.id"),)),)),
         call_journal=CallJournal(
             enabled=True, url=f"{api}/calls",
             body=('{"contact_id": "{{.ContactId}}", "phone": "{{.Phone}}", "direction": "' + DIRECTION + '", '
                   '"started_at": "{{TimeFormat .StartTimeUnix "yyyy-MM-ddTHH:mm:ssZz" "1"}}", '
                   '"duration": {{.Talk_Duration_Sec}}, "status": "{{.Call_Log_Status}}", '
-                  '"recording_url": "{{.RecordPath}}", "note": "{{.Description}}"}'),
+                  '"recording_url": "{{.RecordPath}}", "note": {{printf "%q" .Description}}}'),
             description=CallOption(True, DESCRIPTION),
             hide_missed_for_unanswered=ON,
         ),
