@@ -346,6 +346,14 @@ def test_a_missing_input_is_a_message(fresh_sandbox) -> None:
     assert wb.try_panel.result is None
 
 
+@pytest.mark.parametrize("name", ["Search contact", "Match formats", "Simulate call"])
+def test_a_blank_phone_is_a_message(name: str) -> None:
+    wb = Workbench("freshdesk", inputs={"base_url": "http://127.0.0.1:9"})
+    button(wb.box, name).click()
+    assert "Try it &gt; Phone: enter the caller&#x27;s phone number first" in wb.try_panel.status.value
+    assert wb.try_panel.result is None
+
+
 def test_typed_inputs_are_used(fresh_sandbox) -> None:
     demo = samples.demo_inputs("freshdesk", fresh_sandbox.url)
     wb = Workbench("freshdesk", phone=PHONE)

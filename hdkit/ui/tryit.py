@@ -20,7 +20,7 @@ import pandas as pd
 
 from hdkit.engine import CallKind, Engine
 from hdkit.engine.auth import TokenStore
-from hdkit.errors import HdkitError, ValidationFailed
+from hdkit.errors import HdkitError, Location, ModelError, ValidationFailed
 from hdkit.model import AuthMethod
 from hdkit.results import frame_of
 from hdkit.ui.fields import message_html
@@ -62,8 +62,8 @@ class TryPanel:
         self.call_button = widgets.Button(description="Simulate call", icon="phone")
         self.authorize_button.on_click(lambda b: self.run(b, self._authorize))
         self.users_button.on_click(lambda b: self.run(b, lambda e: e.users()))
-        self.search_button.on_click(lambda b: self.run(b, lambda e: e.search(self.phone.value.strip())))
-        self.matrix_button.on_click(lambda b: self.run(b, lambda e: e.match_matrix(self.phone.value.strip())))
+        self.search_button.on_click(lambda b: self.run(b, lambda e: e.search(self._phone())))
+        self.matrix_button.on_click(lambda b: self.run(b, lambda e: e.match_matrix(self._phone())))
         self.call_button.on_click(lambda b: self.run(b, self._call))
 
         self.status = widgets.HTML()
@@ -116,8 +116,14 @@ class TryPanel:
         engine.authorize(**self.authorize_options)
         return "authorized: the token is kept for the next runs"
 
+    def _phone(self) -> str:
+        phone = self.phone.value.strip()
+        if not phone:
+            raise ModelError("enter the caller's phone number first", Location("Try it", "Phone"))
+        return phone
+
     def _call(self, engine: Engine) -> Any:
-        return engine.call(engine.event(self.call_kind.value, self.phone.value.strip()))
+        return engine.call(engine.event(self.call_kind.value, self._phone()))
 
     # -- views ------------------------------------------------------------------------------
 
