@@ -154,5 +154,6 @@ class Workbench:
             self.export_message.value = message_html([], f"cannot write {path}: {err.strerror}")
             return False
         self.export_message.value = html.escape(f"exported to {path}")
-        self.xml_view.value = f"<pre style='max-height:30em;overflow:auto'>{html.escape(to_xml(self.store.template))}</pre>"
+        xml = html.escape(to_xml(self.store.template))
+        self.xml_view.value = f"<pre style='max-height:30em;overflow:auto'>{xml}</pre>"
         return True
