@@ -10,7 +10,10 @@ Exit codes: 0 success, 1 template problems (validation errors, bad input file),
 from __future__ import annotations
 
 import argparse
+import shlex
+import subprocess
 import sys
+from pathlib import Path
 from collections.abc import Sequence
 
 from hdkit.errors import EngineError, HdkitError
@@ -53,6 +56,43 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# The notebook `hdkit workbench` writes when run outside a checkout that has notebooks/.
+_WORKBENCH_CELLS = [
+    "from hdkit import samples\n"
+    "from hdkit.sandbox import Sandbox\n"
+    "from hdkit.ui import Workbench\n"
+    "\n"
+    "SAMPLE = \"freshdesk\"  # or zendesk, zoho, keydesk; or a path to your own template XML\n"
+    "hd = Sandbox().start()  # the bundled helpdesk on 127.0.0.1\n"
+    "Workbench(SAMPLE, inputs=samples.demo_inputs(SAMPLE, hd.url), phone=samples.demo_phone(SAMPLE))",
+]
+
+
+def workbench_notebook(directory: Path) -> Path:
+    """The workbench notebook to open: the checkout's walkthrough, else a fresh one written here."""
+    walkthrough = directory / "notebooks" / "01-workbench.ipynb"
+    if walkthrough.exists():
+        return walkthrough
+    fresh = directory / "hdkit-workbench.ipynb"
+    if not fresh.exists():
+        import nbformat
+
+        notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in _WORKBENCH_CELLS])
+        nbformat.write(notebook, fresh)
+    return fresh
+
+
+def _cmd_workbench(args: argparse.Namespace) -> int:
+    notebook = Path(args.notebook) if args.notebook else workbench_notebook(Path.cwd())
+    command = [sys.executable, "-m", "jupyterlab", "--ServerApp.ip=127.0.0.1", str(notebook)]
+    if args.no_browser:
+        command.append("--no-browser")
+    if args.print_command:
+        print(shlex.join(command))
+        return EXIT_OK
+    return subprocess.call(command)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hdkit", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version="hdkit 0.1.0")
@@ -66,6 +106,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("file", metavar="FILE", help="template XML file")
     export.add_argument("-o", "--output", metavar="OUT.xml", required=True, help="file to write")
     export.set_defaults(handler=_cmd_export)
+
+    bench = commands.add_parser("workbench", help="open the workbench in JupyterLab (sandbox helpdesk)")
+    bench.add_argument("notebook", nargs="?", help="notebook to open (default: the workbench walkthrough)")
+    bench.add_argument("--no-browser", action="store_true", help="print the URL instead of opening a browser")
+    bench.add_argument("--print-command", action="store_true", help="print the JupyterLab command, run nothing")
+    bench.set_defaults(handler=_cmd_workbench)
 
     # The sandbox parses its own options (it imports nothing from hdkit); main() hands it argv.
     commands.add_parser("sandbox", help="run the bundled sandbox helpdesk on 127.0.0.1", add_help=False)

@@ -21,3 +21,30 @@ def test_sandbox_subcommand_parses_its_own_options(capsys):
         main(["sandbox", "--help"])
     assert exit_info.value.code == 0
     assert "--port" in capsys.readouterr().out
+
+
+def test_workbench_opens_the_walkthrough_in_jupyterlab_on_loopback(capsys, monkeypatch):
+    from pathlib import Path
+
+    monkeypatch.chdir(Path(__file__).parents[1])
+    assert main(["workbench", "--print-command", "--no-browser"]) == 0
+    command = capsys.readouterr().out
+    assert "-m jupyterlab --ServerApp.ip=127.0.0.1" in command
+    assert command.strip().endswith("notebooks/01-workbench.ipynb --no-browser")
+
+
+def test_workbench_outside_a_checkout_writes_a_notebook_that_runs(tmp_path, monkeypatch):
+    """The fresh notebook is executed for real: it must show the workbench on the sandbox."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from hdkit.cli import workbench_notebook
+
+    path = workbench_notebook(tmp_path)
+    assert path == tmp_path / "hdkit-workbench.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=45, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    (output,) = nb.cells[-1].outputs
+    assert "application/vnd.jupyter.widget-view+json" in output["data"]
+    assert "description='Sample'" in output["data"]["text/plain"]  # the workbench's sample picker
+    assert workbench_notebook(tmp_path) == path  # kept, not overwritten: nothing of the user's is lost

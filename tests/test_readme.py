@@ -17,7 +17,7 @@ def test_readme_opens_with_the_two_commands_and_ci_runs_the_second():
     first = _blocks("sh")[0]
     commands = [line for line in first.splitlines() if line and not line.startswith("#")]
     assert len(commands) == 2
-    assert commands[0].endswith(".venv/bin/hdkit demo")
+    assert commands[0].endswith(".venv/bin/hdkit workbench")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert commands[1] in ci
 
