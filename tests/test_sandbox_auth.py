@@ -139,9 +139,25 @@ def test_zendesk_code_flow_token_refresh_and_expiry(fresh_sandbox: Sandbox, clie
     assert expired.status_code == 401 and expired.json()["error"] == "invalid_token"
     refreshed = token(client, ZD, grant_type="refresh_token", refresh_token=tokens["refresh_token"])
     assert refreshed.status_code == 200
-    assert refreshed.json()["refresh_token"] == tokens["refresh_token"]  # Zendesk keeps it
     again = {"Authorization": f"Bearer {refreshed.json()['access_token']}"}
     assert client.get(USERS, headers=again).status_code == 200
+
+
+def test_zendesk_refresh_tokens_rotate_and_delete_the_previous_pair(client: httpx.Client) -> None:
+    """Zendesk: "a successful request will also return a refresh token and delete the previous
+    access and refresh tokens"."""
+    tokens = login(client, ZD)
+    first = token(client, ZD, grant_type="refresh_token", refresh_token=tokens["refresh_token"]).json()
+    assert first["refresh_token"] != tokens["refresh_token"]
+    assert first["refresh_token_expires_in"] > 0 and first["token_type"] == "bearer"
+    old_access = client.get(USERS, headers={"Authorization": f"Bearer {tokens['access_token']}"})
+    assert old_access.status_code == 401 and old_access.json()["error"] == "invalid_token"
+    stale = token(client, ZD, grant_type="refresh_token", refresh_token=tokens["refresh_token"])
+    assert stale.status_code == 400 and stale.json()["error"] == "invalid_grant"
+    second = token(client, ZD, grant_type="refresh_token", refresh_token=first["refresh_token"]).json()
+    assert second["refresh_token"] not in (first["refresh_token"], tokens["refresh_token"])
+    headers = {"Authorization": f"Bearer {second['access_token']}"}
+    assert client.get(USERS, headers=headers).status_code == 200
 
 
 def test_zendesk_code_is_single_use_and_errors_are_oauth_shaped(client: httpx.Client) -> None:
@@ -167,18 +183,20 @@ def test_zendesk_read_scope_token_cannot_write(client: httpx.Client) -> None:
     assert client.post("/zendesk/api/v2/tickets.json", json=ZD_TICKET, headers=headers).status_code == 403
 
 
-def test_zoho_refresh_tokens_rotate(client: httpx.Client) -> None:
+def test_zoho_refresh_token_is_kept_and_reusable(client: httpx.Client) -> None:
+    """Zoho: a refresh answers a new access token and no refresh token; the old one stays."""
     tokens = login(client, ZO)
     assert tokens["api_domain"].endswith("/zoho") and tokens["token_type"] == "Bearer"
     first = token(client, ZO, grant_type="refresh_token", refresh_token=tokens["refresh_token"]).json()
-    assert first["refresh_token"] != tokens["refresh_token"]
-    assert first["access_token"] != tokens["access_token"]
-    stale = token(client, ZO, grant_type="refresh_token", refresh_token=tokens["refresh_token"])
-    assert stale.status_code == 200 and stale.json() == {"error": "invalid_code"}
-    second = token(client, ZO, grant_type="refresh_token", refresh_token=first["refresh_token"])
-    assert "access_token" in second.json()
-    agents = client.get("/zoho/api/v1/agents", headers=zoho_headers(second.json()["access_token"]))
-    assert agents.status_code == 200 and len(agents.json()["data"]) == 10
+    assert "refresh_token" not in first and first["access_token"] != tokens["access_token"]
+    assert set(first) == {"access_token", "scope", "api_domain", "token_type", "expires_in"}
+    second = token(client, ZO, grant_type="refresh_token", refresh_token=tokens["refresh_token"]).json()
+    assert second["access_token"] not in (first["access_token"], tokens["access_token"])
+    for access in (tokens["access_token"], first["access_token"], second["access_token"]):
+        agents = client.get("/zoho/api/v1/agents", headers=zoho_headers(access))
+        assert agents.status_code == 200 and len(agents.json()["data"]) == 10
+    unknown = token(client, ZO, grant_type="refresh_token", refresh_token="zoho_refresh_nope")
+    assert unknown.status_code == 200 and unknown.json() == {"error": "invalid_code"}
 
 
 def test_zoho_pkce_s256(client: httpx.Client) -> None:

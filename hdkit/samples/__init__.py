@@ -10,8 +10,8 @@ sample      auth                                           users pagination
 ==========  =============================================  ==================
 freshdesk   Basic, API key (``{{.api_key}}:X``)            page number
 keydesk     None, API key in an ``X-API-Key`` header       page number
-zendesk     OAuth2 authorization code                      next link
-zoho        OAuth2, rotating refresh tokens                offset
+zendesk     OAuth2, rotating refresh tokens                next link
+zoho        OAuth2, kept (non-rotating) refresh token      offset
 ==========  =============================================  ==================
 """
 

@@ -163,7 +163,7 @@ def freshdesk() -> Template:
 
 
 def zoho() -> Template:
-    """Zoho-Desk-style: OAuth2 with rotating refresh tokens, offset users, two contact types."""
+    """Zoho-Desk-style: OAuth2 with a kept refresh token, offset users, two contact types."""
     api = "{{.base_url}}/api/v1"
     return Template(
         general=General(name="Zoho Desk (sample)", key="hdkit_sample_zoho", max_concurrent_requests=5,

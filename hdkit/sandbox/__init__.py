@@ -56,7 +56,9 @@ Zendesk-like, ``/zendesk`` (errors ``{"error", "description"?, "details"?}``)
   POST /zendesk/oauth/tokens  (JSON or form) grant_type=authorization_code, code, client_id,
        client_secret, redirect_uri[, code_verifier] | grant_type=refresh_token, refresh_token,
        client_id, client_secret -> {"access_token", "refresh_token", "token_type": "bearer",
-       "scope", "expires_in", "refresh_token_expires_in"}. Refresh tokens are NOT rotated.
+       "scope", "expires_in", "refresh_token_expires_in"}. Refresh tokens ROTATE (as Zendesk
+       documents): a refresh returns a new pair and deletes the previous refresh AND access
+       token, so a stale refresh token gets 400 invalid_grant.
        Errors: 400/401 {"error": "invalid_grant"|"invalid_client"|..., "error_description"}.
   GET  /zendesk/api/v2/users.json[?role=agent|end-user]  list users. Offset pagination:
        ``page`` (1-based), ``per_page`` (<= 100) -> {"users", "next_page": url|null,
@@ -120,8 +122,9 @@ Zoho-Desk-like, ``/zoho`` (ids are strings; errors ``{"errorCode", "message"}``;
   POST /zoho/oauth/v2/token  params in the query string and/or body; body form or JSON
        (switch ``token_body``: "any" | "form" | "json"; a refused body kind ->
        {"error": "invalid_request"}). Same grants as Zendesk -> {"access_token",
-       "refresh_token", "scope", "api_domain", "token_type": "Bearer", "expires_in"}.
-       Refresh tokens ROTATE: a refresh returns a new one and the old one is dead.
+       "refresh_token", "scope", "api_domain", "token_type": "Bearer", "expires_in"}; a
+       refresh answers the same WITHOUT "refresh_token": Zoho's refresh token is kept (valid
+       until revoked or reset) and may be used again and again.
        Refusals are **HTTP 200** {"error": "invalid_code"|"invalid_client"|...}.
   GET  /zoho/api/v1/agents?from=&limit=  (from: 0-based offset, default 0; pages start at
        0, limit, 2 x limit, ...; limit 1..200, default 10)

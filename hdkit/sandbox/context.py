@@ -70,9 +70,9 @@ class Context:
         self._epoch = 0  # bumped by reset(): hangs from before it end early
         zd, zo = DEMO["zendesk"], DEMO["zoho"]
         self.oauth = {
-            "zendesk": OAuthServer("zd", zd["client_id"], zd["client_secret"], rotate=False,
+            "zendesk": OAuthServer("zd", zd["client_id"], zd["client_secret"], rotate=True,
                                    faults=self.faults, masker=self.masker),
-            "zoho": OAuthServer("zoho", zo["client_id"], zo["client_secret"], rotate=True,
+            "zoho": OAuthServer("zoho", zo["client_id"], zo["client_secret"], rotate=False,
                                 faults=self.faults, masker=self.masker),
         }
 

@@ -2,9 +2,11 @@
 
 It implements the authorization-code flow the way a PBX meets it: an authorize page a
 person approves (here also approvable by a request parameter), a token endpoint, access
-tokens that expire, refresh tokens that are either kept or *rotated* (each refresh returns a
-new refresh token and invalidates the old one), optional PKCE (S256) and an echoed ``state``.
-Vendor modules translate its RFC 6749 error names into their own response shapes.
+tokens that expire, optional PKCE (S256) and an echoed ``state``. Refresh tokens come in the
+two kinds real helpdesks have: *rotated* (Zendesk: a refresh returns a new refresh token and
+deletes the previous refresh and access tokens) or *kept* (Zoho: a refresh returns only a new
+access token; the refresh token stays valid until revoked). Vendor modules translate its
+RFC 6749 error names into their own response shapes.
 """
 
 from __future__ import annotations
@@ -50,6 +52,12 @@ class Token:
     expires_at: float
 
 
+@dataclass(frozen=True)
+class _Refresh:
+    scope: str
+    access: str  # issued together with the refresh token; deleted when it rotates
+
+
 class OAuthServer:
     """Codes, access tokens and refresh tokens of one vendor's single demo client."""
 
@@ -64,7 +72,7 @@ class OAuthServer:
         self._lock = threading.Lock()
         self._codes: dict[str, _Grant] = {}
         self._access: dict[str, Token] = {}
-        self._refresh: dict[str, str] = {}
+        self._refresh: dict[str, _Refresh] = {}
 
     # -- authorize ---------------------------------------------------------------------
 
@@ -127,23 +135,24 @@ class OAuthServer:
             verifier = params.get("code_verifier", "")
             if not verifier or not hmac.compare_digest(s256(verifier).encode(), grant.challenge.encode()):
                 raise OAuthError("invalid_grant", "code_verifier does not match code_challenge")
-        refresh = self._new("refresh")
-        with self._lock:
-            self._refresh[refresh] = grant.scope
-        return self._issue(grant.scope) | {"refresh_token": refresh}
+        return self._issue_pair(grant.scope)
 
     def _refresh_token(self, refresh: str) -> dict[str, object]:
+        """Kept: a new access token only. Rotated: a new pair; the previous pair is deleted."""
         with self._lock:
-            scope = self._refresh.get(refresh)
-            if scope is not None and self.rotate:
-                del self._refresh[refresh]
-        if scope is None:
-            raise OAuthError("invalid_grant", "the refresh token is unknown or was rotated away")
-        if self.rotate:
-            refresh = self._new("refresh")
-            with self._lock:
-                self._refresh[refresh] = scope
-        return self._issue(scope) | {"refresh_token": refresh}
+            family = self._refresh.pop(refresh, None) if self.rotate else self._refresh.get(refresh)
+            if family is not None and self.rotate:
+                self._access.pop(family.access, None)
+        if family is None:
+            raise OAuthError("invalid_grant", "the refresh token is unknown, revoked or rotated away")
+        return self._issue_pair(family.scope) if self.rotate else self._issue(family.scope)
+
+    def _issue_pair(self, scope: str) -> dict[str, object]:
+        issued = self._issue(scope)
+        refresh = self._new("refresh")
+        with self._lock:
+            self._refresh[refresh] = _Refresh(scope, str(issued["access_token"]))
+        return issued | {"refresh_token": refresh}
 
     def _issue(self, scope: str) -> dict[str, object]:
         access = self._new("access")

@@ -5,10 +5,18 @@ accepted too) plus an ``orgId`` header; lists are ``{"data": [...]}`` paged by `
 0-based offset: ``from=0`` is the first record) and ``limit``; an empty page or a search
 without hits is **HTTP 204 with no body**, as in Zoho; ids are strings; errors are
 ``{"errorCode": ..., "message": ...}``, with ``errors: [{"fieldName", "errorType",
-"errorMessage"}]`` on 422. The token endpoint answers
-refusals with **HTTP 200** and ``{"error": "invalid_code"}`` (or ``invalid_client`` ...), as
-Zoho's accounts server does, and *rotates* refresh tokens. Phone search matches the last
-digits (``phones.suffix``), across contacts and accounts.
+"errorMessage"}]`` when a body is invalid (422) and a message naming the field and its range
+when a query parameter is out of range (422 ``UNPROCESSABLE_ENTITY``). The token endpoint
+answers refusals with **HTTP 200** and ``{"error": "invalid_code"}`` (or ``invalid_client``
+...), as Zoho's accounts server does; a refresh returns a new access token only (Zoho keeps
+the refresh token). Phone search matches the last digits (``phones.suffix``), across
+contacts and accounts.
+
+Why ``from`` is 0-based: Zoho documents the search APIs' ``from`` as "From index, starts from
+0" and the list APIs' as an "index number, starting from which" records are fetched; clients
+in the wild page with ``from=0``, ``from=100``... (Only the help-center users API says its
+default is 1.) A template that sends ``from=1`` first silently skips one record here, as it
+would against Zoho.
 """
 
 from __future__ import annotations
@@ -48,6 +56,12 @@ def invalid(field: str, kind: str = "missing") -> Response:
                           "message": "The data is invalid due to validation restrictions",
                           "errors": [{"fieldName": f"/{field}", "errorType": kind,
                                       "errorMessage": ""}]}, 422)
+
+
+def out_of_range(param: str, bounds: str) -> Response:
+    """Zoho's answer to a query parameter outside its range, e.g. ``limit=500``."""
+    return error(422, "UNPROCESSABLE_ENTITY",
+                 f"The value passed for field '{param}' exceeds the range of '{bounds}'.")
 
 
 def not_found() -> Response:
@@ -126,9 +140,9 @@ class Zoho:
         q = request.query_params
         start_raw, limit_raw = q.get("from", "0"), q.get("limit", str(DEFAULT_LIMIT))
         if not start_raw.isdigit():
-            return invalid("from", "invalid")
+            return out_of_range("from", "0-2147483647")
         if not limit_raw.isdigit() or not 1 <= int(limit_raw) <= max_limit:
-            return invalid("limit", "invalid")
+            return out_of_range("limit", f"1-{max_limit}")
         start = 0 if plan(request).loop_pagination else int(start_raw)
         chunk = items[start: start + int(limit_raw)]
         if not chunk:
