@@ -10,6 +10,7 @@ Exit codes: 0 success, 1 template problems (validation errors, bad input file),
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import subprocess
 import sys
@@ -87,6 +88,8 @@ def _cmd_workbench(args: argparse.Namespace) -> int:
     command = [sys.executable, "-m", "jupyterlab", "--ServerApp.ip=127.0.0.1", str(notebook)]
     if args.no_browser:
         command.append("--no-browser")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers and CI boxes run as root
+        command.append("--allow-root")
     if args.print_command:
         print(shlex.join(command))
         return EXIT_OK

@@ -30,7 +30,7 @@ def test_workbench_opens_the_walkthrough_in_jupyterlab_on_loopback(capsys, monke
     assert main(["workbench", "--print-command", "--no-browser"]) == 0
     command = capsys.readouterr().out
     assert "-m jupyterlab --ServerApp.ip=127.0.0.1" in command
-    assert command.strip().endswith("notebooks/01-workbench.ipynb --no-browser")
+    assert "notebooks/01-workbench.ipynb --no-browser" in command
 
 
 def test_workbench_outside_a_checkout_writes_a_notebook_that_runs(tmp_path, monkeypatch):
