@@ -461,14 +461,12 @@ class _Printer:
                     f.width = width
                 after_index = False
             else:
-                start = i
-                while i < n and fmt[i].isdigit():
-                    i += 1
-                if i > start:
-                    f.width = int(fmt[start:i])
+                width, present, i = _parse_num(fmt, i)
+                if present:
+                    f.width = width
                     if after_index:
                         good = False
-            if i + 1 <= n and i < n and fmt[i] == ".":
+            if i + 1 < n and fmt[i] == ".":
                 i += 1
                 if after_index:
                     good = False
@@ -487,10 +485,7 @@ class _Printer:
                         f.prec = prec
                     after_index = False
                 else:
-                    start = i
-                    while i < n and fmt[i].isdigit():
-                        i += 1
-                    f.prec = int(fmt[start:i]) if i > start else 0
+                    f.prec, _, i = _parse_num(fmt, i)
             if not after_index:
                 arg_num, i, idx_ok, after_index = _arg_number(fmt, i, arg_num, len(args))
                 reordered = reordered or after_index
@@ -528,13 +523,25 @@ def _arg_number(fmt: str, i: int, arg_num: int, num_args: int) -> tuple[int, int
     close = fmt.find("]", i + 1)
     if close < 0 or len(fmt) - i < 3:
         return arg_num, i + 1, False, True
-    text = fmt[i + 1 : close]
-    if not text.isdigit():
+    number, present, end = _parse_num(fmt[: close], i + 1)
+    if not present or end != close:
         return arg_num, close + 1, False, True
-    index = int(text) - 1
+    index = number - 1
     if 0 <= index < num_args:
         return index, close + 1, True, True
     return arg_num, close + 1, False, True
+
+
+def _parse_num(fmt: str, i: int) -> tuple[int, bool, int]:
+    """Go's ``parsenum``: ASCII digits at ``i`` as (number, present, next index). A number
+    past 1e6 is refused the way Go refuses it, by jumping to the end of the format."""
+    num, start = 0, i
+    while i < len(fmt) and "0" <= fmt[i] <= "9":
+        if num > 1_000_000:
+            return 0, False, len(fmt)
+        num = num * 10 + ord(fmt[i]) - 48
+        i += 1
+    return num, i > start, i
 
 
 def _int_arg(args: Sequence[Any], n: int) -> tuple[int, bool]:

@@ -337,22 +337,7 @@ class _Lexer:
         return self.lex_inside_action
 
     def lex_char(self):
-        while True:
-            c = self.peek()
-            self.pos += 1
-            if c == "\\":
-                nxt = self.peek()
-                self.pos += 1
-                if nxt not in ("", "\n"):
-                    continue
-                c = ""
-            if c in ("", "\n"):
-                self.error("unterminated character constant")
-                return None
-            if c == "'":
-                break
-        self.emit(T.CHAR_CONSTANT)
-        return self.lex_inside_action
+        return self._quoted("'", T.CHAR_CONSTANT, "unterminated character constant")
 
     def lex_number(self):
         if not self._scan_number():
@@ -393,6 +378,10 @@ class _Lexer:
         return True
 
     def lex_quote(self):
+        return self._quoted('"', T.STRING, "unterminated quoted string")
+
+    def _quoted(self, close: str, typ: T, unterminated: str):
+        """Scan to the closing quote, skipping backslash escapes; a newline or EOF first is an error."""
         while True:
             c = self.peek()
             self.pos += 1
@@ -403,11 +392,11 @@ class _Lexer:
                     continue
                 c = ""
             if c in ("", "\n"):
-                self.error("unterminated quoted string")
+                self.error(unterminated)
                 return None
-            if c == '"':
+            if c == close:
                 break
-        self.emit(T.STRING)
+        self.emit(typ)
         return self.lex_inside_action
 
     def lex_raw_quote(self):

@@ -252,6 +252,10 @@ def cases():
     C += [case("hd_random_pipeline", random_pipeline_template(r)) for _ in range(400)]
     C += [case("hd_random_control", random_control_template(r)) for _ in range(300)]
     C += [case("hd_random_data", *random_data_case(r)) for _ in range(400)]
+    # printf widths, precisions and indexes Go refuses (past 1e6, non-ASCII digits, a final '.')
+    for f in ["%999999999d", "%-999999999s", "%0999999999d", "%.9999999999f", "%[1000001]d", "%[99999999999]d",
+              "%[\u00b2]d", "%\u00b2d", "%.\u00b2f", "%5.", "%5.d", "%.", "%.d", "%.5", "%[1]"]:
+        C.append(case("hd_printf_limits", "{{printf %s 7 3}}" % json.dumps(f)))
     return C
 
 
