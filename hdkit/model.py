@@ -17,8 +17,10 @@ integrating; it is *not* part of the template and is never exported.
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import enum
+import re
 import struct
 import types
 import typing
@@ -217,6 +219,51 @@ def _describe(hint: Any) -> str:
     return getattr(hint, "__name__", str(hint))
 
 
+# XML 1.0 cannot hold these characters, not even escaped: a template value holding one could be
+# exported but never imported again, so the model refuses it where it is typed.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+# The part whose construction is under way, so a nested part built from a mapping (a form row,
+# a JSON document) names the section and the place it belongs to, like any other field.
+_PARENT: contextvars.ContextVar[Location | None] = contextvars.ContextVar("hdkit_model_parent", default=None)
+
+
+def _check_text(value: str, where: Location) -> str:
+    bad = _NOT_XML.search(value)
+    if bad:
+        line = value.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (value.rfind("\n", 0, bad.start()) + 1) + 1
+        raise ModelError(
+            f"character U+{ord(bad.group()):04X} cannot be stored in a template "
+            "(XML allows no control characters other than tab, newline and carriage return)",
+            where.at(line, column),
+        )
+    return value
+
+
+def _item(where: Location, index: int) -> Location:
+    """The location of item ``index`` (1-based) of a list field: "Outputs" -> "Output 2"."""
+    head, sep, last = (where.field or where.section or "").rpartition(" > ")
+    return Location(where.section, f"{head}{sep}{last.removesuffix('s')} {index}")
+
+
+def _part(value: Any, cls: type[_Section], where: Location) -> _Section:
+    """A nested part: kept as is, or built from a mapping with its errors located under ``where``."""
+    if isinstance(value, cls):
+        return value
+    if not isinstance(value, Mapping):
+        raise ModelError(f"expected {cls.__name__}, got {type(value).__name__}", where)
+    known = {f.name for f in dataclasses.fields(cls)}
+    unknown = [str(k) for k in value if k not in known]
+    if unknown:
+        raise ModelError(f"unknown setting {unknown[0]!r}; expected one of {', '.join(sorted(known))}", where)
+    token = _PARENT.set(where)
+    try:
+        return cls(**value)
+    finally:
+        _PARENT.reset(token)
+
+
 def _coerce(value: Any, hint: Any, where: Location) -> Any:
     """Return ``value`` checked against ``hint`` (lists become tuples, strings become enums)."""
     origin = typing.get_origin(hint)
@@ -230,7 +277,9 @@ def _coerce(value: Any, hint: Any, where: Location) -> Any:
         if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
             raise ModelError(f"expected {_describe(hint)}, got {type(value).__name__}", where)
         item = typing.get_args(hint)[0]
-        return tuple(_coerce(v, item, where) for v in value)
+        return tuple(_coerce(v, item, _item(where, i)) for i, v in enumerate(value, 1))
+    if isinstance(hint, type) and issubclass(hint, _Section):
+        return _part(value, hint, where)
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         if isinstance(value, hint):
             return value
@@ -250,18 +299,35 @@ def _coerce(value: Any, hint: Any, where: Location) -> Any:
     if isinstance(hint, type) and not isinstance(value, hint):
         shown = repr(value) if isinstance(value, (str, int, float)) else type(value).__name__
         raise ModelError(f"expected {_describe(hint)}, got {shown}", where)
+    if hint is str:
+        return _check_text(value, where)
     return value
 
 
 class _Section:
-    """Base of every model class: type checks in ``__post_init__``, then ``_check()``."""
+    """Base of every model class: type checks in ``__post_init__``, then ``_check()``.
+
+    ``SECTION`` is the form section a part belongs to; a small part used in several sections
+    (``Output``, ``CallOption``) has none and names itself by ``PART`` instead, unless it is
+    built inside its section from a mapping.
+    """
 
     __slots__ = ()
     SECTION: ClassVar[str] = ""
+    PART: ClassVar[str] = ""
 
     def _where(self, name: str) -> Location:
         title = field_info(self, name).title
-        return Location(self.SECTION, title) if self.SECTION else Location(title)
+        parent = _PARENT.get()
+        if parent is not None:
+            same = (parent.field or "").rpartition(" > ")[2] == title  # General > Logo, not Logo > Logo
+            return Location(parent.section or self.SECTION or None,
+                            " > ".join(p for p in (parent.field, None if same else title) if p))
+        if self.SECTION:
+            return Location(self.SECTION, title)
+        if self.PART:
+            return Location(None, f"{self.PART} > {title}")
+        return Location(title)  # the Template: each of its fields is a section
 
     def __post_init__(self) -> None:
         for name, hint in _hints(type(self)).items():
@@ -277,6 +343,16 @@ class _Section:
 
 def _model(cls: type) -> type:
     return dataclass(frozen=True, slots=True)(cls)
+
+
+def _at_most(items: tuple[Any, ...], limit: int, section: str, noun: str) -> None:
+    """Refuse a list longer than its documented limit, naming the first item too many."""
+    if len(items) > limit:
+        raise LimitError(
+            f"at most {limit} {noun.lower()}s are allowed; {noun.lower()} {limit + 1} "
+            f"({items[limit].name!r}) is one too many",
+            Location(section, f"{noun} {limit + 1}"),
+        )
 
 
 # --------------------------------------------------------------------------- General
@@ -423,6 +499,18 @@ class CustomField(_Section):
     type: FieldType = _f("Type", FieldType.TEXT)
     options: tuple[str, ...] = _f("Dropdown Options", (), help="Options of a Dropdown List.")
 
+    def _check(self) -> None:
+        # a template file lists the options comma separated, so an option can hold no comma
+        options = tuple(option.strip() for option in self.options)
+        for i, option in enumerate(options, 1):
+            if not option or limits.LIST_SEPARATOR in option:
+                raise ModelError(
+                    f"dropdown option {self.options[i - 1]!r} must be non-empty and hold no "
+                    f"{limits.LIST_SEPARATOR!r}",
+                    _item(self._where("options"), i),
+                )
+        object.__setattr__(self, "options", options)
+
 
 @_model
 class BasicAuth(_Section):
@@ -483,13 +571,7 @@ class Auth(_Section):
     oauth2: OAuth2 = _f("OAuth2", factory=OAuth2)
 
     def _check(self) -> None:
-        if len(self.custom_fields) > limits.MAX_CUSTOM_FIELDS:
-            extra = self.custom_fields[limits.MAX_CUSTOM_FIELDS]
-            raise LimitError(
-                f"at most {limits.MAX_CUSTOM_FIELDS} custom fields are allowed; "
-                f"field {limits.MAX_CUSTOM_FIELDS + 1} ({extra.name!r}) is one too many",
-                Location(AUTHENTICATION, f"Custom Field {limits.MAX_CUSTOM_FIELDS + 1}"),
-            )
+        _at_most(self.custom_fields, limits.MAX_CUSTOM_FIELDS, AUTHENTICATION, "Custom Field")
 
     @property
     def refresh_interval_minutes(self) -> int:
@@ -514,6 +596,7 @@ class Header(_Section):
 class Output(_Section):
     """A response value kept as variable ``name``, picked with a GJSON path."""
 
+    PART: ClassVar[str] = "Output"
     name: str = _f("Variable", required=True)
     path: str = _f("Path", "")
 
@@ -537,11 +620,24 @@ class FollowUpRequest(_Section):
     target_variables: str = _f("Target Variable Name", "", example="token,refresh")
     next: str = _f("Next Request", "", help="A follow-up to run once per matched record.")
 
+    def _check(self) -> None:
+        # kept as a template file holds them (one item per Output), so a round trip is equal
+        object.__setattr__(self, "response_paths", limits.LIST_SEPARATOR.join(self.paths()))
+        object.__setattr__(self, "target_variables", limits.LIST_SEPARATOR.join(self.variables()))
+
+    def paths(self) -> list[str]:
+        """The response field paths, in order (commas inside GJSON filters do not split)."""
+        from hdkit.extract import split_paths
+
+        return split_paths(self.response_paths)
+
+    def variables(self) -> list[str]:
+        """The target variable names, in order."""
+        return split_list(self.target_variables)
+
     def outputs(self) -> list[tuple[str, str]]:
         """(variable, path) pairs, in order. Validation reports a count mismatch."""
-        from hdkit.extract import split_paths  # commas inside GJSON filters do not split
-
-        return list(zip(split_list(self.target_variables), split_paths(self.response_paths), strict=False))
+        return list(zip(self.variables(), self.paths(), strict=False))
 
 
 # --------------------------------------------------------------------------- Contact search
@@ -694,6 +790,7 @@ class ContactCreation(_Section):
 class CallOption(_Section):
     """An option offered to the integrating user, and its default value."""
 
+    PART: ClassVar[str] = "Call Option"
     enabled: bool = _f("Enabled", False)
     default: str = _f("Default", "")
 
@@ -759,13 +856,7 @@ class Template(_Section):
     extras: tuple[Extra, ...] = _f("Extras", ())
 
     def _check(self) -> None:
-        if len(self.headers) > limits.MAX_HEADERS:
-            extra = self.headers[limits.MAX_HEADERS]
-            raise LimitError(
-                f"at most {limits.MAX_HEADERS} headers are allowed; header "
-                f"{limits.MAX_HEADERS + 1} ({extra.name!r}) is one too many",
-                Location(HEADERS, f"Header {limits.MAX_HEADERS + 1}"),
-            )
+        _at_most(self.headers, limits.MAX_HEADERS, HEADERS, "Header")
 
     @property
     def key(self) -> str:

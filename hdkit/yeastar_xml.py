@@ -28,7 +28,8 @@ from __future__ import annotations
 import os
 import tempfile
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -267,7 +268,13 @@ def _read_outputs(tree: _Tree, request: ET.Element | None, *, chained: bool = Tr
     box = tree.child(request, "Outputs")
     if box is None:
         return {}, ""
-    return {o.get("Name", ""): o for o in box.findall("Output")}, tree.get(box, "Next") if chained else ""
+    outputs: dict[str, ET.Element] = {}
+    for o in box.findall("Output"):
+        earlier = outputs.get(o.get("Name", ""))
+        if earlier is not None:
+            tree.use(earlier, *earlier.attrib)  # duplicate: the last one wins, as for parameters
+        outputs[o.get("Name", "")] = o
+    return outputs, tree.get(box, "Next") if chained else ""
 
 
 def _take(tree: _Tree, outputs: dict[str, ET.Element], name: str) -> str | None:
@@ -381,31 +388,66 @@ def _read_auth(tree: _Tree, root: ET.Element, scenario: ET.Element | None) -> tu
     return auth, headers
 
 
+def _contact_outputs(tree: _Tree, outs: dict[str, ET.Element], popup: str) -> dict[str, ET.Element]:
+    """Model field (or the popup output) -> the Output element that maps it, marked read."""
+    found: dict[str, ET.Element] = {}
+    for name, out_name in CONTACT_OUTPUTS.items():
+        aliases = CONTACT_ID_ALIASES if name == "contact_id" else (out_name,)
+        for alias in aliases:
+            if alias in outs and _take(tree, outs, alias) and name not in found:
+                found[name] = outs[alias]
+    if popup and popup in outs:
+        _take(tree, outs, popup)
+        found[popup] = outs[popup]
+    return found
+
+
+def _same_mapping(tree: _Tree, types: list[tuple[ET.Element, dict[str, ET.Element]]]) -> None:
+    """Refuse contact types that map the contact fields differently.
+
+    The product has one Contact Field Mapping for all contact types and writes it into every
+    contact request; a file whose requests differ cannot be modelled without losing one of them.
+    """
+    (first, expected), others = types[0], types[1:]
+    for request, found in others:
+        for name in sorted(expected.keys() | found.keys()):
+            want = expected[name].get("Path", "") if name in expected else None
+            got = found[name].get("Path", "") if name in found else None
+            if want == got:
+                continue
+            el = found.get(name, request)
+            output = CONTACT_OUTPUTS.get(name, name)
+            raise XMLFormatError(
+                f"contact type {request.get('Name', '')!r} maps {output} to "
+                f"{'nothing' if got is None else repr(got)} but contact type {first.get('Name', '')!r} "
+                f"maps it to {'nothing' if want is None else repr(want)}; a template has one Contact "
+                "Field Mapping for all contact types",
+                tree.loc(el, "Contact Search", "Contact Field Mapping"),
+                snippet=tree._snippet(el),
+                hint="give every contact request the same <Output> elements",
+            )
+
+
 def _read_contact_search(tree: _Tree, scenario: ET.Element | None) -> ContactSearch:
     p = _Params(tree, scenario)
-    requests = tree.children(scenario, "Requests", "Request")
-    types, mapped = [], {}
-    all_outputs: list[dict[str, ET.Element]] = []
-    for r in requests:
+    popup_output = p.value("ContactFieldForUri")
+    types, mappings = [], []
+    for r in tree.children(scenario, "Requests", "Request"):
         method, url, _, _ = _request_common(tree, r)
         outs, nxt = _read_outputs(tree, r)
-        all_outputs.append(outs)
-        for name, out_name in CONTACT_OUTPUTS.items():
-            aliases = CONTACT_ID_ALIASES if name == "contact_id" else (out_name,)
-            for alias in aliases:
-                path = _take(tree, outs, alias)
-                if path is not None and not mapped.get(name):
-                    mapped[name] = path
+        mappings.append((r, _contact_outputs(tree, outs, popup_output)))
         types.append(tree.build(r, lambda r=r, method=method, url=url, nxt=nxt: ContactType(
             name=tree.get(r, "Name"), url=url, method=method or "GET", next=nxt)))
+    if mappings:
+        _same_mapping(tree, mappings)
+    found = mappings[0][1] if mappings else {}
+    # the popup URL is an output of every contact request (4.2); keep its path
+    field_for_uri = found[popup_output].get("Path", "") if popup_output in found else popup_output
     mode = _reverse(SPELLING["popup_mode"], p.value("ContactUrlType", "specify_url_format"))
-    field_for_uri = p.value("ContactFieldForUri")
-    if all_outputs and field_for_uri in all_outputs[0]:
-        # the popup URL is an output of every contact request (4.2); keep its path
-        field_for_uri = [_take(tree, outs, field_for_uri) for outs in all_outputs][0] or ""
-    fields = {}
-    for name, out_name in CONTACT_OUTPUTS.items():
-        fields[name] = FieldMapping(p.flag(f"{out_name}Enable"), mapped.get(name, ""))
+    fields = {
+        name: FieldMapping(p.flag(f"{out_name}Enable"), found[name].get("Path", "") if name in found else "")
+        for name, out_name in CONTACT_OUTPUTS.items()
+    }
     anchor = scenario if scenario is not None else tree.root
     return tree.build(anchor, lambda: ContactSearch(
         contact_types=tuple(types),
@@ -452,14 +494,17 @@ def _read_follow_ups(tree: _Tree, scenario: ET.Element | None) -> tuple[FollowUp
         headers_el = params.el(SPELLING["follow_up_headers"])
         if headers_el is not None:
             tree.get(headers_el, "Type")
-        outs, nxt = _read_outputs(tree, r)
-        pairs = [(name, _take(tree, outs, name) or "") for name in outs]
+        box = tree.child(r, "Outputs")
+        nxt = tree.get(box, "Next") if box is not None else ""
+        pairs = [(o.get("Name"), o.get("Path")) for o in box.findall("Output")] if box is not None else []
+        for o in box.findall("Output") if box is not None else []:
+            tree.use(o, "Name", "Path")
         found.append(tree.build(r, lambda r=r, m=method, u=url, b=body, e=event, h=headers_el,
                                 pairs=pairs, nxt=nxt: FollowUpRequest(
             name=tree.get(r, "Name"), event=e, method=m or "GET", url=u,
             headers=h.get("Value", "") if h is not None else "", body=b,
-            response_paths=",".join(path for _, path in pairs),
-            target_variables=",".join(name for name, _ in pairs), next=nxt,
+            response_paths=",".join(path for _, path in pairs if path is not None),
+            target_variables=",".join(name for name, _ in pairs if name is not None), next=nxt,
         )))
     return tuple(found)
 
@@ -692,7 +737,7 @@ def _scenario(scenarios: ET.Element, sid: str, type_: str = "REST") -> tuple[ET.
 
 
 def _request(requests: ET.Element, name: str, method: str, url: str, body: str = "",
-             outputs: list[tuple[str, str]] = (), next_: str = "") -> ET.Element:  # type: ignore[assignment]
+             outputs: Sequence[tuple[str | None, str | None]] = (), next_: str = "") -> ET.Element:
     r = ET.SubElement(requests, "Request", {"Name": name, "Method": method,
                                             "ResponseType": _RESPONSE_TYPE, "URLFormat": url})
     params = ET.SubElement(r, "Parameters")
@@ -701,8 +746,9 @@ def _request(requests: ET.Element, name: str, method: str, url: str, body: str =
     outs = ET.SubElement(r, "Outputs")
     if next_:
         outs.set("Next", next_)
-    for name_, path in outputs:
-        ET.SubElement(outs, "Output", {"Name": name_, "Path": path})
+    for name_, path in outputs:  # None: an unpaired path or variable, written alone
+        attrs = {"Name": name_, "Path": path}
+        ET.SubElement(outs, "Output", {k: v for k, v in attrs.items() if v is not None})
     return r
 
 
@@ -770,7 +816,8 @@ def _write_users(scenarios: ET.Element, ua: UserAssociation) -> None:
 def _write_follow_ups(scenarios: ET.Element, follow_ups: tuple[FollowUpRequest, ...]) -> None:
     _, _, requests = _scenario(scenarios, "Common")
     for f in follow_ups:
-        r = _request(requests, f.name, f.method, f.url, f.body, f.outputs(), f.next)
+        pairs = list(zip_longest(f.variables(), f.paths()))  # unpaired items are kept too
+        r = _request(requests, f.name, f.method, f.url, f.body, pairs, f.next)
         params = r.find("Parameters")
         if f.event is not None:
             _param(params, SPELLING["follow_up_event"], f.event.value)

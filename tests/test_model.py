@@ -14,15 +14,20 @@ from hdkit.model import (
     Auth,
     AuthMethod,
     CallJournal,
+    CallOption,
+    ContactCreation,
     ContactFields,
     CustomField,
     FieldType,
     FollowUpEvent,
+    FollowUpRequest,
     General,
     Header,
     Inputs,
     Logo,
+    NewTicket,
     OAuth2,
+    Output,
     Pagination,
     PaginationMode,
     Provider,
@@ -195,3 +200,86 @@ def test_inputs_reject_bad_values(values: dict, words: list[str]) -> None:
         Inputs(CUSTOM, values)
     for word in words:
         assert word in str(info.value)
+
+
+# (build, section, field): a nested part names the section and the place it belongs to
+NESTED = [
+    pytest.param(lambda: CallJournal(subject={"enabled": "yes"}), "Call Journal", "Subject > Enabled",
+                 id="call-option-in-journal"),
+    pytest.param(lambda: NewTicket(description={"default": 5}), "New Ticket", "Description > Default",
+                 id="call-option-in-ticket"),
+    pytest.param(lambda: NewTicket(outputs=[{"name": "TicketId", "path": 3}]), "New Ticket", "Output 1 > Path",
+                 id="output-in-ticket"),
+    pytest.param(lambda: ContactCreation(contact_types=[{"name": "A"}, {"name": "B", "outputs": [{"name": 1}]}]),
+                 "Contact Creation", "Contact Type 2 > Output 1 > Variable", id="output-in-second-type"),
+    pytest.param(lambda: Template(headers=[{"name": "X-A"}, {"name": "X-B", "value": 5}]), "Headers",
+                 "Header 2 > Value", id="header-from-template"),
+    pytest.param(lambda: Template(call_journal={"play_recording": {"enabled": "on"}}), "Call Journal",
+                 "Play Call Recording > Enabled", id="two-levels"),
+    pytest.param(lambda: Template(general={"logo": {"filename": "logo.gif"}}), "General", "Logo",
+                 id="logo-not-repeated"),
+    pytest.param(lambda: CallJournal(subject={"enable": True}), "Call Journal", "Subject", id="unknown-setting"),
+    pytest.param(lambda: CallJournal(subject=["yes"]), "Call Journal", "Subject", id="not-a-mapping"),
+    pytest.param(lambda: CallOption(enabled="yes"), None, "Call Option > Enabled", id="call-option-alone"),
+    pytest.param(lambda: Output(name=5), None, "Output > Variable", id="output-alone"),
+]
+
+
+@pytest.mark.parametrize("build, section, field", NESTED)
+def test_errors_in_nested_parts_name_their_section_and_place(build, section, field) -> None:
+    with pytest.raises(ModelError) as info:
+        build()
+    assert (info.value.location.section, info.value.location.field) == (section, field)
+    assert str(info.value).startswith(" > ".join(p for p in (section, field) if p) + ":")
+
+
+def test_nested_parts_built_from_mappings_equal_parts_built_directly() -> None:
+    built = Template(call_journal={"enabled": True, "subject": {"enabled": True, "default": "s"},
+                                   "outputs": [{"name": "CallId", "path": "id"}]})
+    assert built.call_journal == CallJournal(True, subject=CallOption(True, "s"), outputs=(Output("CallId", "id"),))
+
+
+@pytest.mark.parametrize(
+    "build, field, line, column, code_point",
+    [
+        pytest.param(lambda: General(name="a\x01b"), "Helpdesk Name", 1, 2, "U+0001", id="c0-control"),
+        pytest.param(lambda: Header("X", "line1\nab\x00"), "Value", 2, 3, "U+0000", id="nul-on-line-2"),
+        pytest.param(lambda: CallJournal(body="\ud800"), "Call Journal Creation Request Data", 1, 1, "U+D800",
+                     id="lone-surrogate"),
+        pytest.param(lambda: CustomField("x", options=("a", "\ufffe")), "Dropdown Option 2", 1, 1, "U+FFFE",
+                     id="non-character-in-list"),
+    ],
+)
+def test_characters_xml_cannot_hold_are_refused_where_typed(build, field, line, column, code_point) -> None:
+    with pytest.raises(ModelError) as info:
+        build()
+    location = info.value.location
+    assert (location.field, location.line, location.column) == (field, line, column)
+    assert code_point in str(info.value)
+
+
+def test_tab_newline_and_carriage_return_are_kept() -> None:
+    assert General(remark="a\tb\r\nc").remark == "a\tb\r\nc"
+
+
+@pytest.mark.parametrize(
+    "options, result",
+    [
+        pytest.param((" eu ", "us"), ("eu", "us"), id="stripped"),
+        pytest.param(("eu", "us,ca"), "Dropdown Option 2", id="comma"),
+        pytest.param(("eu", " "), "Dropdown Option 2", id="blank"),
+    ],
+)
+def test_dropdown_options_are_what_a_template_file_can_list(options, result) -> None:
+    if isinstance(result, tuple):
+        assert CustomField("region", options=options).options == result
+        return
+    with pytest.raises(ModelError) as info:
+        CustomField("region", options=options)
+    assert info.value.location.field == result and "','" in str(info.value)
+
+
+def test_follow_up_lists_are_kept_as_the_file_holds_them() -> None:
+    request = FollowUpRequest("F", response_paths=' data.#(a=="1,2").b , c,', target_variables="X , Y,")
+    assert (request.response_paths, request.target_variables) == ('data.#(a=="1,2").b,c', "X,Y")
+    assert request.outputs() == [("X", 'data.#(a=="1,2").b'), ("Y", "c")]

@@ -344,3 +344,75 @@ def test_save_refuses_while_errors_remain_and_keeps_the_old_file(tmp_path: Path)
     with pytest.raises(ValidationFailed) as info:
         save(Template(), target)
     assert info.value.problems and target.read_text(encoding="utf-8") == "old"
+
+
+def _search(*requests: str) -> str:
+    body = "\n".join(
+        f'<Request Name="{name}" Method="GET" URLFormat="https://h/{name}">\n<Outputs>{outputs}</Outputs></Request>'
+        for name, outputs in (r.split("|", 1) for r in requests)
+    )
+    return ('<Information Name="n" Key="k"><Scenarios><Scenario Id="SyncContactAuto"><Parameters>'
+            '<Parameter Name="ContactFieldForUri" Value="ContactUrl"/></Parameters><Requests>\n'
+            f"{body}\n</Requests></Scenario></Scenarios></Information>")
+
+
+ID = '<Output Name="ContactsId" Path="data.#.id"/>'
+NAME = '<Output Name="FirstName" Path="data.#.fn"/>'
+URL = '<Output Name="ContactUrl" Path="data.#.url"/>'
+
+
+@pytest.mark.parametrize(
+    "requests, words, line",
+    [
+        pytest.param((f"Contacts|{ID}{NAME}", f'Leads|{ID}<Output Name="FirstName" Path="leads.#.fn"/>'),
+                     ["'Leads' maps FirstName to 'leads.#.fn'", "'Contacts' maps it to 'data.#.fn'"], 5,
+                     id="different-path"),
+        pytest.param((f"Contacts|{ID}{NAME}", f"Leads|{ID}"), ["'Leads' maps FirstName to nothing"], 4,
+                     id="missing-output"),
+        pytest.param((f"Contacts|{ID}", f"Leads|{ID}{NAME}"), ["'Leads' maps FirstName to 'data.#.fn'",
+                                                            "maps it to nothing"], 5, id="extra-output"),
+        pytest.param((f"Contacts|{ID}{URL}", f'Leads|{ID}<Output Name="ContactUrl" Path="x"/>'),
+                     ["maps ContactUrl to 'x'"], 5, id="popup-path"),
+        pytest.param((f"Contacts|{ID}", f'Leads|<Output Name="ContactId" Path="other.id"/>'),
+                     ["maps ContactsId to 'other.id'"], 5, id="contact-id-alias"),
+    ],
+)
+def test_contact_types_with_different_mappings_are_refused_not_dropped(requests, words, line) -> None:
+    with pytest.raises(XMLFormatError) as info:
+        from_xml(_search(*requests), source="t.xml")
+    assert (info.value.location.section, info.value.location.field) == ("Contact Search", "Contact Field Mapping")
+    assert (info.value.location.source, info.value.location.line) == ("t.xml", line)
+    for word in words:
+        assert word in str(info.value)
+
+
+def test_contact_types_with_the_same_mapping_share_it() -> None:
+    t = from_xml(_search(f"Contacts|{ID}{NAME}{URL}", f'Leads|<Output Name="ContactId" Path="data.#.id"/>{URL}{NAME}'))
+    fields = t.contact_search.fields
+    assert (fields.contact_id.path, fields.first_name.path) == ("data.#.id", "data.#.fn")
+    assert t.contact_search.popup.contact_field_path == "data.#.url"
+    assert [ct.name for ct in t.contact_search.contact_types] == ["Contacts", "Leads"]
+    assert from_xml(to_xml(t)) == t
+
+
+def test_duplicate_outputs_last_one_wins_and_round_trips() -> None:
+    t = from_xml(_search(f'Contacts|{ID}<Output Name="FirstName" Path="old"/>{NAME}'))
+    assert t.contact_search.fields.first_name.path == "data.#.fn" and not t.extras
+    assert from_xml(to_xml(t)) == t
+
+
+@pytest.mark.parametrize(
+    "paths, variables, outputs",
+    [
+        pytest.param("a, b", "A", ['Name="A" Path="a"', 'Path="b"'], id="path-without-variable"),
+        pytest.param("a", "A, B", ['Name="A" Path="a"', 'Name="B"'], id="variable-without-path"),
+        pytest.param('data.#(k=="1,2").v , z', "P,Q", ['Name="P" Path="data.#(k==&quot;1,2&quot;).v"',
+                                                     'Name="Q" Path="z"'], id="comma-inside-filter"),
+    ],
+)
+def test_follow_up_outputs_keep_unpaired_items(paths: str, variables: str, outputs: list[str]) -> None:
+    template = Template(follow_ups=(FollowUpRequest("F", "call_ended", url="https://h", response_paths=paths,
+                                                    target_variables=variables),))
+    xml = to_xml(template)
+    assert [line.strip()[8:-3] for line in xml.splitlines() if "<Output " in line] == outputs
+    assert from_xml(xml) == template
