@@ -22,6 +22,9 @@ from hdkit.problems import Problem
 from hdkit.secrets import Redactor
 
 __all__ = [
+    "FAILURES",
+    "HELPDESK_FAILURES",
+    "INPUT_FAILURES",
     "CallTrace",
     "ContactMatch",
     "MatrixResult",
@@ -31,11 +34,20 @@ __all__ = [
     "Stop",
     "UsersResult",
     "exchanges_frame",
+    "failed",
     "frame_of",
     "redact_columns",
 ]
 
 Columns = Mapping[str, Sequence[object]]
+
+# Exchange outcomes that mean "this request failed": the helpdesk's side (or the network's)...
+HELPDESK_FAILURES = frozenset(
+    {"http_error", "timeout", "network_error", "tls_error", "invalid_json", "auth_error"}
+)
+# ...or the user's: a URL that rendered into something no client can send.
+INPUT_FAILURES = frozenset({"invalid_url"})
+FAILURES = HELPDESK_FAILURES | INPUT_FAILURES
 
 EXCHANGE_COLUMNS = (
     "step", "method", "url", "status", "outcome", "attempts", "elapsed_ms", "error",
@@ -49,6 +61,12 @@ class ExchangeLike(Protocol):
     url: str
     status: int | None
     outcome: str
+    error: str | None
+
+
+def failed(exchanges: Iterable[ExchangeLike]) -> tuple[ExchangeLike, ...]:
+    """The exchanges whose outcome is a failure (see :data:`FAILURES`), in order."""
+    return tuple(e for e in exchanges if str(e.outcome) in FAILURES)
 
 
 def exchanges_frame(exchanges: Iterable[ExchangeLike]) -> pd.DataFrame:
@@ -102,6 +120,8 @@ class Stop:
     requests: int
     records: int
     detail: str = ""
+    pages: int = 0  # pages used (fetched-ahead pages past the end are not)
+    exchange: ExchangeLike | None = None  # the page that ended the sync
 
 
 USER_FIELDS = ("UserUniqueId", "FirstName", "LastName", "Email")
@@ -125,10 +145,18 @@ class UsersResult:
     def exchanges(self) -> pd.DataFrame:
         return exchanges_frame(self.log)
 
+    def failures(self) -> tuple[ExchangeLike, ...]:
+        """The failed page that ended the sync, if one did.
+
+        Pages fetched ahead past the end and then discarded are in :attr:`log` but are not
+        failures of the sync: the records are complete without them.
+        """
+        return failed([self.stop.exchange]) if self.stop and self.stop.exchange else ()
+
     def stops(self) -> pd.DataFrame:
         stops = [self.stop] if self.stop else []
         return pd.DataFrame(
-            {k: [getattr(s, k) for s in stops] for k in ("step", "reason", "requests", "records", "detail")}
+            {k: [getattr(s, k) for s in stops] for k in ("step", "reason", "pages", "requests", "records", "detail")}
         )
 
     def associate(self, extensions: Mapping[str, str] | Iterable[tuple[str, str]]) -> UsersResult:
@@ -184,6 +212,9 @@ class SearchResult:
     def exchanges(self) -> pd.DataFrame:
         return exchanges_frame(self.log)
 
+    def failures(self) -> tuple[ExchangeLike, ...]:
+        return failed(self.log)
+
     def __repr__(self) -> str:
         return f"<SearchResult phone={self.phone!r} {len(self)} matches, {len(self.log)} exchanges>"
 
@@ -229,6 +260,9 @@ class MatrixResult:
     def exchanges(self) -> pd.DataFrame:
         return exchanges_frame(self.log)
 
+    def failures(self) -> tuple[ExchangeLike, ...]:
+        return failed(self.log)
+
     def __repr__(self) -> str:
         return f"<MatrixResult phone={self.phone!r} {self.hits()}>"
 
@@ -262,8 +296,11 @@ class CallTrace:
 
     @property
     def ok(self) -> bool:
-        bad = {"http_error", "timeout", "network_error", "tls_error", "invalid_json"}
-        return not any(e.outcome in bad for e in self.log)
+        """No request of the call failed (skipped and dry-run requests are fine)."""
+        return not self.failures()
+
+    def failures(self) -> tuple[ExchangeLike, ...]:
+        return failed(self.log)
 
     def trace(self) -> pd.DataFrame:
         names = ("step", "method", "url", "status", "outcome", "outputs", "problems", "note")
@@ -271,11 +308,10 @@ class CallTrace:
         for s in self.steps:
             e = s.exchange
             cols["step"].append(s.name)
-            cols["method"].append(getattr(e, "method", None))
-            cols["url"].append(getattr(e, "url", None))
+            cols["method"].append(getattr(e, "method", ""))
+            cols["url"].append(getattr(e, "url", ""))
             cols["status"].append(getattr(e, "status", None))
-            outcome = getattr(e, "outcome", None)
-            cols["outcome"].append(None if outcome is None else str(outcome))
+            cols["outcome"].append(str(getattr(e, "outcome", "")))
             cols["outputs"].append(", ".join(f"{k}={v}" for k, v in s.outputs.items()))
             cols["problems"].append("; ".join(str(p) for p in s.problems))
             cols["note"].append(s.note)

@@ -86,10 +86,18 @@ def test_helpdesk_errors_exit_3(fresh_sandbox, capsys) -> None:
     assert "HTTP 401" in capsys.readouterr().err
 
 
-def test_demo_runs_users_search_and_call(capsys) -> None:
+def test_demo_tells_the_story_sandbox_users_search_call(capsys) -> None:
     assert hdkit(["demo"]) == 0
-    out = capsys.readouterr().out
-    assert "== users: 2500" in out and "Ada Lovelace" in out and "CallJournal" in out
+    lines = capsys.readouterr().out.splitlines()
+    story = [line for line in lines if line[:3] in {"1. ", "2. ", "3. ", "4. "}]
+    assert [line[:2] for line in story] == ["1.", "2.", "3.", "4."]
+    assert story[0].startswith("1. Sandbox helpdesk started at http://127.0.0.1:")
+    assert "2500 synced from 26 pages" in story[1] and "stopped: empty_page (page 26 was empty)" in story[1]
+    assert "Ada Lovelace in Contacts, pop-up http://127.0.0.1:" in story[2]
+    trace = lines[lines.index(story[3]) + 2:][:4]  # after the table's header line
+    assert [row.split()[0] for row in trace] == ["Search", "CreateNewTicket", "TagTicket", "CallJournal"]
+    assert all(" ok " in row for row in trace) and "TicketId=" in trace[1]
+    assert any(line.strip().startswith("hdkit run freshdesk users --input base_url=") for line in lines)
 
 
 def test_auth_then_run_with_the_token_file(fresh_sandbox, tmp_path, monkeypatch, capsys) -> None:

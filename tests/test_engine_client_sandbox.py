@@ -49,7 +49,10 @@ def test_server_errors_are_retried_a_bounded_number_of_times(fresh_sandbox: Sand
     fresh_sandbox.faults.update(server_error=10)
     response = send("GET", users(fresh_sandbox), retries=2, sleeps=[])
     assert response.outcome is Outcome.HTTP_ERROR and response.status == 503
-    assert response.exchange.error == "Step X: the helpdesk answered HTTP 503 Service Unavailable after 3 attempts"
+    assert response.exchange.error == (
+        "Step X: the helpdesk answered HTTP 503 Service Unavailable after 3 attempts: "
+        '{"ok":false,"error":{"code":"server_error","message":"Something went wrong"}}'
+    )
     assert logged(fresh_sandbox) == 3
 
 

@@ -53,7 +53,7 @@ def test_exchanges_frame_keeps_order_and_columns() -> None:
 def test_users_records_have_the_user_fields_first_and_associate_by_email() -> None:
     cols = {"Email": ["A@x.io", "b@x.io", ""], "UserUniqueId": ["1", "2", "3"],
             "FirstName": ["A", "B", "C"], "LastName": ["a", "b", "c"]}
-    users = UsersResult(cols, (FakeExchange("GetUsers"),), Stop("GetUsers", "short_page", 1, 3))
+    users = UsersResult(cols, (FakeExchange("GetUsers"),), Stop("GetUsers", "short_page", 1, 3, pages=1))
     df = users.records()
     assert list(df.columns) == ["UserUniqueId", "FirstName", "LastName", "Email"]
     assert len(users) == 3 and len(df) == 3
@@ -62,7 +62,7 @@ def test_users_records_have_the_user_fields_first_and_associate_by_email() -> No
     assert bound.associate([("1003", " B@X.IO ")]).records()["Extension"].tolist() == ["", "1003", ""]
     stops = users.stops()
     assert stops.to_dict("records") == [
-        {"step": "GetUsers", "reason": "short_page", "requests": 1, "records": 3, "detail": ""}
+        {"step": "GetUsers", "reason": "short_page", "pages": 1, "requests": 1, "records": 3, "detail": ""}
     ]
     assert "3 users" in repr(users) and "short_page" in repr(users)
 
@@ -108,7 +108,9 @@ def test_call_trace_lists_steps_outputs_and_problems() -> None:
     df = trace.trace()
     assert list(df["step"]) == ["SearchContact", "CreateTicket", "CallJournal"]
     assert df["outputs"][0] == "ContactId=7" and "raw variable" in df["problems"][1]
-    assert df["note"][2] == "skipped: missed leg" and pd.isna(df["method"][2])
+    # a step that sent nothing shows blank cells (not NaN) and no status
+    assert df["note"][2] == "skipped: missed leg" and df["method"][2] == df["outcome"][2] == ""
+    assert pd.isna(df["status"][2])
     assert not trace.ok and len(trace.log) == 2 and trace.problems == (problem,)
     assert len(trace.exchanges()) == 2
 

@@ -44,12 +44,13 @@ __all__ = ["Client", "Exchange", "Outcome", "Response", "IDEMPOTENT_METHODS"]
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _CURL_SETS_ITSELF = frozenset({"host", "content-length", "connection", "accept-encoding"})
+_EXCERPT_CHARS = 200  # of an error answer's body, quoted in the exchange's error
 _URL_IN_TEXT = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s'\"<>]+")
 
 Sleep = Callable[[float], Awaitable[Any]]
 
 
-class Outcome(str, enum.Enum):
+class Outcome(enum.StrEnum):
     """What became of one request. A str, so it compares equal to its value ("ok")."""
 
     OK = "ok"
@@ -62,9 +63,6 @@ class Outcome(str, enum.Enum):
     AUTH_ERROR = "auth_error"
     SKIPPED = "skipped"
     DRY_RUN = "dry_run"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True)
@@ -411,6 +409,8 @@ class Client:
             error = f"{step}: the helpdesk answered HTTP {status} {response.reason_phrase}".rstrip()
             if note:
                 error += f" {note}"
+            if said := _excerpt(_redact_body(self.redactor, text)):
+                error += f": {said}"
         elif expect_json and json_error:
             outcome = Outcome.INVALID_JSON
             ctype = response.headers.get("Content-Type", "no content type")
@@ -473,6 +473,12 @@ def _secret_named_values(data: Any) -> Iterator[str]:
     elif isinstance(data, list):
         for item in data:
             yield from _secret_named_values(item)
+
+
+def _excerpt(text: str | None, limit: int = _EXCERPT_CHARS) -> str:
+    """The start of a body on one line: what an error answer says, without flooding a log."""
+    flat = " ".join((text or "").split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
 
 
 def _json_error(text: str | None) -> str | None:

@@ -3,13 +3,18 @@
 :func:`register` adds the subcommands to the ``hdkit`` parser; each handler loads the template
 (a file path or a sample name), refuses it while validation finds errors, gathers inputs
 (``HDKIT_INPUT_<NAME>`` environment variables, then ``--inputs FILE.json``, then
-``--input NAME=VALUE``; later wins), runs one engine scenario
-and prints its main table as a text table, JSON or CSV. ``hdkit auth`` runs the OAuth2
-consent flow (loopback catch, or ``--paste``) and keeps the tokens in ``--token-file``, which
-later ``hdkit run ... --token-file`` calls reuse.
+``--input NAME=VALUE``; later wins), runs one engine scenario and prints its main table as a
+text table, JSON or CSV on stdout; what a reader needs to judge it (why a sync stopped, that
+nothing matched, each failed request with what the helpdesk said) goes to stderr.
+``hdkit auth`` runs the OAuth2 consent flow (loopback catch, or ``--paste``) and keeps the
+tokens in ``--token-file`` (owner-only), which later ``hdkit run ... --token-file`` calls reuse.
 
-Exit codes (as ``hdkit.cli``): 0 success, 1 template or input problems, 3 helpdesk or network
-errors (any exchange that failed: HTTP 4xx/5xx, timeout, TLS, connection, not JSON, auth).
+Exit codes (as ``hdkit.cli``): 0 success, 1 template or input problems (validation errors, a
+missing input, a URL that renders into no URL), 3 helpdesk or network errors (HTTP 4xx/5xx,
+timeout, TLS, connection, a body that is not JSON, authentication).
+
+The engine (httpx, authlib, pandas) is imported by the handlers, not here, so ``hdkit --help``
+and ``hdkit validate`` stay quick.
 """
 
 from __future__ import annotations
@@ -18,25 +23,28 @@ import argparse
 import json
 import os
 import sys
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-import pandas as pd
-
-from hdkit.engine.auth import TokenStore
 from hdkit.engine.events import CallKind
-from hdkit.engine.runner import Engine
 from hdkit.errors import AuthError, EngineError, HelpdeskError, Location, ValidationFailed
 from hdkit.model import FollowUpEvent, Template
-from hdkit.results import CallTrace, MatrixResult, SearchResult, UsersResult, frame_of
-from hdkit.validate import validate
 
-__all__ = ["load_template", "read_inputs", "register"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from hdkit.engine.runner import Engine
+    from hdkit.results import CallTrace, MatrixResult, SearchResult, UsersResult
+
+    Result = UsersResult | SearchResult | MatrixResult | CallTrace
+
+__all__ = ["load_template", "read_inputs", "register", "report", "report_code"]
 
 EXIT_OK, EXIT_TEMPLATE, EXIT_HELPDESK = 0, 1, 3
-_HELPDESK_FAILURES = {"http_error", "timeout", "network_error", "tls_error", "invalid_json", "auth_error"}
 ENV_PREFIX = "HDKIT_INPUT_"
+_SANDBOX_URL = "http://127.0.0.1:8700"  # where 'hdkit sandbox' listens by default
 
 
 # --------------------------------------------------------------------------- inputs
@@ -66,12 +74,19 @@ def read_inputs(template: Template, pairs: list[str], files: list[str],
                 values[f.name] = environ[key]
     for name in files:
         values.update(_inputs_file(name))
-    for pair in pairs:
+    values.update(_pairs(pairs, "--input"))
+    return values
+
+
+def _pairs(pairs: list[str] | None, option: str) -> dict[str, str]:
+    """``NAME=VALUE`` options as a dict; anything else is an error naming the option."""
+    out: dict[str, str] = {}
+    for pair in pairs or []:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise EngineError(f"--input {pair!r} is not NAME=VALUE", Location(field="--input"))
-        values[key.strip()] = value
-    return values
+            raise EngineError(f"{pair!r} is not NAME=VALUE", Location(field=option))
+        out[key.strip()] = value
+    return out
 
 
 def _inputs_file(name: str) -> dict[str, str]:
@@ -80,6 +95,8 @@ def _inputs_file(name: str) -> dict[str, str]:
         data = json.loads(Path(name).read_text(encoding="utf-8"))
     except OSError as exc:
         raise EngineError(f"cannot read the inputs file: {exc.strerror}", where) from exc
+    except UnicodeDecodeError as exc:
+        raise EngineError(f"the inputs file is not UTF-8 text: {exc.reason}", where) from exc
     except json.JSONDecodeError as exc:
         raise EngineError(f"the inputs file is not JSON: {exc.msg}", where.at(exc.lineno, exc.colno)) from exc
     if not isinstance(data, dict):
@@ -91,6 +108,8 @@ def _inputs_file(name: str) -> dict[str, str]:
 
 
 def _write(frame: pd.DataFrame, fmt: str, out: TextIO | None = None) -> None:
+    import pandas as pd
+
     out = out or sys.stdout
     if fmt == "json":
         out.write(frame.to_json(orient="records", indent=2, default_handler=str) + "\n")
@@ -103,24 +122,57 @@ def _write(frame: pd.DataFrame, fmt: str, out: TextIO | None = None) -> None:
             out.write(frame.to_string(index=False) + "\n")
 
 
-def report(result: Any, fmt: str, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """Print a result's main table (plus stop reason and problems) and return the exit code."""
+def _notes(result: Result) -> list[str]:
+    """Sentences that say what a table alone cannot: why it is short, or empty."""
+    from hdkit.results import CallTrace, SearchResult, UsersResult
+
+    if isinstance(result, UsersResult) and result.stop:
+        stop = result.stop
+        if stop.reason == "error":
+            return []  # the failure itself is reported
+        return [f"{len(result)} users from {stop.pages} page(s), {stop.requests} request(s); "
+                f"stopped: {stop.reason} ({stop.detail})"]
+    if isinstance(result, SearchResult) and not result.matches and not result.failures():
+        return [f"no contact matched {result.phone}"]
+    if isinstance(result, CallTrace) and not result.steps:
+        return [f"no request of the template runs on {result.event}"]
+    return []
+
+
+def report(result: Result, fmt: str, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Print a result's main table (stdout) and what a reader must know (stderr); the exit code."""
+    from hdkit.results import HELPDESK_FAILURES, frame_of
+
     err = err or sys.stderr
     _write(frame_of(result), fmt, out)
-    if isinstance(result, UsersResult) and result.stop:
-        print(f"stopped: {result.stop.reason} ({result.stop.detail})", file=err)
-    for problem in getattr(result, "problems", ()):
+    for note in _notes(result):
+        print(note, file=err)
+    for problem in result.problems if hasattr(result, "problems") else ():
         print(problem, file=err)
-    for e in result.log:
-        if str(e.outcome) in _HELPDESK_FAILURES:
-            print(f"helpdesk error: {e.error or e.outcome}", file=err)
+    for e in result.failures():
+        kind = "helpdesk error" if str(e.outcome) in HELPDESK_FAILURES else "error"
+        print(f"{kind}: {e.error or e.outcome}", file=err)
     return report_code(result)
+
+
+def report_code(result: Result) -> int:
+    """3 when a request failed on the helpdesk's side, 1 when on the input's, else 0."""
+    from hdkit.results import HELPDESK_FAILURES
+
+    outcomes = {str(e.outcome) for e in result.failures()}
+    if outcomes & HELPDESK_FAILURES:
+        return EXIT_HELPDESK
+    return EXIT_TEMPLATE if outcomes else EXIT_OK
 
 
 # --------------------------------------------------------------------------- commands
 
 
 def _engine(args: argparse.Namespace) -> Engine:
+    from hdkit.engine.auth import TokenStore
+    from hdkit.engine.runner import Engine
+    from hdkit.validate import validate
+
     template = load_template(args.template)
     problems = [p for p in validate(template) if p.is_error]
     if problems:
@@ -137,7 +189,7 @@ def _exit_code(exc: EngineError) -> int:
     return EXIT_HELPDESK if isinstance(exc, (AuthError, HelpdeskError)) else EXIT_TEMPLATE
 
 
-def _guarded(run: Callable[[argparse.Namespace], Any]) -> Callable[[argparse.Namespace], int]:
+def _guarded(run: Callable[[argparse.Namespace], Result]) -> Callable[[argparse.Namespace], int]:
     def handler(args: argparse.Namespace) -> int:
         try:
             result = run(args)
@@ -148,8 +200,7 @@ def _guarded(run: Callable[[argparse.Namespace], Any]) -> Callable[[argparse.Nam
 
 
 def _users(args: argparse.Namespace) -> UsersResult:
-    extensions = dict(pair.partition("=")[::2] for pair in args.extension or [])
-    return _engine(args).users(extensions or None)
+    return _engine(args).users(_pairs(args.extension, "--extension") or None)
 
 
 def _search(args: argparse.Namespace) -> SearchResult | MatrixResult:
@@ -175,25 +226,25 @@ def _call(args: argparse.Namespace) -> CallTrace:
 
 
 def _followup(args: argparse.Namespace) -> CallTrace:
-    variables = dict(pair.partition("=")[::2] for pair in args.var or [])
+    variables = _pairs(args.var, "--var")
     return _engine(args).followup(args.event, variables)
 
 
 def _auth(args: argparse.Namespace) -> int:
-    try:
-        engine = _engine(args)
-    except EngineError as exc:
-        return _exit_code(exc)
     options: dict[str, Any] = {"pkce": args.pkce, "timeout": args.wait, "port": args.port}
     if args.paste:
         options["redirect_uri"] = args.redirect_uri
         options["paste"] = lambda url: input(
             f"Open this URL, approve, then paste the URL the browser was sent to:\n{url}\n> ")
     try:
-        engine.authorize(**options)
+        _engine(args).authorize(**options)
     except EngineError as exc:
         return _exit_code(exc)
-    where = f"saved to {args.token_file}" if args.token_file else "kept in memory only (use --token-file)"
+    except (KeyboardInterrupt, EOFError):
+        print("\nauthorization cancelled; no tokens saved", file=sys.stderr)
+        return EXIT_HELPDESK
+    where = f"saved to {args.token_file} (owner-only)" if args.token_file else \
+        "kept in memory only (use --token-file to keep them)"
     print(f"authorized; tokens {where}")
     return EXIT_OK
 
@@ -269,33 +320,63 @@ def register(subparsers: Any) -> None:
     auth.set_defaults(handler=_auth)
 
     demo = subparsers.add_parser("demo", help="start the sandbox helpdesk and run a sample against it")
-    demo.add_argument("--sample", default="freshdesk")
+    demo.add_argument("--sample", default="freshdesk", choices=("freshdesk", "keydesk"),
+                      help="an API-key sample (the OAuth2 ones need 'hdkit auth' first)")
     demo.set_defaults(handler=_demo)
 
 
+# --------------------------------------------------------------------------- demo
+
+
 def _demo(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    """Start the sandbox, then tell the story of one sample: users, a search, a missed call."""
     from hdkit import samples
+    from hdkit.engine.runner import Engine
     from hdkit.sandbox import Sandbox
 
     out = out or sys.stdout
-    template = samples.load(args.sample)
+    say = lambda text="": print(text, file=out)  # noqa: E731
     with Sandbox() as hd:
-        engine = Engine(template, samples.demo_inputs(args.sample, hd.url))
-        print(f"sandbox helpdesk at {hd.url}; sample template {args.sample!r}\n", file=out)
+        inputs = samples.demo_inputs(args.sample, hd.url)
+        engine = Engine(samples.load(args.sample), inputs)
+        say(f"1. Sandbox helpdesk started at {hd.url} (local demo data; nothing leaves this machine).")
+        say(f"   Running the {args.sample!r} sample template against it.\n")
+
+        started = time.perf_counter()
         users = engine.users()
-        print(f"== users: {len(users)} synced in {users.stop.requests if users.stop else 0} requests "
-              f"({users.stop.reason if users.stop else ''})", file=out)
-        _write(users.records().head(5), "table", out)
+        took = time.perf_counter() - started
+        stop = users.stop
+        say(f"2. Users: {len(users)} synced from {stop.pages} pages in {took:.2f} s "
+            f"({stop.requests} requests, up to {engine.max_concurrent} at once); "
+            f"stopped: {stop.reason} ({stop.detail}).")
+        _write(users.records().head(3), "table", _Indented(out))
+
         phone = samples.demo_phone(args.sample)
-        print(f"\n== search {phone}", file=out)
         found = engine.search(phone)
-        _write(found.records(), "table", out)
-        print("\n== call inbound-missed", file=out)
+        say(f"\n3. Search {phone}: " + (", ".join(
+            f"{m.fields.get('FirstName', '')} {m.fields.get('LastName', '')}".strip()
+            + f" in {m.contact_type}, pop-up {m.popup_url}" for m in found.matches) or "no match") + ".")
+
         trace = engine.call(engine.event("inbound-missed", phone))
-        _write(trace.trace()[["step", "method", "status", "outcome", "outputs"]], "table", out)
-        codes = [report_code(r) for r in (users, found, trace)]
-    return max(codes)
+        say(f"\n4. A missed inbound call from {phone}: {len(trace.steps)} requests, as the PBX would send them.")
+        _write(trace.trace()[["step", "method", "status", "outcome", "outputs"]], "table", _Indented(out))
+
+        given = " ".join(f"--input {k}={v}" for k, v in samples.demo_inputs(args.sample, _SANDBOX_URL).items())
+        say(f"\nNext: start 'hdkit sandbox' in another shell, then try\n"
+            f"   hdkit run {args.sample} users {given}\n"
+            f"   and the same with your own template file and your helpdesk's inputs.")
+        failures = [e for r in (users, found, trace) for e in r.failures()]
+        for e in failures:
+            say(f"helpdesk error: {e.error}")
+    return max(report_code(r) for r in (users, found, trace))
 
 
-def report_code(result: UsersResult | SearchResult | CallTrace) -> int:
-    return EXIT_HELPDESK if any(str(e.outcome) in _HELPDESK_FAILURES for e in result.log) else EXIT_OK
+class _Indented:
+    """A text stream that indents every line written to it (tables inside the demo story)."""
+
+    def __init__(self, out: TextIO, prefix: str = "   ") -> None:
+        self.out, self.prefix = out, prefix
+
+    def write(self, text: str) -> int:
+        lines = text.splitlines(keepends=True)
+        return self.out.write("".join(self.prefix + line if line.strip() else line for line in lines))

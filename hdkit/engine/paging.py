@@ -49,7 +49,7 @@ ExtractFn = Callable[[Response], list[dict]]
 NextLinkFn = Callable[[Response], "str | None"]
 
 
-class StopReason(str, enum.Enum):
+class StopReason(enum.StrEnum):
     """Why a user sync stopped."""
 
     SINGLE_REQUEST = "single_request"  # pagination disabled: one request by design
@@ -60,9 +60,6 @@ class StopReason(str, enum.Enum):
     REPEATED_LINK = "repeated_link"
     REQUEST_CAP = "request_cap"
     ERROR = "error"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True)

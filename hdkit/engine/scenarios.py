@@ -81,7 +81,9 @@ async def users(session: Session) -> UsersResult:
         max_concurrent=session.client.max_concurrent, method=ua.method, body=prepared.body, auth=session.auth,
     )
     columns = user_columns(paged.records, names)
-    stop = Stop(USERS_STEP, str(paged.stop_reason), paged.requests, len(paged.records), paged.detail)
+    last = paged.responses[-1].exchange if paged.responses else None
+    stop = Stop(USERS_STEP, str(paged.stop_reason), paged.requests, len(paged.records), paged.detail,
+                paged.pages, last)
     log = tuple(session.client.exchanges)  # every page sent, fetched-ahead ones included
     return UsersResult(redact_columns(columns, session.redactor), log, stop, tuple(prepared.problems))
 
