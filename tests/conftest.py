@@ -1,29 +1,8 @@
-"""Shared fixtures: one sandbox helpdesk per test session, reset before each test that asks.
+"""Shared fixtures: hdkit's own sandbox plugin (``sandbox``, ``fresh_sandbox``), and pytester.
 
-``sandbox`` is session-scoped (starting a server per test would be slow); tests that change
-faults or create records use ``fresh_sandbox``, the same server reset before the test, so no
-test sees another's faults, log or records.
+The fixtures live in :mod:`hdkit.sandbox.pytest_plugin` so users of hdkit get the same ones:
+one server per session, reset around every test that asks for it, so no test sees another's
+faults, log, records or tokens.
 """
 
-from __future__ import annotations
-
-from collections.abc import Iterator
-
-import pytest
-
-from hdkit.sandbox import Sandbox
-
-
-@pytest.fixture(scope="session")
-def sandbox() -> Iterator[Sandbox]:
-    """The session's running sandbox (``.url``, ``.urls``, ``.faults``, ``.requests``...)."""
-    with Sandbox() as hd:
-        yield hd
-
-
-@pytest.fixture
-def fresh_sandbox(sandbox: Sandbox) -> Iterator[Sandbox]:
-    """The session's sandbox, reset before and after the test (faults, log, records, tokens)."""
-    sandbox.reset()
-    yield sandbox
-    sandbox.reset()
+pytest_plugins = ["hdkit.sandbox.pytest_plugin", "pytester"]
