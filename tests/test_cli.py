@@ -36,14 +36,14 @@ def test_workbench_opens_the_walkthrough_in_jupyterlab_on_loopback(capsys, monke
 def test_workbench_outside_a_checkout_writes_a_notebook_that_runs(tmp_path, monkeypatch):
     """The fresh notebook is executed for real: it must show the workbench on the sandbox."""
     import nbformat
-    from nbclient import NotebookClient
+    import nbrun
 
     from hdkit.cli import workbench_notebook
 
     path = workbench_notebook(tmp_path)
     assert path == tmp_path / "hdkit-workbench.ipynb"
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=45, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    nbrun.execute(nb, tmp_path, timeout=45)
     (output,) = nb.cells[-1].outputs
     assert "application/vnd.jupyter.widget-view+json" in output["data"]
     assert "description='Sample'" in output["data"]["text/plain"]  # the workbench's sample picker

@@ -3,8 +3,7 @@ sandbox: they must run top to bottom, show what each step teaches (asserted on t
 named cells, not only that they ran), leak no demo secret into any output or exported file,
 and be committed without outputs.
 
-The kernel is this interpreter (the venv's ``python``), through a kernel spec of our own, so
-a ``python3`` kernel installed elsewhere on the machine cannot run the notebooks instead.
+The kernel is this interpreter (the venv's ``python``), see ``nbrun``.
 """
 
 from __future__ import annotations
@@ -12,16 +11,13 @@ from __future__ import annotations
 import base64
 import json
 import re
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 import pytest
-from jupyter_client import KernelManager
-from jupyter_client.kernelspec import KernelSpecManager
-from nbclient import NotebookClient
+import nbrun
 
 from hdkit.sandbox.accounts import AGENT_COUNT, DEMO, secret_values
 
@@ -52,19 +48,7 @@ class Run:
 
 
 @pytest.fixture(scope="module")
-def kernel_specs(tmp_path_factory: pytest.TempPathFactory) -> KernelSpecManager:
-    """Kernel specs holding only ``python3`` = this interpreter."""
-    kernels = tmp_path_factory.mktemp("kernels")
-    spec = kernels / "python3"
-    spec.mkdir()
-    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-    (spec / "kernel.json").write_text(
-        json.dumps({"argv": argv, "display_name": "hdkit tests", "language": "python"}), encoding="utf-8")
-    return KernelSpecManager(kernel_dirs=[str(kernels)])
-
-
-@pytest.fixture(scope="module")
-def run(kernel_specs: KernelSpecManager, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], Run]]:
+def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], Run]]:
     """``run(name)``: the notebook executed once per module, in a fresh directory."""
     done: dict[str, Run] = {}
 
@@ -72,10 +56,7 @@ def run(kernel_specs: KernelSpecManager, tmp_path_factory: pytest.TempPathFactor
         if name not in done:
             cwd = tmp_path_factory.mktemp(name)
             nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
-            km = KernelManager(kernel_name="python3", kernel_spec_manager=kernel_specs)
-            client = NotebookClient(nb, km=km, timeout=CELL_TIMEOUT_S, startup_timeout=CELL_TIMEOUT_S,
-                                    resources={"metadata": {"path": str(cwd)}})
-            client.execute(cleanup_kc=True)  # shuts the kernel down, even when a cell fails
+            nbrun.execute(nb, cwd, timeout=CELL_TIMEOUT_S)
             done[name] = Run(nb, cwd)
         return done[name]
 

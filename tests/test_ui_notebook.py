@@ -10,7 +10,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
+import nbrun
 
 from hdkit.sandbox.accounts import AGENT_COUNT, DEMO
 
@@ -21,8 +21,7 @@ NOTEBOOK = Path(__file__).parents[1] / "notebooks" / "01-workbench.ipynb"
 def executed(tmp_path_factory: pytest.TempPathFactory) -> tuple[nbformat.NotebookNode, Path]:
     cwd = tmp_path_factory.mktemp("notebook")
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    NotebookClient(nb, timeout=45, kernel_name="python3", store_widget_state=True,
-                   resources={"metadata": {"path": str(cwd)}}).execute()
+    nbrun.execute(nb, cwd, timeout=45, store_widget_state=True)
     return nb, cwd
 
 
