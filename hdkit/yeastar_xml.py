@@ -17,7 +17,9 @@ Import parses with ``defusedxml`` (entity expansion and external entities are re
 :class:`~hdkit.errors.XMLFormatError`), accepts XML 1.0 and 1.1 declarations and both empty
 element forms, lets the last of duplicate parameters win, and keeps every element or attribute
 it does not understand as an :class:`~hdkit.model.Extra` that export writes back in place.
-Secrets have no place in the model, so they are never written: a Password Input's value, or a
+A draft whose Contact Field Mapping is filled in before any contact type is written with the
+mapping in a ``<Request>`` with no attributes (validation refuses exporting such a draft; the
+library saves drafts). Secrets have no place in the model, so they are never written: a Password Input's value, or a
 literal value of any parameter whose name says secret (``client_secret``, ``AccessToken``), is
 dropped on import. :func:`to_xml` serialises whatever it is given; :func:`save` refuses
 while validation finds errors.
@@ -26,6 +28,7 @@ while validation finds errors.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
@@ -127,12 +130,43 @@ _SWITCHES = ("UserAssociation", "CallJournal", "CreateNewContact", "CreateNewTic
 # =========================================================================== parsing
 
 
+# Parameters hdkit reads as settings: their names say "token" but their values are no secrets.
+_SETTINGS = {"TokenType", "TokenEndPoint", "TokenInvalid", "NoNeedRefreshAccessToken", "Base64EncodedCredential",
+             *SPELLING["oauth2"].values()}
+_TAG = re.compile(r"<[^<>]*>")
+_NAME = re.compile(r"""\bName\s*=\s*(["'])(.*?)\1""", re.DOTALL)
+_PASSWORD = re.compile(r"""\bEditor\s*=\s*(["'])password\1""")
+_VALUE = re.compile(r"""(\bValue\s*=\s*)(["'])(.*?)\2""", re.DOTALL)
+
+
+def _masked(text: str) -> str:
+    """``text`` with every literal secret value starred out, column for column.
+
+    Error snippets quote the file; a client secret or a Password Input's value pasted into it
+    must not reach the message, even when the tag around it is malformed.
+    """
+
+    def star(value: re.Match[str]) -> str:
+        literal = value.group(3)
+        hidden = literal if "{{" in literal else "*" * len(literal)
+        return f"{value.group(1)}{value.group(2)}{hidden}{value.group(2)}"
+
+    def tag(match: re.Match[str]) -> str:
+        name = _NAME.search(match.group())
+        secret = name is not None and is_secret_name(name.group(2)) and name.group(2) not in _SETTINGS
+        if secret or _PASSWORD.search(match.group()):
+            return _VALUE.sub(star, match.group())
+        return match.group()
+
+    return _TAG.sub(tag, text)
+
+
 class _Tree:
     """A parsed document plus each element's file position and the bookkeeping of what was read."""
 
     def __init__(self, data: bytes, source: str | None, encoding: str | None = None) -> None:
         self.source = source
-        self.text = data.decode("utf-8", errors="replace")
+        self.text = _masked(data.decode("utf-8", errors="replace"))  # quoted in error snippets
         self.pos: dict[int, tuple[int, int]] = {}
         self.used: set[int] = set()
         self.used_attrs: set[tuple[int, str]] = set()
@@ -433,9 +467,11 @@ def _read_contact_search(tree: _Tree, scenario: ET.Element | None) -> ContactSea
     popup_output = p.value("ContactFieldForUri")
     types, mappings = [], []
     for r in tree.children(scenario, "Requests", "Request"):
-        method, url, _, _ = _request_common(tree, r)
         outs, nxt = _read_outputs(tree, r)
         mappings.append((r, _contact_outputs(tree, outs, popup_output)))
+        if not r.attrib:  # a draft's mapping, written while it has no contact type yet
+            continue
+        method, url, _, _ = _request_common(tree, r)
         types.append(tree.build(r, lambda r=r, method=method, url=url, nxt=nxt: ContactType(
             name=tree.get(r, "Name"), url=url, method=method or "GET", next=nxt)))
     if mappings:
@@ -798,6 +834,10 @@ def _write_contact_search(scenarios: ET.Element, cs: ContactSearch) -> None:
         outputs.append((popup_out, cs.popup.contact_field_path))
     for ct in cs.contact_types:
         _request(requests, ct.name, ct.method, ct.url, outputs=outputs, next_=ct.next)
+    if outputs and not cs.contact_types:  # a draft: keep its mapping in a request of no type
+        outs = ET.SubElement(ET.SubElement(requests, "Request"), "Outputs")
+        for name, path in outputs:
+            ET.SubElement(outs, "Output", {"Name": name, "Path": path})
 
 
 def _write_users(scenarios: ET.Element, ua: UserAssociation) -> None:

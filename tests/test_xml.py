@@ -416,3 +416,29 @@ def test_follow_up_outputs_keep_unpaired_items(paths: str, variables: str, outpu
     xml = to_xml(template)
     assert [line.strip()[8:-3] for line in xml.splitlines() if "<Output " in line] == outputs
     assert from_xml(xml) == template
+
+
+def test_a_draft_without_contact_types_keeps_its_mapping() -> None:
+    draft = Template(contact_search=ContactSearch(fields=ContactFields(
+        contact_id=FieldMapping(True, "data.#.id"), mobile_number=FieldMapping(True, "data.#.m"))))
+    xml = to_xml(draft)
+    assert "<Request>" in xml and 'Name="MobileNumber" Path="data.#.m"' in xml
+    again = from_xml(xml)
+    assert again == draft and again.contact_search.contact_types == ()
+
+
+@pytest.mark.parametrize(
+    "parameter, shown",
+    [
+        pytest.param('<Parameter Name="client_secret" Value="SENTINEL-SECRET" Bad="a"b"/>', "***************",
+                     id="secret-name-malformed-tag"),
+        pytest.param('<Parameter Father="CustomFieldList" Editor="password" Name="pw" Value="SENTINEL-SECRET"/>'
+                     '<Parameter Name="RefreshTokenInterval" Value="soon"/>', 'got \'soon\'', id="password-field"),
+    ],
+)
+def test_error_snippets_never_quote_a_secret(parameter: str, shown: str) -> None:
+    text = ('<Information>\n<Scenarios><Scenario Id="AuthMethod"><Parameters>\n'
+            f"{parameter}\n</Parameters></Scenario></Scenarios></Information>")
+    with pytest.raises(XMLFormatError) as info:
+        from_xml(text)
+    assert "SENTINEL" not in str(info.value) and shown in str(info.value) and info.value.location.line == 3

@@ -1,0 +1,154 @@
+"""Round trips: import -> export -> import gives an equal model, for every template the tests build.
+
+The templates are not listed by hand: every test module is scanned for the templates it builds
+(module constants, ``pytest.param`` rows, and helper functions that return a ``Template`` and
+need no arguments), so a template added to any test is round-tripped too. A second test writes
+hostile text into every text attribute of every section and reads it back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import importlib
+import inspect
+import types
+import typing
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import hdkit.model as model
+from hdkit.errors import HdkitError
+from hdkit.model import Extra, Logo, Template
+from hdkit.samples.build import BUILDERS
+from hdkit.yeastar_xml import from_xml, load, save, to_xml
+
+TESTS = Path(__file__).parent
+
+
+def _found_in(value: Any, seen: set[int]) -> Iterator[Template]:
+    """Templates inside a value: a template, a pytest.param row, a list or tuple of them, or
+    what a row's argument-less ``lambda`` builds (rows that expect an error build nothing)."""
+    if id(value) in seen:
+        return
+    seen.add(id(value))
+    if isinstance(value, Template):
+        yield value
+    elif inspect.isfunction(value) and value.__name__ == "<lambda>" and not inspect.signature(value).parameters:
+        try:
+            built = value()
+        except HdkitError:
+            return
+        yield from _found_in(built, seen)
+    elif hasattr(value, "values") and hasattr(value, "marks"):  # a pytest.param row
+        yield from _found_in(value.values, seen)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _found_in(item, seen)
+
+
+def _builds_a_template(obj: Any) -> bool:
+    if not inspect.isfunction(obj) or obj.__name__.startswith("test_"):
+        return False
+    signature = inspect.signature(obj)
+    needs_args = any(p.default is p.empty and p.kind is not p.VAR_KEYWORD and p.kind is not p.VAR_POSITIONAL
+                     for p in signature.parameters.values())
+    return not needs_args and signature.return_annotation in ("Template", Template)
+
+
+def _templates_built_by_the_tests() -> list[Any]:
+    rows: list[Any] = []
+    for path in sorted(TESTS.glob("test_*.py")):
+        if path.stem == Path(__file__).stem:
+            continue
+        module = importlib.import_module(path.stem)
+        seen: set[int] = set()
+        found: list[Template] = []
+        for name, obj in vars(module).items():
+            if _builds_a_template(obj) and obj.__module__ == module.__name__:
+                found.append(obj())
+            found.extend(_found_in(obj, seen))
+            for mark in getattr(obj, "pytestmark", []):
+                if mark.name == "parametrize":
+                    found.extend(_found_in(mark.args[1], seen))
+        rows += [pytest.param(t, id=f"{path.stem}-{i}") for i, t in enumerate(dict.fromkeys(found), 1)]
+    rows += [pytest.param(build(), id=f"sample-{name}") for name, build in BUILDERS.items()]
+    return rows
+
+
+BUILT = _templates_built_by_the_tests()
+
+
+def test_the_scan_finds_the_templates_of_many_test_modules() -> None:
+    modules = {p.id.rsplit("-", 1)[0] for p in BUILT}
+    assert {"test_validate", "test_xml", "test_model", "test_engine_runner", "sample"} <= modules
+    assert len(BUILT) > 60
+
+
+@pytest.mark.parametrize("template", BUILT)
+def test_every_template_the_tests_build_round_trips(template: Template, tmp_path: Path) -> None:
+    if template.general.logo and template.general.logo.data:  # the logo travels beside the file
+        save(template, tmp_path / "t.xml", check=False)
+        assert load(tmp_path / "t.xml") == template
+        return
+    xml = to_xml(template)
+    again = from_xml(xml)
+    assert again == template
+    assert to_xml(again) == xml
+
+
+# --------------------------------------------------------------------------- hostile text
+
+HOSTILE = 'q"uote & amp <lt> ]]> \'apos\' line1\nline2\r\ttab \u00e9\u4e2d\U0001f600 &#10; &amp; {{"x"}} '
+
+
+def _fill(cls: type, text: str) -> Any:
+    """An instance of ``cls`` whose every text field holds ``text`` plus the field's own name."""
+    if cls is Logo:  # the file names its logo; the bytes travel beside it
+        return Logo(f"{text}.png")
+    hints = typing.get_type_hints(cls, vars(model))
+    return cls(**{f.name: _value(hints[f.name], f"{text}{cls.__name__}.{f.name}", f.name)
+                  for f in dataclasses.fields(cls)})
+
+
+def _value(hint: Any, text: str, name: str) -> Any:
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        (hint,) = [a for a in typing.get_args(hint) if a is not type(None)]
+    if typing.get_origin(hint) is tuple:
+        item = typing.get_args(hint)[0]
+        return () if item is Extra else tuple(_value(item, f"{text}[{i}]", name) for i in range(2))
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return list(hint)[-1]
+    if hint is bool:
+        return True
+    if hint is int:
+        return 7
+    if hint is str:
+        return "PATCH" if name.endswith("method") else text
+    return _fill(hint, text)
+
+
+def _texts(value: Any) -> Iterator[str]:
+    if dataclasses.is_dataclass(value):
+        for f in dataclasses.fields(value):
+            yield from _texts(getattr(value, f.name))
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from _texts(item)
+    elif isinstance(value, str) and not isinstance(value, enum.Enum):
+        yield value
+
+
+def test_hostile_text_in_every_attribute_round_trips() -> None:
+    template = _fill(Template, HOSTILE)
+    texts = list(_texts(template))
+    assert len(texts) > 100 and all(HOSTILE in t for t in texts if t != "PATCH")
+    xml = to_xml(template)
+    start_tag = xml[xml.index("<Information"):xml.index(">", xml.index("<Information"))]
+    assert "\n" not in start_tag and "&#xA;" in start_tag and "&quot;" in start_tag and "&lt;lt&gt;" in start_tag
+    again = from_xml(xml.encode("utf-8"))
+    assert again == template
+    assert list(_texts(again)) == texts
