@@ -12,21 +12,16 @@ there is no per-element Python work beyond decoding that column's JSON text once
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-import pygjson
-
-from hdkit.errors import Location, PathError, caret_snippet
-from hdkit.paths import MISSING, CompiledPath, GJSONResult, compile_path, render_path
+from hdkit.errors import Location
+from hdkit.paths import MISSING, CompiledPath, GJSONResult, check_json, compile_path, load_json, render_path
+from hdkit.paths.syntax import scan
 
 __all__ = ["check_json_body", "extract_records", "extract_values", "split_paths"]
-
-_OPENERS = {"(": ")", "[": "]", "{": "}"}
-
 
 def split_paths(field: str) -> list[str]:
     """Split a field on the commas that separate alternative paths.
@@ -35,44 +30,18 @@ def split_paths(field: str) -> list[str]:
     strings belong to the path. Empty alternatives are dropped; each path is stripped.
     """
     paths: list[str] = []
-    stack: list[str] = []
-    quoted = False
-    start = i = 0
-    while i < len(field):
-        c = field[i]
-        if c == "\\":
-            i += 2
-            continue
-        if quoted:
-            quoted = c != '"'
-        elif c == '"':
-            quoted = True
-        elif c in _OPENERS:
-            stack.append(_OPENERS[c])
-        elif stack and c == stack[-1]:
-            stack.pop()
-        elif c == "," and not stack:
+    start = 0
+    for i, c, depth in scan(field):
+        if c == "," and not depth:
             paths.append(field[start:i])
             start = i + 1
-        i += 1
     paths.append(field[start:])
     return [p.strip() for p in paths if p.strip()]
 
 
 def check_json_body(json_text: str, location: Location | None = None) -> None:
     """Raise :class:`PathError` saying where (line/column of the body) when it is not JSON."""
-    if pygjson.validate(json_text):
-        return
-    try:
-        json.loads(json_text)
-    except json.JSONDecodeError as exc:
-        where = location or Location()
-        raise PathError(
-            f"response body is not valid JSON: {exc.msg}",
-            Location(where.section, "response body", exc.lineno, exc.colno, where.source),
-            hint="check the helpdesk's Content-Type and the request; the body is not JSON",
-            snippet=caret_snippet(json_text, exc.lineno, exc.colno),
-        ) from exc
+    check_json(json_text, location)
 
 
 @lru_cache(maxsize=2048)
@@ -91,7 +60,7 @@ class _Document:
         if path.kind == "gjson":
             return path.get(self.text)
         if self._decoded is MISSING:
-            self._decoded = json.loads(self.text)
+            self._decoded = load_json(self.text)
         return path.find(self._decoded)
 
 

@@ -41,6 +41,7 @@ __all__ = [
 ]
 
 Kind = Literal["json", "url", "text"]
+MAX_BODY_NESTING = 200  # a request body is a few levels deep; bounds the recursive checker
 
 
 class Context(str, Enum):
@@ -163,6 +164,7 @@ class _Parser:
         self.source = source
         self.tokens = list(_json_tokens(source, spans))
         self.pos = 0
+        self.depth = 0
         self.contexts: dict[int, Context] = {}
         for tok in self.tokens:  # defaults, refined while parsing
             label = Context.JSON_VALUE if tok.kind == "action" else Context.JSON_STRING
@@ -196,10 +198,16 @@ class _Parser:
 
     def value(self) -> None:
         tok = self.take("{", "[", "string", "literal", "action", what="a value")
+        if tok.kind not in ("{", "["):
+            return
+        if self.depth == MAX_BODY_NESTING:
+            raise _JSONError(tok.start, f"nested more than {MAX_BODY_NESTING} levels deep")
+        self.depth += 1
         if tok.kind == "{":
             self.members("}", self.member)
-        elif tok.kind == "[":
+        else:
             self.members("]", self.value)
+        self.depth -= 1
 
     def member(self) -> None:
         key = self.take("string", "action", what="a key (a string)")
@@ -412,16 +420,19 @@ def _template(template_or_source: Template | str) -> tuple[Template, str]:
 
 
 def _secret_values(data: Any) -> frozenset[str]:
-    """Every revealed secret value held anywhere in ``data``."""
-    if isinstance(data, Secret):
-        return frozenset({data.reveal()}) if data else frozenset()
-    if isinstance(data, Mapping):
-        children: Any = data.values()
-    elif isinstance(data, (list, tuple)):
-        children = data
-    else:
-        return frozenset()
-    return frozenset().union(*(_secret_values(v) for v in children))
+    """Every revealed secret value held anywhere in ``data`` (a worklist: data may be deep)."""
+    found: set[str] = set()
+    todo = [data]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, Secret):
+            if item:
+                found.add(item.reveal())
+        elif isinstance(item, Mapping):
+            todo.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            todo.extend(item)
+    return frozenset(found)
 
 
 def _redact(text: str, secrets: frozenset[str]) -> str:
@@ -459,6 +470,11 @@ def render_checked(
         problems = check_json_template(source, where)
         problems = problems or [_blame(source, printed, err, secrets, where)]
         return Rendered(text, problems, secrets)
+    except RecursionError:
+        problem = Problem(
+            "error", "rendered body nests too deeply to check as JSON", where.at(1, 1), code="json-render"
+        )
+        return Rendered(text, check_json_template(source, where) or [problem], secrets)
     return Rendered(text, [], secrets)
 
 

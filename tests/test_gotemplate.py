@@ -385,3 +385,18 @@ def test_action_spans_agree_with_the_lexer_and_the_hook() -> None:
         assert set(seen) <= starts, source
         checked += 1
     assert checked > 1000
+
+
+@pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [
+        pytest.param("%999999999d", "%!(NOVERB)%!(EXTRA int=7)", id="width-past-1e6"),
+        pytest.param("%.9999999999f", "%!(NOVERB)%!(EXTRA int=7)", id="precision-past-1e6"),
+        pytest.param("%\u00b2d", "%!\u00b2(int=7)d", id="non-ascii-digit-is-the-verb"),
+        pytest.param("%[99999999999]d", "%!d(BADINDEX)", id="index-past-1e6"),
+    ],
+)
+def test_printf_numbers_past_go_limits_are_refused_like_go_not_allocated(fmt: str, expected: str) -> None:
+    """Go's parsenum gives up past 1e6, so a hostile width never builds a 1 GB string
+    (answers from the Go oracle, also recorded as hd_printf_limits cases)."""
+    assert render("{{printf .F 7}}", {"F": fmt}) == expected

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from hdkit.errors import Location
+from hdkit.errors import Location, TemplateExecError
 from hdkit.gotemplate import action_spans
 from hdkit.injection import (
     Context,
@@ -286,3 +286,30 @@ def test_lint_json_fix_pipes_a_whole_pipeline_into_printf() -> None:
     fixed = '{"n": {{or .LastName "Unknown" | printf "%q"}}}'
     assert lint(fixed, "json") == []
     assert json.loads(render_checked(fixed, {"LastName": 'O"Brien\n'}, "json").text) == {"n": 'O"Brien\n'}
+
+
+# --------------------------------------------------------------------------- issue "Bad input": deep bodies and data
+
+
+@pytest.mark.parametrize(
+    ("source", "column"),
+    [
+        pytest.param("[" * 100_000 + "]" * 100_000, 201, id="arrays"),
+        pytest.param('{"a":' * 50_000 + "1" + "}" * 50_000, 1001, id="objects"),
+    ],
+)
+def test_deeply_nested_body_template_is_a_problem_not_a_crash(source: str, column: int) -> None:
+    """The 201st opening bracket is named; the checker never recurses past 200 levels."""
+    (problem,) = check_json_template(source, Location("X", "Body"))
+    assert problem.severity == "error" and "nested more than 200 levels deep" in problem.message
+    assert (problem.location.line, problem.location.column) == (1, column)
+
+
+def test_deeply_nested_data_fails_as_a_template_error() -> None:
+    deep: list = []
+    cur = deep
+    for _ in range(5000):
+        cur.append([])
+        cur = cur[0]
+    with pytest.raises(TemplateExecError, match="nesting too deep"):
+        render_checked('{"a": {{.L}}}', {"L": deep}, "json")

@@ -7,11 +7,13 @@ import pytest
 from hdkit.errors import Location, PathError, UnsupportedPathError
 from hdkit.paths import (
     MISSING,
+    check_json,
     compile_path,
     escape_query_value,
     format_go_float,
     gjson_get,
     go_string,
+    load_json,
 )
 
 DOC = '{"data":{"access_token":"tok","users":[{"id":1,"email":null,"score":2.50},{"id":2}]},' \
@@ -192,3 +194,51 @@ def test_json_lines_path_on_a_broken_line_says_which() -> None:
     with pytest.raises(PathError) as info:
         gjson_get('{"a":1}\n{"a":[1,2}', "..#")
     assert info.value.location.line == 2
+
+
+# --------------------------------------------------------------------------- issue "Bad input": bad, huge, deep
+
+
+@pytest.mark.parametrize(
+    ("expr", "error", "column", "says"),
+    [
+        pytest.param("data.#(", UnsupportedPathError, 6, "never closed", id="unbalanced-query"),
+        pytest.param("data.#(a==(1)", UnsupportedPathError, 6, "never closed", id="unbalanced-inner-paren"),
+        pytest.param('data.#(a=="x)', UnsupportedPathError, 6, "never closed", id="unclosed-query-string"),
+        pytest.param("data.{a", UnsupportedPathError, 6, "never closed", id="unclosed-multipath-object"),
+        pytest.param("a." * 3000, PathError, 4097, "6000 characters long", id="too-long"),
+        pytest.param("$" + ".a" * 3000, PathError, 4097, "characters long", id="jsonpath-too-long"),
+        pytest.param("[" * 70 + "]" * 70, PathError, 65, "more than 64 deep", id="nested-too-deep"),
+    ],
+)
+def test_bad_and_hostile_paths_are_refused_with_a_column(expr: str, error: type, column: int, says: str) -> None:
+    """Refused at compile time, before gjson.rs sees them (it crashes the process on ~20,000
+    path components); the limits are far above any real response path."""
+    with pytest.raises(error) as info:
+        compile_path(expr)
+    assert says in info.value.message and info.value.location.column == column
+    with pytest.raises(error):
+        gjson_get("{}", expr)
+
+
+def test_paths_at_the_limits_still_work() -> None:
+    doc = '{"a":' * 60 + "1" + "}" * 60
+    assert gjson_get(doc, ".".join(["a"] * 60)).string == "1"
+    assert compile_path("[" * 64 + "a" + "]" * 64).get('{"a":1}').exists
+
+
+def test_value_nested_deeper_than_python_decodes_is_a_path_error() -> None:
+    doc = "[" * 5000 + "]" * 5000
+    assert gjson_get(doc, "0.0.0.0.#").string == "1"  # the lookup itself is native and fine
+    with pytest.raises(PathError, match="nests too deeply") as info:
+        gjson_get(doc, "0")
+    assert info.value.location.field == "response body"
+
+
+def test_body_nested_past_the_limit_is_refused_at_the_first_bracket_too_deep() -> None:
+    """pygjson.validate overflows the native stack on ~500,000 nested '[': refuse first."""
+    body = "[" * 1_000_000 + "]" * 1_000_000
+    for call in (lambda: check_json(body), lambda: load_json(body), lambda: gjson_get(body, "..0")):
+        with pytest.raises(PathError, match="deeper than 10000 levels") as info:
+            call()
+        assert (info.value.location.line, info.value.location.column) == (1, 10_001)

@@ -1,0 +1,367 @@
+"""GJSON path syntax: split a path into parts and refuse what hdkit cannot answer like Go.
+
+The PBX reads paths with Go gjson 1.14.4; hdkit answers them with pygjson (gjson.rs). Diffing
+the two against the Go oracle (the recorded cases, then ~50,000 fuzzed paths) showed which
+syntax gjson.rs answers differently. :func:`check_gjson` refuses exactly that, at compile time,
+with an :class:`~hdkit.errors.UnsupportedPathError` naming the part and its column: ``!``
+literals, the legacy ``#[...]`` query, empty queries, queries against ``""``, quoted multipath
+keys, the ``@reverse``/``@keys``/``@values``/``@tostr``/``@fromstr``/``@group`` modifiers, and
+compositions (wildcards or multipaths after projections, pipes inside projections). Plain
+mistakes (an unclosed bracket, a dangling backslash, a path too long or too deeply nested) are
+refused here too, so no path reaches gjson.rs in a shape that could hang or crash it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from hdkit.errors import Location, PathError, UnsupportedPathError, caret_snippet
+
+__all__ = [
+    "MAX_PATH_LENGTH",
+    "MAX_PATH_NESTING",
+    "Part",
+    "chained",
+    "check_gjson",
+    "is_projection_query",
+    "is_query",
+    "is_wild",
+    "line_col",
+    "plain_key",
+    "scan",
+    "split_path",
+]
+
+MAX_PATH_LENGTH = 4096
+MAX_PATH_NESTING = 64
+
+
+@dataclass(frozen=True)
+class Part:
+    """One component of a GJSON path, with its offset in the whole path."""
+
+    text: str
+    start: int
+    sep: str  # "", "." or "|": what preceded it
+
+
+_OPEN, _CLOSE = "([{", ")]}"
+
+
+def scan(text: str, start: int = 0, *, quotes_at_top: bool = True) -> Iterator[tuple[int, str, int]]:
+    """``(index, char, depth)`` for each character outside backslash escapes and strings.
+
+    ``depth`` counts the brackets open before the character (a stray closer never takes it
+    below 0). GJSON reads ``"`` as a string only inside brackets: ``quotes_at_top=False``.
+    """
+    depth, quoted, i = 0, False, start
+    while i < len(text):
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if quoted:
+            quoted = c != '"'
+        elif c == '"' and (depth or quotes_at_top):
+            quoted = True
+        else:
+            yield i, c, depth
+            if c in _OPEN:
+                depth += 1
+            elif c in _CLOSE:
+                depth = max(0, depth - 1)
+        i += 1
+
+
+def split_path(path: str, base: int, seps: str = ".|") -> list[Part]:
+    """Split at unescaped separators outside brackets (and strings inside brackets)."""
+    parts: list[Part] = []
+    start, sep = 0, ""
+    for i, c, depth in scan(path, quotes_at_top=False):
+        if not depth and c in seps:
+            parts.append(Part(path[start:i], base + start, sep))
+            sep, start = c, i + 1
+    parts.append(Part(path[start:], base + start, sep))
+    return parts
+
+
+_SUPPORTED_MODIFIERS = {"this", "valid", "pretty", "ugly", "flatten", "join"}
+_UNSUPPORTED_MODIFIERS = {"reverse", "keys", "values", "tostr", "fromstr", "group", "dig"}
+_EMPTY_STRING_QUERY = re.compile(r'(==|!=|<=|>=|!%|%|=|<|>)\s*""\s*$')
+
+
+class _Checker:
+    """Walks a GJSON path and refuses what pygjson would answer differently from Go."""
+
+    def __init__(self, path: str, location: Location) -> None:
+        self.path = path
+        self.location = location
+
+    def refuse(self, offset: int, what: str, why: str, hint: str) -> UnsupportedPathError:
+        line, col = line_col(self.path, offset)
+        return UnsupportedPathError(
+            f"unsupported GJSON {what}: {why}",
+            self.location.at(line, col),
+            hint=hint,
+            snippet=caret_snippet(self.path, line, col),
+        )
+
+    def unclosed(self, part: Part, bracket: str) -> UnsupportedPathError:
+        return self.refuse(
+            part.start, f"{bracket!r} in {part.text!r}", "it is never closed (Go's answer is arbitrary)",
+            f"close the {bracket!r} or escape it with a backslash if it is part of a key",
+        )
+
+    def check(self, path: str, base: int, top: bool = False) -> None:
+        if re.search(r"(?<!\\)(\\\\)*\\$", path):
+            raise self.refuse(
+                base + len(path) - 1, "escape '\\'", "a backslash ends the path",
+                "remove the trailing backslash",
+            )
+        parts = split_path(path, base)
+        for i, part in enumerate(parts):
+            self.check_part(part)
+            self.check_placement(parts[:i], part, parts[i + 1 :], top)
+
+    def check_placement(self, before: list[Part], part: Part, after: list[Part], top: bool) -> None:
+        """Refuse the compositions where gjson.rs and Go part ways (found by fuzzing the oracle)."""
+        if before and part.text[:1] in ("{", "["):
+            self.check_mid_multipath(before, part, top, more=bool(after))
+        elif _is_wild_key(part.text) and after and (before or not top):
+            self.check_wildcard(before, part, top)
+        elif part.sep == "|" and len(before) > 1 and _pipe_stays_inside(before):
+            raise self.refuse(
+                part.start, f"pipe '|{part.text}' after {before[-1].text!r}",
+                "inside a projection Go applies it to each element, gjson.rs to the array",
+                "write '.' instead of '|', or split the path in two",
+            )
+        elif (
+            is_projection_query(part.text)
+            and any(p.text.startswith("#") for p in before)
+            and any(p.sep == "|" for p in after)
+        ):
+            raise self.refuse(
+                part.start, f"query {part.text!r} inside another projection",
+                "with a later '|', gjson.rs and Go disagree on empty matches",
+                "split the path: extract the outer projection first",
+            )
+
+    def check_wildcard(self, before: list[Part], part: Part, top: bool) -> None:
+        """Wildcard keys are walked in Go's order only along the leading ``a.b*.c`` chain."""
+        chain = before + [part]
+        if not top or not all(plain_key(p.text) for p in chain) or not all(
+            chained(p) for p in chain[1:]
+        ):
+            where = f" after {before[-1].text!r}" if before else " inside a multipath or query"
+            raise self.refuse(
+                part.start, f"wildcard key {part.text!r}{where}",
+                "gjson.rs matches it differently from Go there",
+                "spell the key out, or move the wildcard before any '#', query, modifier or '|'",
+            )
+
+    def check_mid_multipath(self, before: list[Part], part: Part, top: bool, more: bool) -> None:
+        """``a.b.{x}`` / ``a.#.{x}``: Go answers missing when ``a`` is not an object or array,
+        gjson.rs answers ``{}``. hdkit checks ``a`` at lookup time, so ``a`` must be plain keys."""
+        *prefix, last = before
+        plain = all(plain_key(p.text) and not is_wild(p.text) for p in prefix)
+        projected = last.text == "#" or is_projection_query(last.text)
+        last_ok = (plain_key(last.text) and "\\" not in last.text) or last.text.startswith("#")
+        last_ok = last_ok and not (projected and more)
+        if not (top and plain and last_ok):
+            raise self.refuse(
+                part.start, f"multipath {part.text!r} after {last.text!r}",
+                "gjson.rs keeps empty results there where Go answers missing",
+                "put the multipath after plain keys ('data.#.{id,name}', 'data.0.{id,name}')",
+            )
+
+    def check_part(self, part: Part) -> None:
+        text = part.text
+        if text.startswith("!"):
+            raise self.refuse(
+                part.start, f"literal {text!r}", "JSON literals ('!true') are not honoured",
+                "put the constant in the template instead of the path",
+            )
+        if text.startswith("@"):
+            self.check_modifier(part)
+        elif text.startswith("#["):
+            raise self.refuse(
+                part.start, f"query {text!r}", "the legacy '#[...]' query form is not honoured",
+                "write the query with parentheses: '#(...)'",
+            )
+        elif text.startswith("#("):
+            self.check_query(part)
+        elif text[:1] in ("{", "["):
+            self.check_multipath(part)
+
+    def check_modifier(self, part: Part) -> None:
+        name, _, arg = part.text[1:].partition(":")
+        if name in _SUPPORTED_MODIFIERS:
+            if name == "pretty" and arg:
+                self.check_pretty_options(part, arg)
+            return
+        if name in _UNSUPPORTED_MODIFIERS:
+            raise self.refuse(
+                part.start, f"modifier '@{name}'", "it answers differently from the PBX",
+                "extract the value without the modifier and post-process it in Python",
+            )
+        raise self.refuse(
+            part.start, f"modifier '@{name}'",
+            "there is no such modifier (Go would read it as a key, pygjson does not)",
+            f"to read a key named '@{name}', escape it: '\\@{name}'",
+        )
+
+    def check_pretty_options(self, part: Part, arg: str) -> None:
+        try:
+            options = json.loads(arg)
+        except ValueError:
+            return
+        if not isinstance(options, dict):
+            return
+        for key in ("prefix", "indent"):
+            value = options.get(key)
+            if isinstance(value, str) and value.strip():
+                raise self.refuse(
+                    part.start, f"@pretty option {key!r}",
+                    "a non-blank prefix or indent is not honoured", "use blanks only",
+                )
+
+    def check_query(self, part: Part) -> None:
+        close = _matching(part.text, 1)
+        if close < 0:
+            raise self.unclosed(part, "(")
+        inner = part.text[2:close]
+        if not inner.strip():
+            raise self.refuse(
+                part.start, "query '#()'", "an empty query matches nothing in Go",
+                "write a condition, e.g. '#(id==1)', or remove the query",
+            )
+        if _EMPTY_STRING_QUERY.search(inner):
+            raise self.refuse(
+                part.start, f"query {part.text!r}", 'comparing against "" is not honoured',
+                'match on another field, or extract the array and filter it in Python',
+            )
+        lhs = _query_lhs(inner)
+        if is_wild(lhs):
+            raise self.refuse(
+                part.start, f"query {part.text!r}", "a wildcard in the queried path is not honoured",
+                "spell out the key the query compares",
+            )
+        if lhs.strip():
+            self.check(lhs.strip(), part.start + 2 + (len(lhs) - len(lhs.lstrip())))
+
+    def check_multipath(self, part: Part) -> None:
+        text = part.text
+        close = _matching(text, 0)
+        if close < 0:
+            raise self.unclosed(part, text[0])
+        body = text[1:close]
+        for elem in split_path(body, part.start + 1, seps=","):
+            item = elem.text.lstrip()
+            offset = elem.start + len(elem.text) - len(item)
+            if not item:
+                continue
+            if text[0] == "{" and item.startswith('"'):
+                raise self.refuse(
+                    offset, f"multipath key {item.split(':')[0]!r}",
+                    "quoted keys in '{...}' keep their quotes",
+                    "write the key without quotes: '{name:path}'",
+                )
+            pieces = split_path(item, offset, seps=":")
+            if text[0] == "{" and len(pieces) > 1 and not item.startswith("@"):
+                value_start = pieces[1].start
+                item, offset = item[value_start - offset :], value_start
+            self.check(item, offset)
+
+
+def _query_lhs(inner: str) -> str:
+    """The path left of a query's operator: ``nets.#(=="fb")`` in ``nets.#(=="fb")==1``."""
+    for i, c, depth in scan(inner):
+        if not depth and c in "=!<>%~":
+            return inner[:i]
+    return inner
+
+
+def is_query(text: str) -> bool:
+    """A first-match query ``#(...)`` (not the ``#(...)#`` projection)."""
+    return text.startswith("#(") and not text.endswith(")#")
+
+
+def _pipe_stays_inside(before: list[Part]) -> bool:
+    """Go's pipe splitter skips a '|' right after '.#' or '.#(...)' (gjson 1.14.4), so inside
+    an earlier projection such a pipe is applied to each element instead of the array."""
+    last = before[-1]
+    if not (last.text == "#" or (last.text.startswith("#") and last.text.endswith(")"))):
+        return False
+    return any(p.text == "#" or is_projection_query(p.text) for p in before[:-1])
+
+
+def is_projection_query(text: str) -> bool:
+    return text.startswith("#(") and text.endswith(")#")
+
+
+def _is_wild_key(text: str) -> bool:
+    return plain_key(text) and is_wild(text)
+
+
+def is_wild(text: str) -> bool:
+    return bool(re.search(r"(?<!\\)(\\\\)*[*?]", text))
+
+
+def _matching(text: str, open_at: int) -> int:
+    """Index of the bracket closing ``text[open_at]``, skipping strings; -1 when unclosed."""
+    for i, c, depth in scan(text, open_at):
+        if c in _CLOSE and depth == 1:
+            return i
+    return -1
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    line = before.count("\n") + 1
+    return line, offset - (before.rfind("\n") + 1) + 1
+
+
+def plain_key(text: str) -> bool:
+    return bool(text) and text[0] not in "@#!{[" and not text.startswith("..")
+
+
+def chained(part: Part) -> bool:
+    """Go searches on through ``a.b``; ``a|b``, ``a.@mod`` and ``a.{...}`` are pipes."""
+    return part.sep == "." and part.text[:1] not in ("@", "{", "[")
+
+
+def check_gjson(path: str, location: Location) -> None:
+    """Raise :class:`PathError` for a path hdkit cannot look up, and
+    :class:`UnsupportedPathError` for one pygjson would answer differently from Go."""
+    if "{{" in path:
+        col = path.index("{{") + 1
+        raise PathError(
+            "path holds a template action; render it first",
+            location.at(1, col),
+            hint="use hdkit.paths.render_path(path, data) before looking it up",
+            snippet=caret_snippet(path, 1, col),
+        )
+    check_size(path, location)
+    _Checker(path, location).check(path, 0, top=True)
+
+
+def check_size(path: str, location: Location) -> None:
+    """Bound what a hostile path can cost: gjson.rs recurses per component and crashes the
+    process on ~20,000 of them, and the checker above recurses per bracket."""
+    if len(path) > MAX_PATH_LENGTH:
+        raise PathError(
+            f"path is {len(path)} characters long, more than hdkit accepts ({MAX_PATH_LENGTH})",
+            location.at(*line_col(path, MAX_PATH_LENGTH)),
+            hint="a response field path is a few dozen characters; check what was pasted here",
+        )
+    for i, c, depth in scan(path, quotes_at_top=False):
+        if c in _OPEN and depth == MAX_PATH_NESTING:
+            line, col = line_col(path, i)
+            raise PathError(
+                f"path nests brackets more than {MAX_PATH_NESTING} deep",
+                location.at(line, col),
+                snippet=caret_snippet(path, line, col),
+            )
