@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Callable
 
 import httpx
 import pytest
 
-from hdkit.engine.client import Client, Response
+from hdkit.engine.client import Client
 from hdkit.engine.paging import Paged, StopReason, add_query, fetch_pages
 from hdkit.errors import EngineError, Location
 from hdkit.model import Pagination, PaginationMode
