@@ -505,3 +505,35 @@ def test_demo_contact_page_patterns_resolve(client: httpx.Client) -> None:
     for vendor, cid in ids.items():
         response = client.get(DEMO[vendor]["contact_page"].format(id=cid))
         assert response.status_code == 200 and "Lovelace" in response.text, vendor
+
+
+@pytest.mark.parametrize("method, path, auth, body", [
+    pytest.param("POST", "/zendesk/api/v2/users.json", "zd",
+                 {"error": "InvalidEndpoint", "description": 'Body must be JSON with a "user" object'},
+                 id="zendesk-user"),
+    pytest.param("PUT", "/zendesk/api/v2/tickets/1.json", "zd",
+                 {"error": "InvalidEndpoint", "description": 'Body must be JSON with a "ticket" object'},
+                 id="zendesk-ticket-update"),
+    pytest.param("POST", "/freshdesk/api/v2/contacts", "fd",
+                 {"description": "Validation failed", "errors": [{
+                     "field": "body", "message": "The request body must be a JSON object",
+                     "code": "invalid_json"}]}, id="freshdesk-contact"),
+    pytest.param("PUT", "/freshdesk/api/v2/tickets/1", "fd",
+                 {"description": "Validation failed", "errors": [{
+                     "field": "body", "message": "The request body must be a JSON object",
+                     "code": "invalid_json"}]}, id="freshdesk-ticket-update"),
+    pytest.param("POST", "/zoho/api/v1/calls", "zo",
+                 {"errorCode": "INVALID_DATA", "message": "The request body must be a JSON object"},
+                 id="zoho-call"),
+    pytest.param("POST", "/keydesk/api/calls", "kd",
+                 {"ok": False, "error": {"code": "bad_json", "message": "The body must be a JSON object"}},
+                 id="keydesk-call"),
+])
+def test_a_write_that_is_not_a_json_object_is_400_in_the_vendor_shape(
+        client: httpx.Client, zoho: dict[str, str], method: str, path: str, auth: str,
+        body: dict) -> None:
+    kwargs = {"fd": {"auth": FD_AUTH}, "kd": {"headers": KD_AUTH}, "zd": {"headers": ZD_AUTH},
+              "zo": {"headers": zoho}}[auth]
+    for sent in (b"[1, 2]", b"{not json", b""):
+        response = client.request(method, path, content=sent, **kwargs)
+        assert (response.status_code, response.json()) == (400, body), sent

@@ -11,7 +11,6 @@ duplicate); 404 has an empty body. Phone search is an exact string match (``phon
 from __future__ import annotations
 
 import re
-import time
 from typing import Any
 
 from starlette.requests import Request
@@ -22,8 +21,8 @@ from hdkit.sandbox import phones
 from hdkit.sandbox.accounts import DEMO
 from hdkit.sandbox.context import Context
 from hdkit.sandbox.people import Person, make_agents, make_contacts
-from hdkit.sandbox.web import (same, basic_credentials, json_body, json_response, link,
-                               not_found_page, page, plan)
+from hdkit.sandbox.vendor import VendorAPI
+from hdkit.sandbox.web import basic_credentials, json_response, link, not_found_page, page, plan, same
 
 VENDOR = "freshdesk"
 _D = DEMO[VENDOR]
@@ -57,9 +56,11 @@ def fault_response(status: int, retry_after_s: int) -> Response:
     return error(status, "internal_error", "We're sorry, but something went wrong.")
 
 
-class Freshdesk:
+class Freshdesk(VendorAPI):
+    name = VENDOR
+
     def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
+        super().__init__(ctx)
         self.agents = [self._agent(AGENT_ID0 + p.index, p) for p in make_agents()]
         self.contacts = [self._contact(CONTACT_ID0 + p.index, p) for p in make_contacts()]
 
@@ -91,8 +92,14 @@ class Freshdesk:
             return error(403, "access_denied", "You are not authorized to perform this action.")
         return None
 
+    def missing(self) -> Response:
+        return not_found()
+
+    def bad_body(self, wrapper: str | None) -> Response:
+        return invalid("body", "The request body must be a JSON object", "invalid_json")
+
     def _all_contacts(self) -> list[dict[str, Any]]:
-        return self.contacts + self.ctx.store.all(VENDOR, "contacts")
+        return self.contacts + self.created("contacts")
 
     def _paged(self, request: Request, items: list[dict[str, Any]]) -> Response:
         q = request.query_params
@@ -156,14 +163,12 @@ class Freshdesk:
     def _contact_by_id(self, cid: int) -> dict[str, Any] | None:
         if 0 <= cid - CONTACT_ID0 < len(self.contacts):
             return self.contacts[cid - CONTACT_ID0]
-        return self.ctx.store.get(VENDOR, "contacts", cid)
+        return self.stored("contacts", cid)
 
     async def create_contact(self, request: Request) -> Response:
-        if refused := self.guard(request, write=True):
-            return refused
-        body = await json_body(request)
-        if not isinstance(body, dict):
-            return invalid("body", "The request body must be a JSON object", "invalid_json")
+        body = await self.write_body(request)
+        if isinstance(body, Response):
+            return body
         if not str(body.get("name", "")).strip():
             return invalid("name", "It should be a/an String")
         if not any(body.get(k) for k in ("email", "phone", "mobile")):
@@ -172,19 +177,17 @@ class Freshdesk:
         email = body.get("email")
         if email and any(c.get("email") == email for c in self._all_contacts()):
             return invalid("email", f"It should be a unique value", "duplicate_value", 409)
-        now = _now()
+        now = self.now()
         record = {"id": CREATED_ID0 + self.ctx.store.next_id(), "name": body["name"],
                   "email": email, "phone": body.get("phone"), "mobile": body.get("mobile"),
                   "company_id": None, "active": False, "job_title": body.get("job_title"),
                   "created_at": now, "updated_at": now}
-        return json_response(self.ctx.store.put(VENDOR, "contacts", record), 201)
+        return json_response(self.keep("contacts", record), 201)
 
     async def create_ticket(self, request: Request) -> Response:
-        if refused := self.guard(request, write=True):
-            return refused
-        body = await json_body(request)
-        if not isinstance(body, dict):
-            return invalid("body", "The request body must be a JSON object", "invalid_json")
+        body = await self.write_body(request)
+        if isinstance(body, Response):
+            return body
         for field in ("subject", "description"):
             if not str(body.get(field, "")).strip():
                 return invalid(field, "It should be a/an String")
@@ -195,50 +198,36 @@ class Freshdesk:
         if body.get("requester_id") and self._contact_by_id(_as_int(body["requester_id"])) is None:
             return invalid("requester_id", "There is no contact matching the given requester_id",
                            "invalid_value")
-        now = _now()
+        now = self.now()
         record = {"id": self.ctx.store.next_id(), "subject": body["subject"],
                   "description": body["description"], "description_text": body["description"],
                   "status": body.get("status", 2), "priority": body.get("priority", 1),
                   "requester_id": body.get("requester_id"), "email": body.get("email"),
                   "phone": body.get("phone"), "tags": body.get("tags", []),
                   "created_at": now, "updated_at": now}
-        return json_response(self.ctx.store.put(VENDOR, "tickets", record), 201)
+        return json_response(self.keep("tickets", record), 201)
 
     async def ticket(self, request: Request) -> Response:
-        if refused := self.guard(request):
-            return refused
-        found = self.ctx.store.get(VENDOR, "tickets", request.path_params["tid"])
-        return json_response(found) if found else not_found()
+        return await self.show(request, "tickets", request.path_params["tid"])
 
     async def update_ticket(self, request: Request) -> Response:
-        if refused := self.guard(request, write=True):
-            return refused
-        record = self.ctx.store.get(VENDOR, "tickets", request.path_params["tid"])
-        if record is None:
-            return not_found()
-        body = await json_body(request)
-        if not isinstance(body, dict):
-            return invalid("body", "The request body must be a JSON object", "invalid_json")
-        for key in ("subject", "description", "status", "priority", "tags"):
-            if key in body:
-                record[key] = body[key]
-        record["updated_at"] = _now()
-        return json_response(record)
+        return await self.update(request, "tickets", ("subject", "description", "status", "priority",
+                                                      "tags"), "updated_at")
 
     async def create_note(self, request: Request) -> Response:
         """A note on a ticket: Freshdesk's place for a call log."""
-        if refused := self.guard(request, write=True):
-            return refused
+        body = await self.write_body(request)
+        if isinstance(body, Response):
+            return body
         tid = request.path_params["tid"]
-        if self.ctx.store.get(VENDOR, "tickets", tid) is None:
+        if self.stored("tickets", tid) is None:
             return not_found()
-        body = await json_body(request)
-        if not isinstance(body, dict) or not str(body.get("body", "")).strip():
+        if not str(body.get("body", "")).strip():
             return invalid("body", "It should be a/an String")
         record = {"id": self.ctx.store.next_id(), "ticket_id": tid, "body": body["body"],
                   "body_text": body["body"], "private": bool(body.get("private", True)),
-                  "incoming": bool(body.get("incoming", False)), "created_at": _now()}
-        return json_response(self.ctx.store.put(VENDOR, "notes", record), 201)
+                  "incoming": bool(body.get("incoming", False)), "created_at": self.now()}
+        return json_response(self.keep("notes", record), 201)
 
     async def contact_page(self, request: Request) -> Response:
         found = self._contact_by_id(request.path_params["cid"])
@@ -266,7 +255,3 @@ class Freshdesk:
 
 def _as_int(value: object) -> int:
     return int(value) if str(value).isdigit() else -1
-
-
-def _now() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())

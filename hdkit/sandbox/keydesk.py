@@ -10,7 +10,6 @@ whose digits contain the query's digits (``phones.contains``).
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from starlette.requests import Request
@@ -21,7 +20,8 @@ from hdkit.sandbox import phones
 from hdkit.sandbox.accounts import DEMO
 from hdkit.sandbox.context import Context
 from hdkit.sandbox.people import Person, make_agents, make_contacts
-from hdkit.sandbox.web import json_body, json_response, not_found_page, page, plan, same
+from hdkit.sandbox.vendor import VendorAPI
+from hdkit.sandbox.web import json_response, not_found_page, page, plan, same
 
 VENDOR = "keydesk"
 _D = DEMO[VENDOR]
@@ -54,9 +54,11 @@ def fault_response(status: int, retry_after_s: int) -> Response:
     return error(status, "server_error", "Something went wrong")
 
 
-class KeyDesk:
+class KeyDesk(VendorAPI):
+    name = VENDOR
+
     def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
+        super().__init__(ctx)
         self.users = [{"id": f"u{p.index + 1:05d}", "name": p.name, "email": p.email,
                        "extension": None} for p in make_agents()]
         self.contacts = [_contact(p) for p in make_contacts()]
@@ -73,8 +75,14 @@ class KeyDesk:
             return error(403, "read_only_key", "This API key may only read")
         return None
 
+    def missing(self) -> Response:
+        return not_found()
+
+    def bad_body(self, wrapper: str | None) -> Response:
+        return error(400, "bad_json", "The body must be a JSON object")
+
     def _all_contacts(self) -> list[dict[str, Any]]:
-        return self.contacts + self.ctx.store.all(VENDOR, "contacts")
+        return self.contacts + self.created("contacts")
 
     def _paged(self, request: Request, items: list[dict[str, Any]]) -> Response:
         q = request.query_params
@@ -118,16 +126,8 @@ class KeyDesk:
     def _contact_by_id(self, cid: str) -> dict[str, Any] | None:
         return next((c for c in self._all_contacts() if c["id"] == cid), None)
 
-    async def _body(self, request: Request) -> dict[str, Any] | Response:
-        if refused := self.guard(request, write=True):
-            return refused
-        body = await json_body(request)
-        if not isinstance(body, dict):
-            return error(400, "bad_json", "The body must be a JSON object")
-        return body
-
     async def create_contact(self, request: Request) -> Response:
-        body = await self._body(request)
+        body = await self.write_body(request)
         if isinstance(body, Response):
             return body
         if not str(body.get("name", "")).strip():
@@ -136,11 +136,11 @@ class KeyDesk:
             return invalid("phone")
         record = {"id": f"c{self.ctx.store.next_id() + 90000}", "name": body["name"],
                   "phone": body["phone"], "mobile": body.get("mobile"),
-                  "email": body.get("email"), "company": body.get("company"), "created_at": _now()}
-        return json_response({"ok": True, "data": self.ctx.store.put(VENDOR, "contacts", record)}, 201)
+                  "email": body.get("email"), "company": body.get("company"), "created_at": self.now()}
+        return json_response({"ok": True, "data": self.keep("contacts", record)}, 201)
 
     async def create_call(self, request: Request) -> Response:
-        body = await self._body(request)
+        body = await self.write_body(request)
         if isinstance(body, Response):
             return body
         for field in ("phone", "direction", "started_at"):
@@ -155,8 +155,8 @@ class KeyDesk:
                   "phone": body["phone"], "direction": body["direction"],
                   "started_at": body["started_at"], "duration": body.get("duration"),
                   "status": body.get("status"), "recording_url": body.get("recording_url"),
-                  "note": body.get("note"), "created_at": _now()}
-        return json_response({"ok": True, "data": self.ctx.store.put(VENDOR, "calls", record)}, 201)
+                  "note": body.get("note"), "created_at": self.now()}
+        return json_response({"ok": True, "data": self.keep("calls", record)}, 201)
 
     async def contact_page(self, request: Request) -> Response:
         found = self._contact_by_id(request.path_params["cid"])
@@ -180,7 +180,3 @@ def _contact(p: Person) -> dict[str, Any]:
     return {"id": f"c{p.index + 1:05d}", "name": p.name, "phone": p.phone,
             "mobile": p.mobile or None, "email": p.email, "company": p.company or None,
             "created_at": "2024-01-15T09:30:00Z"}
-
-
-def _now() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())

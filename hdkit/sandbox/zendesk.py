@@ -23,8 +23,9 @@ from hdkit.sandbox.accounts import DEMO
 from hdkit.sandbox.context import Context
 from hdkit.sandbox.oauth import OAuthError
 from hdkit.sandbox.people import Person, make_agents, make_contacts
-from hdkit.sandbox.web import (same, authorize_flow, basic_credentials, bearer_token, form_or_json,
-                               json_body, json_response, link, not_found_page, page, plan)
+from hdkit.sandbox.vendor import VendorAPI
+from hdkit.sandbox.web import (authorize_flow, basic_credentials, bearer_token, form_or_json,
+                               json_response, link, not_found_page, page, plan, same)
 
 VENDOR = "zendesk"
 _D = DEMO[VENDOR]
@@ -65,9 +66,11 @@ def fault_response(status: int, retry_after_s: int) -> Response:
     return error(status, "ServiceUnavailable", "Zendesk is temporarily unavailable")
 
 
-class Zendesk:
+class Zendesk(VendorAPI):
+    name = VENDOR
+
     def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
+        super().__init__(ctx)
         self.oauth = ctx.oauth[VENDOR]
         self.agents = [(AGENT_ID0 + p.index, p, "agent") for p in make_agents()]
         self.contacts = [(CONTACT_ID0 + p.index, p, "end-user") for p in make_contacts()]
@@ -111,6 +114,12 @@ class Zendesk:
             return True
         return None
 
+    def missing(self) -> Response:
+        return not_found()
+
+    def bad_body(self, wrapper: str | None) -> Response:
+        return error(400, "InvalidEndpoint", f"Body must be JSON with a \"{wrapper}\" object")
+
     # -- OAuth -----------------------------------------------------------------------------
 
     async def authorize(self, request: Request) -> Response:
@@ -128,9 +137,6 @@ class Zendesk:
 
     # -- users -----------------------------------------------------------------------------
 
-    def _created(self) -> list[dict[str, Any]]:
-        return self.ctx.store.all(VENDOR, "users")
-
     def _user(self, request: Request, uid: int, p: Person, role: str) -> dict[str, Any]:
         return {"id": uid, "url": f"{request.base_url}zendesk/api/v2/users/{uid}.json",
                 "name": p.name, "email": p.email, "phone": p.phone, "role": role,
@@ -140,14 +146,14 @@ class Zendesk:
     def _pool(self, request: Request, role: str | None) -> list[dict[str, Any]]:
         seeded = [(uid, p, r) for uid, p, r in self.agents + self.contacts if role in (None, r)]
         users = [self._user(request, uid, p, r) for uid, p, r in seeded]
-        return users + [u for u in self._created() if role in (None, u["role"])]
+        return users + [u for u in self.created("users") if role in (None, u["role"])]
 
     def _find(self, request: Request, uid: int) -> tuple[dict[str, Any], Person | None] | None:
         for base, seeded in ((AGENT_ID0, self.agents), (CONTACT_ID0, self.contacts)):
             if 0 <= uid - base < len(seeded):
                 _, p, role = seeded[uid - base]
                 return self._user(request, uid, p, role), p
-        created = self.ctx.store.get(VENDOR, "users", uid)
+        created = self.stored("users", uid)
         return (created, None) if created else None
 
     async def users(self, request: Request) -> Response:
@@ -244,12 +250,9 @@ class Zendesk:
         return json_response({"user": found[0]}) if found else not_found()
 
     async def create_user(self, request: Request) -> Response:
-        if refused := self.guard(request, write=True):
-            return refused
-        body = await json_body(request)
-        user = body.get("user") if isinstance(body, dict) else None
-        if not isinstance(user, dict):
-            return error(400, "InvalidEndpoint", "Body must be JSON with a \"user\" object")
+        user = await self.write_body(request, "user")
+        if isinstance(user, Response):
+            return user
         if not str(user.get("name", "")).strip():
             return invalid("name", "Name: cannot be blank")
         email = str(user.get("email", "")).strip()
@@ -262,18 +265,15 @@ class Zendesk:
                   "name": str(user["name"]), "email": email or None,
                   "phone": str(user.get("phone") or "") or None,
                   "role": user.get("role", "end-user"), "notes": str(user.get("notes", "")),
-                  "active": True, "verified": False, "time_zone": "UTC", "created_at": _now()}
-        return json_response({"user": self.ctx.store.put(VENDOR, "users", record)}, 201)
+                  "active": True, "verified": False, "time_zone": "UTC", "created_at": self.now()}
+        return json_response({"user": self.keep("users", record)}, 201)
 
     # -- tickets ---------------------------------------------------------------------------
 
     async def create_ticket(self, request: Request) -> Response:
-        if refused := self.guard(request, write=True):
-            return refused
-        body = await json_body(request)
-        ticket = body.get("ticket") if isinstance(body, dict) else None
-        if not isinstance(ticket, dict):
-            return error(400, "InvalidEndpoint", "Body must be JSON with a \"ticket\" object")
+        ticket = await self.write_body(request, "ticket")
+        if isinstance(ticket, Response):
+            return ticket
         comment = ticket.get("comment")
         text = comment.get("body") if isinstance(comment, dict) else None
         if not str(text or "").strip():
@@ -282,26 +282,23 @@ class Zendesk:
         if requester and not (requester.isdigit() and self._find(request, int(requester))):
             return invalid("requester", "Requester: is invalid", "InvalidValue")
         tid = TICKET_ID0 + self.ctx.store.next_id()
-        now = _now()
+        now = self.now()
         record = {"id": tid, "url": f"{request.base_url}zendesk/api/v2/tickets/{tid}.json",
                   "subject": ticket.get("subject", ""), "description": text,
                   "status": ticket.get("status", "new"), "priority": ticket.get("priority"),
                   "requester_id": int(requester) if requester else None,
                   "tags": list(ticket.get("tags") or []), "created_at": now, "updated_at": now}
-        self.ctx.store.put(VENDOR, "tickets", record)
+        self.keep("tickets", record)
         self._add_comment(tid, "Comment", {"body": text})
         return json_response({"ticket": record, "audit": {"ticket_id": tid, "created_at": now}}, 201)
 
     async def update_ticket(self, request: Request) -> Response:
-        if refused := self.guard(request, write=True):
-            return refused
-        record = self.ctx.store.get(VENDOR, "tickets", request.path_params["tid"])
+        changes = await self.write_body(request, "ticket")
+        if isinstance(changes, Response):
+            return changes
+        record = self.stored("tickets", request.path_params["tid"])
         if record is None:
             return not_found()
-        body = await json_body(request)
-        changes = body.get("ticket") if isinstance(body, dict) else None
-        if not isinstance(changes, dict):
-            return error(400, "InvalidEndpoint", "Body must be JSON with a \"ticket\" object")
         voice = changes.get("voice_comment")
         if voice is not None:
             missing = [k for k in ("from", "to", "recording_url", "started_at", "call_duration")
@@ -315,28 +312,28 @@ class Zendesk:
         for key in ("subject", "status", "priority", "tags"):
             if key in changes:
                 record[key] = changes[key]
-        record["updated_at"] = _now()
+        record["updated_at"] = self.now()
         return json_response({"ticket": record, "audit": {"ticket_id": record["id"],
                                                           "created_at": record["updated_at"]}})
 
     def _add_comment(self, tid: int, kind: str, content: dict[str, Any]) -> None:
         cid = self.ctx.store.next_id()
-        self.ctx.store.put(VENDOR, "comments", {"id": cid, "ticket_id": tid, "type": kind,
-                                                "created_at": _now(), **content})
+        self.keep("comments", {"id": cid, "ticket_id": tid, "type": kind,
+                                                "created_at": self.now(), **content})
 
     async def show_ticket(self, request: Request) -> Response:
         if refused := self.guard(request):
             return refused
-        record = self.ctx.store.get(VENDOR, "tickets", request.path_params["tid"])
+        record = self.stored("tickets", request.path_params["tid"])
         return json_response({"ticket": record}) if record else not_found()
 
     async def comments(self, request: Request) -> Response:
         if refused := self.guard(request):
             return refused
         tid = request.path_params["tid"]
-        if self.ctx.store.get(VENDOR, "tickets", tid) is None:
+        if self.stored("tickets", tid) is None:
             return not_found()
-        found = [c for c in self.ctx.store.all(VENDOR, "comments") if c["ticket_id"] == tid]
+        found = [c for c in self.created("comments") if c["ticket_id"] == tid]
         return json_response({"comments": found, "next_page": None, "previous_page": None,
                               "count": len(found)})
 
@@ -386,7 +383,3 @@ def _decode_cursor(cursor: str) -> int | None:
         return None
     kind, _, number = text.partition(":")
     return int(number) if kind == "o" and number.isdigit() else None
-
-
-def _now() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())

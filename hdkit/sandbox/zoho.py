@@ -33,8 +33,9 @@ from hdkit.sandbox.accounts import DEMO
 from hdkit.sandbox.context import Context
 from hdkit.sandbox.oauth import OAuthError
 from hdkit.sandbox.people import COMPANIES, Person, make_agents, make_contacts
+from hdkit.sandbox.vendor import VendorAPI
 from hdkit.sandbox.web import (authorize_flow, basic_credentials, bearer_token, form_or_json,
-                               json_body, json_response, not_found_page, page, plan, same)
+                               json_response, not_found_page, page, plan)
 
 VENDOR = "zoho"
 _D = DEMO[VENDOR]
@@ -85,9 +86,12 @@ def fault_response(status: int, retry_after_s: int) -> Response:
     return error(status, "INTERNAL_SERVER_ERROR", "An internal server error occurred")
 
 
-class Zoho:
+class Zoho(VendorAPI):
+    name = VENDOR
+    millis = True
+
     def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
+        super().__init__(ctx)
         self.oauth = ctx.oauth[VENDOR]
         self.agents = [_agent(p) for p in make_agents()]
         self.contacts = [_contact(p) for p in make_contacts()]
@@ -155,7 +159,7 @@ class Zoho:
         return self._window(request, self.agents, max_limit=MAX_AGENTS_LIMIT)
 
     def _all_contacts(self) -> list[dict[str, Any]]:
-        return self.contacts + self.ctx.store.all(VENDOR, "contacts")
+        return self.contacts + self.created("contacts")
 
     async def search_contacts(self, request: Request) -> Response:
         """``phone`` (phone or mobile, last digits), ``email`` (exact), ``_all`` (any field)."""
@@ -195,7 +199,7 @@ class Zoho:
         offset = int(cid) - CONTACT_ID0 if cid.isdigit() else -1
         if 0 <= offset < len(self.contacts):
             return self.contacts[offset]
-        return self.ctx.store.get(VENDOR, "contacts", cid)
+        return self.stored("contacts", cid)
 
     async def account(self, request: Request) -> Response:
         if refused := self.guard(request):
@@ -205,19 +209,17 @@ class Zoho:
 
     # -- writes ----------------------------------------------------------------------------
 
-    async def _write_body(self, request: Request) -> dict[str, Any] | Response:
-        if refused := self.guard(request, write=True):
-            return refused
-        body = await json_body(request)
-        if not isinstance(body, dict):
-            return error(400, "INVALID_DATA", "The request body must be a JSON object")
-        return body
+    def missing(self) -> Response:
+        return not_found()
+
+    def bad_body(self, wrapper: str | None) -> Response:
+        return error(400, "INVALID_DATA", "The request body must be a JSON object")
 
     def _new_id(self) -> str:
         return str(CREATED_ID0 + self.ctx.store.next_id())
 
     async def create_contact(self, request: Request) -> Response:
-        body = await self._write_body(request)
+        body = await self.write_body(request)
         if isinstance(body, Response):
             return body
         if not str(body.get("lastName", "")).strip():
@@ -227,11 +229,11 @@ class Zoho:
                   "email": body.get("email"), "phone": body.get("phone"),
                   "mobile": body.get("mobile"), "accountId": body.get("accountId"),
                   "webUrl": f"{request.base_url}zoho/support/contacts/{cid}",
-                  "createdTime": _now()}
-        return json_response(self.ctx.store.put(VENDOR, "contacts", record))
+                  "createdTime": self.now()}
+        return json_response(self.keep("contacts", record))
 
     async def create_ticket(self, request: Request) -> Response:
-        body = await self._write_body(request)
+        body = await self.write_body(request)
         if isinstance(body, Response):
             return body
         for field in ("subject", "departmentId", "contactId"):
@@ -244,9 +246,9 @@ class Zoho:
                   "subject": body["subject"], "description": body.get("description"),
                   "departmentId": str(body["departmentId"]), "contactId": str(body["contactId"]),
                   "status": body.get("status", "Open"), "channel": body.get("channel", "Phone"),
-                  "priority": body.get("priority"), "createdTime": _now(),
+                  "priority": body.get("priority"), "createdTime": self.now(),
                   "webUrl": f"{request.base_url}zoho/support/tickets/{tid}"}
-        return json_response(self.ctx.store.put(VENDOR, "tickets", record))
+        return json_response(self.keep("tickets", record))
 
     def _check_refs(self, body: dict[str, Any]) -> Response | None:
         if str(body["departmentId"]) != _D["department_id"]:
@@ -256,26 +258,14 @@ class Zoho:
         return None
 
     async def update_ticket(self, request: Request) -> Response:
-        body = await self._write_body(request)
-        if isinstance(body, Response):
-            return body
-        record = self.ctx.store.get(VENDOR, "tickets", request.path_params["tid"])
-        if record is None:
-            return not_found()
-        for key in ("subject", "description", "status", "priority"):
-            if key in body:
-                record[key] = body[key]
-        record["modifiedTime"] = _now()
-        return json_response(record)
+        return await self.update(request, "tickets", ("subject", "description", "status", "priority"),
+                                 "modifiedTime")
 
     async def ticket(self, request: Request) -> Response:
-        if refused := self.guard(request):
-            return refused
-        found = self.ctx.store.get(VENDOR, "tickets", request.path_params["tid"])
-        return json_response(found) if found else not_found()
+        return await self.show(request, "tickets", request.path_params["tid"])
 
     async def create_call(self, request: Request) -> Response:
-        body = await self._write_body(request)
+        body = await self.write_body(request)
         if isinstance(body, Response):
             return body
         for field in ("subject", "departmentId", "contactId", "direction", "startTime", "duration"):
@@ -290,13 +280,13 @@ class Zoho:
                   "ticketId": body.get("ticketId"), "direction": body["direction"],
                   "startTime": body["startTime"], "duration": str(body["duration"]),
                   "status": body.get("status", "Completed"), "description": body.get("description"),
-                  "createdTime": _now()}
-        return json_response(self.ctx.store.put(VENDOR, "calls", record))
+                  "createdTime": self.now()}
+        return json_response(self.keep("calls", record))
 
     async def activities(self, request: Request) -> Response:
         if refused := self.guard(request):
             return refused
-        return self._window(request, self.ctx.store.all(VENDOR, "calls"))
+        return self._window(request, self.created("calls"))
 
     async def contact_page(self, request: Request) -> Response:
         found = self._contact_by_id(request.path_params["cid"])
@@ -335,7 +325,3 @@ def _contact(p: Person) -> dict[str, Any]:
     return {"id": str(CONTACT_ID0 + p.index), "firstName": p.first, "lastName": p.last,
             "email": p.email, "phone": p.phone, "mobile": p.mobile or None,
             "accountId": None, "createdTime": CREATED_TIME}
-
-
-def _now() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
