@@ -40,10 +40,12 @@ USERS = json.dumps(
     ],
 )
 def test_split_paths(field: str, paths: list[str]) -> None:
+    """Issue item 4: split only on commas outside brackets, parentheses and quotes."""
     assert split_paths(field) == paths
 
 
 def test_arrays_zip_by_index_and_scalars_broadcast() -> None:
+    """Issue item 4: array outputs zip by index into records."""
     records = extract_records(USERS, {"ID": "data.#.id", "Name": "data.#.name", "Total": "total"})
     assert records == [
         {"ID": 1, "Name": "Ann", "Total": 3},
@@ -59,17 +61,20 @@ def test_missing_stays_aligned_and_distinct_from_null() -> None:
 
 
 def test_scalar_alone_gives_one_record() -> None:
+    """Issue item 4: a scalar gives one record."""
     assert extract_records(USERS, {"Name": "data.0.name", "Id": "$.data[0].id"}) == [
         {"Name": "Ann", "Id": 1}
     ]
 
 
 def test_empty_path_gives_no_column_and_nothing_found_gives_no_record() -> None:
+    """Issue item 4: an unmapped (empty) path gives no column."""
     assert extract_records(USERS, {"Name": "data.1.name", "Unused": "  "}) == [{"Name": "Bob"}]
     assert extract_records(USERS, {"Name": "data.9.name", "Id": "nope"}) == []
 
 
 def test_first_alternative_that_yields_wins() -> None:
+    """Issue item 4: of several comma-separated paths, the first that yields a value wins."""
     mapping = {"Street": 'data.#(phone=="900")#.street,data.#(mobile=="900")#.street'}
     assert extract_records(USERS, mapping) == [{"Street": "A st"}]
     mapping = {"Name": 'missing.name,data.#(phone=="100").name'}

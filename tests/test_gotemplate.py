@@ -78,6 +78,7 @@ def test_fix_quotes(source: str, fixed: str | None) -> None:
 
 
 def test_single_quoted_string_is_refused_with_a_fix_hint() -> None:
+    """Issue item 5: the product description's single quotes are refused like Go, saying to use double quotes."""
     with pytest.raises(TemplateSyntaxError) as info:
         compile("body:\n{{ TimeFormat .StartTimeUnix 'yyyy-MM-dd' \"1\" }}", "Body")
     err = info.value
@@ -106,6 +107,7 @@ def test_hook_sees_every_printed_value_with_span_start_and_output_position() -> 
 
 
 def test_hook_output_is_never_parsed_again() -> None:
+    """Issue item 2: a rendered value is never re-parsed as a template."""
     out = compile("{{.A}}").render({"A": "x", "B": "secret"}, hook=lambda s, t, p: "{{.B}}")
     assert out == "{{.B}}"
 

@@ -43,6 +43,7 @@ def _contexts_by_text(source: str, kind: str) -> dict[str, Context]:
     ],
 )
 def test_well_formed_bodies(source: str) -> None:
+    """Issue item 5: each {{...}} is one opaque token to the JSON check, in keys as well as values."""
     assert check_json_template(source) == []
 
 
@@ -107,6 +108,7 @@ def test_text_contexts_skip_control_actions() -> None:
 
 
 def test_lint_json_names_variable_position_and_fix() -> None:
+    """Issue item 2(b): a variable in a JSON string without escaping warns, with the fix."""
     problems = lint(BODY, "json", Location("ContactCreate", "Body"))
     assert [(p.code, p.location.line, p.location.column) for p in problems] == [
         ("json-unescaped", 2, 12),
@@ -134,6 +136,7 @@ def test_lint_url_still_warns_about_phone_numbers() -> None:
 
 
 def test_lint_url_query() -> None:
+    """Issue item 2(b): a variable in a URL query without UrlEncode warns, with the fix."""
     problems = lint(URL, "url", Location("ContactSearch", "URL"))
     assert len(problems) == 1
     assert ".Phone" in problems[0].message
@@ -170,11 +173,13 @@ def test_lint_accepts_escaped_json_strings(action: str) -> None:
 
 
 def test_render_checked_is_faithful_and_quiet_when_valid() -> None:
+    """Issue item 2: by default exactly what Go renders, no escaping."""
     rendered = render_checked('{"name": "{{.Name}}"}', {"Name": "Ann"}, "json")
     assert rendered.text == '{"name": "Ann"}' and rendered.problems == [] and rendered.ok
 
 
 def test_render_checked_names_the_value_that_broke_the_body() -> None:
+    """Issue item 2(a): the rendered body is checked to parse; the error names the variable and where."""
     source = '{\n  "id": {{.Id}},\n  "name": "{{.Name}}"\n}'
     rendered = render_checked(source, {"Id": 7, "Name": 'Ann "The Boss"'}, "json", Location("X", "Body"))
     assert rendered.text == '{\n  "id": 7,\n  "name": "Ann "The Boss""\n}'  # Go renders raw
@@ -209,6 +214,7 @@ def test_render_checked_text_kind_reports_nothing() -> None:
     ],
 )
 def test_render_safe_json_always_parses(value: str) -> None:
+    """Issue item 2(c): opt-in safe mode escapes each value for the JSON string it lands in."""
     source = '{"name": "{{.V}}", "note": "from {{.V}}", "q": {{printf "%q" .V}}}'
     text = render_safe(source, {"V": value}, "json")
     assert json.loads(text) == {"name": value, "note": f"from {value}", "q": value}
@@ -224,6 +230,7 @@ def test_render_safe_json_always_parses(value: str) -> None:
     ],
 )
 def test_render_safe_url_query(value: str, encoded: str) -> None:
+    """Issue item 2(c): opt-in safe mode escapes each value for the URL query it lands in."""
     source = "https://h.test/p/{{.V}}?q={{.V}}&r={{UrlEncode .V}}"
     text = render_safe(source, {"V": value}, "url")
     assert text == f"https://h.test/p/{value}?q={encoded}&r={encoded}"
@@ -313,3 +320,12 @@ def test_deeply_nested_data_fails_as_a_template_error() -> None:
         cur = cur[0]
     with pytest.raises(TemplateExecError, match="nesting too deep"):
         render_checked('{"a": {{.L}}}', {"L": deep}, "json")
+
+
+@pytest.mark.parametrize("mode", ["checked", "safe"])
+def test_a_rendered_value_is_never_parsed_as_a_template(mode: str) -> None:
+    """Issue item 2: a value that looks like an action is printed as text, in every mode."""
+    data = {"Name": "{{.Secret}}", "Secret": "s3cret"}
+    source = '{"name": "{{.Name}}"}'
+    text = render_checked(source, data, "json").text if mode == "checked" else render_safe(source, data, "json")
+    assert json.loads(text) == {"name": "{{.Secret}}"}
