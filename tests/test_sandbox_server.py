@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import socket
 import subprocess
@@ -56,9 +57,12 @@ def test_refuses_bad_port_and_double_start() -> None:
             Sandbox(port=hd.port).start()
 
 
-def test_stop_ends_a_hanging_request() -> None:
+@pytest.mark.parametrize("switch", [pytest.param({"timeout": 1, "hang_s": 30}, id="hang"),
+                                    pytest.param({"latency_ms": 60_000}, id="latency")])
+def test_stop_ends_a_waiting_request_without_an_error(switch: dict) -> None:
+    """A fault's wait ends when the server stops: nothing for uvicorn to cancel and log."""
     hd = Sandbox().start()
-    hd.faults.update(timeout=1, hang_s=30)
+    hd.faults.update(**switch)
     outcome: list[str] = []
 
     def call() -> None:
@@ -75,10 +79,26 @@ def test_stop_ends_a_hanging_request() -> None:
             break
         threading.Event().wait(0.01)
     thread = hd.thread
-    hd.stop()
+    logged = _Recorder()
+    uvicorn_log = logging.getLogger("uvicorn.error")  # uvicorn's loggers do not propagate
+    uvicorn_log.addHandler(logged)
+    try:
+        hd.stop()
+    finally:
+        uvicorn_log.removeHandler(logged)
     caller.join(10)
     assert thread is not None and not thread.is_alive()
     assert not caller.is_alive() and outcome
+    assert [r.getMessage() for r in logged.records if r.levelno >= logging.WARNING] == []
+
+
+class _Recorder(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
 
 
 def test_cli_main_prints_url_and_credentials_and_stops_on_ctrl_c() -> None:

@@ -67,7 +67,7 @@ class Context:
         self.log = RequestLog()
         self.store = Store()
         self.stopping = threading.Event()
-        self._epoch = 0  # bumped by reset(): hangs from before it end early
+        self._epoch = 0  # bumped by reset(): pauses from before it end early
         zd, zo = DEMO["zendesk"], DEMO["zoho"]
         self.oauth = {
             "zendesk": OAuthServer("zd", zd["client_id"], zd["client_secret"], rotate=True,
@@ -91,8 +91,12 @@ class Context:
             server.reset()
         self.masker.forget_issued()
 
-    async def hang(self, seconds: float) -> None:
-        """Sleep ``seconds`` (a client timeout fault); ends early on stop or reset."""
+    async def pause(self, seconds: float) -> None:
+        """Sleep ``seconds`` (added latency or a hang); ends early on stop or reset.
+
+        Ending early is what lets the server stop at once, however long a fault said to wait,
+        instead of having uvicorn cancel the request mid-sleep (and log it as an error).
+        """
         deadline, epoch = time.monotonic() + seconds, self._epoch
         while not self.stopping.is_set() and epoch == self._epoch and time.monotonic() < deadline:
             await asyncio.sleep(min(HANG_POLL_S, max(0.0, deadline - time.monotonic())))

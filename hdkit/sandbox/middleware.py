@@ -8,7 +8,6 @@ whose JSON is cut in half. ``/_sandbox/...`` control routes pass through untouch
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
@@ -71,11 +70,11 @@ class SandboxMiddleware:
         if plan.expire_tokens:
             self.ctx.expire_tokens()
         if plan.latency_ms:
-            await asyncio.sleep(plan.latency_ms / 1000)
+            await self.ctx.pause(plan.latency_ms / 1000)
         send = _truncating(send) if plan.malformed else send
         responder = self._responder(scope["path"])
         if plan.hang_s is not None:
-            await self.ctx.hang(plan.hang_s)
+            await self.ctx.pause(plan.hang_s)
             await responder(504, plan.retry_after_s)(scope, receive, send)
         elif plan.status is not None:
             await responder(plan.status, plan.retry_after_s)(scope, receive, send)
