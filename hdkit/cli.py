@@ -52,7 +52,11 @@ def _cmd_export(args: argparse.Namespace) -> int:
     if any(p.is_error for p in problems):
         print(f"not exported: fix the errors in {args.file} first", file=sys.stderr)
         return EXIT_TEMPLATE
-    save(template, args.output, check=False)
+    try:
+        save(template, args.output, check=False)
+    except OSError as err:  # a directory, a missing folder, no permission: say which file
+        print(f"error: cannot write {args.output}: {err.strerror}", file=sys.stderr)
+        return EXIT_TEMPLATE
     print(f"exported {args.output}")
     return EXIT_OK
 

@@ -27,6 +27,7 @@ while validation finds errors.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import tempfile
@@ -993,6 +994,8 @@ def save(template: Template, path: str | os.PathLike[str], *, check: bool = True
         if n_errors:
             raise ValidationFailed(f"{n_errors} error(s); not exported", problems)
     path = Path(path)
+    if path.is_dir():  # os.replace would report a busy device, not the real mistake
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
     _atomic_write(path, to_xml(template).encode("utf-8"))
     logo = template.general.logo
     if logo and logo.data:

@@ -86,3 +86,22 @@ def test_export_without_output_is_a_usage_error(capsys: pytest.CaptureFixture[st
     with pytest.raises(SystemExit) as info:
         main(["export", str(GOOD)])
     assert info.value.code == EXIT_USAGE
+
+
+@pytest.mark.parametrize(
+    "output, words",
+    [
+        pytest.param("missing/dir/out.xml", ["missing/dir/out.xml", "No such file or directory"], id="no-folder"),
+        pytest.param(".", ["cannot write .", "directory"], id="a-directory"),
+    ],
+)
+def test_export_to_an_unwritable_place_is_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], output: str, words: list[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["export", str(GOOD), "-o", output]) == EXIT_TEMPLATE
+    err = capsys.readouterr().err
+    assert err.startswith("error: cannot write") and "Traceback" not in err and ".tmp" not in err
+    for word in words:
+        assert word in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

@@ -156,6 +156,8 @@ ROWS = [
                  "required", None, None, id="popup-field"),
     pytest.param(with_fields(contact_id=FieldMapping(True, "")), "error", "Contact Search", "Contact ID",
                  "required", None, None, id="contact-id"),
+    pytest.param(with_fields(first_name=FieldMapping(True, " ")), "error", "Contact Search", "First Name",
+                 "required", None, None, id="first-name"),
     pytest.param(with_fields(business_number=FieldMapping(False, "data.#.phone")), "error", "Contact Search",
                  "Contact Field Mapping", "phone-required", None, None, id="no-phone-enabled"),
     pytest.param(with_fields(business_number=FieldMapping(True, "")), "error", "Contact Search",
@@ -237,6 +239,7 @@ def test_all_problems_are_returned_at_once() -> None:
     "template",
     [
         pytest.param(with_general(logo=Logo("l.png", png(150, 150))), id="logo-150"),
+        pytest.param(with_general(max_concurrent_requests=1), id="max-concurrent-1"),
         pytest.param(edit(headers=(Header("Authorization", "Token {{.api_key}}"),)), id="authorization-with-none"),
         pytest.param(users(mode="page", page_param="p", page_start=0, size_param="s", size=1), id="page-at-limits"),
         pytest.param(users(mode="offset", offset_param="o", offset_start=0, limit_param="l", limit=1),
