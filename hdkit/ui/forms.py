@@ -119,7 +119,7 @@ class Form:
         top: list[widgets.Widget] = [_heading(title)] if title else []
         if on_remove is not None:
             self.remove = widgets.Button(description=f"Remove {title}", icon="trash",
-                                         button_style="warning")
+                                         button_style="warning", layout=widgets.Layout(width="auto"))
             self.remove.on_click(lambda _: on_remove())
             top.append(self.remove)
         self.box = widgets.VBox([*top, self.message, *(c.box for c in self.children)],
@@ -175,7 +175,7 @@ class ListForm:
     def __init__(self, store: Store, path: Path, cls: type, section: str, key: Key) -> None:
         self.store, self.path, self.cls, self.section, self.key = store, path, cls, section, key
         self.label = ITEM_LABELS.get(cls, cls.__name__)
-        self.add = widgets.Button(description=f"Add {self.label}", icon="plus")
+        self.add = widgets.Button(description=f"Add {self.label}", icon="plus", layout=widgets.Layout(width="auto"))
         self.add.on_click(lambda _: self._add())
         self.message = widgets.HTML()
         self.refusal = ""

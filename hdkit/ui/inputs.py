@@ -62,7 +62,8 @@ class InputsForm:
         hidden = _GIVEN if given is not None and not _shown(given) else ""
         if spec.type is FieldType.PASSWORD:
             return widgets.Password(value=typed or "", description=label, style=_STYLE,
-                                    placeholder=_GIVEN if given is not None else "")
+                                    placeholder=_GIVEN if given is not None else "",
+                                    layout=widgets.Layout(width="62%"))
         if spec.type is FieldType.DROPDOWN:
             value = typed if typed in spec.options else _shown(given)
             return widgets.Dropdown(options=list(spec.options), description=label, style=_STYLE,

@@ -55,7 +55,7 @@ class TryPanel:
 
         self.phone = widgets.Text(value=phone, description="Phone", placeholder="+14155550123")
         self.call_kind = widgets.Dropdown(options=[k.value for k in CallKind], description="Call event")
-        self.authorize_button = widgets.Button(description="Authorize (OAuth2)", icon="key")
+        self.authorize_button = widgets.Button(description="Authorize (OAuth2)", icon="key", layout=widgets.Layout(width="auto"))
         self.users_button = widgets.Button(description="Sync users", icon="users")
         self.search_button = widgets.Button(description="Search contact", icon="search")
         self.matrix_button = widgets.Button(description="Match formats", icon="table")
