@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import stat
 
 import pytest
 
@@ -26,7 +27,8 @@ def test_users_as_csv_with_stop_reason(fresh_sandbox, capsys) -> None:
     captured = capsys.readouterr()
     assert captured.out.splitlines()[0] == "UserUniqueId,FirstName,LastName,Email"
     assert len(captured.out.splitlines()) == AGENT_COUNT + 1
-    assert "stopped:" in captured.err
+    assert captured.err.startswith(f"{AGENT_COUNT} users from 26 page(s), ")
+    assert "stopped: empty_page (page 26 was empty)" in captured.err
 
 
 def test_matrix_as_json(fresh_sandbox, capsys) -> None:
@@ -52,6 +54,69 @@ def test_inputs_from_file_and_environment(fresh_sandbox, tmp_path, monkeypatch, 
     monkeypatch.setenv("HDKIT_INPUT_API_KEY", values["api_key"])
     assert hdkit(["run", "freshdesk", "search", "--phone", "+14155550123", "--inputs", str(path)]) == 0
     assert "Ada Lovelace" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "env, file, given, code",
+    [
+        pytest.param("wrong-env-key", None, None, 3, id="environment-alone"),
+        pytest.param("wrong-env-key", "right", None, 0, id="file-over-environment"),
+        pytest.param(None, "wrong-file-key", "right", 0, id="input-over-file"),
+        pytest.param("right", None, "wrong-option-key", 3, id="input-over-environment"),
+    ],
+)
+def test_inputs_later_sources_win(fresh_sandbox, tmp_path, monkeypatch, capsys, env, file, given, code) -> None:
+    """HDKIT_INPUT_<NAME>, then --inputs FILE.json, then --input NAME=VALUE: the later wins."""
+    values = samples.demo_inputs("freshdesk", fresh_sandbox.url)
+    key = lambda v: values["api_key"] if v == "right" else v  # noqa: E731
+    argv = ["run", "freshdesk", "search", "--phone", "+14155550123", "--input", f"base_url={values['base_url']}"]
+    if env:
+        monkeypatch.setenv("HDKIT_INPUT_API_KEY", key(env))
+    if file:
+        path = tmp_path / "inputs.json"
+        path.write_text(json.dumps({"api_key": key(file)}))
+        argv += ["--inputs", str(path)]
+    if given:
+        argv += ["--input", f"api_key={key(given)}"]
+    assert hdkit(argv) == code
+    assert ("HTTP 401" in capsys.readouterr().err) == (code == 3)
+
+
+def test_a_failed_sync_reports_the_failed_page_once_with_the_helpdesk_answer(fresh_sandbox, capsys) -> None:
+    """Pages fetched ahead fail too, but only the page that ended the sync is the failure."""
+    argv = ["run", "freshdesk", "users", "--input", f"base_url={fresh_sandbox.url}/freshdesk",
+            "--input", "api_key=wrong-key"]
+    assert hdkit(argv) == 3
+    err = capsys.readouterr().err.splitlines()
+    assert err == ["helpdesk error: GetUsers (page 1): the helpdesk answered HTTP 401 Unauthorized: "
+                   '{"code":"invalid_credentials","message":"You have to be logged in to perform this action."}']
+
+
+@pytest.mark.parametrize(
+    "action, code, said",
+    [
+        pytest.param(["search", "--phone", "+493012345"], 0, "no contact matched +493012345", id="no-match"),
+        pytest.param(["followup", "call_ended"], 0, "no request of the template runs on call_ended",
+                     id="no-follow-up-for-event"),
+        pytest.param(["followup", "call_ended", "--var", "oops"], 1, "error: --var: 'oops' is not NAME=VALUE",
+                     id="bad-var"),
+        pytest.param(["users", "--extension", "1001"], 1, "error: --extension: '1001' is not NAME=VALUE",
+                     id="bad-extension"),
+    ],
+)
+def test_what_a_reader_is_told_on_stderr(fresh_sandbox, capsys, action, code, said) -> None:
+    assert hdkit(["run", "freshdesk", *action, *inputs(fresh_sandbox)]) == code
+    captured = capsys.readouterr()
+    assert said in captured.err.splitlines()
+
+
+def test_a_url_that_renders_into_no_url_is_an_input_error(capsys) -> None:
+    argv = ["run", "freshdesk", "search", "--phone", "+14155550123", "--input", "base_url=helpdesk.example.com",
+            "--input", "api_key=k"]
+    assert hdkit(argv) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "error: Search Contacts: invalid URL 'helpdesk.example.com/api/v2/contacts?phone=%2B14155550123': "
+        "it must start with http:// or https:// and name a host"]
 
 
 def test_dry_run_sends_nothing(fresh_sandbox, capsys) -> None:
@@ -100,7 +165,8 @@ def test_demo_tells_the_story_sandbox_users_search_call(capsys) -> None:
     assert any(line.strip().startswith("hdkit run freshdesk users --input base_url=") for line in lines)
 
 
-def test_auth_then_run_with_the_token_file(fresh_sandbox, tmp_path, monkeypatch, capsys) -> None:
+@pytest.mark.parametrize("sample", ["zendesk", "zoho"])
+def test_auth_then_run_with_the_token_file(fresh_sandbox, tmp_path, monkeypatch, capsys, sample) -> None:
     import httpx
 
     from hdkit.sandbox.accounts import DEMO
@@ -111,13 +177,20 @@ def test_auth_then_run_with_the_token_file(fresh_sandbox, tmp_path, monkeypatch,
 
     monkeypatch.setattr("builtins.input", browser)
     tokens = tmp_path / "tokens.json"
-    args = [*inputs(fresh_sandbox, "zendesk"), "--token-file", str(tokens)]
-    code = hdkit(["auth", "zendesk", "--paste", "--redirect-uri", DEMO["zendesk"]["redirect_uri"], *args])
+    args = [*inputs(fresh_sandbox, sample), "--token-file", str(tokens)]
+    code = hdkit(["auth", sample, "--paste", "--redirect-uri", DEMO[sample]["redirect_uri"], *args])
     out = capsys.readouterr().out
-    assert code == 0 and "authorized; tokens saved to" in out
-    assert tokens.exists() and DEMO["zendesk"]["client_secret"] not in tokens.read_text()
-    assert hdkit(["run", "zendesk", "search", "--phone", "+14155550123", *args]) == 0
+    assert code == 0 and f"authorized; tokens saved to {tokens} (owner-only)" in out
+    assert stat.S_IMODE(tokens.stat().st_mode) == 0o600
+    saved = json.loads(tokens.read_text())["tokens"]
+    assert [t["access_token"] for t in saved.values()] and DEMO[sample]["client_secret"] not in tokens.read_text()
+    assert hdkit(["run", sample, "search", "--phone", "+14155550123", *args]) == 0
     assert "Ada Lovelace" in capsys.readouterr().out
+
+
+def test_auth_refuses_a_template_without_oauth2(capsys) -> None:
+    assert hdkit(["auth", "freshdesk", "--input", "base_url=http://127.0.0.1:9", "--input", "api_key=k"]) == 1
+    assert "this template does not use OAuth2; nothing to authorize" in capsys.readouterr().err
 
 
 def test_run_without_authorizing_an_oauth_template_is_a_helpdesk_error(fresh_sandbox, capsys) -> None:

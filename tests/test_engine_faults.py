@@ -146,8 +146,9 @@ def test_a_missing_input_names_the_step_and_the_variable_and_sends_nothing(fresh
     assert fresh_sandbox.requests == []
 
 
-def test_paths_that_match_nothing_map_empty_fields_not_an_error(fresh_sandbox: Sandbox) -> None:
-    """Format reference 1.4: a path that matches nothing gives an empty value."""
+def test_a_contact_path_that_matches_nothing_is_an_empty_field_and_a_warning(fresh_sandbox: Sandbox) -> None:
+    """Format reference 1.4: a path that matches nothing gives an empty value; in every
+    record it is most likely a typo, so the step says which path."""
     t = samples.load("keydesk")
     cs = t.contact_search
     email = dataclasses.replace(cs.fields.email, path="data.#.no_such_field")
@@ -157,6 +158,22 @@ def test_paths_that_match_nothing_map_empty_fields_not_an_error(fresh_sandbox: S
     assert not result.failures() and len(result) == 1
     match = result.matches[0].fields
     assert match["Email"] == "" and match["FirstName"] == "Ada Lovelace"
+    (problem,) = result.problems
+    assert problem.code == "path-matched-nothing" and problem.location.field == "Email"
+    assert "Search Contacts: the path 'data.#.no_such_field' matched nothing in any of 1 record(s)" in str(problem)
+
+
+@pytest.mark.parametrize("path", ["data.#.no_id", "no_such_array.#.id"])
+def test_a_user_id_path_that_matches_nothing_is_named_on_the_sync(fresh_sandbox: Sandbox, path: str) -> None:
+    t = samples.load("keydesk")
+    ua = t.user_association
+    t = dataclasses.replace(t, user_association=dataclasses.replace(
+        ua, fields=dataclasses.replace(ua.fields, user_id=path)))
+    users = engine(fresh_sandbox, template=t).users()
+    (problem,) = users.problems
+    assert (problem.location.section, problem.location.field) == ("User Association", "UserUniqueId")
+    assert f"GetUsers: the path {path!r} matched nothing in any of {AGENT_COUNT} record(s)" in problem.message
+    assert set(users.records()["UserUniqueId"]) == {""} and len(users) == AGENT_COUNT
 
 
 # --------------------------------------------------------------------------- user sync under faults

@@ -27,7 +27,7 @@ from hdkit.engine.client import Client
 from hdkit.engine.events import CallEvent, CallKind, queue_call, simulate
 from hdkit.engine.prepare import Renderer, scope
 from hdkit.engine.session import Session
-from hdkit.errors import AuthError, Location
+from hdkit.errors import EngineError, Location
 from hdkit.model import AuthMethod, FollowUpEvent, Inputs, Template
 from hdkit.results import CallTrace, MatrixResult, SearchResult, UsersResult
 from hdkit.secrets import Redactor
@@ -164,8 +164,9 @@ class Engine:
             flow = auth_for(self.template.auth, self.inputs, client=client, store=self.tokens,
                             key=_token_key(self.template), clock=self.clock, pkce=pkce)
             if not isinstance(flow, OAuth2Session):
-                raise AuthError("this template does not use OAuth2; nothing to authorize",
-                                Location("Authentication", "Authentication Method"))
+                raise EngineError("this template does not use OAuth2; nothing to authorize",
+                                  Location("Authentication", "Authentication Method"),
+                                  hint="hdkit auth is for OAuth2 templates; others run with their inputs")
             if paste is not None:
                 url = flow.authorization_url(redirect_uri or "http://127.0.0.1/callback")
                 return await flow.complete(paste(url))

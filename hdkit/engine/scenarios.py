@@ -16,11 +16,12 @@ from typing import Any
 from hdkit.engine.paging import Paged, add_query, fetch_pages
 from hdkit.engine.phones import formats
 from hdkit.engine.prepare import CONTACT_VARIABLES, Spec, scope
-from hdkit.engine.session import Sent, Session
+from hdkit.engine.session import Sent, Session, matched_nothing
 from hdkit.errors import EngineError, Location
 from hdkit.extract import extract_records
 from hdkit.model import ContactType, PopupMode, Template
 from hdkit.paths import MISSING, gjson_get
+from hdkit.problems import Problem
 from hdkit.results import (
     CallTrace,
     ContactMatch,
@@ -80,12 +81,19 @@ async def users(session: Session) -> UsersResult:
         session.client, USERS_STEP, request, ua.pagination, extract, next_link,
         max_concurrent=session.client.max_concurrent, method=ua.method, body=prepared.body, auth=session.auth,
     )
+    problems = [*prepared.problems, *_unmatched_users(paged.records, mapping)]
     columns = user_columns(paged.records, names)
     last = paged.responses[-1].exchange if paged.responses else None
     stop = Stop(USERS_STEP, str(paged.stop_reason), paged.requests, len(paged.records), paged.detail,
                 paged.pages, last)
     log = tuple(session.client.exchanges)  # every page sent, fetched-ahead ones included
-    return UsersResult(redact_columns(columns, session.redactor), log, stop, tuple(prepared.problems))
+    return UsersResult(redact_columns(columns, session.redactor), log, stop, tuple(problems))
+
+
+def _unmatched_users(rows: list[tuple[Any, ...]], mapping: Mapping[str, str]) -> list[Problem]:
+    """Warnings for user paths that matched nothing in any user (a column stops at its first value)."""
+    return [matched_nothing(USERS_STEP, "User Association", name, path, len(rows))
+            for i, (name, path) in enumerate(mapping.items()) if rows and all(r[i] is MISSING for r in rows)]
 
 
 def user_rows(text: str, mapping: Mapping[str, str], variables: Mapping[str, object]) -> list[tuple[Any, ...]]:

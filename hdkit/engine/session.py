@@ -27,7 +27,7 @@ from hdkit.problems import Problem
 from hdkit.results import Step
 from hdkit.secrets import Redactor, Secret
 
-__all__ = ["Sent", "Session"]
+__all__ = ["Sent", "Session", "matched_nothing"]
 
 
 @dataclass(frozen=True)
@@ -93,10 +93,12 @@ class Session:
         )
         return Sent(prepared, response, list(prepared.problems))
 
-    def records(self, sent: Sent, mapping: Mapping[str, str], variables: Mapping[str, object]) -> list[dict[str, Any]]:
+    def records(self, sent: Sent, mapping: Mapping[str, str], variables: Mapping[str, object],
+                section: str = "Contact Search") -> list[dict[str, Any]]:
         """Records mapped from a response (``[]`` when it failed, was skipped or was a dry run).
 
-        A path that cannot be applied becomes a problem on the step, not an exception.
+        A path that cannot be applied, or that matches nothing in any record, becomes a
+        problem on the step, not an exception.
         """
         if not sent.ok or not mapping or not sent.response.text:
             return []
@@ -105,7 +107,12 @@ class Session:
         except HdkitError as exc:
             sent.problems.append(_problem(sent, exc))
             return []
-        # A path that matches nothing gives an empty value, not an error (format reference 1.4).
+        # A path that matches nothing gives an empty value, not an error (format reference 1.4),
+        # but one that matches nothing in any record is most likely a typo: say so.
+        sent.problems.extend(
+            matched_nothing(sent.prepared.step, section, name, path, len(rows))
+            for name, path in mapping.items() if rows and all(r[name] is MISSING for r in rows)
+        )
         return [{k: "" if v is MISSING else v for k, v in row.items()} for row in rows]
 
     def values(self, sent: Sent, outputs: Sequence[tuple[str, str]],
@@ -120,6 +127,13 @@ class Session:
             sent.problems.append(_problem(sent, exc))
             return {}
         return {name: value for name, value in zip(names, found, strict=False) if value is not MISSING}
+
+
+def matched_nothing(step: str, section: str, name: str, path: str, records: int) -> Problem:
+    """The warning for a mapped path that matched nothing in any record: most likely a typo."""
+    return Problem("warning", f"{step}: the path {path!r} matched nothing in any of {records} record(s)",
+                   Location(section, name.strip("\x00")), fix="check the path against the response body",
+                   code="path-matched-nothing")
 
 
 def _problem(sent: Sent, exc: HdkitError) -> Problem:
