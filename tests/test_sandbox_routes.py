@@ -8,9 +8,10 @@ from typing import Any
 
 import httpx
 import pytest
-from test_sandbox_helpers import FD_AUTH, KD_AUTH, ZD_AUTH, ZO, login, zoho_headers
+from starlette.routing import Mount
+from test_sandbox_helpers import FD, FD_AUTH, KD, KD_AUTH, ZD, ZD_AUTH, ZO, login, zoho_headers
 
-from hdkit.sandbox import AGENT_COUNT, Sandbox
+from hdkit.sandbox import AGENT_COUNT, DEMO, Sandbox, create_app
 
 MAX_PAGES = 200  # every paging loop below is bounded
 
@@ -498,8 +499,6 @@ def test_unknown_paths_answer_in_the_vendor_shape(client: httpx.Client, path: st
 
 
 def test_demo_contact_page_patterns_resolve(client: httpx.Client) -> None:
-    from hdkit.sandbox import DEMO
-
     ids = {"zendesk": 362000000000, "freshdesk": 44000000000, "zoho": "1892000000200000",
            "keydesk": "c00001"}
     for vendor, cid in ids.items():
@@ -537,3 +536,122 @@ def test_a_write_that_is_not_a_json_object_is_400_in_the_vendor_shape(
     for sent in (b"[1, 2]", b"{not json", b""):
         response = client.request(method, path, content=sent, **kwargs)
         assert (response.status_code, response.json()) == (400, body), sent
+
+
+# -- the route inventory: every route of the app answers over HTTP ------------------------------
+
+def _app_routes() -> set[tuple[str, str]]:
+    """(method, path template) of every route the sandbox app serves."""
+    found = set()
+    for route in create_app().app.routes:
+        mounted = route.routes if isinstance(route, Mount) else [route]
+        prefix = route.path if isinstance(route, Mount) else ""
+        found |= {(m, prefix + r.path) for r in mounted for m in r.methods - {"HEAD"}}
+    return found
+
+
+def test_every_route_answers_over_http(fresh_sandbox: Sandbox, client: httpx.Client,
+                                       zoho: dict[str, str]) -> None:
+    zd = {"headers": ZD_AUTH}
+    fd = {"auth": FD_AUTH}
+    zo = {"headers": zoho}
+    kd = {"headers": KD_AUTH}
+    zd_ticket = client.post("/zendesk/api/v2/tickets.json", json={"ticket": {"comment": {"body": "b"}}},
+                            **zd).json()["ticket"]["id"]
+    zd_user = 362000000000
+    fd_contact = client.post("/freshdesk/api/v2/contacts", json={"name": "N", "phone": "+1555"},
+                             **fd).json()["id"]
+    fd_ticket = client.post("/freshdesk/api/v2/tickets", json={"subject": "s", "description": "d",
+                                                               "requester_id": fd_contact}, **fd).json()["id"]
+    zo_contact = client.post("/zoho/api/v1/contacts", json={"lastName": "N"}, **zo).json()["id"]
+    zo_refs = {"departmentId": ZO["department_id"], "contactId": zo_contact}
+    zo_ticket = client.post("/zoho/api/v1/tickets", json={"subject": "s", **zo_refs}, **zo).json()["id"]
+    kd_contact = client.post("/keydesk/api/contacts", json={"name": "N", "phone": "1"}, **kd).json()["data"]["id"]
+    authorize = {"response_type": "code", "client_id": "", "redirect_uri": ZD["redirect_uri"], "state": "s"}
+    zd_code = {"client_id": ZD["client_id"], "client_secret": ZD["client_secret"],
+               "grant_type": "authorization_code", "redirect_uri": ZD["redirect_uri"]}
+    zo_code = {"client_id": ZO["client_id"], "client_secret": ZO["client_secret"],
+               "grant_type": "authorization_code", "redirect_uri": ZO["redirect_uri"]}
+
+    def code(vendor: dict) -> str:
+        params = {**authorize, "client_id": vendor["client_id"], "approve": "1"}
+        location = client.get(vendor["authorize"], params=params).headers["location"]
+        return httpx.URL(location).params["code"]
+
+    calls: dict[tuple[str, str], tuple[str, dict, int]] = {
+        ("GET", "/_sandbox"): ("/_sandbox", {}, 200),
+        ("GET", "/_sandbox/state"): ("/_sandbox/state", {}, 200),
+        ("GET", "/_sandbox/requests"): ("/_sandbox/requests", {}, 200),
+        ("GET", "/_sandbox/faults"): ("/_sandbox/faults", {}, 200),
+        ("POST", "/_sandbox/faults"): ("/_sandbox/faults", {"json": {}}, 200),
+        ("GET", "/zendesk/oauth/authorizations/new"):
+            (ZD["authorize"], {"params": {**authorize, "client_id": ZD["client_id"]}}, 200),
+        ("POST", "/zendesk/oauth/authorizations/new"):
+            (ZD["authorize"], {"data": {**authorize, "client_id": ZD["client_id"], "approve": "1"}}, 302),
+        ("POST", "/zendesk/oauth/tokens"): (ZD["token"], {"json": {**zd_code, "code": code(ZD)}}, 200),
+        ("GET", "/zoho/oauth/v2/auth"): (ZO["authorize"], {"params": {**authorize, "client_id": ZO["client_id"]}}, 200),
+        ("POST", "/zoho/oauth/v2/auth"):
+            (ZO["authorize"], {"data": {**authorize, "client_id": ZO["client_id"], "approve": "0"}}, 302),
+        ("POST", "/zoho/oauth/v2/token"): (ZO["token"], {"data": {**zo_code, "code": code(ZO)}}, 200),
+        ("GET", "/zendesk/agent/users/{uid:int}"): (f"/zendesk/agent/users/{zd_user}", {}, 200),
+        ("GET", "/freshdesk/a/contacts/{cid:int}"): (f"/freshdesk/a/contacts/{fd_contact}", {}, 200),
+        ("GET", "/zoho/support/contacts/{cid}"): (f"/zoho/support/contacts/{zo_contact}", {}, 200),
+        ("GET", "/keydesk/contacts/{cid}"): (f"/keydesk/contacts/{kd_contact}", {}, 200),
+        ("GET", "/freshdesk/api/v2/agents"): ("/freshdesk/api/v2/agents", fd, 200),
+        ("GET", "/freshdesk/api/v2/agents/{aid:int}"): ("/freshdesk/api/v2/agents/43000000000", fd, 200),
+        ("GET", "/freshdesk/api/v2/contacts"): ("/freshdesk/api/v2/contacts", fd, 200),
+        ("POST", "/freshdesk/api/v2/contacts"):
+            ("/freshdesk/api/v2/contacts", {**fd, "json": {"name": "M", "mobile": "1"}}, 201),
+        ("GET", "/freshdesk/api/v2/contacts/{cid:int}"): (f"/freshdesk/api/v2/contacts/{fd_contact}", fd, 200),
+        ("GET", "/freshdesk/api/v2/search/contacts"):
+            ("/freshdesk/api/v2/search/contacts", {**fd, "params": {"query": "\"phone:'+1555'\""}}, 200),
+        ("POST", "/freshdesk/api/v2/tickets"): ("/freshdesk/api/v2/tickets", {**fd, "json": {
+            "subject": "s", "description": "d", "email": "a@example.com"}}, 201),
+        ("GET", "/freshdesk/api/v2/tickets/{tid:int}"): (f"/freshdesk/api/v2/tickets/{fd_ticket}", fd, 200),
+        ("PUT", "/freshdesk/api/v2/tickets/{tid:int}"):
+            (f"/freshdesk/api/v2/tickets/{fd_ticket}", {**fd, "json": {"status": 3}}, 200),
+        ("POST", "/freshdesk/api/v2/tickets/{tid:int}/notes"):
+            (f"/freshdesk/api/v2/tickets/{fd_ticket}/notes", {**fd, "json": {"body": "n"}}, 201),
+        ("GET", "/zoho/api/v1/agents"): ("/zoho/api/v1/agents", zo, 200),
+        ("GET", "/zoho/api/v1/contacts/search"): ("/zoho/api/v1/contacts/search", {**zo, "params": {"_all": "N"}}, 200),
+        ("POST", "/zoho/api/v1/contacts"): ("/zoho/api/v1/contacts", {**zo, "json": {"lastName": "M"}}, 200),
+        ("GET", "/zoho/api/v1/contacts/{cid}"): (f"/zoho/api/v1/contacts/{zo_contact}", zo, 200),
+        ("GET", "/zoho/api/v1/accounts/search"):
+            ("/zoho/api/v1/accounts/search", {**zo, "params": {"_all": "Acme"}}, 200),
+        ("GET", "/zoho/api/v1/accounts/{aid}"): ("/zoho/api/v1/accounts/1892000000300000", zo, 200),
+        ("POST", "/zoho/api/v1/tickets"): ("/zoho/api/v1/tickets", {**zo, "json": {"subject": "t", **zo_refs}}, 200),
+        ("GET", "/zoho/api/v1/tickets/{tid}"): (f"/zoho/api/v1/tickets/{zo_ticket}", zo, 200),
+        ("PATCH", "/zoho/api/v1/tickets/{tid}"):
+            (f"/zoho/api/v1/tickets/{zo_ticket}", {**zo, "json": {"status": "Closed"}}, 200),
+        ("POST", "/zoho/api/v1/calls"): ("/zoho/api/v1/calls", {**zo, "json": {
+            "subject": "c", "direction": "inbound", "startTime": "t", "duration": 1, **zo_refs}}, 200),
+        ("GET", "/zoho/api/v1/activities"): ("/zoho/api/v1/activities", zo, 200),
+        ("GET", "/keydesk/api/users"): ("/keydesk/api/users", {"params": {"api_key": KD["api_key"]}}, 200),
+        ("GET", "/keydesk/api/contacts"): ("/keydesk/api/contacts", kd, 200),
+        ("POST", "/keydesk/api/contacts"): ("/keydesk/api/contacts", {**kd, "json": {"name": "M", "phone": "2"}}, 201),
+        ("GET", "/keydesk/api/contacts/{cid}"): (f"/keydesk/api/contacts/{kd_contact}", kd, 200),
+        ("POST", "/keydesk/api/calls"): ("/keydesk/api/calls", {**kd, "json": {
+            "phone": "1", "direction": "inbound", "started_at": "t"}}, 201),
+    }
+    zendesk_api = {
+        ("GET", "users"): ("users", {}, 200),
+        ("POST", "users"): ("users", {"json": {"user": {"name": "M"}}}, 201),
+        ("GET", "users/search"): ("users/search", {"params": {"query": "Lovelace"}}, 200),
+        ("GET", "users/{uid:int}"): (f"users/{zd_user}", {}, 200),
+        ("GET", "users/{uid:int}/identities"): (f"users/{zd_user}/identities", {}, 200),
+        ("POST", "tickets"): ("tickets", {"json": {"ticket": {"comment": {"body": "b"}}}}, 201),
+        ("GET", "tickets/{tid:int}"): (f"tickets/{zd_ticket}", {}, 200),
+        ("PUT", "tickets/{tid:int}"): (f"tickets/{zd_ticket}", {"json": {"ticket": {"status": "open"}}}, 200),
+        ("PATCH", "tickets/{tid:int}"): (f"tickets/{zd_ticket}", {"json": {"ticket": {"status": "open"}}}, 200),
+        ("GET", "tickets/{tid:int}/comments"): (f"tickets/{zd_ticket}/comments", {}, 200),
+    }
+    for (method, template), (path, kwargs, status) in zendesk_api.items():
+        for suffix in (".json", ""):
+            calls[(method, f"/zendesk/api/v2/{template}{suffix}")] = (
+                f"/zendesk/api/v2/{path}{suffix}", {**zd, **kwargs}, status)
+    calls[("POST", "/_sandbox/reset")] = ("/_sandbox/reset", {}, 200)  # last: it forgets the rest
+
+    assert set(calls) == _app_routes()
+    for (method, _), (path, kwargs, status) in calls.items():
+        response = client.request(method, path, **kwargs)
+        assert response.status_code == status, (method, path, response.text)

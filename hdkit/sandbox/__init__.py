@@ -12,6 +12,8 @@ Start it::
         hd.url                        # "http://127.0.0.1:54321"
         hd.urls["zendesk"]            # hd.url + "/zendesk"
     python -m hdkit.sandbox --port 8700   # prints the URLs and DEMO credentials; Ctrl-C stops
+    pytest_plugins = ["hdkit.sandbox.pytest_plugin"]   # fixtures ``sandbox`` / ``fresh_sandbox``:
+                                          # one server per session, reset around every test
 
 Credentials are in :data:`DEMO` (``hdkit/sandbox/accounts.py``). Below, ``{D.x}`` means
 ``DEMO[vendor][x]`` and every path is relative to ``hd.url``. Request and response bodies are
@@ -43,7 +45,8 @@ Phone matching (``hdkit.sandbox.phones``), what a searched number must look like
                        "+44 7700 900959" misses "07700 900959" (the trunk 0), "7700 900959" hits.
     keydesk   contains the query's digits (>= 4) appear in the stored digits.
 
-Zendesk-like, ``/zendesk`` (errors ``{"error", "description"?, "details"?}``)
+Zendesk-like, ``/zendesk`` (errors ``{"error", "description"?, "details"?}``; every
+``/api/v2/...`` path below answers with or without its ``.json``, as Zendesk's do)
   Auth: ``Authorization: Bearer <OAuth2 access token | {D.bearer_token}>``, or Basic
   ``{D.email}/token:{D.api_token}``. 401 ``{"error": "Couldn't authenticate you"}`` (or
   ``"invalid_token"`` for a bad/expired Bearer); ``{D.readonly_bearer_token}`` or an OAuth2
@@ -110,7 +113,9 @@ duplicate email; 404 has an empty body)
 
 Zoho-Desk-like, ``/zoho`` (ids are strings; errors ``{"errorCode", "message"}``; 422
 ``{"errorCode": "INVALID_DATA", "errors": [{"fieldName": "/x", "errorType": "missing"|
-"invalid"}]}``; **an empty list or search is HTTP 204 with no body**)
+"invalid"}]}`` for a bad body, 422 ``{"errorCode": "UNPROCESSABLE_ENTITY", "message": "The value
+passed for field 'limit' exceeds the range of '1-100'."}`` for a bad ``from``/``limit``;
+**an empty list or search is HTTP 204 with no body**)
   Auth: ``Authorization: Zoho-oauthtoken <access token>`` (``Bearer`` accepted) AND header
   ``orgId: {D.org_id}`` (missing/wrong -> 422). 401 ``{"errorCode": "INVALID_OAUTH"}``
   (bad or expired token); a token without a ``.ALL``/``.CREATE``/``.UPDATE`` scope (e.g.

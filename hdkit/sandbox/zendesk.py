@@ -347,19 +347,23 @@ class Zendesk(VendorAPI):
         return page(f"Zendesk user {user['name']}", {k: user[k] for k in ("id", "name", "email", "phone")})
 
     def routes(self) -> list[Route]:
-        api = "/api/v2"
+        """The API paths answer with or without ``.json``, as Zendesk's do."""
+        api = [
+            ("users", self.users, "GET"),
+            ("users", self.create_user, "POST"),
+            ("users/search", self.search, "GET"),
+            ("users/{uid:int}", self.show_user, "GET"),
+            ("users/{uid:int}/identities", self.identities, "GET"),
+            ("tickets", self.create_ticket, "POST"),
+            ("tickets/{tid:int}", self.show_ticket, "GET"),
+            ("tickets/{tid:int}", self.update_ticket, "PUT PATCH"),
+            ("tickets/{tid:int}/comments", self.comments, "GET"),
+        ]
         return [
             Route("/oauth/authorizations/new", self.authorize, methods=["GET", "POST"]),
             Route("/oauth/tokens", self.token, methods=["POST"]),
-            Route(f"{api}/users.json", self.users, methods=["GET"]),
-            Route(f"{api}/users.json", self.create_user, methods=["POST"]),
-            Route(f"{api}/users/search.json", self.search, methods=["GET"]),
-            Route(f"{api}/users/{{uid:int}}.json", self.show_user, methods=["GET"]),
-            Route(f"{api}/users/{{uid:int}}/identities.json", self.identities, methods=["GET"]),
-            Route(f"{api}/tickets.json", self.create_ticket, methods=["POST"]),
-            Route(f"{api}/tickets/{{tid:int}}.json", self.show_ticket, methods=["GET"]),
-            Route(f"{api}/tickets/{{tid:int}}.json", self.update_ticket, methods=["PUT", "PATCH"]),
-            Route(f"{api}/tickets/{{tid:int}}/comments.json", self.comments, methods=["GET"]),
+            *(Route(f"/api/v2/{path}{suffix}", endpoint, methods=methods.split())
+              for path, endpoint, methods in api for suffix in (".json", "")),
             Route("/agent/users/{uid:int}", self.agent_user_page, methods=["GET"]),
         ]
 
