@@ -685,6 +685,12 @@ def from_xml(data: str | bytes, source: str | None = None) -> Template:
     scenarios: dict[str, ET.Element] = {}
     for s in tree.children(root, "Scenarios", "Scenario"):
         sid = tree.get(s, "Id")
+        if sid in scenarios:  # which one the PBX would use is unknown: refuse, lose neither
+            line, _ = tree.pos[id(scenarios[sid])]
+            raise XMLFormatError(
+                f"scenario {sid!r} appears twice (first on line {line}); a template has one of each",
+                tree.loc(s), snippet=tree._snippet(s), hint="merge the two scenarios into one",
+            )
         if sid in _READERS or sid == "AuthMethod":
             tree.get(s, "Type")
             for container in ("Presets", "Parameters", "Requests", "Responses"):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import struct
-import zlib
 from dataclasses import replace
 from pathlib import Path
 
@@ -32,6 +30,7 @@ from hdkit.model import (
     UserFields,
 )
 from hdkit.validate import errors, validate
+from test_model import png  # one PNG builder for the tests of this area
 from hdkit.yeastar_xml import load
 
 DATA = Path(__file__).parent / "data" / "templates"
@@ -52,11 +51,6 @@ def good() -> Template:
             ),
         ),
     )
-
-
-def png(width: int, height: int) -> bytes:
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + ihdr + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr))
 
 
 def edit(**sections) -> Template:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import struct
-import zlib
 from pathlib import Path
 
 import pytest
@@ -36,6 +34,7 @@ from hdkit.model import (
     UserFields,
 )
 from hdkit.yeastar_xml import from_xml, load, save, to_xml
+from test_model import png  # one PNG builder for the tests of this area
 
 DATA = Path(__file__).parent / "data" / "templates"
 EXAMPLES = sorted(DATA.glob("*.xml"))
@@ -308,24 +307,19 @@ def test_text_input_ignores_its_encoding_declaration() -> None:
     assert from_xml(text.encode("utf-8").replace(b"ISO-8859-1", b"UTF-8")).general.name == "caf\u00e9 \u4e2d"
 
 
-def _png() -> bytes:
-    ihdr = struct.pack(">IIBBBBB", 150, 150, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + ihdr + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr))
-
-
 def test_load_reads_the_logo_beside_the_file_and_save_writes_it(tmp_path: Path) -> None:
-    (tmp_path / "desk.png").write_bytes(_png())
+    (tmp_path / "desk.png").write_bytes(png())
     (tmp_path / "t.xml").write_text('<Information Name="D" Key="d" Logo="desk.png"/>', encoding="utf-8")
     t = load(tmp_path / "t.xml")
     assert t.general.logo is not None and t.general.logo.size == (150, 150)
     out = tmp_path / "out"
     out.mkdir()
     save(t, out / "t.xml", check=False)
-    assert (out / "desk.png").read_bytes() == _png() and load(out / "t.xml") == t
+    assert (out / "desk.png").read_bytes() == png() and load(out / "t.xml") == t
 
 
 def test_load_rejects_an_oversized_logo_beside_the_file(tmp_path: Path) -> None:
-    (tmp_path / "desk.png").write_bytes(_png() + b"\0" * 600_000)
+    (tmp_path / "desk.png").write_bytes(png() + b"\0" * 600_000)
     (tmp_path / "t.xml").write_text('<Information Logo="desk.png"/>', encoding="utf-8")
     with pytest.raises(LimitError) as info:
         load(tmp_path / "t.xml")
@@ -442,3 +436,13 @@ def test_error_snippets_never_quote_a_secret(parameter: str, shown: str) -> None
     with pytest.raises(XMLFormatError) as info:
         from_xml(text)
     assert "SENTINEL" not in str(info.value) and shown in str(info.value) and info.value.location.line == 3
+
+
+def test_a_scenario_given_twice_is_refused_not_merged() -> None:
+    text = ('<Information>\n<Scenarios>\n<Scenario Id="SyncContactAuto"><Requests><Request Name="A"/></Requests>'
+            '</Scenario>\n  <Scenario Id="SyncContactAuto"><Requests><Request Name="B"/></Requests></Scenario>\n'
+            "</Scenarios></Information>")
+    with pytest.raises(XMLFormatError) as info:
+        from_xml(text, source="t.xml")
+    assert "'SyncContactAuto' appears twice (first on line 3)" in str(info.value)
+    assert (info.value.location.line, info.value.location.column) == (4, 3)
