@@ -28,7 +28,7 @@ def _load(name: str) -> list[dict]:
 
 def _cases() -> list[tuple[dict, dict]]:
     cases: list[tuple[dict, dict]] = []
-    for stem in ("gjson", "hdkit", "fuzz"):
+    for stem in ("gjson", "hdkit", "fuzz", "malformed"):
         expected = {e["id"]: e for e in _load(f"{stem}_expected.jsonl")}
         cases += [(c, expected[c["id"]]) for c in _load(f"{stem}_cases.jsonl")]
     return cases

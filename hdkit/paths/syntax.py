@@ -90,6 +90,7 @@ def split_path(path: str, base: int, seps: str = ".|") -> list[Part]:
 
 _SUPPORTED_MODIFIERS = {"this", "valid", "pretty", "ugly", "flatten", "join"}
 _UNSUPPORTED_MODIFIERS = {"reverse", "keys", "values", "tostr", "fromstr", "group", "dig"}
+_QUERY_OPERATOR = re.compile(r"==|!=|<=|>=|!%|%|=|<|>|~")
 _EMPTY_STRING_QUERY = re.compile(r'(==|!=|<=|>=|!%|%|=|<|>)\s*""\s*$')
 
 
@@ -111,11 +112,12 @@ class _Checker:
 
     def unclosed(self, part: Part, bracket: str) -> UnsupportedPathError:
         return self.refuse(
-            part.start, f"{bracket!r} in {part.text!r}", "it is never closed (Go's answer is arbitrary)",
+            part.start, f"{bracket!r} in {part.text!r}", "it is never closed by its match (Go's answer is arbitrary)",
             f"close the {bracket!r} or escape it with a backslash if it is part of a key",
         )
 
     def check(self, path: str, base: int, top: bool = False) -> None:
+        self.check_empty_keys(path, base, top)
         if re.search(r"(?<!\\)(\\\\)*\\$", path):
             raise self.refuse(
                 base + len(path) - 1, "escape '\\'", "a backslash ends the path",
@@ -126,12 +128,29 @@ class _Checker:
             self.check_part(part)
             self.check_placement(parts[:i], part, parts[i + 1 :], top)
 
+    def check_empty_keys(self, path: str, base: int, top: bool) -> None:
+        """An empty key (``a..b``) is answered like Go only alone in a chain of plain keys, not
+        doubled (``a...b``) nor after a leading ``..`` (JSON lines, itself not an empty key)."""
+        lines = top and path.startswith("..")
+        parts = split_path(path[2:] if lines else path, base + (2 if lines else 0))
+        texts = [p.text for p in parts]
+        doubled = any(texts) and any(not a and not b for a, b in zip(texts, texts[1:]))
+        if not lines and not doubled and all(plain_key(t) or not t for t in texts):
+            return
+        for part in parts:
+            if not part.text and (part.sep or len(parts) > 1):
+                raise self.refuse(
+                    part.start - (1 if part.sep else 0), "empty key (a doubled '.' or '|')",
+                    "outside a single 'a..b' in plain keys gjson.rs reads it differently from Go",
+                    "remove the doubled '.' or '|'",
+                )
+
     def check_placement(self, before: list[Part], part: Part, after: list[Part], top: bool) -> None:
         """Refuse the compositions where gjson.rs and Go part ways (found by fuzzing the oracle)."""
         if before and part.text[:1] in ("{", "["):
             self.check_mid_multipath(before, part, top, more=bool(after))
-        elif _is_wild_key(part.text) and after and (before or not top):
-            self.check_wildcard(before, part, top)
+        elif _is_wild_key(part.text) and after and (before or not top or _has_modifier(after)):
+            self.check_wildcard(before, part, after, top)
         elif part.sep == "|" and len(before) > 1 and _pipe_stays_inside(before):
             raise self.refuse(
                 part.start, f"pipe '|{part.text}' after {before[-1].text!r}",
@@ -149,13 +168,13 @@ class _Checker:
                 "split the path: extract the outer projection first",
             )
 
-    def check_wildcard(self, before: list[Part], part: Part, top: bool) -> None:
-        """Wildcard keys are walked in Go's order only along the leading ``a.b*.c`` chain."""
+    def check_wildcard(self, before: list[Part], part: Part, after: list[Part], top: bool) -> None:
+        """Wildcard keys are walked in Go's order only along the leading ``a.b*.c`` chain, and
+        not when a modifier follows (Go tries the next matching key there, gjson.rs does not)."""
         chain = before + [part]
-        if not top or not all(plain_key(p.text) for p in chain) or not all(
-            chained(p) for p in chain[1:]
-        ):
-            where = f" after {before[-1].text!r}" if before else " inside a multipath or query"
+        plain = all(plain_key(p.text) for p in chain) and all(chained(p) for p in chain[1:])
+        if not (top and plain) or _has_modifier(after):
+            where = f" after {before[-1].text!r}" if before else " in this path"
             raise self.refuse(
                 part.start, f"wildcard key {part.text!r}{where}",
                 "gjson.rs matches it differently from Go there",
@@ -193,8 +212,21 @@ class _Checker:
             )
         elif text.startswith("#("):
             self.check_query(part)
+        elif text.startswith("#") and text != "#":
+            raise self.refuse(
+                part.start, f"key {text!r}", "'#' starts a count or a query, Go reads no key there",
+                f"escape it if '#' is part of the key: '\\{text}'",
+            )
         elif text[:1] in ("{", "["):
             self.check_multipath(part)
+        elif (at := _swallowing_bracket(text)) is not None:
+            raise self.refuse(
+                part.start + at, f"{text[at]!r} inside the key {text!r}",
+                "brackets in a key that hide a '.', '|' or ',', or do not balance, are read "
+                "differently by gjson.rs and Go",
+                f"escape it with a backslash ('\\{text[at]}') if it is part of the key, "
+                "or put a '.' before a multipath or query",
+            )
 
     def check_modifier(self, part: Part) -> None:
         name, _, arg = part.text[1:].partition(":")
@@ -217,9 +249,12 @@ class _Checker:
         try:
             options = json.loads(arg)
         except ValueError:
-            return
+            options = None
         if not isinstance(options, dict):
-            return
+            raise self.refuse(
+                part.start, f"@pretty options {arg!r}", "they are not a JSON object",
+                'write them as JSON, e.g. \'@pretty:{"sortKeys":true}\'',
+            )
         for key in ("prefix", "indent"):
             value = options.get(key)
             if isinstance(value, str) and value.strip():
@@ -228,10 +263,23 @@ class _Checker:
                     "a non-blank prefix or indent is not honoured", "use blanks only",
                 )
 
+    def closing(self, part: Part, open_at: int, after: str = "") -> int:
+        """Where the bracket at ``open_at`` closes; refuse it unclosed, closed by the wrong
+        kind of bracket, or followed by anything but ``after`` before the next '.' or '|'."""
+        text = part.text
+        close = _matching(text, open_at)
+        if close < 0 or text[close] != _CLOSE[_OPEN.index(text[open_at])]:
+            raise self.unclosed(part, text[open_at])
+        if text[close + 1 :] not in ("", after):
+            raise self.refuse(
+                part.start + close + 1, f"text {text[close + 1:]!r} after {text[close]!r}",
+                "a key must follow a '.' or '|' (Go's answer is arbitrary)",
+                f"insert a '.' after {text[close]!r}, or remove what follows it",
+            )
+        return close
+
     def check_query(self, part: Part) -> None:
-        close = _matching(part.text, 1)
-        if close < 0:
-            raise self.unclosed(part, "(")
+        close = self.closing(part, 1, after="#")
         inner = part.text[2:close]
         if not inner.strip():
             raise self.refuse(
@@ -249,14 +297,18 @@ class _Checker:
                 part.start, f"query {part.text!r}", "a wildcard in the queried path is not honoured",
                 "spell out the key the query compares",
             )
+        op = inner[len(lhs) :]
+        if op and not _QUERY_OPERATOR.match(op):
+            raise self.refuse(
+                part.start + 2 + len(lhs), f"query operator in {part.text!r}", "it is not one of "
+                "== != < <= > >= % !%", "write a comparison such as '#(age>=40)' or '#(name%\"J*\")'",
+            )
         if lhs.strip():
             self.check(lhs.strip(), part.start + 2 + (len(lhs) - len(lhs.lstrip())))
 
     def check_multipath(self, part: Part) -> None:
         text = part.text
-        close = _matching(text, 0)
-        if close < 0:
-            raise self.unclosed(part, text[0])
+        close = self.closing(part, 0)
         body = text[1:close]
         for elem in split_path(body, part.start + 1, seps=","):
             item = elem.text.lstrip()
@@ -274,6 +326,23 @@ class _Checker:
                 value_start = pieces[1].start
                 item, offset = item[value_start - offset :], value_start
             self.check(item, offset)
+
+
+def _has_modifier(parts: list[Part]) -> bool:
+    return any(p.text.startswith("@") for p in parts)
+
+
+def _swallowing_bracket(key: str) -> int | None:
+    """The first bracket of a key whose brackets do not balance or hide a separator
+    (``brack[0]`` is a fine key, ``(.[a,b]`` is not)."""
+    first, balance = None, 0
+    for i, c, depth in scan(key, quotes_at_top=False):
+        if c in _OPEN or c in _CLOSE:
+            first = i if first is None else first
+            balance += 1 if c in _OPEN else -1
+        elif depth and c in ".|,":
+            return first
+    return first if balance else None
 
 
 def _query_lhs(inner: str) -> str:
