@@ -133,7 +133,7 @@ _SWITCHES = ("UserAssociation", "CallJournal", "CreateNewContact", "CreateNewTic
 
 # Parameters hdkit reads as settings: their names say "token" but their values are no secrets.
 _SETTINGS = {"TokenType", "TokenEndPoint", "TokenInvalid", "NoNeedRefreshAccessToken", "Base64EncodedCredential",
-             *SPELLING["oauth2"].values()}
+             "CredentialType", *SPELLING["oauth2"].values()}
 _TAG = re.compile(r"<[^<>]*>")
 _NAME = re.compile(r"""\bName\s*=\s*(["'])(.*?)\1""", re.DOTALL)
 _PASSWORD = re.compile(r"""\bEditor\s*=\s*(["'])password\1""")
@@ -292,8 +292,14 @@ class _Params:
         return self.tree.use(found[-1], "Name", "Type", "Value") if found else None
 
 
-def _reverse(table: dict[Any, str], text: str) -> Any:
-    return next((k for k, v in table.items() if v == text), text)
+def _reverse(table: dict[Any, str], text: str, section: str, field: str) -> Any:
+    """The model value a file spelling stands for (model spellings are accepted too); an unknown
+    spelling is refused listing the file's own spellings."""
+    for value, spelled in table.items():
+        if text.strip().lower() in (spelled.lower(), str(value).lower()):
+            return value
+    raise ModelError(f"unknown {field} {text!r}; a template file spells it as one of "
+                     + ", ".join(repr(v) for v in table.values()), Location(section, field))
 
 
 def _read_outputs(tree: _Tree, request: ET.Element | None, *, chained: bool = True,
@@ -364,7 +370,8 @@ def _read_auth(tree: _Tree, root: ET.Element, scenario: ET.Element | None) -> tu
     fields, field_els = [], p.group("CustomFieldList")
     for f in field_els:
         editor = tree.get(f, "Editor", "string")
-        ftype = _reverse(SPELLING["field_editor"], editor)
+        ftype = tree.build(f, lambda editor=editor: _reverse(SPELLING["field_editor"], editor, "Authentication",
+                                                             "Type"))
         if ftype is FieldType.PASSWORD:
             tree.get(f, "Value")  # a secret pasted into the file: dropped, never re-exported
         fields.append(tree.build(f, lambda f=f, ftype=ftype: CustomField(
@@ -394,7 +401,11 @@ def _read_auth(tree: _Tree, root: ET.Element, scenario: ET.Element | None) -> tu
     invalid = tuple(tree.use(t, "Type", "Name").get("Value", "") for t in p.group("TokenErrorMap"))
     for t in p.group("TokenErrorMap"):
         tree.use(t, "Value")
-    cred = p.value("CredentialType")
+    cred_el = p.el("CredentialType")
+    cred = "username_password"
+    if cred_el is not None and cred_el.get("Value", "").strip():
+        cred = tree.build(cred_el, lambda: _reverse(SPELLING["credential_type"], cred_el.get("Value", ""),
+                                                    "Authentication", "Credential Type"))
     anchor = scenario if scenario is not None else root
     if len(field_els) > MAX_CUSTOM_FIELDS:  # the model refuses them; name the first extra field's line
         anchor = field_els[MAX_CUSTOM_FIELDS]
@@ -402,7 +413,7 @@ def _read_auth(tree: _Tree, root: ET.Element, scenario: ET.Element | None) -> tu
         method=method,
         custom_fields=tuple(fields),
         basic=BasicAuth(
-            credential_type=_reverse(SPELLING["credential_type"], cred) if cred else "username_password",
+            credential_type=cred,
             credential_format=p.value("Base64EncodedCredential"),
         ),
         oauth2=OAuth2(
@@ -480,7 +491,11 @@ def _read_contact_search(tree: _Tree, scenario: ET.Element | None) -> ContactSea
     found = mappings[0][1] if mappings else {}
     # the popup URL is an output of every contact request (4.2); keep its path
     field_for_uri = found[popup_output].get("Path", "") if popup_output in found else popup_output
-    mode = _reverse(SPELLING["popup_mode"], p.value("ContactUrlType", "specify_url_format"))
+    mode_el = p.el("ContactUrlType")
+    mode = PopupMode.URL_FORMAT
+    if mode_el is not None:
+        mode = tree.build(mode_el, lambda: _reverse(SPELLING["popup_mode"], mode_el.get("Value", ""),
+                                                    "Contact Search", "Contact Popup URL"))
     fields = {
         name: FieldMapping(p.flag(f"{out_name}Enable"), found[name].get("Path", "") if name in found else "")
         for name, out_name in CONTACT_OUTPUTS.items()
@@ -503,7 +518,9 @@ def _read_users(tree: _Tree, enabled: bool, scenario: ET.Element | None) -> User
             continue
         value = tree.get(e, "Value")
         if field_name == "mode":
-            pag[field_name] = _reverse(SPELLING["pagination_mode"], value) or "disabled"
+            pag[field_name] = PaginationMode.DISABLED if not value.strip() else tree.build(
+                e, lambda value=value: _reverse(SPELLING["pagination_mode"], value, "User Association",
+                                                "Pagination Type"))
         elif field_name in ("page_start", "size", "offset_start", "limit"):
             pag[field_name] = tree.number(value, e, "User Association", f"Pagination {xml_name}")
         else:

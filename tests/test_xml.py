@@ -262,6 +262,20 @@ EXTERNAL = """<?xml version="1.0"?>
         pytest.param('<Information><Scenarios><Scenario Id="UserAssociation"><Parameters>\n\n'
                      '<Parameter Father="Pagination" Name="PageSize" Value="1e3"/></Parameters></Scenario>'
                      '</Scenarios></Information>', XMLFormatError, ["PageSize", "'1e3'"], 3, id="page-size"),
+        pytest.param('<Information><Scenarios><Scenario Id="AuthMethod"><Parameters>\n'
+                     '<Parameter Father="CustomFieldList" Name="x" Editor="checkbox"/></Parameters></Scenario>'
+                     '</Scenarios></Information>', ModelError, ["Type 'checkbox'", "'string', 'password', 'select'"],
+                     2, id="field-editor"),
+        pytest.param('<Information><Scenarios><Scenario Id="SyncContactAuto"><Parameters>\n'
+                     '<Parameter Name="ContactUrlType" Value="weird"/></Parameters></Scenario></Scenarios>'
+                     '</Information>', ModelError, ["'weird'", "'specify_url_format', 'contact_field'"], 2,
+                     id="popup-mode"),
+        pytest.param('<Information><Scenarios><Scenario Id="UserAssociation"><Parameters>\n'
+                     '<Parameter Father="Pagination" Name="Mode" Value="cursor"/></Parameters></Scenario>'
+                     '</Scenarios></Information>', ModelError, ["'cursor'", "'next_link'"], 2, id="pagination-mode"),
+        pytest.param('<Information><Scenarios><Scenario Id="AuthMethod"><Parameters>\n'
+                     '<Parameter Name="CredentialType" Value="cert"/></Parameters></Scenario></Scenarios>'
+                     '</Information>', ModelError, ["'cert'", 'Value="cert"', "'api_key'"], 2, id="credential-type"),
     ],
 )
 def test_bad_input_gives_one_clear_error_with_position(text, error, words, line) -> None:

@@ -152,3 +152,19 @@ def test_hostile_text_in_every_attribute_round_trips() -> None:
     again = from_xml(xml.encode("utf-8"))
     assert again == template
     assert list(_texts(again)) == texts
+
+
+HOSTILE_UNKNOWNS = """<Information Name="n" Future="a&quot;b&#xA;c&amp;&lt;&#x9;\u00e9">
+<Scenarios><Scenario Id="CallJournal"><Parameters>
+<Parameter Name="Odd" Value="x&#xD;&#xA;y" Extra="&apos;"/></Parameters>
+<Requests><Request Name="CallJournal" URLFormat="u"><Note>t &amp; &lt;b&gt; ]]&gt;<![CDATA[<raw & x>]]></Note>
+</Request></Requests></Scenario></Scenarios>
+<Later a="&#x1F600;"/></Information>"""
+
+
+def test_hostile_text_in_unknown_attributes_and_elements_round_trips() -> None:
+    template = from_xml(HOSTILE_UNKNOWNS)
+    kept = {e.where: e.xml for e in template.extras}
+    assert kept["Information/@Future"] == 'a"b\nc&<\t\u00e9'
+    assert "&lt;raw &amp; x&gt;" in kept["Scenario[CallJournal]/Request[1]"]
+    assert from_xml(to_xml(template)) == template
