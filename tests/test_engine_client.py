@@ -249,3 +249,14 @@ def test_run_sync_works_inside_a_running_loop():
 
     assert run_sync(inner()) == 42
     assert asyncio.run(outer()) == 42
+
+
+def test_runs_share_one_certificate_verifying_tls_context():
+    """Loading the CA bundle costs more than a lookup; every run's client reuses one context."""
+    import ssl
+
+    from hdkit.engine.client import _verifying_context
+
+    first, again = _verifying_context(), _verifying_context()
+    assert first is again
+    assert first.verify_mode is ssl.CERT_REQUIRED and first.check_hostname

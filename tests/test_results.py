@@ -124,8 +124,8 @@ def test_call_trace_lists_steps_outputs_and_problems() -> None:
     ],
 )
 def test_redact_columns_masks_known_secrets(value, expected) -> None:
-    out = redact_columns({"a": [value, "x"]}, Redactor([Secret(SENTINEL)]))
-    assert out["a"] == [expected, "x"]
+    out = redact_columns({"a": [value, "x"], "mixed": [7, value]}, Redactor([Secret(SENTINEL)]))
+    assert out["a"] == [expected, "x"] and out["mixed"] == [7, expected]
 
 
 def test_sentinel_secret_reaches_no_frame_or_repr() -> None:

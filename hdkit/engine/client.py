@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import enum
+import functools
 import json
 import re
 import shlex
@@ -203,7 +204,8 @@ class Client:
         self.exchanges: list[Exchange] = []
         self._sleep = sleep
         inner = transport or httpx.AsyncHTTPTransport(
-            verify=verify, limits=httpx.Limits(max_connections=max_concurrent)
+            verify=_verifying_context() if verify is True else verify,
+            limits=httpx.Limits(max_connections=max_concurrent),
         )
         self.transport = _LimitedTransport(inner, max_concurrent)
         self._http: httpx.AsyncClient | None = None
@@ -436,6 +438,16 @@ class Client:
                 flow.close()
         return self._record(step, request.method, str(request.url), request.headers, body,
                             Outcome.DRY_RUN)
+
+
+@functools.cache
+def _verifying_context() -> ssl.SSLContext:
+    """httpx's default certificate-verifying TLS context, built once per process.
+
+    Loading the CA bundle takes 10-30 ms, more than a whole lookup on a fast network; every
+    run opens its own client, so they share this (immutable once built) context.
+    """
+    return httpx.create_ssl_context()
 
 
 def _as_written(headers: Mapping[str, str]) -> list[tuple[str, str]]:
