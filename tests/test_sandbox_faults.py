@@ -190,14 +190,19 @@ def test_fault_param_is_dropped_from_next_links(client: httpx.Client) -> None:
     assert "_fault" not in page.json()["next_page"]
 
 
-@pytest.mark.parametrize("spec", ["nonsense", "latency_ms=soon", "server_error=404", "hang_s=-1"])
+@pytest.mark.parametrize("spec", ["nonsense", "latency_ms=soon", "server_error=404", "hang_s=-1",
+                                  "latency_ms=30001", "timeout=31", "timeout=nan", "bad_state=maybe",
+                                  "expire_tokens=perhaps", "retry_after_s=1e999"])
 def test_bad_fault_specs_are_400(client: httpx.Client, spec: str) -> None:
     response = client.get(KD_USERS[0], headers={**KD_AUTH, "X-Sandbox-Fault": spec})
     assert response.status_code == 400 and "sandbox_error" in response.json()
 
 
 @pytest.mark.parametrize("changes", [{"nonsense": 1}, {"rate_limit": "many"}, {"token_body": "xml"},
-                                     {"error_status": 418}, {"latency_ms": -5}])
+                                     {"error_status": 418}, {"latency_ms": -5}, {"latency_ms": True},
+                                     {"latency_ms": 60_000}, {"hang_s": "nan"}, {"hang_s": "inf"},
+                                     {"token_ttl_s": "1e999"}, {"loop_pagination": "maybe"},
+                                     {"expire_tokens": "perhaps"}, {"rate_limit": None}])
 def test_bad_switches_raise_and_answer_400(fresh_sandbox: Sandbox, client: httpx.Client,
                                            changes: dict) -> None:
     with pytest.raises(FaultError):

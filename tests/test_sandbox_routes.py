@@ -655,3 +655,42 @@ def test_every_route_answers_over_http(fresh_sandbox: Sandbox, client: httpx.Cli
     for (method, _), (path, kwargs, status) in calls.items():
         response = client.request(method, path, **kwargs)
         assert response.status_code == status, (method, path, response.text)
+
+
+SUPERSCRIPT_TWO = "\u00b2"  # str.isdigit() says yes, int() says no
+
+
+@pytest.mark.parametrize("method, path, kwargs, status, shape", [
+    pytest.param("GET", "/zendesk/api/v2/users.json", {"params": {"page": SUPERSCRIPT_TWO}}, 422, "error",
+                 id="zd-page"),
+    pytest.param("GET", "/zendesk/api/v2/users.json", {"params": {"page[size]": SUPERSCRIPT_TWO}}, 400,
+                 "error", id="zd-cursor-size"),
+    pytest.param("POST", "/zendesk/api/v2/tickets.json", {"json": {"ticket": {
+        "comment": {"body": "b"}, "requester_id": SUPERSCRIPT_TWO}}}, 422, "error", id="zd-requester"),
+    pytest.param("POST", "/zendesk/api/v2/tickets.json", {"json": {"ticket": {
+        "comment": {"body": "b"}, "tags": 5}}}, 422, "error", id="zd-tags-not-a-list"),
+    pytest.param("GET", "/freshdesk/api/v2/agents", {"params": {"per_page": SUPERSCRIPT_TWO}}, 400,
+                 "description", id="fd-per-page"),
+    pytest.param("POST", "/freshdesk/api/v2/tickets", {"json": {
+        "subject": "s", "description": "d", "requester_id": SUPERSCRIPT_TWO}}, 400, "description",
+                 id="fd-requester"),
+    pytest.param("GET", "/zoho/api/v1/agents", {"params": {"from": SUPERSCRIPT_TWO}}, 422, "errorCode",
+                 id="zo-from"),
+    pytest.param("GET", f"/zoho/api/v1/contacts/{SUPERSCRIPT_TWO}", {}, 404, "errorCode", id="zo-contact"),
+    pytest.param("GET", "/keydesk/api/users", {"params": {"page_size": SUPERSCRIPT_TWO}}, 422, "error",
+                 id="kd-page-size"),
+])
+def test_hostile_numbers_get_the_vendor_error_not_a_500(
+        client: httpx.Client, zoho: dict[str, str], method: str, path: str, kwargs: dict,
+        status: int, shape: str) -> None:
+    vendor = path.split("/")[1]
+    auth = {"zendesk": {"headers": ZD_AUTH}, "freshdesk": {"auth": FD_AUTH}, "zoho": {"headers": zoho},
+            "keydesk": {"headers": KD_AUTH}}[vendor]
+    response = client.request(method, path, **auth, **kwargs)
+    assert response.status_code == status, response.text
+    assert shape in response.json()
+
+
+def test_unicode_digits_do_not_count_as_phone_digits(client: httpx.Client) -> None:
+    arabic_indic = "\u0664\u0661\u0665\u0665\u0665\u0665\u0660\u0661\u0662\u0663"  # 4155550123
+    assert _keydesk(client, {}, arabic_indic) == set()

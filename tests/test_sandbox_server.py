@@ -58,7 +58,7 @@ def test_refuses_bad_port_and_double_start() -> None:
 
 
 @pytest.mark.parametrize("switch", [pytest.param({"timeout": 1, "hang_s": 30}, id="hang"),
-                                    pytest.param({"latency_ms": 60_000}, id="latency")])
+                                    pytest.param({"latency_ms": 30_000}, id="latency")])
 def test_stop_ends_a_waiting_request_without_an_error(switch: dict) -> None:
     """A fault's wait ends when the server stops: nothing for uvicorn to cancel and log."""
     hd = Sandbox().start()

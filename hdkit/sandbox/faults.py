@@ -10,6 +10,7 @@ same as the switches. Either way the middleware turns them into one :class:`Plan
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
@@ -62,31 +63,43 @@ class Plan:
 _TYPES = {f.name: f.type for f in fields(_Switches)}
 
 
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+#: Upper bounds: no fault may make a request wait longer than MAX_HANG_S.
+_MAXIMA = {"latency_ms": MAX_HANG_S * 1000, "hang_s": MAX_HANG_S}
+
+
 def _coerce(name: str, value: Any) -> Any:
     kind = _TYPES.get(name)
     if kind is None:
         raise FaultError(f"unknown fault switch {name!r}; known: {', '.join(sorted(_TYPES))}")
+    if kind == "bool":
+        return _flag(name, value, blank=True)
+    if kind in ("int", "float") and isinstance(value, bool):
+        raise FaultError(f"fault switch {name!r} needs a {kind}, got {value!r}")
     try:
-        if kind == "bool":
-            if isinstance(value, str):
-                return value.strip().lower() in ("1", "true", "yes", "on", "")
-            return bool(value)
         converted = {"int": int, "float": float, "str": str}[kind](value)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
         raise FaultError(f"fault switch {name!r} needs a {kind}, got {value!r}") from exc
     if name == "token_body" and converted not in TOKEN_BODIES:
         raise FaultError(f"token_body must be one of {TOKEN_BODIES}, got {converted!r}")
     if name == "error_status" and not 500 <= converted <= 599:
         raise FaultError(f"error_status must be a 5xx status, got {value!r}")
-    if kind in ("int", "float") and converted < 0:
-        raise FaultError(f"fault switch {name!r} must not be negative, got {value!r}")
+    if kind in ("int", "float") and not 0 <= converted <= _MAXIMA.get(name, math.inf):
+        limit = f" and at most {_MAXIMA[name]}" if name in _MAXIMA else ""
+        raise FaultError(f"fault switch {name!r} must be a number >= 0{limit}, got {value!r}")
     return converted
 
 
-def _coerce_action(value: Any) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "yes", "on")
-    return bool(value)
+def _flag(name: str, value: Any, *, blank: bool) -> bool:
+    """A yes/no value: a bool, or one of 1/true/yes/on and 0/false/no/off (any case)."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE or (blank and text == ""):
+        return True
+    if text in _FALSE:
+        return False
+    raise FaultError(f"fault switch {name!r} needs yes or no (true/false, 1/0), got {value!r}")
 
 
 class Faults:
@@ -103,7 +116,7 @@ class Faults:
         ``expire_tokens=True`` is an action, not a switch: every access token issued so far
         expires now.
         """
-        expire = _coerce_action(changes.pop("expire_tokens", False))
+        expire = _flag("expire_tokens", changes.pop("expire_tokens", False), blank=False)
         coerced = {name: _coerce(name, value) for name, value in changes.items()}
         with self._lock:
             for name, value in coerced.items():
@@ -156,7 +169,7 @@ class Faults:
                 latency_ms=own.get("latency_ms", s.latency_ms),
                 status=status,
                 retry_after_s=own.get("retry_after_s", s.retry_after_s),
-                hang_s=None if hang is None else min(float(hang), MAX_HANG_S),
+                hang_s=None if hang is None else float(hang),
                 malformed=malformed,
                 loop_pagination=own.get("loop_pagination", s.loop_pagination),
                 bad_state=own.get("bad_state", s.bad_state),
@@ -182,7 +195,7 @@ def parse_spec(spec: str) -> dict[str, Any]:
     for item in filter(None, (part.strip() for part in spec.split(","))):
         name, has_value, value = (p.strip() for p in item.partition("="))
         if name == "expire_tokens":
-            own[name] = _coerce_action(value) if has_value else True
+            own[name] = _flag(name, value, blank=False) if has_value else True
         elif name == "server_error":
             own[name] = _coerce("error_status", value) if has_value else 503
         elif name == "timeout":

@@ -22,7 +22,8 @@ from hdkit.sandbox.accounts import DEMO
 from hdkit.sandbox.context import Context
 from hdkit.sandbox.people import Person, make_agents, make_contacts
 from hdkit.sandbox.vendor import VendorAPI
-from hdkit.sandbox.web import basic_credentials, json_response, link, not_found_page, page, plan, same
+from hdkit.sandbox.web import (basic_credentials, json_response, link, natural, not_found_page, page,
+                               plan, same)
 
 VENDOR = "freshdesk"
 _D = DEMO[VENDOR]
@@ -104,12 +105,12 @@ class Freshdesk(VendorAPI):
     def _paged(self, request: Request, items: list[dict[str, Any]]) -> Response:
         q = request.query_params
         number_raw, size_raw = q.get("page", "1"), q.get("per_page", str(DEFAULT_PER_PAGE))
-        if not number_raw.isdigit() or int(number_raw) < 1:
+        number, size = natural(number_raw), natural(size_raw)
+        if number is None or number < 1:
             return invalid("page", "It should be a Positive Integer", "invalid_value")
-        if not size_raw.isdigit() or not 1 <= int(size_raw) <= MAX_PER_PAGE:
+        if size is None or not 1 <= size <= MAX_PER_PAGE:
             return invalid("per_page", f"It should be a Positive Integer less than or equal to "
                            f"{MAX_PER_PAGE}", "invalid_value")
-        number, size = int(number_raw), int(size_raw)
         if plan(request).loop_pagination:
             number = 1
         headers = {}
@@ -160,7 +161,9 @@ class Freshdesk(VendorAPI):
         found = self._contact_by_id(request.path_params["cid"])
         return json_response(found) if found else not_found()
 
-    def _contact_by_id(self, cid: int) -> dict[str, Any] | None:
+    def _contact_by_id(self, cid: int | None) -> dict[str, Any] | None:
+        if cid is None:
+            return None
         if 0 <= cid - CONTACT_ID0 < len(self.contacts):
             return self.contacts[cid - CONTACT_ID0]
         return self.stored("contacts", cid)
@@ -195,7 +198,7 @@ class Freshdesk(VendorAPI):
         if requester is None:
             return invalid("requester_id", "Please fill at least 1 of requester_id, email, "
                            "phone fields")
-        if body.get("requester_id") and self._contact_by_id(_as_int(body["requester_id"])) is None:
+        if body.get("requester_id") and self._contact_by_id(natural(body["requester_id"])) is None:
             return invalid("requester_id", "There is no contact matching the given requester_id",
                            "invalid_value")
         now = self.now()
@@ -251,7 +254,3 @@ class Freshdesk(VendorAPI):
             Route(f"{api}/tickets/{{tid:int}}/notes", self.create_note, methods=["POST"]),
             Route("/a/contacts/{cid:int}", self.contact_page, methods=["GET"]),
         ]
-
-
-def _as_int(value: object) -> int:
-    return int(value) if str(value).isdigit() else -1

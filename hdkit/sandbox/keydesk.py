@@ -21,7 +21,7 @@ from hdkit.sandbox.accounts import DEMO
 from hdkit.sandbox.context import Context
 from hdkit.sandbox.people import Person, make_agents, make_contacts
 from hdkit.sandbox.vendor import VendorAPI
-from hdkit.sandbox.web import json_response, not_found_page, page, plan, same
+from hdkit.sandbox.web import json_response, natural, not_found_page, page, plan, same
 
 VENDOR = "keydesk"
 _D = DEMO[VENDOR]
@@ -87,12 +87,13 @@ class KeyDesk(VendorAPI):
     def _paged(self, request: Request, items: list[dict[str, Any]]) -> Response:
         q = request.query_params
         number_raw, size_raw = q.get("page", "1"), q.get("page_size", str(DEFAULT_PAGE_SIZE))
-        if not number_raw.isdigit() or int(number_raw) < 1:
+        number, size = natural(number_raw), natural(size_raw)
+        if number is None or number < 1:
             return invalid("page", "must be a positive integer")
-        if not size_raw.isdigit() or not 1 <= int(size_raw) <= MAX_PAGE_SIZE:
+        if size is None or not 1 <= size <= MAX_PAGE_SIZE:
             return invalid("page_size", f"must be between 1 and {MAX_PAGE_SIZE}")
-        number = 1 if plan(request).loop_pagination else int(number_raw)
-        size = int(size_raw)
+        if plan(request).loop_pagination:
+            number = 1
         return json_response({"data": items[(number - 1) * size: number * size], "page": number,
                               "page_size": size, "total": len(items),
                               "total_pages": -(-len(items) // size)})

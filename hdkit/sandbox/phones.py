@@ -22,7 +22,7 @@ MIN_CONTAINS_DIGITS = 4
 
 def digits(number: str) -> str:
     """Digits only; an international ``00`` prefix is dropped like a ``+``."""
-    only = "".join(ch for ch in number if ch.isdigit())
+    only = "".join(ch for ch in number if "0" <= ch <= "9")
     return only[2:] if number.strip().startswith("00") else only
 
 

@@ -25,6 +25,15 @@ def plan(request: Request) -> Plan:
     return request.scope.get(PLAN_KEY) or Plan()
 
 
+def natural(raw: object) -> int | None:
+    """``raw`` as a whole number >= 0 when written in ASCII digits, else None.
+
+    ``str.isdigit`` alone would pass ``"²"`` or ``"٣"``, which ``int`` then refuses.
+    """
+    text = str(raw)
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def basic_credentials(request: Request) -> tuple[str, str] | None:
     """``(username, password)`` of a Basic Authorization header, or None."""
     scheme, _, value = request.headers.get("authorization", "").partition(" ")

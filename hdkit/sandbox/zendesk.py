@@ -25,7 +25,7 @@ from hdkit.sandbox.oauth import OAuthError
 from hdkit.sandbox.people import Person, make_agents, make_contacts
 from hdkit.sandbox.vendor import VendorAPI
 from hdkit.sandbox.web import (authorize_flow, basic_credentials, bearer_token, form_or_json,
-                               json_response, link, not_found_page, page, plan, same)
+                               json_response, link, natural, not_found_page, page, plan, same)
 
 VENDOR = "zendesk"
 _D = DEMO[VENDOR]
@@ -168,9 +168,10 @@ class Zendesk(VendorAPI):
         if "page[size]" in request.query_params or "page[after]" in request.query_params:
             return self._cursor_page(request, key, items)
         q = request.query_params
-        if not (q.get("page", "1").isdigit() and q.get("per_page", "100").isdigit()):
+        number_raw, size_raw = natural(q.get("page", "1")), natural(q.get("per_page", "100"))
+        if number_raw is None or size_raw is None:
             return invalid("page", "page and per_page must be positive integers", "InvalidValue")
-        number, size = max(1, int(q.get("page", "1"))), min(MAX_PER_PAGE, max(1, int(q.get("per_page", "100"))))
+        number, size = max(1, number_raw), min(MAX_PER_PAGE, max(1, size_raw))
         if plan(request).loop_pagination:
             nxt: str | None = link(request, page=1, per_page=size)
         else:
@@ -181,11 +182,11 @@ class Zendesk(VendorAPI):
 
     def _cursor_page(self, request: Request, key: str, items: list[dict[str, Any]]) -> Response:
         q = request.query_params
-        size_raw = q.get("page[size]", "100")
+        size_raw = natural(q.get("page[size]", "100"))
         start = _decode_cursor(q.get("page[after]", "")) if "page[after]" in q else 0
-        if not size_raw.isdigit() or start is None:
+        if size_raw is None or start is None:
             return error(400, "InvalidPaginationParameter", "page[size] or page[after] is invalid")
-        size = min(MAX_PER_PAGE, max(1, int(size_raw)))
+        size = min(MAX_PER_PAGE, max(1, size_raw))
         chunk = items[start: start + size]
         has_more = start + size < len(items)
         after = _encode_cursor(start + size) if has_more else None
@@ -278,16 +279,20 @@ class Zendesk(VendorAPI):
         text = comment.get("body") if isinstance(comment, dict) else None
         if not str(text or "").strip():
             return invalid("base", "Description: cannot be blank")
-        requester = str(ticket.get("requester_id", ""))
-        if requester and not (requester.isdigit() and self._find(request, int(requester))):
+        given = ticket.get("requester_id") not in (None, "")
+        requester = natural(ticket["requester_id"]) if given else None
+        if given and (requester is None or self._find(request, requester) is None):
             return invalid("requester", "Requester: is invalid", "InvalidValue")
+        tags = ticket.get("tags") or []
+        if not isinstance(tags, list):
+            return invalid("tags", "Tags: must be a list of strings", "InvalidValue")
         tid = TICKET_ID0 + self.ctx.store.next_id()
         now = self.now()
         record = {"id": tid, "url": f"{request.base_url}zendesk/api/v2/tickets/{tid}.json",
                   "subject": ticket.get("subject", ""), "description": text,
                   "status": ticket.get("status", "new"), "priority": ticket.get("priority"),
-                  "requester_id": int(requester) if requester else None,
-                  "tags": list(ticket.get("tags") or []), "created_at": now, "updated_at": now}
+                  "requester_id": requester,
+                  "tags": tags, "created_at": now, "updated_at": now}
         self.keep("tickets", record)
         self._add_comment(tid, "Comment", {"body": text})
         return json_response({"ticket": record, "audit": {"ticket_id": tid, "created_at": now}}, 201)
@@ -386,4 +391,4 @@ def _decode_cursor(cursor: str) -> int | None:
     except (binascii.Error, UnicodeDecodeError):
         return None
     kind, _, number = text.partition(":")
-    return int(number) if kind == "o" and number.isdigit() else None
+    return natural(number) if kind == "o" else None

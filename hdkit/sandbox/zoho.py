@@ -35,7 +35,7 @@ from hdkit.sandbox.oauth import OAuthError
 from hdkit.sandbox.people import COMPANIES, Person, make_agents, make_contacts
 from hdkit.sandbox.vendor import VendorAPI
 from hdkit.sandbox.web import (authorize_flow, basic_credentials, bearer_token, form_or_json,
-                               json_response, not_found_page, page, plan)
+                               json_response, natural, not_found_page, page, plan)
 
 VENDOR = "zoho"
 _D = DEMO[VENDOR]
@@ -143,12 +143,14 @@ class Zoho(VendorAPI):
         """``limit`` records skipping ``from`` (0-based); 204 when there are none."""
         q = request.query_params
         start_raw, limit_raw = q.get("from", "0"), q.get("limit", str(DEFAULT_LIMIT))
-        if not start_raw.isdigit():
+        start, limit = natural(start_raw), natural(limit_raw)
+        if start is None:
             return out_of_range("from", "0-2147483647")
-        if not limit_raw.isdigit() or not 1 <= int(limit_raw) <= max_limit:
+        if limit is None or not 1 <= limit <= max_limit:
             return out_of_range("limit", f"1-{max_limit}")
-        start = 0 if plan(request).loop_pagination else int(start_raw)
-        chunk = items[start: start + int(limit_raw)]
+        if plan(request).loop_pagination:
+            start = 0
+        chunk = items[start: start + limit]
         if not chunk:
             return no_content()
         return json_response({"data": chunk, "count": len(items)} if count else {"data": chunk})
@@ -196,7 +198,8 @@ class Zoho(VendorAPI):
         return json_response(found) if found else not_found()
 
     def _contact_by_id(self, cid: str) -> dict[str, Any] | None:
-        offset = int(cid) - CONTACT_ID0 if cid.isdigit() else -1
+        number = natural(cid)
+        offset = -1 if number is None else number - CONTACT_ID0
         if 0 <= offset < len(self.contacts):
             return self.contacts[offset]
         return self.stored("contacts", cid)
