@@ -174,7 +174,7 @@ vendor's call pop-up URL pattern (``{id}`` = the contact id).
 
 Faults and observation (Python ``hd.faults.update(name=value)`` or ``POST /_sandbox/faults``
 with a JSON object; per request with header ``X-Sandbox-Fault: a=1,b`` or ``?_fault=a=1,b``):
-  latency_ms=N        wait N ms (asyncio: concurrent requests overlap)
+  latency_ms=N        wait N ms, <= 30000 (asyncio: concurrent requests overlap; ends on stop)
   rate_limit=N        next N requests -> 429 + Retry-After: retry_after_s (per request: bare)
   server_error=N      next N requests -> error_status (503; per request: server_error=502)
   timeout=N           next N requests hang hang_s s (<= 30, ends when the server stops) -> 504
@@ -186,7 +186,9 @@ with a JSON object; per request with header ``X-Sandbox-Fault: a=1,b`` or ``?_fa
   token_body=any|form|json   bodies the Zoho token endpoint accepts
   expire_tokens       every access token issued so far expires now (``hd.expire_tokens()``;
                       in POST /_sandbox/faults as {"expire_tokens": true})
-  Unknown names -> 400 {"sandbox_error"}. Control routes are never faulted nor logged:
+  Flags take true/false, yes/no, on/off or 1/0 (bare = true). Unknown names, wrong kinds,
+  NaN, negative numbers or waits over 30 s -> ``FaultError`` in Python, 400 {"sandbox_error"}
+  over HTTP. Control routes are never faulted nor logged:
   GET /_sandbox (vendor URLs), GET /_sandbox/state (= ``hd.state``: records created, by vendor
   and kind), GET /_sandbox/requests ({"requests": [...], "peak_in_flight", "in_flight"} =
   ``hd.requests``/``hd.peak_in_flight``), GET|POST /_sandbox/faults, POST /_sandbox/reset
