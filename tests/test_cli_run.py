@@ -225,3 +225,37 @@ def test_a_template_file_runs_and_an_invalid_one_is_refused(fresh_sandbox, tmp_p
     sent = len(fresh_sandbox.requests)
     assert hdkit(["run", str(bad), "search", "--phone", "+14155550123", *inputs(fresh_sandbox)]) == 1
     assert "error" in capsys.readouterr().err and len(fresh_sandbox.requests) == sent
+
+
+@pytest.mark.parametrize(
+    "option, said",
+    [
+        pytest.param(["--phone", "  "], "argument --phone: '  ' is not a phone number (no digits)", id="blank-phone"),
+        pytest.param(["--phone", "+1415", "--timeout", "0"], "argument --timeout: must be more than 0, got 0",
+                     id="zero-timeout"),
+        pytest.param(["--phone", "+1415", "--matrix", "--last-digits", "-3"],
+                     "argument --last-digits: must be more than 0, got -3", id="negative-last-digits"),
+        pytest.param(["--phone", "+1415", "--timeout", "soon"], "argument --timeout: 'soon' is not a number",
+                     id="timeout-not-a-number"),
+    ],
+)
+def test_bad_options_are_usage_errors_naming_the_option(capsys, option, said) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        hdkit(["run", "freshdesk", "search", *option, "--input", "base_url=http://127.0.0.1:9", "--input", "api_key=k"])
+    assert stopped.value.code == 2 and said in capsys.readouterr().err
+
+
+def test_a_queue_call_answered_by_any_extension(fresh_sandbox, capsys) -> None:
+    code = hdkit(["run", "freshdesk", "call", "--event", "queue", "--phone", "+14155550123", "--extension", "2001",
+                  "--format", "json", *inputs(fresh_sandbox)])
+    steps = {r["step"]: r for r in json.loads(capsys.readouterr().out)}
+    assert code == 0 and steps["CallJournal [2001]"]["outcome"] == "ok"
+    assert steps["CallJournal [1002]"]["note"].startswith("skipped: missed queue leg")
+
+
+def test_dry_run_claims_no_match_count(fresh_sandbox, capsys) -> None:
+    assert hdkit(["run", "freshdesk", "call", "--event", "inbound-missed", "--phone", "+14155550123", "--dry-run",
+                  "--format", "json", *inputs(fresh_sandbox)]) == 0
+    search = json.loads(capsys.readouterr().out)[0]
+    assert (search["step"], search["outcome"], search["outputs"]) == ("Search Contacts", "dry_run", "")
+    assert fresh_sandbox.requests == []

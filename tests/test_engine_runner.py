@@ -357,3 +357,27 @@ def test_async_methods_can_be_awaited() -> None:
         return len(users), len(found)
 
     assert asyncio.run(both()) == (120, 1)
+
+
+@pytest.mark.parametrize(
+    "kind, options, message",
+    [
+        pytest.param("ringing", {}, "unknown call event 'ringing'; choose one of inbound-answered", id="unknown-kind"),
+        pytest.param("queue", {"agents": (("1001", "A"),), "answered_by": "1009"},
+                     "answered_by='1009' is not one of the agents ['1001']", id="answering-agent-not-queued"),
+    ],
+)
+def test_a_bad_call_event_is_an_engine_error_naming_it(kind: str, options: dict, message: str) -> None:
+    with pytest.raises(EngineError, match="Call event > event: ") as caught:
+        engine(Desk()).event(kind, PHONE, **options)
+    assert message in str(caught.value)
+
+
+def test_a_queue_answered_by_an_extension_outside_the_default_agents_puts_it_first() -> None:
+    legs = engine(Desk()).event("queue", PHONE, extension="2001", start=START)
+    assert [(leg.extension, leg.answered) for leg in legs] == [("2001", True), ("1002", False), ("1003", False)]
+
+
+def test_match_matrix_with_zero_last_digits_is_an_engine_error() -> None:
+    with pytest.raises(EngineError, match="Contact Search > Phone: the last-digits format needs at least 1 digit"):
+        engine(Desk()).match_matrix(PHONE, last_digits=0)

@@ -38,3 +38,8 @@ def test_last_digits_is_configurable() -> None:
 def test_no_digits_is_refused() -> None:
     with pytest.raises(ValueError, match="no digits"):
         formats("call me")
+
+
+def test_last_zero_digits_is_refused() -> None:
+    with pytest.raises(ValueError, match="at least 1 digit, got 0"):
+        formats("+14155550123").items(0)

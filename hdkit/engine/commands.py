@@ -104,6 +104,25 @@ def _inputs_file(name: str) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items()}
 
 
+def _phone(text: str) -> str:
+    """``--phone``: a number with at least one digit (a PBX never looks up a blank one)."""
+    if not any(c.isdigit() for c in text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a phone number (no digits)")
+    return text.strip()
+
+
+def _positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
+    def parse(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be more than 0, got {text}")
+        return value
+    return parse
+
+
 # --------------------------------------------------------------------------- output
 
 
@@ -253,7 +272,7 @@ def _inputs_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input", action="append", metavar="NAME=VALUE", help="a custom field value")
     parser.add_argument("--inputs", action="append", metavar="FILE.json", help="custom field values (JSON object)")
     parser.add_argument("--token-file", metavar="PATH", help="OAuth2/Bearer tokens (written 0600 by hdkit auth)")
-    parser.add_argument("--timeout", type=float, default=10.0, help="seconds per request (default 10)")
+    parser.add_argument("--timeout", type=_positive(float), default=10.0, help="seconds per request (default 10)")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -275,16 +294,16 @@ def register(subparsers: Any) -> None:
     p.set_defaults(handler=_guarded(_users))
 
     p = actions.add_parser("search", help="look a phone number up in every contact type")
-    p.add_argument("--phone", required=True)
+    p.add_argument("--phone", required=True, type=_phone)
     p.add_argument("--contact-type")
     p.add_argument("--matrix", action="store_true", help="try the number in several formats")
-    p.add_argument("--last-digits", type=int, default=7)
+    p.add_argument("--last-digits", type=_positive(int), default=7, help="digits of the last-N format (default 7)")
     p.add_argument("--country", default="1", help="country code for national numbers (default 1)")
     _common(p)
     p.set_defaults(handler=_guarded(_search))
 
     p = actions.add_parser("create-contact", help="create a contact for an unknown number")
-    p.add_argument("--phone", required=True)
+    p.add_argument("--phone", required=True, type=_phone)
     p.add_argument("--first-name", default="")
     p.add_argument("--last-name", default="")
     p.add_argument("--contact-type")
@@ -293,7 +312,7 @@ def register(subparsers: Any) -> None:
 
     p = actions.add_parser("call", help="simulate a call: match, create, ticket, journal, follow-ups")
     p.add_argument("--event", required=True, choices=[k.value for k in CallKind])
-    p.add_argument("--phone", required=True)
+    p.add_argument("--phone", required=True, type=_phone)
     p.add_argument("--name", default="Jane Doe", help="the external party's caller ID name")
     p.add_argument("--extension", default="1001")
     p.add_argument("--start", type=int, help="call start, Unix seconds (default: now)")
@@ -315,7 +334,7 @@ def register(subparsers: Any) -> None:
     auth.add_argument("--redirect-uri", default="http://127.0.0.1/callback", help="with --paste")
     auth.add_argument("--port", type=int, default=0, help="loopback port for the redirect (default: any)")
     auth.add_argument("--pkce", action="store_true", help="use PKCE (S256)")
-    auth.add_argument("--wait", type=float, default=300.0, help="seconds to wait for consent")
+    auth.add_argument("--wait", type=_positive(float), default=300.0, help="seconds to wait for consent")
     _inputs_options(auth)
     auth.set_defaults(handler=_auth)
 

@@ -35,6 +35,7 @@ from enum import Enum
 __all__ = ["CallEvent", "CallKind", "queue_call", "simulate"]
 
 RECORDING_BASE = "https://pbx.example.invalid/api/recording/download"
+QUEUE_AGENTS = (("1001", "Alice Agent"), ("1002", "Bob Agent"), ("1003", "Carol Agent"))
 
 
 class CallKind(str, Enum):
@@ -184,7 +185,7 @@ def simulate(
 def queue_call(
     phone: str = "+15550100",
     *,
-    agents: Sequence[tuple[str, str]] = (("1001", "Alice Agent"), ("1002", "Bob Agent"), ("1003", "Carol Agent")),
+    agents: Sequence[tuple[str, str]] = QUEUE_AGENTS,
     answered_by: str | None = None,
     **options: object,
 ) -> tuple[CallEvent, ...]:

@@ -33,6 +33,8 @@ class PhoneFormats:
 
     def items(self, last_digits: int = 7) -> list[tuple[str, str]]:
         """(format name, number) pairs, in the order the matrix shows them."""
+        if last_digits < 1:
+            raise ValueError(f"the last-digits format needs at least 1 digit, got {last_digits}")
         cc, nn = self.country_code, self.national_number
         national = f"({nn[:3]}) {nn[3:6]}-{nn[6:]}" if cc == "1" and len(nn) == 10 else f"0{nn}"
         return [

@@ -24,7 +24,7 @@ from hdkit.engine import calls, scenarios
 from hdkit.engine._sync import run_sync
 from hdkit.engine.auth import OAuth2Session, Tokens, TokenStore, auth_for
 from hdkit.engine.client import Client
-from hdkit.engine.events import CallEvent, CallKind, queue_call, simulate
+from hdkit.engine.events import QUEUE_AGENTS, CallEvent, CallKind, queue_call, simulate
 from hdkit.engine.prepare import Renderer, scope
 from hdkit.engine.session import Session
 from hdkit.errors import EngineError, Location
@@ -203,12 +203,19 @@ class Engine:
 
     def event(self, kind: CallKind | str, phone: str, **options: Any) -> CallEvent | tuple[CallEvent, ...]:
         """A simulated call for this engine's clock (every leg for ``"queue"``, where
-        ``extension`` is the agent who answers)."""
+        ``extension`` is the agent who answers: the first queue agent, when not one of them)."""
         options.setdefault("clock", self.clock)
-        if CallKind.parse(kind) is CallKind.QUEUE:
-            options.setdefault("answered_by", options.pop("extension", None))
+        try:
+            if CallKind.parse(kind) is not CallKind.QUEUE:
+                return simulate(kind, phone, **options)
+            answering = options.pop("extension", None)
+            options.setdefault("answered_by", answering)
+            known = {ext for ext, _ in QUEUE_AGENTS}
+            if answering and answering not in known and "agents" not in options:
+                options["agents"] = ((answering, QUEUE_AGENTS[0][1]), *QUEUE_AGENTS[1:])
             return queue_call(phone, **options)
-        return simulate(kind, phone, **options)
+        except ValueError as exc:
+            raise EngineError(str(exc), Location("Call event", "event")) from exc
 
 
 async def _authenticate(engine: Engine, client: Client) -> tuple[httpx.Auth | None, dict[str, object]]:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from operator import itemgetter
 from typing import Any
 
+from hdkit.engine.client import Outcome
 from hdkit.engine.paging import Paged, add_query, fetch_pages
 from hdkit.engine.phones import formats
 from hdkit.engine.prepare import CONTACT_VARIABLES, Spec, scope
@@ -164,7 +165,8 @@ async def _search_type(session: Session, ct: ContactType, variables: Mapping[str
                        steps: list[Step], *, follow: bool = True) -> list[tuple[ContactMatch, dict[str, Any]]]:
     sent = await session.send(Spec(f"Search {ct.name}", "Contact Search", ct.method, ct.url), variables)
     records = [_with_aliases(r) for r in session.records(sent, contact_mapping(session.template), variables)]
-    steps.append(sent.step({"matches": len(records)} if sent.ok else {}, session.redactor))
+    answered = sent.exchange.outcome is Outcome.OK  # a dry run matched nothing: it sent nothing
+    steps.append(sent.step({"matches": len(records)} if answered else {}, session.redactor))
     if follow and ct.next and records:
         extra = await asyncio.gather(*(follow_chain(session, ct.next, scope(variables, r), steps) for r in records))
         for record, outputs in zip(records, extra, strict=True):
