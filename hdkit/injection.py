@@ -353,6 +353,10 @@ JSON_SAFE_VARIABLES = frozenset(
     }
 )
 
+# Whole numbers the PBX itself generates (pagination counters, timestamps, durations) cannot
+# hold '&', '#', '+' or spaces, so a URL query needs no UrlEncode for them.
+URL_SAFE_VARIABLES = frozenset({"Page", "Offset", "PageSize", "StartTimeUnix", "Talk_Duration_Sec"})
+
 
 def lint(source: str, kind: Kind, location: Location | None = None) -> list[Problem]:
     """Warnings about values that could break the request once rendered raw by the PBX."""
@@ -378,6 +382,8 @@ def lint(source: str, kind: Kind, location: Location | None = None) -> list[Prob
                 )
             )
         elif context == Context.URL_QUERY:
+            if variable.startswith(".") and variable[1:] in URL_SAFE_VARIABLES:
+                continue
             problems.append(
                 Problem(
                     "warning",

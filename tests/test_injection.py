@@ -135,6 +135,13 @@ def test_lint_url_still_warns_about_phone_numbers() -> None:
     assert [p.code for p in lint("https://h/c?phone={{.Phone}}", "url")] == ["url-unescaped"]
 
 
+@pytest.mark.parametrize("name", ["Page", "Offset", "PageSize", "StartTimeUnix", "Talk_Duration_Sec"])
+def test_lint_url_trusts_whole_numbers_the_pbx_generates(name: str) -> None:
+    """The spec's own pagination URL (limit={{.PageSize}}&offset={{.Offset}}) is not noise."""
+    assert lint("https://h/u?n={{.%s}}&q={{.Name}}" % name, "url")[0].message.startswith(".Name")
+    assert lint("https://h/u?n={{.%s}}" % name, "url") == []
+
+
 def test_lint_url_query() -> None:
     """Issue item 2(b): a variable in a URL query without UrlEncode warns, with the fix."""
     problems = lint(URL, "url", Location("ContactSearch", "URL"))

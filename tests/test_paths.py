@@ -229,7 +229,7 @@ def test_json_lines_path_on_a_broken_line_says_which() -> None:
     [
         pytest.param("data.#(", UnsupportedPathError, 6, "never closed", id="unbalanced-query"),
         pytest.param("data.#(a==(1)", UnsupportedPathError, 6, "never closed", id="unbalanced-inner-paren"),
-        pytest.param('data.#(a=="x)', UnsupportedPathError, 6, "never closed", id="unclosed-query-string"),
+        pytest.param('data.#(a=="x)', UnsupportedPathError, 11, "closing '\"' is missing", id="unclosed-query-string"),
         pytest.param("data.{a", UnsupportedPathError, 6, "never closed", id="unclosed-multipath-object"),
         pytest.param("a." * 3000, PathError, 4097, "6000 characters long", id="too-long"),
         pytest.param("$" + ".a" * 3000, PathError, 4097, "characters long", id="jsonpath-too-long"),

@@ -268,6 +268,11 @@ class _Checker:
         kind of bracket, or followed by anything but ``after`` before the next '.' or '|'."""
         text = part.text
         close = _matching(text, open_at)
+        if close < 0 and (quote := _unclosed_quote(text, open_at)) is not None:
+            raise self.refuse(
+                part.start + quote, f"string {text[quote:]!r}", "its closing '\"' is missing",
+                "close the string, or escape a '\"' that is part of the value as '\\\"'",
+            )
         if close < 0 or text[close] != _CLOSE[_OPEN.index(text[open_at])]:
             raise self.unclosed(part, text[open_at])
         if text[close + 1 :] not in ("", after):
@@ -343,6 +348,18 @@ def _swallowing_bracket(key: str) -> int | None:
         elif depth and c in ".|,":
             return first
     return first if balance else None
+
+
+def _unclosed_quote(text: str, start: int) -> int | None:
+    """Where a string that is never closed opens, reading from inside brackets at ``start``."""
+    opened, i = None, start
+    while i < len(text):
+        if text[i] == "\\":
+            i += 1
+        elif text[i] == '"':
+            opened = i if opened is None else None
+        i += 1
+    return opened
 
 
 def _query_lhs(inner: str) -> str:
