@@ -228,6 +228,10 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _PARENT: contextvars.ContextVar[Location | None] = contextvars.ContextVar("hdkit_model_parent", default=None)
 
 
+# The text fields holding an HTTP method (a request's, the OAuth2 token refresh's).
+_METHODS = frozenset({"method", "refresh_method"})
+
+
 def _check_text(value: str, where: Location) -> str:
     bad = _NOT_XML.search(value)
     if bad:
@@ -334,6 +338,8 @@ class _Section:
             if name.isupper() or typing.get_origin(hint) is ClassVar:
                 continue
             value = _coerce(getattr(self, name), hint, self._where(name))
+            if name in _METHODS and hint is str:  # HTTP methods are sent and written upper-case
+                value = value.strip().upper()
             object.__setattr__(self, name, value)
         self._check()
 
@@ -396,6 +402,9 @@ class Logo(_Section):
 
     def _check(self) -> None:
         where = self._where("filename")
+        if any(sep in self.filename for sep in "/\\") or self.filename.startswith("."):
+            # load() reads and save() writes the logo beside the template under this name
+            raise ModelError(f"logo {self.filename!r} must be a plain file name, not a path", where)
         ext = self.filename.rsplit(".", 1)[-1].lower() if "." in self.filename else ""
         allowed = ", ".join(e.upper() for e in limits.LOGO_FORMATS)
         if ext not in limits.LOGO_FORMATS:

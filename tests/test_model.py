@@ -84,6 +84,9 @@ def headers(n: int) -> list[Header]:
                      ["not a JPG image"], id="logo-not-an-image"),
         pytest.param(lambda: Logo("logo.png", png() + b"\0" * limits.LOGO_MAX_BYTES), LimitError,
                      ["less than 500 KB"], id="logo-over-500kb"),
+        pytest.param(lambda: Logo("../../home/me/.face.png"), ModelError, ["plain file name, not a path"],
+                     id="logo-path-traversal"),
+        pytest.param(lambda: Logo("C:\\logos\\desk.png"), ModelError, ["not a path"], id="logo-windows-path"),
         pytest.param(lambda: Pagination(size="100"), ModelError,
                      ["Page Size Value", "'100'"], id="pagination-number-as-text"),
         pytest.param(lambda: OAuth2(refresh_minutes=2.5), ModelError,
@@ -283,3 +286,10 @@ def test_follow_up_lists_are_kept_as_the_file_holds_them() -> None:
     request = FollowUpRequest("F", response_paths=' data.#(a=="1,2").b , c,', target_variables="X , Y,")
     assert (request.response_paths, request.target_variables) == ('data.#(a=="1,2").b,c', "X,Y")
     assert request.outputs() == [("X", 'data.#(a=="1,2").b'), ("Y", "c")]
+
+
+def test_http_methods_are_kept_upper_case() -> None:
+    assert FollowUpRequest("F", method=" post ").method == "POST"
+    assert OAuth2(refresh_method="put").refresh_method == "PUT"
+    assert CallJournal(method="patch") == CallJournal(method="PATCH")
+    assert Auth(method="basic").method is AuthMethod.BASIC  # the auth method is no HTTP method

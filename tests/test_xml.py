@@ -256,6 +256,7 @@ EXTERNAL = """<?xml version="1.0"?>
         pytest.param('<Information\n MaxConcurrentRequest="ten"/>', XMLFormatError,
                      ["Max Concurrent Request", "'ten'", "whole number"], 1, id="non-numeric-limit"),
         pytest.param('<Information Logo="logo.gif"/>', LimitError, ["logo.gif", "PNG"], 1, id="logo-format"),
+        pytest.param('<Information\n Logo="../../etc/x.png"/>', ModelError, ["not a path"], 1, id="logo-path"),
         pytest.param('<Information><Scenarios><Scenario Id="AuthMethod">\n<Parameters>\n'
                      '<Parameter Name="RefreshTokenInterval" Value="soon"/></Parameters></Scenario></Scenarios>'
                      '</Information>', XMLFormatError, ["Token Refresh Time", "'soon'"], 3, id="refresh-minutes"),
