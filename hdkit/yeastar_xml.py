@@ -332,7 +332,7 @@ def _request_common(tree: _Tree, request: ET.Element) -> tuple[str, str, str, _P
     params = _Params(tree, request)
     body = params.by_type("Body")
     return (
-        tree.get(request, "Method").upper(),
+        tree.get(request, "Method"),  # the model keeps methods upper-case
         tree.get(request, "URLFormat"),
         body.get("Value", "") if body is not None else "",
         params,
