@@ -132,3 +132,30 @@ def test_banner_lists_every_vendor() -> None:
     text = banner("http://127.0.0.1:1")
     for path in ("/zendesk/api/v2", "/freshdesk/api/v2", "/zoho/api/v1", "/keydesk/api", "/_sandbox"):
         assert f"http://127.0.0.1:1{path}" in text
+
+
+def test_a_bug_in_a_route_answers_500_in_the_vendor_shape_and_is_logged(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """No traceback on the user's terminal: the vendor's 500, and the error in the request log."""
+    from hdkit.sandbox.keydesk import KeyDesk
+
+    def broken(self: KeyDesk, request: object) -> None:
+        raise KeyError(f"boom {KD_AUTH['X-API-Key']}")
+
+    monkeypatch.setattr(KeyDesk, "users_list", broken)
+    logged = _Recorder()
+    uvicorn_log = logging.getLogger("uvicorn.error")
+    uvicorn_log.addHandler(logged)
+    try:
+        with Sandbox() as hd:
+            response = httpx.get(hd.url + "/keydesk/api/users", headers=KD_AUTH, timeout=5)
+            after = httpx.get(hd.url + "/keydesk/api/contacts/c00001", headers=KD_AUTH, timeout=5)
+            entries = hd.requests
+    finally:
+        uvicorn_log.removeHandler(logged)
+    assert response.status_code == 500
+    assert response.json() == {"ok": False, "error": {"code": "server_error", "message": "Something went wrong"}}
+    assert after.status_code == 200  # the server carries on
+    assert entries[0]["status"] == 500 and entries[0]["error"] == "KeyError: 'boom ********'"
+    assert entries[1]["error"] is None
+    assert logged.records == []

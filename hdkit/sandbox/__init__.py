@@ -195,6 +195,7 @@ with a JSON object; per request with header ``X-Sandbox-Fault: a=1,b`` or ``?_fa
   (= ``hd.reset()``: faults, log, created records, issued tokens).
   A logged request is {"seq", "method", "path", "url" (path+query), "vendor", "headers",
   "body", "fault" (the faults that fired, e.g. {"status": 429}, or null), "status",
+  "error" (null, or what went wrong inside the sandbox: it then answered 500),
   "received_at"}, with secret headers, query parameters and body
   fields (and every demo secret or issued token anywhere) replaced by ``********``.
 """

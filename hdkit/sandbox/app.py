@@ -14,7 +14,7 @@ from hdkit.sandbox import freshdesk, keydesk, zendesk, zoho
 from hdkit.sandbox.accounts import DEMO
 from hdkit.sandbox.context import Context
 from hdkit.sandbox.faults import FaultError
-from hdkit.sandbox.middleware import SandboxMiddleware
+from hdkit.sandbox.middleware import SandboxMiddleware, responder_for
 
 
 def create_app(ctx: Context | None = None) -> ASGIApp:
@@ -28,8 +28,14 @@ def create_app(ctx: Context | None = None) -> ASGIApp:
     }
     mounts = [Mount(prefix, app=Router(routes, default=_unknown(module.unknown_route)))
               for prefix, (routes, module) in vendors.items()]
-    app = Starlette(routes=_control_routes(ctx) + mounts)
-    return SandboxMiddleware(app, ctx, {p: m.fault_response for p, (_, m) in vendors.items()})
+    responders = {prefix: module.fault_response for prefix, (_, module) in vendors.items()}
+
+    async def crashed(request: Request, exc: Exception) -> Response:
+        """A bug in a route still answers in its vendor's 500 shape (the middleware notes it)."""
+        return responder_for(responders, request.url.path)(500, 0)
+
+    app = Starlette(routes=_control_routes(ctx) + mounts, exception_handlers={Exception: crashed})
+    return SandboxMiddleware(app, ctx, responders)
 
 
 def _unknown(make: Callable[[], Response]) -> ASGIApp:

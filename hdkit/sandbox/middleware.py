@@ -4,10 +4,14 @@ It buffers the request body (to log it, masked, and replay it to the app), count
 in flight, and applies the request's fault :class:`~hdkit.sandbox.faults.Plan`: latency
 (awaited, so concurrent requests overlap), a hang, a vendor-shaped 429/5xx, or a response
 whose JSON is cut in half. ``/_sandbox/...`` control routes pass through untouched.
+A request the sandbox itself fails on gets the vendor's 500 and an ``error`` in its log entry
+(the traceback goes to the ``hdkit.sandbox.middleware`` logger at DEBUG), never a traceback on
+the user's terminal.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
@@ -20,6 +24,7 @@ from hdkit.sandbox.faults import FaultError
 from hdkit.sandbox.web import FAULT_PARAM, PLAN_KEY
 
 FaultResponder = Callable[[int, int], Response]
+_log = logging.getLogger(__name__)
 CONTROL_PREFIX = "/_sandbox"
 FAULT_HEADER = "x-sandbox-fault"
 
@@ -56,6 +61,11 @@ class SandboxMiddleware:
 
         try:
             await self._handle(scope, _replay(body, receive), send_status, spec, entry)
+        except Exception as exc:  # a sandbox bug: answer like a helpdesk's 500, note it, stay quiet
+            entry["error"] = self.ctx.masker.text(f"{type(exc).__name__}: {exc}")
+            _log.debug("sandbox request %s %s failed", scope["method"], entry["path"], exc_info=True)
+            if entry["status"] is None:
+                await self._responder(scope["path"])(500, 0)(scope, receive, send_status)
         finally:
             finish()
 
@@ -83,10 +93,7 @@ class SandboxMiddleware:
             await self.app(scope, receive, send)
 
     def _responder(self, path: str) -> FaultResponder:
-        for prefix, responder in self.responders.items():
-            if path == prefix or path.startswith(prefix + "/"):
-                return responder
-        return _generic_fault
+        return responder_for(self.responders, path)
 
     def _entry(self, scope: Scope, headers: list[tuple[str, str]], body: bytes) -> dict[str, Any]:
         masker = self.ctx.masker
@@ -97,7 +104,15 @@ class SandboxMiddleware:
                 "url": masker.text(scope["path"]) + (f"?{query}" if query else ""),
                 "vendor": vendor if f"/{vendor}" in self.responders else None,
                 "headers": masker.headers(headers), "body": masker.body(body, ctype),
-                "fault": None}
+                "fault": None, "error": None}
+
+
+def responder_for(responders: dict[str, FaultResponder], path: str) -> FaultResponder:
+    """The error answers of the vendor whose prefix ``path`` is under (a generic one if none)."""
+    for prefix, responder in responders.items():
+        if path == prefix or path.startswith(prefix + "/"):
+            return responder
+    return _generic_fault
 
 
 def _generic_fault(status: int, retry_after_s: int) -> Response:
