@@ -315,6 +315,18 @@ def test_nesting_is_capped_with_a_clear_error() -> None:
         compile("{{" + "(" * 150 + "1" + ")" * 150 + "}}")
 
 
+@pytest.mark.parametrize("source", ['{{printf "%v" .L}}', "{{eq .L .L}}", "{{print .L}}"])
+def test_functions_over_deeply_nested_data_fail_with_position(source: str) -> None:
+    deep: list = []
+    cur = deep
+    for _ in range(5000):
+        cur.append([])
+        cur = cur[0]
+    with pytest.raises(TemplateExecError, match="value nested too deeply") as info:
+        render(source, {"L": deep})
+    assert info.value.location.column == 3
+
+
 def test_recursive_template_stops_at_the_depth_limit() -> None:
     with pytest.raises(TemplateExecError, match="exceeded maximum template depth"):
         render('{{define "r"}}{{template "r" .}}{{end}}{{template "r" .}}', {})

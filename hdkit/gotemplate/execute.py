@@ -481,6 +481,8 @@ class _Compiler:
                 raise st.error(cmd, f"error calling {name}: {exc}") from None
             except TemplateError:
                 raise
+            except RecursionError:
+                raise st.error(cmd, f"error calling {name}: value nested too deeply") from None
             except Exception as exc:  # a user function's failure is an execution error
                 raise st.error(cmd, f"error calling {name}: {exc}") from exc
 
