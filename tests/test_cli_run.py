@@ -259,3 +259,41 @@ def test_dry_run_claims_no_match_count(fresh_sandbox, capsys) -> None:
     search = json.loads(capsys.readouterr().out)[0]
     assert (search["step"], search["outcome"], search["outputs"]) == ("Search Contacts", "dry_run", "")
     assert fresh_sandbox.requests == []
+
+
+@pytest.mark.parametrize(
+    "content, said",
+    [
+        pytest.param("not tokens", "the token file {path} is not an hdkit token file: JSONDecodeError", id="text"),
+        pytest.param(b"\xff\xfe", "cannot read the token file {path}: invalid start byte", id="binary"),
+        pytest.param(None, "cannot read the token file {path}: Is a directory", id="a-directory"),
+    ],
+)
+def test_a_token_file_that_is_not_one_is_an_input_error(tmp_path, capsys, content, said) -> None:
+    other = tmp_path / "notes"
+    if content is None:
+        other.mkdir()
+    elif isinstance(content, bytes):
+        other.write_bytes(content)
+    else:
+        other.write_text(content)
+    argv = ["run", "freshdesk", "users", "--token-file", str(other), "--input", "base_url=http://127.0.0.1:9",
+            "--input", "api_key=k"]
+    assert hdkit(argv) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: {other}: --token-file: " + said.format(path=other),
+        "  hint: name a file written by hdkit auth, or a new path and authorize again"]
+    if content is not None:
+        assert other.read_bytes() == (content if isinstance(content, bytes) else content.encode())  # untouched
+
+
+def test_a_token_file_open_to_others_is_one_warning_line(tmp_path, capsys) -> None:
+    tokens = tmp_path / "tokens.json"
+    tokens.write_text('{"version": 1, "tokens": {}}')
+    tokens.chmod(0o644)
+    argv = ["run", "freshdesk", "search", "--phone", "+1415", "--dry-run", "--token-file", str(tokens),
+            "--input", "base_url=http://127.0.0.1:9", "--input", "api_key=k"]
+    assert hdkit(argv) == 0
+    warned = [line for line in capsys.readouterr().err.splitlines() if "readable by others" in line]
+    assert warned == [f"warning: token file {tokens} is readable by others (mode 644); "
+                      "hdkit will rewrite it with mode 600"]

@@ -155,16 +155,22 @@ class TokenStore:
             self.redactor.add(tokens.refresh_token)
 
     def _load(self, path: Path) -> None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or getattr(exc, "reason", None) or type(exc).__name__
+            raise AuthError(f"cannot read the token file {path}: {reason}",
+                            hint="name a file written by hdkit auth, or a new path and authorize again") from None
+        try:
+            data = json.loads(text)
+            tokens = {k: Tokens.from_json(v) for k, v in data.get("tokens", {}).items()}
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise AuthError(f"the token file {path} is not an hdkit token file: {type(exc).__name__}",
+                            hint="name a file written by hdkit auth, or a new path and authorize again") from None
         mode = stat.S_IMODE(path.stat().st_mode)
         if mode & 0o077:
             warnings.warn(f"token file {path} is readable by others (mode {mode:o}); "
                           "hdkit will rewrite it with mode 600", stacklevel=3)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            tokens = {k: Tokens.from_json(v) for k, v in data.get("tokens", {}).items()}
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise AuthError(f"the token file {path} is not an hdkit token file: {type(exc).__name__}",
-                            hint="delete it and authorize again") from None
         for t in tokens.values():
             self._register(t)
         self._tokens.update(tokens)

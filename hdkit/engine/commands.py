@@ -24,6 +24,7 @@ import json
 import os
 import sys
 import time
+import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -35,6 +36,7 @@ from hdkit.model import FollowUpEvent, Template
 if TYPE_CHECKING:
     import pandas as pd
 
+    from hdkit.engine.auth import TokenStore
     from hdkit.engine.runner import Engine
     from hdkit.results import CallTrace, MatrixResult, SearchResult, UsersResult
 
@@ -188,7 +190,6 @@ def report_code(result: Result) -> int:
 
 
 def _engine(args: argparse.Namespace) -> Engine:
-    from hdkit.engine.auth import TokenStore
     from hdkit.engine.runner import Engine
     from hdkit.validate import validate
 
@@ -197,8 +198,23 @@ def _engine(args: argparse.Namespace) -> Engine:
     if problems:
         raise ValidationFailed(f"{args.template}: the template has {len(problems)} error(s)", problems)
     inputs = read_inputs(template, args.input or [], args.inputs or [])
-    tokens = TokenStore(args.token_file) if args.token_file else None
+    tokens = _token_store(args.token_file) if args.token_file else None
     return Engine(template, inputs, dry_run=getattr(args, "dry_run", False), timeout=args.timeout, tokens=tokens)
+
+
+def _token_store(path: str) -> TokenStore:
+    """The ``--token-file`` store; a file that is not one is the user's input problem (exit 1)."""
+    from hdkit.engine.auth import TokenStore
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            store = TokenStore(path)
+        except AuthError as exc:
+            raise EngineError(exc.message, Location(field="--token-file", source=path), hint=exc.hint) from exc
+    for warning in caught:  # one line each, not Python's echo of the source line
+        print(f"warning: {warning.message}", file=sys.stderr)
+    return store
 
 
 def _exit_code(exc: EngineError) -> int:
