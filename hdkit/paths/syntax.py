@@ -112,7 +112,8 @@ class _Checker:
 
     def unclosed(self, part: Part, bracket: str) -> UnsupportedPathError:
         return self.refuse(
-            part.start, f"{bracket!r} in {part.text!r}", "it is never closed by its match (Go's answer is arbitrary)",
+            part.start, f"{bracket!r} in {part.text!r}",
+            "it is never closed, or closed by another kind of bracket (Go's answer is arbitrary)",
             f"close the {bracket!r} or escape it with a backslash if it is part of a key",
         )
 
