@@ -42,9 +42,15 @@ def test_matrix_as_json(fresh_sandbox, capsys) -> None:
 
 def test_call_event_from_the_cli(fresh_sandbox, capsys) -> None:
     code = hdkit(["run", "freshdesk", "call", "--event", "inbound-missed", "--phone", "+14155550123",
-                  "--start", "1700000000", *inputs(fresh_sandbox)])
-    out = capsys.readouterr().out
-    assert code == 0 and "CreateNewTicket" in out and "CallJournal" in out
+                  "--start", "1700000000", "--format", "json", *inputs(fresh_sandbox)])
+    steps = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert [(s["step"], s["method"], s["status"], s["outcome"]) for s in steps] == [
+        ("Search Contacts", "GET", 200, "ok"), ("CreateNewTicket", "POST", 201, "ok"),
+        ("TagTicket", "PUT", 200, "ok"), ("CallJournal", "POST", 201, "ok")]
+    (ticket,) = fresh_sandbox.state["freshdesk"]["tickets"]
+    assert steps[1]["outputs"] == f"TicketId={ticket['id']}"
+    assert ticket["subject"].startswith("Inbound NO ANSWER - from Jane Doe<+14155550123>")
 
 
 def test_inputs_from_file_and_environment(fresh_sandbox, tmp_path, monkeypatch, capsys) -> None:
@@ -195,6 +201,10 @@ def test_auth_refuses_a_template_without_oauth2(capsys) -> None:
 
 def test_run_without_authorizing_an_oauth_template_is_a_helpdesk_error(fresh_sandbox, capsys) -> None:
     assert hdkit(["run", "zendesk", "search", "--phone", "+14155550123", *inputs(fresh_sandbox, "zendesk")]) == 3
+    assert capsys.readouterr().err.splitlines() == [
+        "helpdesk error: Search Users: authentication failed: not authorized yet: "
+        "run the OAuth2 authorization first (hdkit auth)"]
+    assert fresh_sandbox.requests == []  # nothing sent without a token
 
 
 def test_followup_event_from_the_cli(fresh_sandbox, capsys) -> None:
