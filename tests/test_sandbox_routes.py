@@ -691,3 +691,38 @@ def test_hostile_numbers_get_the_vendor_error_not_a_500(
 def test_unicode_digits_do_not_count_as_phone_digits(client: httpx.Client) -> None:
     arabic_indic = "\u0664\u0661\u0665\u0665\u0665\u0665\u0660\u0661\u0662\u0663"  # 4155550123
     assert _keydesk(client, {}, arabic_indic) == set()
+
+
+@pytest.mark.parametrize("path, body, field, detail", [
+    pytest.param("/zendesk/api/v2/users.json", {"user": {"name": ["Ada"]}}, "name", "InvalidValue",
+                 id="zendesk-user-name"),
+    pytest.param("/zendesk/api/v2/tickets.json", {"ticket": {"subject": 7, "comment": {"body": "b"}}},
+                 "subject", "InvalidValue", id="zendesk-ticket-subject"),
+    pytest.param("/freshdesk/api/v2/contacts", {"name": "N", "phone": 4155550123}, "phone",
+                 "datatype_mismatch", id="freshdesk-contact-phone"),
+    pytest.param("/freshdesk/api/v2/tickets", {"subject": {"s": 1}, "description": "d", "email": "a@b.c"},
+                 "subject", "datatype_mismatch", id="freshdesk-ticket-subject"),
+    pytest.param("/zoho/api/v1/contacts", {"lastName": "N", "phone": 4155550123}, "/phone", "invalid",
+                 id="zoho-contact-phone"),
+    pytest.param("/zoho/api/v1/calls", {"subject": "s", "direction": ["inbound"]}, "/direction", "invalid",
+                 id="zoho-call-direction"),
+    pytest.param("/keydesk/api/contacts", {"name": "N", "phone": 4155550123}, "phone", "must be a string",
+                 id="keydesk-contact-phone"),
+    pytest.param("/keydesk/api/calls", {"phone": "1", "direction": {"in": True}, "started_at": "t"},
+                 "direction", "must be a string", id="keydesk-call-direction"),
+])
+def test_a_field_of_the_wrong_type_is_a_validation_error_naming_it(
+        fresh_sandbox: Sandbox, client: httpx.Client, zoho: dict[str, str], path: str, body: dict,
+        field: str, detail: str) -> None:
+    vendor = path.split("/")[1]
+    auth = {"zendesk": {"headers": ZD_AUTH}, "freshdesk": {"auth": FD_AUTH}, "zoho": {"headers": zoho},
+            "keydesk": {"headers": KD_AUTH}}[vendor]
+    response = client.post(path, json=body, **auth)
+    assert response.status_code == (400 if vendor == "freshdesk" else 422)
+    answer = response.json()
+    named = {"zendesk": lambda: answer["details"][field][0]["error"],
+             "freshdesk": lambda: next(e["code"] for e in answer["errors"] if e["field"] == field),
+             "zoho": lambda: next(e["errorType"] for e in answer["errors"] if e["fieldName"] == field),
+             "keydesk": lambda: answer["error"]["fields"][field]}[vendor]()
+    assert named == detail
+    assert fresh_sandbox.state == {}  # nothing was stored

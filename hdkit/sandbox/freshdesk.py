@@ -21,7 +21,7 @@ from hdkit.sandbox import phones
 from hdkit.sandbox.accounts import DEMO
 from hdkit.sandbox.context import Context
 from hdkit.sandbox.people import Person, make_agents, make_contacts
-from hdkit.sandbox.vendor import VendorAPI
+from hdkit.sandbox.vendor import VendorAPI, not_text
 from hdkit.sandbox.web import (basic_credentials, json_response, link, natural, not_found_page, page,
                                plan, same)
 
@@ -172,6 +172,8 @@ class Freshdesk(VendorAPI):
         body = await self.write_body(request)
         if isinstance(body, Response):
             return body
+        if field := not_text(body, ("name", "email", "phone", "mobile", "job_title")):
+            return invalid(field, "It should be a/an String", "datatype_mismatch")
         if not str(body.get("name", "")).strip():
             return invalid("name", "It should be a/an String")
         if not any(body.get(k) for k in ("email", "phone", "mobile")):
@@ -191,6 +193,8 @@ class Freshdesk(VendorAPI):
         body = await self.write_body(request)
         if isinstance(body, Response):
             return body
+        if field := not_text(body, ("subject", "description", "email", "phone")):
+            return invalid(field, "It should be a/an String", "datatype_mismatch")
         for field in ("subject", "description"):
             if not str(body.get(field, "")).strip():
                 return invalid(field, "It should be a/an String")

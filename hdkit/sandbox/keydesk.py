@@ -20,7 +20,7 @@ from hdkit.sandbox import phones
 from hdkit.sandbox.accounts import DEMO
 from hdkit.sandbox.context import Context
 from hdkit.sandbox.people import Person, make_agents, make_contacts
-from hdkit.sandbox.vendor import VendorAPI
+from hdkit.sandbox.vendor import VendorAPI, not_text
 from hdkit.sandbox.web import json_response, natural, not_found_page, page, plan, same
 
 VENDOR = "keydesk"
@@ -131,6 +131,8 @@ class KeyDesk(VendorAPI):
         body = await self.write_body(request)
         if isinstance(body, Response):
             return body
+        if field := not_text(body, ("name", "phone", "mobile", "email", "company")):
+            return invalid(field, "must be a string")
         if not str(body.get("name", "")).strip():
             return invalid("name")
         if not str(body.get("phone", "")).strip():
@@ -144,6 +146,8 @@ class KeyDesk(VendorAPI):
         body = await self.write_body(request)
         if isinstance(body, Response):
             return body
+        if field := not_text(body, ("phone", "direction", "started_at", "status", "recording_url", "note")):
+            return invalid(field, "must be a string")
         for field in ("phone", "direction", "started_at"):
             if not str(body.get(field, "")).strip():
                 return invalid(field)

@@ -18,6 +18,11 @@ from hdkit.sandbox.context import Context
 from hdkit.sandbox.web import json_body, json_response
 
 
+def not_text(body: dict[str, Any], fields: tuple[str, ...]) -> str | None:
+    """The first of ``fields`` that ``body`` gives as something other than a string (or null)."""
+    return next((f for f in fields if body.get(f) is not None and not isinstance(body[f], str)), None)
+
+
 class VendorAPI:
     """Base of a vendor API: subclasses set ``name`` and answer ``guard``, ``bad_body`` and
     ``missing`` in their own shapes."""

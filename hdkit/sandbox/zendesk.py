@@ -23,7 +23,7 @@ from hdkit.sandbox.accounts import DEMO
 from hdkit.sandbox.context import Context
 from hdkit.sandbox.oauth import OAuthError
 from hdkit.sandbox.people import Person, make_agents, make_contacts
-from hdkit.sandbox.vendor import VendorAPI
+from hdkit.sandbox.vendor import VendorAPI, not_text
 from hdkit.sandbox.web import (authorize_flow, basic_credentials, bearer_token, form_or_json,
                                json_response, link, natural, not_found_page, page, plan, same)
 
@@ -254,6 +254,8 @@ class Zendesk(VendorAPI):
         user = await self.write_body(request, "user")
         if isinstance(user, Response):
             return user
+        if field := not_text(user, ("name", "email", "phone", "role", "notes")):
+            return invalid(field, f"{field.capitalize()}: must be a string", "InvalidValue")
         if not str(user.get("name", "")).strip():
             return invalid("name", "Name: cannot be blank")
         email = str(user.get("email", "")).strip()
@@ -275,6 +277,8 @@ class Zendesk(VendorAPI):
         ticket = await self.write_body(request, "ticket")
         if isinstance(ticket, Response):
             return ticket
+        if field := not_text(ticket, ("subject", "status", "priority")):
+            return invalid(field, f"{field.capitalize()}: must be a string", "InvalidValue")
         comment = ticket.get("comment")
         text = comment.get("body") if isinstance(comment, dict) else None
         if not str(text or "").strip():

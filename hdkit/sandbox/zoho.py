@@ -33,7 +33,7 @@ from hdkit.sandbox.accounts import DEMO
 from hdkit.sandbox.context import Context
 from hdkit.sandbox.oauth import OAuthError
 from hdkit.sandbox.people import COMPANIES, Person, make_agents, make_contacts
-from hdkit.sandbox.vendor import VendorAPI
+from hdkit.sandbox.vendor import VendorAPI, not_text
 from hdkit.sandbox.web import (authorize_flow, basic_credentials, bearer_token, form_or_json,
                                json_response, natural, not_found_page, page, plan)
 
@@ -225,6 +225,8 @@ class Zoho(VendorAPI):
         body = await self.write_body(request)
         if isinstance(body, Response):
             return body
+        if field := not_text(body, ("lastName", "firstName", "email", "phone", "mobile")):
+            return invalid(field, "invalid")
         if not str(body.get("lastName", "")).strip():
             return invalid("lastName")
         cid = self._new_id()
@@ -239,6 +241,8 @@ class Zoho(VendorAPI):
         body = await self.write_body(request)
         if isinstance(body, Response):
             return body
+        if field := not_text(body, ("subject", "description", "priority", "status")):
+            return invalid(field, "invalid")
         for field in ("subject", "departmentId", "contactId"):
             if not str(body.get(field, "")).strip():
                 return invalid(field)
@@ -271,6 +275,8 @@ class Zoho(VendorAPI):
         body = await self.write_body(request)
         if isinstance(body, Response):
             return body
+        if field := not_text(body, ("subject", "direction", "startTime", "status", "description")):
+            return invalid(field, "invalid")
         for field in ("subject", "departmentId", "contactId", "direction", "startTime", "duration"):
             if str(body.get(field, "")).strip() == "":
                 return invalid(field)
