@@ -80,6 +80,8 @@ KNOWN_VARIABLES: dict[str, frozenset[str]] = {
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 _PLACEHOLDER = re.compile(r"\{\{.*?\}\}", re.DOTALL)
+_SECRET_KIND = re.compile(r"type|ur[il]|endpoint|expir", re.IGNORECASE)  # token_type: Bearer is no secret
+_JSON_STRING_MEMBER = re.compile(r'"((?:[^"\\]|\\.)*)"\s*:\s*"((?:[^"\\]|\\.)*)"')  # "name": "text"
 
 
 def errors(problems: Iterable[Problem]) -> list[Problem]:
@@ -137,7 +139,9 @@ class _Validator:
         if kind in ("json", "url"):
             yield from lint(source, kind, where)
         if kind == "url":
-            yield from self.literal_secrets_in_url(source, where)
+            yield from self.literal_secrets(parse_qsl(urlsplit(source).query, keep_blank_values=True), where)
+        if kind == "json":
+            yield from self.literal_secrets(_JSON_STRING_MEMBER.findall(source), where)
 
     def variables(self, refs: Iterable[FieldRef], section: str, field: str) -> Iterator[Problem]:
         known = KNOWN_VARIABLES.get(section, frozenset()) | self.custom | self.produced
@@ -154,13 +158,14 @@ class _Validator:
                 code="unknown-variable",
             )
 
-    def literal_secrets_in_url(self, source: str, where: Location) -> Iterator[Problem]:
-        for name, value in parse_qsl(urlsplit(source).query, keep_blank_values=True):
-            if is_secret_name(name) and value.strip() and "{{" not in value:
+    def literal_secrets(self, pairs: Iterable[tuple[str, str]], where: Location) -> Iterator[Problem]:
+        """Secret-named query parameters or JSON members holding a literal: exported for anyone to read."""
+        for name, value in pairs:
+            if is_secret_name(name) and not _SECRET_KIND.search(name) and value.strip() and "{{" not in value:
                 yield self.warn(
-                    f"query parameter {name!r} holds a literal secret",
+                    f"{name!r} holds a literal secret; it would be written into the exported template",
                     where,
-                    fix=f"add a Password Input custom field and write {name}={{{{.{name}}}}}",
+                    fix=f"add a Password Input custom field and write {{{{.{name}}}}} instead",
                     code="literal-secret",
                 )
 
@@ -256,9 +261,14 @@ class _Validator:
         for name in ("authorization_endpoint", "token_endpoint", "refresh_endpoint"):
             yield from self.template(getattr(o, name), AUTHENTICATION, title(name), "url")
         yield from self.template(o.additional_query, AUTHENTICATION, title("additional_query"))
+        yield from self.literal_secrets(parse_qsl(o.additional_query, keep_blank_values=True),
+                                        Location(AUTHENTICATION, title("additional_query")))
         yield from self.template(o.scope, AUTHENTICATION, title("scope"))
         kind: Kind = "json" if o.refresh_content_type.value == "application/json" else "text"
         yield from self.template(o.refresh_body, AUTHENTICATION, title("refresh_body"), kind)
+        if kind == "text":  # a form body
+            yield from self.literal_secrets(parse_qsl(o.refresh_body, keep_blank_values=True),
+                                            Location(AUTHENTICATION, title("refresh_body")))
         yield from self.method(o.refresh_method, AUTHENTICATION, title("refresh_method"))
         if o.refresh_minutes is not None and o.refresh_minutes < 0:
             yield self.error("Token Refresh Time (min) cannot be negative (blank = 25, 0 = never)",

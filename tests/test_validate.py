@@ -132,6 +132,17 @@ ROWS = [
                  "warning", "Headers", "Header 1 > Name", "authorization-header", None, None, id="authorization"),
     pytest.param(edit(headers=(Header("X-Api-Key", "sk_live_123"),)), "warning", "Headers", "Header 1 > Value",
                  "literal-secret", None, None, id="header-literal-secret"),
+    pytest.param(edit(auth=Auth(method="oauth2", oauth2=OAuth2("https://a", "https://t",
+                                                     additional_query="client_id=x&client_secret=s3cr3t"))),
+                 "warning", "Authentication", "Additional Query String", "literal-secret", None, None,
+                 id="query-string-literal-secret"),
+    pytest.param(edit(auth=Auth(method="oauth2", oauth2=OAuth2("https://a", "https://t",
+                                                     refresh_body="grant_type=refresh_token&client_secret=x"))),
+                 "warning", "Authentication", "Token Refresh Request Body", "literal-secret", None, None,
+                 id="form-refresh-body-literal-secret"),
+    pytest.param(follow(FollowUpRequest("F", "call_ended", url="https://h", body='{"a": {"api_key": "sk_1"}}')),
+                 "warning", "Follow-up Requests", "Request Body", "literal-secret", None, None,
+                 id="json-body-literal-secret"),
     pytest.param(edit(headers=(Header("Bad Name", "v"),)), "error", "Headers", "Header 1 > Name", "header-name",
                  None, None, id="header-name"),
     pytest.param(with_url("https://h/c?phone={{UrlEncode .Phone}}&api_key=abc123"), "warning", "Contact Search",
@@ -234,6 +245,9 @@ def test_all_problems_are_returned_at_once() -> None:
     [
         pytest.param(with_general(logo=Logo("l.png", png(150, 150))), id="logo-150"),
         pytest.param(with_general(max_concurrent_requests=1), id="max-concurrent-1"),
+        pytest.param(follow(FollowUpRequest("F", "call_ended", url="https://h",
+                                            body='{"token_type": "Bearer", "api_key": "{{.api_key}}"}')),
+                     id="secret-names-without-literal-secrets"),
         pytest.param(edit(headers=(Header("Authorization", "Token {{.api_key}}"),)), id="authorization-with-none"),
         pytest.param(users(mode="page", page_param="p", page_start=0, size_param="s", size=1), id="page-at-limits"),
         pytest.param(users(mode="offset", offset_param="o", offset_start=0, limit_param="l", limit=1),
@@ -253,4 +267,5 @@ def test_all_problems_are_returned_at_once() -> None:
     ],
 )
 def test_no_errors_at_the_limits(template: Template) -> None:
-    assert errors(validate(template)) == []
+    problems = validate(template)
+    assert errors(problems) == [] and "literal-secret" not in {p.code for p in problems}
