@@ -176,16 +176,21 @@ def _as_double_quoted(body: str) -> str:
 
 
 def fix_quotes(source: str) -> str | None:
-    """``source`` with every single-quoted multi-character "char constant" inside an action
-    rewritten as a double-quoted string (``'yyyy-MM-dd'`` -> ``"yyyy-MM-dd"``), or ``None``
-    when there is nothing to fix. Go rejects such literals; people write them by habit."""
+    """``source`` with the single-quoted literals of every action that holds a multi-character
+    one rewritten as double-quoted strings (``'yyyy-MM-dd' '1'`` -> ``"yyyy-MM-dd" "1"``), or
+    ``None`` when there is nothing to fix.
+
+    Go rejects ``'yyyy-MM-dd'``; people write it by habit. The action's one-character literals
+    are rewritten too: ``'1'`` alone is legal Go, but it is the rune 49, not the string ``"1"``,
+    so ``TimeFormat`` would silently ignore its UTC flag. Actions holding only real character
+    constants are left alone."""
     pieces: list[str] = []
     last = 0
     for *_, quotes in _scan(source):
-        for q_start, q_end in quotes:
-            body = source[q_start + 1 : q_end - 1]
-            if _is_char_constant(body):
-                continue
+        bodies = [(q_start, q_end, source[q_start + 1 : q_end - 1]) for q_start, q_end in quotes]
+        if all(_is_char_constant(body) for *_, body in bodies):
+            continue
+        for q_start, q_end, body in bodies:
             pieces.append(source[last:q_start])
             pieces.append(_as_double_quoted(body))
             last = q_end
