@@ -2,12 +2,13 @@
 
 Templates are keyed by ``General.key``. Adding an 11th raises :class:`~hdkit.errors.LimitError`
 and leaves the library as it was. With a directory, the library persists itself as one XML file
-per template (``<key>.xml``), each written atomically, so a crash mid-save never loses a template
-that was already there.
+per template (``<key>.xml``, or the name a user gave the file), each written atomically, so a
+crash mid-save never loses a template that was already there.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Iterator
@@ -29,11 +30,22 @@ class TemplateLibrary:
 
     def __init__(self, directory: str | os.PathLike[str] | None = None) -> None:
         self._templates: dict[str, Template] = {}
+        self._files: dict[str, Path] = {}  # key -> its file, which a user may have renamed
         self.directory = Path(directory) if directory is not None else None
         if self.directory is not None:
             self.directory.mkdir(parents=True, exist_ok=True)
             for path in sorted(self.directory.glob("*.xml")):
-                self._put(load(path), replace=False, persist=False)
+                self._open(path)
+
+    def _open(self, path: Path) -> None:
+        """Read one file of the directory; a refusal (a duplicate key, an 11th) names the file."""
+        template = load(path)
+        try:
+            self._put(template, replace=False, persist=False)
+        except ModelError as err:
+            where = dataclasses.replace(err.location or Location(_SECTION), source=str(path))
+            raise type(err)(err.message, where, hint=err.hint) from err
+        self._files[template.key] = path
 
     def __len__(self) -> int:
         return len(self._templates)
@@ -67,12 +79,13 @@ class TemplateLibrary:
         template = self.get(key)
         if self.directory is not None:
             self._path(key).unlink(missing_ok=True)
+            self._files.pop(key, None)
         del self._templates[key]
         return template
 
     def _path(self, key: str) -> Path:
         assert self.directory is not None
-        return self.directory / f"{key}.xml"
+        return self._files.get(key, self.directory / f"{key}.xml")
 
     def _put(self, template: Template, *, replace: bool, persist: bool = True) -> Template:
         key = template.key
@@ -90,5 +103,6 @@ class TemplateLibrary:
             )
         if persist and self.directory is not None:
             save(template, self._path(key), check=False)
+            self._files[key] = self._path(key)
         self._templates[key] = template
         return template

@@ -71,3 +71,34 @@ def test_edited_template_persists_through_a_reopen(tmp_path: Path) -> None:
     edited = dataclasses.replace(original, general=dataclasses.replace(original.general, remark="x & <y>"))
     library.replace(edited)
     assert TemplateLibrary(tmp_path).get("desk") == edited
+
+
+def test_a_renamed_file_is_replaced_and_removed_in_place(tmp_path: Path) -> None:
+    TemplateLibrary(tmp_path).add(template("desk"))
+    (tmp_path / "desk.xml").rename(tmp_path / "My Desk (copy).xml")
+    library = TemplateLibrary(tmp_path)
+    library.replace(template("desk", name="Edited"))
+    assert [p.name for p in tmp_path.glob("*.xml")] == ["My Desk (copy).xml"]
+    assert TemplateLibrary(tmp_path).get("desk").general.name == "Edited"
+    library.remove("desk")
+    assert list(tmp_path.glob("*.xml")) == [] and len(TemplateLibrary(tmp_path)) == 0
+
+
+@pytest.mark.parametrize(
+    "count, error, words",
+    [
+        pytest.param(11, LimitError, ["at most 10", "'t10'"], id="eleven-files"),
+        pytest.param(2, ModelError, ["'t0' is already in the library"], id="same-key-twice"),
+    ],
+)
+def test_a_directory_the_library_cannot_hold_names_the_file(tmp_path: Path, count: int, error: type,
+                                                            words: list[str]) -> None:
+    keys = [f"t{i}" for i in range(count)] if count > 2 else ["t0", "t0"]
+    for i, key in enumerate(keys):
+        (tmp_path / f"{i:02}.xml").write_text(f'<Information Name="D" Key="{key}"/>', encoding="utf-8")
+    with pytest.raises(error) as info:
+        TemplateLibrary(tmp_path)
+    assert info.value.location.source == str(tmp_path / f"{count - 1:02}.xml")
+    for word in words:
+        assert word in str(info.value)
+    assert len(list(tmp_path.glob("*.xml"))) == count  # nothing was deleted
