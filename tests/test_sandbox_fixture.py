@@ -1,14 +1,13 @@
 """The pytest fixture: one server per session that no test can leave dirty for the next one.
 
-Each case runs a small test session of its own (pytester) using hdkit's plugin, the way a
-user of hdkit would, and checks what its later tests see.
+Each case runs a small test session of its own (pytester) with no conftest at all: the plugin
+comes from hdkit's ``pytest11`` entry point, the way a user of hdkit gets it, and the case
+checks what its later tests see.
 """
 
 from __future__ import annotations
 
 import pytest
-
-CONFTEST = 'pytest_plugins = ["hdkit.sandbox.pytest_plugin"]\n'
 
 HELPERS = '''
 import httpx
@@ -30,7 +29,6 @@ def assert_clean(hd):
 
 
 def _run(pytester: pytest.Pytester, body: str) -> pytest.RunResult:
-    pytester.makeconftest(CONFTEST)
     pytester.makepyfile(test_inner=HELPERS + body)
     return pytester.runpytest_inprocess("-p", "no:cacheprovider", "-q")
 
