@@ -65,7 +65,12 @@ class _Document:
 
 
 def _first_value(doc: _Document, field: str, data: Mapping[str, Any], where: Location) -> Any:
-    """The value of the first alternative path that yields one (an empty array does not)."""
+    """The value of the first alternative path that yields one.
+
+    An empty array does not count, nor does an array whose every element lacks the field
+    (``data.#.firstName`` over records that only have ``accountName``): the next alternative
+    is tried, which is what a field mapped as ``data.#.firstName,data.#.accountName`` means.
+    """
     fallback: Any = MISSING
     for expr in split_paths(field):
         rendered = render_path(expr, data, where) if "{{" in expr else expr
@@ -75,9 +80,10 @@ def _first_value(doc: _Document, field: str, data: Mapping[str, Any], where: Loc
         value = result.value()
         if isinstance(value, list):
             value = _aligned(doc, rendered, value, where)
-        if value != []:
+        if value != [] and not (isinstance(value, list) and all(v is MISSING for v in value)):
             return value
-        fallback = value
+        if fallback is MISSING:
+            fallback = value
     return fallback
 
 

@@ -112,3 +112,16 @@ def test_extract_values() -> None:
     got = extract_values(USERS, ["$.data[1].email", "data.2.email", "data.0.email", "total"])
     assert got == ["bob@x.test", None, MISSING, 3]
     assert got[2] is MISSING
+
+
+def test_alternative_paths_fall_through_when_every_element_lacks_the_first_field() -> None:
+    """Zoho-style accounts carry accountName, not firstName: the mapping's second path wins."""
+    body = '{"data": [{"id": "1", "accountName": "Analytical Engines"}, {"id": "2", "accountName": "Babbage & Co"}]}'
+    records = extract_records(body, {"ContactId": "data.#.id", "FirstName": "data.#.firstName,data.#.accountName"})
+    assert [r["FirstName"] for r in records] == ["Analytical Engines", "Babbage & Co"]
+
+
+def test_alternative_paths_keep_a_partly_present_first_field_aligned() -> None:
+    body = '{"data": [{"id": "1", "firstName": "Ada"}, {"id": "2", "accountName": "Babbage & Co"}]}'
+    records = extract_records(body, {"ContactId": "data.#.id", "FirstName": "data.#.firstName,data.#.accountName"})
+    assert records[0]["FirstName"] == "Ada" and records[1]["FirstName"] is MISSING
