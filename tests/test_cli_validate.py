@@ -46,6 +46,19 @@ def test_validate_reports_every_error_with_location(tmp_path: Path, capsys: pyte
         pytest.param('<Information MaxConcurrentRequest="ten"/>', ["Max Concurrent Request", "'ten'"],
                      id="non-numeric"),
         pytest.param('<Information AuthType="digest"/>', ["'digest'"], id="unknown-auth"),
+        pytest.param('<?xml version="1.0"?>\n<!DOCTYPE l [<!ENTITY a "a"><!ENTITY b "&a;&a;">]>\n<Information Name="&b;"/>',
+                     ["unsafe XML"], id="billion-laughs"),
+        pytest.param('<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n'
+                     '<Information Name="&e;"/>', ["unsafe XML"], id="external-entity"),
+        pytest.param('<Information><Scenarios><Scenario Id="AuthMethod"><Parameters>\n' + "".join(
+            f'<Parameter Father="CustomFieldList" Name="f{i}" Editor="string"/>' for i in range(6))
+            + "</Parameters></Scenario></Scenarios></Information>", ["bad.xml", "line 2", "Custom Field 6"],
+            id="6th-custom-field"),
+        pytest.param('<Information><Scenarios><Scenario Id="AuthMethod"><Parameters>\n' + "".join(
+            f'<Parameter Father="PopulateTemplateString" Type="Header" Name="X-{i}"/>' for i in range(21))
+            + "</Parameters></Scenario></Scenarios></Information>", ["bad.xml", "line 2", "Header 21"],
+            id="21st-header"),
+        pytest.param('<Information\n Logo="logo.gif"/>', ["bad.xml", "line 1", "PNG, JPG, JPEG"], id="logo-format"),
     ],
 )
 def test_bad_input_file_is_one_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str], content, words) -> None:

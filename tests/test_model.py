@@ -109,18 +109,21 @@ def test_construction_rejects_bad_values_naming_section_and_field(build, error, 
 
 
 @pytest.mark.parametrize(
-    "build",
+    "build, measure, expected",
     [
-        pytest.param(lambda: Auth(custom_fields=fields(limits.MAX_CUSTOM_FIELDS)), id="5-custom-fields"),
-        pytest.param(lambda: Template(headers=headers(limits.MAX_HEADERS)), id="20-headers"),
+        pytest.param(lambda: Auth(custom_fields=fields(limits.MAX_CUSTOM_FIELDS)), lambda a: len(a.custom_fields),
+                     5, id="5-custom-fields"),
+        pytest.param(lambda: Template(headers=headers(limits.MAX_HEADERS)), lambda t: len(t.headers), 20,
+                     id="20-headers"),
         pytest.param(lambda: Logo("logo.png", png() + b"\0" * (limits.LOGO_MAX_BYTES - len(png()) - 1)),
-                     id="logo-just-under-500kb"),
-        pytest.param(lambda: Logo("LOGO.JPEG", jpeg()), id="jpeg-upper-case-extension"),
-        pytest.param(lambda: Logo("logo.png"), id="logo-name-only"),
+                     lambda logo: (len(logo.data), logo.size), (500 * 1024 - 1, (150, 150)), id="logo-just-under-500kb"),
+        pytest.param(lambda: Logo("LOGO.JPEG", jpeg()), lambda logo: logo.size, (150, 150),
+                     id="jpeg-upper-case-extension"),
+        pytest.param(lambda: Logo("logo.png"), lambda logo: (logo.data, logo.size), (b"", None), id="logo-name-only"),
     ],
 )
-def test_at_the_limit_is_accepted(build) -> None:
-    assert build() is not None
+def test_at_the_limit_is_accepted(build, measure, expected) -> None:
+    assert measure(build()) == expected
 
 
 def test_enum_values_are_accepted_as_strings_and_lists_become_tuples() -> None:
