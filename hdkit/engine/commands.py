@@ -23,7 +23,6 @@ import argparse
 import json
 import os
 import sys
-import time
 import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -42,11 +41,10 @@ if TYPE_CHECKING:
 
     Result = UsersResult | SearchResult | MatrixResult | CallTrace
 
-__all__ = ["load_template", "read_inputs", "register", "report", "report_code"]
+__all__ = ["load_template", "read_inputs", "register", "report", "report_code", "write_table"]
 
 EXIT_OK, EXIT_TEMPLATE, EXIT_HELPDESK = 0, 1, 3
 ENV_PREFIX = "HDKIT_INPUT_"
-_SANDBOX_URL = "http://127.0.0.1:8700"  # where 'hdkit sandbox' listens by default
 
 
 # --------------------------------------------------------------------------- inputs
@@ -128,7 +126,8 @@ def _positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
 # --------------------------------------------------------------------------- output
 
 
-def _write(frame: pd.DataFrame, fmt: str, out: TextIO | None = None) -> None:
+def write_table(frame: pd.DataFrame, fmt: str, out: TextIO | None = None) -> None:
+    """``frame`` as a text table, JSON records or CSV (the CLI's --format)."""
     import pandas as pd
 
     out = out or sys.stdout
@@ -165,7 +164,7 @@ def report(result: Result, fmt: str, out: TextIO | None = None, err: TextIO | No
     from hdkit.results import HELPDESK_FAILURES, frame_of
 
     err = err or sys.stderr
-    _write(frame_of(result), fmt, out)
+    write_table(frame_of(result), fmt, out)
     for note in _notes(result):
         print(note, file=err)
     for problem in result.problems if hasattr(result, "problems") else ():
@@ -360,58 +359,7 @@ def register(subparsers: Any) -> None:
     demo.set_defaults(handler=_demo)
 
 
-# --------------------------------------------------------------------------- demo
+def _demo(args: argparse.Namespace) -> int:
+    from hdkit.engine.demo import demo
 
-
-def _demo(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    """Start the sandbox, then tell the story of one sample: users, a search, a missed call."""
-    from hdkit import samples
-    from hdkit.engine.runner import Engine
-    from hdkit.sandbox import Sandbox
-
-    out = out or sys.stdout
-    say = lambda text="": print(text, file=out)  # noqa: E731
-    with Sandbox() as hd:
-        inputs = samples.demo_inputs(args.sample, hd.url)
-        engine = Engine(samples.load(args.sample), inputs)
-        say(f"1. Sandbox helpdesk started at {hd.url} (local demo data; nothing leaves this machine).")
-        say(f"   Running the {args.sample!r} sample template against it.\n")
-
-        started = time.perf_counter()
-        users = engine.users()
-        took = time.perf_counter() - started
-        stop = users.stop
-        say(f"2. Users: {len(users)} synced from {stop.pages} pages in {took:.2f} s "
-            f"({stop.requests} requests, up to {engine.max_concurrent} at once); "
-            f"stopped: {stop.reason} ({stop.detail}).")
-        _write(users.records().head(3), "table", _Indented(out))
-
-        phone = samples.demo_phone(args.sample)
-        found = engine.search(phone)
-        say(f"\n3. Search {phone}: " + (", ".join(
-            f"{m.fields.get('FirstName', '')} {m.fields.get('LastName', '')}".strip()
-            + f" in {m.contact_type}, pop-up {m.popup_url}" for m in found.matches) or "no match") + ".")
-
-        trace = engine.call(engine.event("inbound-missed", phone))
-        say(f"\n4. A missed inbound call from {phone}: {len(trace.steps)} requests, as the PBX would send them.")
-        _write(trace.trace()[["step", "method", "status", "outcome", "outputs"]], "table", _Indented(out))
-
-        given = " ".join(f"--input {k}={v}" for k, v in samples.demo_inputs(args.sample, _SANDBOX_URL).items())
-        say(f"\nNext: start 'hdkit sandbox' in another shell, then try\n"
-            f"   hdkit run {args.sample} users {given}\n"
-            f"   and the same with your own template file and your helpdesk's inputs.")
-        failures = [e for r in (users, found, trace) for e in r.failures()]
-        for e in failures:
-            say(f"helpdesk error: {e.error}")
-    return max(report_code(r) for r in (users, found, trace))
-
-
-class _Indented:
-    """A text stream that indents every line written to it (tables inside the demo story)."""
-
-    def __init__(self, out: TextIO, prefix: str = "   ") -> None:
-        self.out, self.prefix = out, prefix
-
-    def write(self, text: str) -> int:
-        lines = text.splitlines(keepends=True)
-        return self.out.write("".join(self.prefix + line if line.strip() else line for line in lines))
+    return demo(args.sample)
