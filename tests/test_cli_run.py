@@ -9,7 +9,7 @@ import pytest
 
 from hdkit import samples
 from hdkit.cli import main as hdkit
-from hdkit.sandbox.accounts import AGENT_COUNT
+from hdkit.sandbox.accounts import AGENT_COUNT, DEMO
 
 
 def inputs(hd, name: str = "freshdesk") -> list[str]:
@@ -307,3 +307,18 @@ def test_a_token_file_open_to_others_is_one_warning_line(tmp_path, capsys) -> No
     warned = [line for line in capsys.readouterr().err.splitlines() if "readable by others" in line]
     assert warned == [f"warning: token file {tokens} is readable by others (mode 644); "
                       "hdkit will rewrite it with mode 600"]
+
+
+@pytest.mark.parametrize("action", [["users"], ["search", "--phone", "+14155550123"]])
+def test_dry_run_prints_the_rendered_requests_redacted(fresh_sandbox, capsys, action) -> None:
+    """Nothing is sent, so there are no records: the table is what would be sent."""
+    key = DEMO["freshdesk"]["api_key"]
+    argv = ["run", "freshdesk", *action, "--dry-run", "--format", "json",
+            "--input", f"base_url={fresh_sandbox.url}/freshdesk", "--input", f"api_key={key}"]
+    assert hdkit(argv) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows and {"step", "method", "url", "request_headers"} <= set(rows[0])
+    assert rows[0]["url"].startswith(fresh_sandbox.url + "/freshdesk/api/v2/")
+    assert rows[0]["request_headers"]["Authorization"] == "Basic ********"
+    assert key not in json.dumps(rows)
+    assert fresh_sandbox.requests == []

@@ -159,12 +159,24 @@ def _notes(result: Result) -> list[str]:
     return []
 
 
-def report(result: Result, fmt: str, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """Print a result's main table (stdout) and what a reader must know (stderr); the exit code."""
-    from hdkit.results import HELPDESK_FAILURES, frame_of
+_DRY_RUN_COLUMNS = ["step", "method", "url", "request_headers", "request_body"]
+
+
+def report(result: Result, fmt: str, out: TextIO | None = None, err: TextIO | None = None, *,
+           dry_run: bool = False) -> int:
+    """Print a result's main table (stdout) and what a reader must know (stderr); the exit code.
+
+    A dry run has no records to show, so its table is the rendered requests (redacted); a call
+    trace already lists its requests step by step.
+    """
+    from hdkit.results import HELPDESK_FAILURES, CallTrace, frame_of
 
     err = err or sys.stderr
-    write_table(frame_of(result), fmt, out)
+    if dry_run and not isinstance(result, CallTrace):
+        table = result.exchanges()[_DRY_RUN_COLUMNS]
+    else:
+        table = frame_of(result)
+    write_table(table, fmt, out)
     for note in _notes(result):
         print(note, file=err)
     for problem in result.problems if hasattr(result, "problems") else ():
@@ -229,7 +241,7 @@ def _guarded(run: Callable[[argparse.Namespace], Result]) -> Callable[[argparse.
             result = run(args)
         except EngineError as exc:
             return _exit_code(exc)
-        return report(result, args.format)
+        return report(result, args.format, dry_run=getattr(args, "dry_run", False))
     return handler
 
 
