@@ -5,7 +5,11 @@ adapter (``yeastar_xml``) reads and writes it. It is immutable (edit with
 ``dataclasses.replace``) and checks its data at the edge, the way attrs does: constructing a
 section with a wrong type, an unknown enum value, a non-numeric number or more items than a hard
 limit allows raises :class:`~hdkit.errors.ModelError` / :class:`~hdkit.errors.LimitError`
-naming the section and field. Everything softer (required fields, template syntax, paths,
+naming the section and field, as does text holding a character XML cannot store (a template
+that could be exported but never imported again). A nested part given as a mapping
+(``CallJournal(subject={"enabled": True})``) is built in place, so its errors name the section
+and the place (``Call Journal > Subject > Enabled``); a small part built alone (``CallOption``,
+``Output``) can only name itself. Everything softer (required fields, template syntax, paths,
 unknown variables) is reported all at once by :func:`hdkit.validate.validate`.
 
 Field metadata (title, help, example, limit) lives once, on the fields, and feeds validation

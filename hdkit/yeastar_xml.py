@@ -15,14 +15,19 @@ them once a real PBX export is available. Everything outside that table is seen 
 
 Import parses with ``defusedxml`` (entity expansion and external entities are refused with one
 :class:`~hdkit.errors.XMLFormatError`), accepts XML 1.0 and 1.1 declarations and both empty
-element forms, lets the last of duplicate parameters win, and keeps every element or attribute
-it does not understand as an :class:`~hdkit.model.Extra` that export writes back in place.
+element forms, lets the last of duplicate parameters and outputs win, and keeps every element or
+attribute it does not understand as an :class:`~hdkit.model.Extra` that export writes back in
+place. What the model cannot hold without losing part of it is refused with its line instead of
+half read: a scenario given twice, or contact types whose outputs map the contact fields
+differently (the product has one Contact Field Mapping for all contact types).
+
 A draft whose Contact Field Mapping is filled in before any contact type is written with the
 mapping in a ``<Request>`` with no attributes (validation refuses exporting such a draft; the
-library saves drafts). Secrets have no place in the model, so they are never written: a Password Input's value, or a
-literal value of any parameter whose name says secret (``client_secret``, ``AccessToken``), is
-dropped on import. :func:`to_xml` serialises whatever it is given; :func:`save` refuses
-while validation finds errors.
+library saves drafts). Follow-up paths and variables are written one ``<Output>`` per pair, an
+unpaired one alone. Secrets have no place in the model, so they are never written: a Password
+Input's value, or a literal value of any parameter whose name says secret (``client_secret``,
+``AccessToken``), is dropped on import and starred out of error snippets. :func:`to_xml`
+serialises whatever it is given; :func:`save` refuses while validation finds errors.
 """
 
 from __future__ import annotations
