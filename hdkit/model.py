@@ -894,6 +894,7 @@ class Inputs(Mapping[str, "str | Secret"]):
     __slots__ = ("_values",)
 
     def __init__(self, custom_fields: tuple[CustomField, ...], values: Mapping[str, Any]) -> None:
+        self._values: dict[str, str | Secret] = {}  # a half-built Inputs still has a repr (tracebacks)
         by_name = {f.name: f for f in custom_fields}
         checked: dict[str, str | Secret] = {}
         for name, value in values.items():

@@ -84,6 +84,18 @@ _SECRET_KIND = re.compile(r"type|ur[il]|endpoint|expir", re.IGNORECASE)  # token
 _JSON_STRING_MEMBER = re.compile(r'"((?:[^"\\]|\\.)*)"\s*:\s*"((?:[^"\\]|\\.)*)"')  # "name": "text"
 
 
+def _quote_fix(source: str) -> str | None:
+    """The double-quoted text, when single quotes are what breaks ``source`` (and only then)."""
+    fixed = fix_quotes(source)
+    if fixed is None:
+        return None
+    try:
+        compile_template(fixed)
+    except TemplateSyntaxError:
+        return None
+    return f"use double quotes: {fixed}"
+
+
 def errors(problems: Iterable[Problem]) -> list[Problem]:
     """Only the problems that block export and runs."""
     return [p for p in problems if p.is_error]
@@ -129,7 +141,7 @@ class _Validator:
             yield self.error(
                 err.message,
                 Location(section, field, loc.line, loc.column),
-                fix=f"use double quotes: {fixed}" if (fixed := fix_quotes(source)) else err.hint,
+                fix=_quote_fix(source) or err.hint,
                 code="template-syntax",
             )
         else:

@@ -269,3 +269,24 @@ def test_all_problems_are_returned_at_once() -> None:
 def test_no_errors_at_the_limits(template: Template) -> None:
     problems = validate(template)
     assert errors(problems) == [] and "literal-secret" not in {p.code for p in problems}
+
+
+def test_the_double_quote_fix_is_offered_only_when_quotes_are_the_problem() -> None:
+    """An unknown function in a template that also holds a single-quoted literal keeps the
+    function hint: rewriting the quotes would not make it compile."""
+    from hdkit.validate import _quote_fix
+
+    assert _quote_fix("{{TimeFormat .T 'yyyy' '1'}}") == 'use double quotes: {{TimeFormat .T "yyyy" "1"}}'
+    assert _quote_fix("{{Nope .T 'yyyy'}}") is None
+    assert _quote_fix("{{.T}}") is None
+
+
+def test_a_half_built_inputs_still_has_a_repr() -> None:
+    from hdkit.model import CustomField, Inputs
+
+    inputs = Inputs.__new__(Inputs)
+    try:
+        inputs.__init__((CustomField("a", "A"),), {"b": "x"})
+    except Exception as err:
+        assert "unknown custom field 'b'" in str(err)
+    assert repr(inputs) == "Inputs({})"
