@@ -1,0 +1,437 @@
+"""The OAuth2 authorization-code flow, and an httpx auth flow that keeps its token fresh.
+
+OAuth2 uses authlib's httpx integration for what it covers (the authorization URL with state
+and PKCE, the code exchange); the refresh request is the template's own (method, endpoint,
+content type, body), so it goes through the run's client like any other request. The redirect
+is caught by a one-shot server on 127.0.0.1, or pasted. Tokens live in a
+:class:`~hdkit.engine.tokens.TokenStore` and are registered with the run's redactor the moment
+they are known; they never enter the template.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import warnings
+import webbrowser
+from collections.abc import AsyncGenerator, Callable, Generator, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import httpx
+from authlib.common.security import generate_token
+from authlib.common.errors import AuthlibBaseError
+
+from authlib.deprecate import AuthlibDeprecationWarning  # installs authlib's "always" filter
+
+with warnings.catch_warnings():
+    # authlib >= 1.7 nudges towards the "httpx2" package; hdkit is built on httpx itself.
+    warnings.filterwarnings("ignore", "The httpx module is deprecated", AuthlibDeprecationWarning)
+    from authlib.integrations.httpx_client import AsyncOAuth2Client
+
+from hdkit.engine._authfields import SECTION, Render, plain_inputs, render_template
+from hdkit.engine.client import Client
+from hdkit.engine.paging import add_query
+from hdkit.engine.tokens import Tokens, TokenStore
+from hdkit.errors import AuthError, Location
+from hdkit.secrets import Redactor, Secret, is_secret_name, reveal
+
+__all__ = ["OAuth2Session"]
+
+Clock = Callable[[], float]
+_CALLBACK_PATH = "/callback"
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """An authorization in progress: what the redirect must match, and the PKCE verifier."""
+
+    url: str
+    state: str
+    redirect_uri: str
+    code_verifier: str | None
+
+
+class OAuth2Session(httpx.Auth):
+    """The authorization-code flow of a template, and an auth flow that keeps its token fresh.
+
+    ``config`` is the template's ``OAuth2`` section. ``client_id``/``client_secret`` default to
+    the inputs of those names; when absent, the template is expected to carry them in its
+    endpoints (as many do) and hdkit adds nothing.
+    """
+
+    requires_request_body = True
+    requires_response_body = True
+
+    def __init__(
+        self,
+        config: Any,
+        inputs: Mapping[str, Any],
+        *,
+        client: Client,
+        store: TokenStore | None = None,
+        key: str = "default",
+        client_id: str | Secret | None = None,
+        client_secret: str | Secret | None = None,
+        pkce: bool = False,
+        clock: Clock = time.time,
+        render: Render | None = None,
+    ) -> None:
+        self.config = config
+        self.inputs = dict(inputs)
+        self.client = client
+        self.redactor = client.redactor
+        self.store = store if store is not None else TokenStore(redactor=self.redactor)
+        if self.store.redactor is None:
+            self.store.redactor = self.redactor
+        self.key = key
+        self.client_id = reveal(client_id if client_id is not None else inputs.get("client_id"))
+        self.client_secret = client_secret if client_secret is not None else inputs.get("client_secret")
+        self.pkce = pkce
+        self.clock = clock
+        self.render = render or render_template
+        self.redirect_uri: str = ""
+        self._pending: _Pending | None = None
+        self._lock = asyncio.Lock()
+        for value in inputs.values():
+            if isinstance(value, Secret):
+                self.redactor.add(value)
+        self.redactor.add(self.client_secret)  # may be a plain text input
+        if self.tokens is not None:  # tokens from a token file or an earlier run
+            self.redactor.add(self.tokens.access_token)
+            self.redactor.add(self.tokens.refresh_token)
+
+    # -- what templates see --------------------------------------------------------------------
+
+    @property
+    def tokens(self) -> Tokens | None:
+        return self.store.get(self.key)
+
+    def variables(self) -> dict[str, Any]:
+        tokens = self.tokens
+        return {"AccessToken": tokens.access_token if tokens else Secret(""),
+                "redirect_uri": self.redirect_uri}
+
+    def _data(self) -> dict[str, Any]:
+        data = plain_inputs(self.inputs)
+        data["redirect_uri"] = self.redirect_uri
+        tokens = self.tokens
+        if tokens is not None:
+            data["AccessToken"] = tokens.access_token.reveal()
+            data["RefreshToken"] = tokens.refresh_token.reveal() if tokens.refresh_token else ""
+        return data
+
+    def _render(self, source: str, field: str) -> str:
+        return self.render(source, self._data(), field).strip()
+
+    # -- authorization -------------------------------------------------------------------------
+
+    def authorization_url(self, redirect_uri: str) -> str:
+        """The consent URL: rendered endpoint + scope + additional query + state (+ PKCE S256)."""
+        self.redirect_uri = redirect_uri
+        endpoint = self._render(self.config.authorization_endpoint, "Authorization Endpoint")
+        if not endpoint:
+            raise AuthError("OAuth2 needs an Authorization Endpoint", Location(SECTION, "Authorization Endpoint"))
+        present = {k for k, _ in parse_qsl(urlsplit(endpoint).query, keep_blank_values=True)}
+        verifier = generate_token(48) if self.pkce else None
+        oauth = self._oauth_client(redirect_uri if "redirect_uri" not in present else None)
+        extra: dict[str, Any] = {}
+        if self.config.scope and "scope" not in present:
+            extra["scope"] = self.config.scope
+        url, state = oauth.create_authorization_url(endpoint, code_verifier=verifier, **extra)
+        url = _dedupe_query(url)
+        additional = self._render(self.config.additional_query, "Additional Query String")
+        if additional:
+            url = add_query(url, dict(parse_qsl(additional.lstrip("?&"), keep_blank_values=True)))
+        self.redactor.add(verifier)
+        self._pending = _Pending(url, state, redirect_uri, verifier)
+        return url
+
+    async def complete(self, redirected_to: str) -> Tokens:
+        """Finish the flow from the URL the browser was redirected to (pasted or caught)."""
+        pending = self._pending
+        if pending is None:
+            raise AuthError("no authorization in progress: build the authorization URL first")
+        params = dict(parse_qsl(urlsplit(redirected_to.strip()).query, keep_blank_values=True))
+        if "error" in params:
+            described = params.get("error_description") or params["error"]
+            raise AuthError(f"the helpdesk refused the authorization: {described}",
+                            Location(SECTION, "Authorization Endpoint"))
+        code = params.get("code")
+        if not code:
+            raise AuthError("the redirect URL has no 'code' parameter",
+                            hint="paste the full URL the browser was sent to after consent")
+        if params.get("state") != pending.state:
+            raise AuthError("the redirect's state does not match this authorization (possible CSRF)",
+                            hint="start the authorization again")
+        self.redactor.add(code)
+        return await self._exchange(code, pending)
+
+    async def authorize(self, *, port: int = 0, timeout: float = 300.0,
+                        open_browser: Callable[[str], Any] = webbrowser.open) -> Tokens:
+        """Run the whole flow: catch the redirect on 127.0.0.1 and exchange the code."""
+        async with _LoopbackCatcher(port) as catcher:
+            url = self.authorization_url(catcher.redirect_uri)
+            open_browser(url)
+            redirected = await catcher.wait(timeout)
+        return await self.complete(redirected)
+
+    async def _exchange(self, code: str, pending: _Pending) -> Tokens:
+        token_url = self._render(self.config.token_endpoint, "Token Endpoint")
+        oauth = self._oauth_client(pending.redirect_uri)
+        kwargs: dict[str, Any] = {"code": code, "grant_type": "authorization_code"}
+        if pending.code_verifier:
+            kwargs["code_verifier"] = pending.code_verifier
+        auth = oauth.client_auth(oauth.token_endpoint_auth_method)
+        if _is_json(self.config.content_type):
+            auth = _JsonBody(auth)
+        # ``from None``: the foreign exception's text can hold the token URL with its secrets;
+        # the recorded exchange already says what the helpdesk answered.
+        try:
+            async with oauth:
+                token = await oauth.fetch_token(token_url, auth=auth, **kwargs)
+        except AuthlibBaseError as exc:
+            raise AuthError(f"the token request failed: {self.redactor.text(str(exc))}",
+                            Location(SECTION, "Token Endpoint")) from None
+        except httpx.HTTPError as exc:
+            raise AuthError(f"the token request failed: {type(exc).__name__}: "
+                            f"{self.client.scrub(str(exc))}", Location(SECTION, "Token Endpoint")) from None
+        except ValueError:
+            raise AuthError("the token endpoint's answer is not JSON (see the recorded exchange)",
+                            Location(SECTION, "Token Endpoint")) from None
+        tokens = Tokens.from_response(token, self.clock())
+        self.store.put(self.key, tokens)
+        self._pending = None
+        return tokens
+
+    def _oauth_client(self, redirect_uri: str | None) -> AsyncOAuth2Client:
+        secret = reveal(self.client_secret) or None
+        method = "client_secret_post" if self.client_id and secret else "none"
+        hooks = _Recorder(self.client, "Authentication: token request")
+        return AsyncOAuth2Client(
+            client_id=self.client_id or None,
+            client_secret=secret,
+            token_endpoint_auth_method=method,
+            redirect_uri=redirect_uri,
+            code_challenge_method="S256" if self.pkce else None,
+            transport=self.client.borrowed_transport(),
+            timeout=self.client.timeout,
+            event_hooks={"request": [hooks.on_request], "response": [hooks.on_response]},
+        )
+
+    # -- refresh ------------------------------------------------------------------------------
+
+    def _due(self, tokens: Tokens) -> bool:
+        minutes = self.config.refresh_interval_minutes
+        return minutes > 0 and self.clock() - tokens.obtained_at >= minutes * 60
+
+    def _require_tokens(self) -> Tokens:
+        tokens = self.tokens
+        if tokens is None:
+            raise AuthError("not authorized yet: run the OAuth2 authorization first (hdkit auth)")
+        return tokens
+
+    async def refresh(self) -> Tokens:
+        """Refresh the access token with the template's refresh request; rotation kept."""
+        tokens = self._require_tokens()
+        method = (self.config.refresh_method or "POST").upper()
+        endpoint_src = self.config.refresh_endpoint or self.config.token_endpoint
+        url = self._render(endpoint_src, "Token Refresh Endpoint")
+        json_body = _is_json(self.config.refresh_content_type)
+        if self.config.refresh_body.strip():
+            body = self.render(self.config.refresh_body, self._data(), "Token Refresh Request Body")
+        else:
+            if tokens.refresh_token is None:
+                raise AuthError("the access token expired and there is no refresh token",
+                                Location(SECTION, "Token Refresh Endpoint"), hint="authorize again")
+            fields = {"grant_type": "refresh_token", "refresh_token": tokens.refresh_token.reveal()}
+            if self.client_id:
+                fields["client_id"] = self.client_id
+            if reveal(self.client_secret):
+                fields["client_secret"] = reveal(self.client_secret)
+            body = json.dumps(fields) if json_body else urlencode(fields)
+            if method in ("GET", "HEAD"):
+                url, body = add_query(url, fields), None
+        content_type = "application/json" if json_body else "application/x-www-form-urlencoded"
+        response = await self.client.send(
+            "Authentication: refresh token", method, url,
+            headers={"Content-Type": content_type, "Accept": "application/json"}, body=body,
+        )
+        data = response.json() if response.ok else None
+        if not isinstance(data, dict) or not data.get("access_token"):
+            said = data.get("error") if isinstance(data, dict) else None
+            cause = response.exchange.error or (f"the helpdesk answered {said!r}" if said
+                                                else "the answer has no access_token")
+            raise AuthError(f"refreshing the access token failed: {cause}",
+                            Location(SECTION, "Token Refresh Endpoint"), hint="authorize again")
+        _register_json_secrets(self.redactor, data)
+        fresh = Tokens.from_response(data, self.clock(), previous=tokens)
+        self.store.put(self.key, fresh)
+        return fresh
+
+    async def _current(self) -> Tokens:
+        tokens = self._require_tokens()
+        if self._due(tokens):
+            async with self._lock:
+                tokens = self._require_tokens()
+                if self._due(tokens):
+                    tokens = await self.refresh()
+        return tokens
+
+    async def _refresh_once(self, used: Tokens) -> Tokens:
+        async with self._lock:
+            tokens = self.tokens
+            if tokens is not None and tokens.access_token != used.access_token:
+                return tokens  # another request refreshed it meanwhile
+            return await self.refresh()
+
+    def _token_invalid(self, response: httpx.Response) -> bool:
+        if response.status_code == 401:
+            return True
+        markers = [m for m in (self.config.token_invalid or ()) if m]
+        return bool(markers) and any(m in response.text for m in markers)
+
+    def _sign(self, request: httpx.Request, tokens: Tokens) -> None:
+        token_type = self.config.token_type or "Bearer"
+        request.headers["Authorization"] = f"{token_type} {tokens.access_token.reveal()}"
+
+    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        tokens = await self._current()
+        self._sign(request, tokens)
+        response = yield request
+        await response.aread()
+        if self._token_invalid(response):
+            retry = httpx.Request(request.method, request.url, headers=request.headers,
+                                  content=request.content, extensions=request.extensions)
+            self._sign(retry, await self._refresh_once(tokens))
+            yield retry
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Sign with the current token, without refreshing (dry runs use this)."""
+        self._sign(request, self._require_tokens())
+        yield request
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+class _JsonBody(httpx.Auth):
+    """Runs authlib's client auth, then sends the form fields as a JSON object instead."""
+
+    requires_request_body = True
+
+    def __init__(self, inner: httpx.Auth) -> None:
+        self.inner = inner
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        flow = self.inner.sync_auth_flow(request)
+        signed = next(flow)
+        flow.close()
+        fields = dict(parse_qsl(signed.content.decode(), keep_blank_values=True))
+        headers = httpx.Headers(signed.headers)
+        headers.pop("Content-Length", None)
+        headers["Content-Type"] = "application/json"
+        yield httpx.Request(signed.method, signed.url, headers=headers, json=fields,
+                            extensions=signed.extensions)
+
+
+class _Recorder:
+    """httpx event hooks that log authlib's token requests in the run's exchanges."""
+
+    def __init__(self, client: Client, step: str) -> None:
+        self.client = client
+        self.step = step
+        self._started: dict[int, float] = {}
+
+    async def on_request(self, request: httpx.Request) -> None:
+        self._started[id(request)] = time.perf_counter()
+
+    async def on_response(self, response: httpx.Response) -> None:
+        await response.aread()
+        try:
+            data = response.json()
+        except ValueError:
+            data = None
+        if isinstance(data, dict):
+            _register_json_secrets(self.client.redactor, data)
+        started = self._started.pop(id(response.request), time.perf_counter())
+        self.client.record(self.step, response, elapsed_ms=(time.perf_counter() - started) * 1000)
+
+
+def _register_json_secrets(redactor: Redactor, data: Mapping[str, Any]) -> None:
+    for key, value in data.items():
+        if isinstance(value, str) and is_secret_name(str(key)):
+            redactor.add(value)
+
+
+def _is_json(content_type: Any) -> bool:
+    return "json" in str(getattr(content_type, "value", content_type)).lower()
+
+
+def _dedupe_query(url: str) -> str:
+    """Drop repeated query parameters authlib added to a template URL that already had them."""
+    parts = urlsplit(url)
+    seen: set[str] = set()
+    kept = []
+    for seg in parts.query.split("&"):
+        name = seg.partition("=")[0]
+        if seg and name not in seen:
+            seen.add(name)
+            kept.append(seg)
+    return parts._replace(query="&".join(kept)).geturl()
+
+
+class _LoopbackCatcher:
+    """A one-shot HTTP server on 127.0.0.1 that waits for the OAuth2 redirect."""
+
+    def __init__(self, port: int = 0) -> None:
+        self.port = port
+        self.redirect_uri = ""
+        self._server: asyncio.AbstractServer | None = None
+        self._caught: asyncio.Future[str] | None = None
+
+    async def __aenter__(self) -> _LoopbackCatcher:
+        self._caught = asyncio.get_running_loop().create_future()
+        self._server = await asyncio.start_server(self._handle, "127.0.0.1", self.port)
+        port = self._server.sockets[0].getsockname()[1]
+        self.redirect_uri = f"http://127.0.0.1:{port}{_CALLBACK_PATH}"
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._server is not None
+        self._server.close()
+        await self._server.wait_closed()
+
+    async def wait(self, timeout: float) -> str:
+        assert self._caught is not None
+        try:
+            return await asyncio.wait_for(asyncio.shield(self._caught), timeout)
+        except asyncio.TimeoutError:
+            raise AuthError(f"no OAuth2 redirect arrived within {timeout:g} s",
+                            hint="finish the consent in the browser, or paste the redirect URL") from None
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            line = (await asyncio.wait_for(reader.readline(), 10)).decode("latin-1")
+            while (await asyncio.wait_for(reader.readline(), 10)) not in (b"\r\n", b"\n", b""):
+                pass
+        except (asyncio.TimeoutError, ConnectionError):
+            writer.close()
+            return
+        target = line.split(" ")[1] if line.count(" ") >= 2 else "/"
+        params = dict(parse_qsl(urlsplit(target).query))
+        caught = urlsplit(target).path == _CALLBACK_PATH and ("code" in params or "error" in params)
+        page = ("hdkit received the authorization. You can close this tab." if caught
+                else "Waiting for the OAuth2 redirect.")
+        status = "200 OK" if caught else "404 Not Found"
+        body = f"<!doctype html><title>hdkit</title><p>{page}</p>".encode()
+        writer.write(f"HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\n"
+                     f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body)
+        try:
+            await writer.drain()
+        finally:
+            writer.close()
+        if caught and self._caught is not None and not self._caught.done():
+            self._caught.set_result(self.redirect_uri + target[len(_CALLBACK_PATH):])
