@@ -35,7 +35,7 @@ from hdkit.model import FollowUpEvent, Template
 if TYPE_CHECKING:
     import pandas as pd
 
-    from hdkit.engine.auth import TokenStore
+    from hdkit.engine.tokens import TokenStore
     from hdkit.engine.runner import Engine
     from hdkit.results import CallTrace, MatrixResult, SearchResult, UsersResult
 
@@ -215,7 +215,7 @@ def _engine(args: argparse.Namespace) -> Engine:
 
 def _token_store(path: str) -> TokenStore:
     """The ``--token-file`` store; a file that is not one is the user's input problem (exit 1)."""
-    from hdkit.engine.auth import TokenStore
+    from hdkit.engine.tokens import TokenStore
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
