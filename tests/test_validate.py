@@ -30,10 +30,11 @@ from hdkit.model import (
     UserFields,
 )
 from hdkit.validate import errors, validate
-from test_model import png  # one PNG builder for the tests of this area
+from support.images import png
 from hdkit.yeastar_xml import load
+import support
 
-DATA = Path(__file__).parent / "data" / "templates"
+DATA = support.DATA / "templates"
 
 
 def good() -> Template:

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
-import nbrun
+from support import notebooks as nbrun
 
 from hdkit.sandbox.accounts import AGENT_COUNT, DEMO
+import support
 
-NOTEBOOK = Path(__file__).parents[1] / "notebooks" / "01-workbench.ipynb"
+NOTEBOOK = support.NOTEBOOKS / "01-workbench.ipynb"
 
 
 @pytest.fixture(scope="module")

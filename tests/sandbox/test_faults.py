@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from test_sandbox_helpers import FD, FD_AUTH, KD, KD_AUTH, ZD, ZD_AUTH, ZO, authorize, login, token
+from support.sandbox_api import FD, FD_AUTH, KD, KD_AUTH, ZD, ZD_AUTH, ZO, authorize, login, token
 
 from hdkit.sandbox import FaultError, Faults, Sandbox
 from hdkit.sandbox.recorder import MASK

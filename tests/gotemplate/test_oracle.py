@@ -18,7 +18,9 @@ import pytest
 from hdkit.errors import TemplateError
 from hdkit.gotemplate import render
 
-DATA = Path(__file__).parent / "data" / "oracle"
+import support
+
+DATA = support.DATA / "oracle"
 
 
 BASE = json.loads((DATA / "hdkit_tmpl_base.json").read_text("utf-8"))

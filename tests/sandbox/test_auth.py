@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from test_sandbox_helpers import (FD, KD, ZD, ZO, authorize, login, redirect_params, token,
+from support.sandbox_api import (FD, KD, ZD, ZO, authorize, login, redirect_params, token,
                              zoho_headers)
 
 from hdkit.sandbox import Sandbox

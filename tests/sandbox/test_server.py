@@ -11,7 +11,7 @@ import threading
 
 import httpx
 import pytest
-from test_sandbox_helpers import KD_AUTH
+from support.sandbox_api import KD_AUTH
 
 from hdkit.sandbox import Sandbox
 from hdkit.sandbox.__main__ import banner, main
@@ -117,6 +117,8 @@ def test_cli_main_prints_url_and_credentials_and_stops_on_ctrl_c() -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait(10)
+        if proc.stdout:
+            proc.stdout.close()
     assert proc.returncode == 0
     assert "kd-demo-api-key" in "".join(rest) and "/zoho/api/v1" in "".join(rest)
 

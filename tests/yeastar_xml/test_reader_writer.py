@@ -34,9 +34,10 @@ from hdkit.model import (
     UserFields,
 )
 from hdkit.yeastar_xml import from_xml, load, save, to_xml
-from test_model import png  # one PNG builder for the tests of this area
+from support.images import png
+import support
 
-DATA = Path(__file__).parent / "data" / "templates"
+DATA = support.DATA / "templates"
 EXAMPLES = sorted(DATA.glob("*.xml"))
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 from starlette.routing import Mount
-from test_sandbox_helpers import FD, FD_AUTH, KD, KD_AUTH, ZD, ZD_AUTH, ZO, login, zoho_headers
+from support.sandbox_api import FD, FD_AUTH, KD, KD_AUTH, ZD, ZD_AUTH, ZO, login, zoho_headers
 
 from hdkit.sandbox import AGENT_COUNT, DEMO, Sandbox, create_app
 

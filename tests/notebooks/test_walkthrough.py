@@ -17,11 +17,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
-import nbrun
+from support import notebooks as nbrun
 
 from hdkit.sandbox.accounts import AGENT_COUNT, DEMO, secret_values
+import support
 
-NOTEBOOKS = Path(__file__).parents[1] / "notebooks"
+NOTEBOOKS = support.NOTEBOOKS
 NAMES = NB02, NB03, NB04 = ("02-template-from-scratch", "03-run-and-debug", "04-faithful-rendering")
 CELL_TIMEOUT_S = 60
 

@@ -17,9 +17,11 @@ import pytest
 from hdkit.errors import PathError, UnsupportedPathError
 from hdkit.paths import compile_path, gjson_get
 
-ROOT = Path(__file__).parent.parent
-DATA = Path(__file__).parent / "data" / "gjson"
-ORACLE = Path(__file__).parent / "data" / "oracle"
+import support
+
+ROOT = support.ROOT
+DATA = support.DATA / "gjson"
+ORACLE = support.DATA / "oracle"
 
 
 def _load(name: str) -> list[dict]:

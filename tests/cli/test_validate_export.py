@@ -9,7 +9,9 @@ import pytest
 from hdkit.cli import EXIT_OK, EXIT_TEMPLATE, EXIT_USAGE, main
 from hdkit.yeastar_xml import load
 
-DATA = Path(__file__).parent / "data" / "templates"
+import support
+
+DATA = support.DATA / "templates"
 GOOD = DATA / "example_desk_4_1.xml"
 
 BROKEN = """<?xml version="1.0" encoding="UTF-8"?>

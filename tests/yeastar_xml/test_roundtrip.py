@@ -11,7 +11,9 @@ from __future__ import annotations
 import dataclasses
 import enum
 import importlib
+import importlib.util
 import inspect
+import sys
 import types
 import typing
 from collections.abc import Iterator
@@ -26,7 +28,9 @@ from hdkit.model import Extra, Logo, Template
 from hdkit.samples.build import BUILDERS
 from hdkit.yeastar_xml import from_xml, load, save, to_xml
 
-TESTS = Path(__file__).parent
+import support
+
+TESTS = support.ROOT / "tests"
 
 
 def _found_in(value: Any, seen: set[int]) -> Iterator[Template]:
@@ -61,10 +65,14 @@ def _builds_a_template(obj: Any) -> bool:
 
 def _templates_built_by_the_tests() -> list[Any]:
     rows: list[Any] = []
-    for path in sorted(TESTS.glob("test_*.py")):
-        if path.stem == Path(__file__).stem:
+    for path in sorted(TESTS.rglob("test_*.py")):
+        if path.resolve() == Path(__file__).resolve():
             continue
-        module = importlib.import_module(path.stem)
+        name = "roundtrip_scan." + ".".join(path.relative_to(TESTS).with_suffix("").parts)
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # dataclasses look their module up while building
+        spec.loader.exec_module(module)
         seen: set[int] = set()
         found: list[Template] = []
         for name, obj in vars(module).items():
@@ -74,7 +82,8 @@ def _templates_built_by_the_tests() -> list[Any]:
             for mark in getattr(obj, "pytestmark", []):
                 if mark.name == "parametrize":
                     found.extend(_found_in(mark.args[1], seen))
-        rows += [pytest.param(t, id=f"{path.stem}-{i}") for i, t in enumerate(dict.fromkeys(found), 1)]
+        where = "/".join(path.relative_to(TESTS).with_suffix("").parts)
+        rows += [pytest.param(t, id=f"{where}-{i}") for i, t in enumerate(dict.fromkeys(found), 1)]
     rows += [pytest.param(build(), id=f"sample-{name}") for name, build in BUILDERS.items()]
     return rows
 
@@ -84,7 +93,7 @@ BUILT = _templates_built_by_the_tests()
 
 def test_the_scan_finds_the_templates_of_many_test_modules() -> None:
     modules = {p.id.rsplit("-", 1)[0] for p in BUILT}
-    assert {"test_validate", "test_xml", "test_model", "test_engine_runner", "sample"} <= modules
+    assert {"test_validate", "yeastar_xml/test_reader_writer", "test_model", "engine/test_runner", "sample"} <= modules
     assert len(BUILT) > 60
 
 

@@ -4,6 +4,8 @@ import pytest
 
 from hdkit.cli import EXIT_USAGE, build_parser, main
 
+import support
+
 
 def test_every_subcommand_is_listed():
     text = build_parser().format_help()
@@ -26,7 +28,7 @@ def test_sandbox_subcommand_parses_its_own_options(capsys):
 def test_workbench_opens_the_walkthrough_in_jupyterlab_on_loopback(capsys, monkeypatch):
     from pathlib import Path
 
-    monkeypatch.chdir(Path(__file__).parents[1])
+    monkeypatch.chdir(support.ROOT)
     assert main(["workbench", "--print-command", "--no-browser"]) == 0
     command = capsys.readouterr().out
     assert "-m jupyterlab --ServerApp.ip=127.0.0.1" in command
@@ -36,7 +38,7 @@ def test_workbench_opens_the_walkthrough_in_jupyterlab_on_loopback(capsys, monke
 def test_workbench_outside_a_checkout_writes_a_notebook_that_runs(tmp_path, monkeypatch):
     """The fresh notebook is executed for real: it must show the workbench on the sandbox."""
     import nbformat
-    import nbrun
+    from support import notebooks as nbrun
 
     from hdkit.cli import workbench_notebook
 

@@ -16,6 +16,8 @@ from hdkit.gotemplate import ActionSpan, FieldRef, Template, action_spans, compi
 from hdkit.gotemplate.lexer import T, lex
 from hdkit.secrets import Secret
 
+import support
+
 # ----------------------------------------------------------------------------- action_spans
 
 
@@ -377,7 +379,7 @@ def test_render_entry_point_uses_go_name() -> None:
 
 
 def _oracle_templates() -> list[str]:
-    data = Path(__file__).parent / "data" / "oracle"
+    data = support.DATA / "oracle"
     rows = []
     for name in ("tmpl_cases.jsonl", "hdkit_tmpl_cases.jsonl"):
         rows += [json.loads(x)["template"] for x in (data / name).read_text("utf-8").split("\n") if x]
