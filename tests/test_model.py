@@ -270,7 +270,8 @@ def test_dropdown_options_are_what_a_template_file_can_list(options, result) -> 
 def test_follow_up_lists_are_kept_as_the_file_holds_them() -> None:
     request = FollowUpRequest("F", response_paths=' data.#(a=="1,2").b , c,', target_variables="X , Y,")
     assert (request.response_paths, request.target_variables) == ('data.#(a=="1,2").b,c', "X,Y")
-    assert request.outputs() == [("X", 'data.#(a=="1,2").b'), ("Y", "c")]
+    assert request.pairs() == [("X", 'data.#(a=="1,2").b'), ("Y", "c")]
+    assert request.outputs == (Output("X", 'data.#(a=="1,2").b'), Output("Y", "c"))
 
 
 def test_http_methods_are_kept_upper_case() -> None:

@@ -70,8 +70,14 @@ def with_fields(**kw) -> Template:
     return with_search(fields=replace(good().contact_search.fields, **kw))
 
 
+def with_types(*types: ContactType) -> Template:
+    """good() with other contact types, each given the good Contact Field Mapping."""
+    search = good().contact_search
+    return edit(contact_search=ContactSearch(types, search.popup, search.fields))
+
+
 def with_url(url: str) -> Template:
-    return with_search(contact_types=(ContactType("Contacts", url),))
+    return with_types(ContactType("Contacts", url))
 
 
 def users(**pagination) -> Template:
@@ -81,7 +87,7 @@ def users(**pagination) -> Template:
 
 def follow(*requests: FollowUpRequest, next_: str = "") -> Template:
     types = (ContactType("Contacts", "https://{{.host}}/c?phone={{UrlEncode .Phone}}", next=next_),)
-    return replace(with_search(contact_types=types), follow_ups=requests)
+    return replace(with_types(*types), follow_ups=requests)
 
 
 def test_a_good_template_has_no_problems() -> None:
@@ -90,7 +96,10 @@ def test_a_good_template_has_no_problems() -> None:
 
 def test_reference_example_4_1_validates_without_errors() -> None:
     problems = validate(load(DATA / "example_desk_4_1.xml"))
-    assert errors(problems) == [] and {p.code for p in problems} == {"json-unescaped", "url-unescaped"}
+    assert errors(problems) == [] and {p.code for p in problems} == {"json-unescaped", "url-unescaped", "kept-unread"}
+    kept = [p for p in problems if p.code == "kept-unread"]  # TicketId, DepartmentId: kept, named with their line
+    assert [(p.location.source, p.location.line) for p in kept] == [(str(DATA / "example_desk_4_1.xml"), 150),
+                                                                  (str(DATA / "example_desk_4_1.xml"), 126)]
 
 
 def test_reconstructed_example_4_2_gaps_are_reported() -> None:
@@ -116,8 +125,12 @@ ROWS = [
                  None, None, id="basic-format"),
     pytest.param(edit(auth=Auth(method="oauth2", oauth2=OAuth2(token_endpoint="https://t"))), "error",
                  "Authentication", "Authorization Endpoint", "required", None, None, id="oauth2-authorize"),
-    pytest.param(edit(auth=Auth(method="bearer_token")), "error", "Authentication", "Token Endpoint", "required",
-                 None, None, id="bearer-token-endpoint"),
+    pytest.param(edit(auth=Auth(method="bearer_token")), "error", "Authentication", "Custom Fields",
+                 "bearer-token-input", None, None, id="bearer-without-token-input"),
+    pytest.param(edit(auth=Auth(method="bearer_token", custom_fields=(
+        CustomField("api_key", "Key", "password"), CustomField("api_token", "Token", "password")))),
+                 "warning", "Authentication", "Custom Fields", "bearer-token-input", None, None,
+                 id="bearer-two-token-inputs"),
     pytest.param(edit(auth=Auth(method="oauth2", oauth2=OAuth2("https://a", "https://t", refresh_minutes=-1))),
                  "error", "Authentication", "Token Refresh Time", "range", None, None, id="refresh-negative"),
     pytest.param(edit(auth=Auth(custom_fields=(CustomField("my-host", "H"),))), "error", "Authentication",
@@ -257,9 +270,10 @@ def test_all_problems_are_returned_at_once() -> None:
         pytest.param(replace(with_fields(business_number=FieldMapping(True, "")),
                              follow_ups=(FollowUpRequest("Ids", None, url="https://{{.host}}/i/{{.ContactsId}}",
                                                          response_paths="ids.0", target_variables="BusinessNumber"),),
-                             contact_search=replace(with_fields(business_number=FieldMapping(True, "")).contact_search,
-                                                    contact_types=(ContactType("C", "https://{{.host}}/c?p={{UrlEncode .Phone}}",
-                                                                               next="Ids"),))),
+                             contact_search=ContactSearch(
+                                 (ContactType("C", "https://{{.host}}/c?p={{UrlEncode .Phone}}", next="Ids"),),
+                                 good().contact_search.popup,
+                                 replace(good().contact_search.fields, business_number=FieldMapping(True, "")))),
                      id="phone-from-follow-up"),
         pytest.param(with_fields(mobile_number=FieldMapping(True, 'data.#(m=="{{.Phone}}")#.m,data.#.m2')),
                      id="path-with-template-and-alternatives"),

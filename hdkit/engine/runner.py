@@ -112,6 +112,10 @@ class Engine:
             return (await scenarios.search(s, phone, contact_type))[0]
         return await self._run(run)
 
+    async def akeyword_search(self, text: str) -> SearchResult:
+        """The keyword search from Linkus (the file's SearchContact scenario) for ``text``."""
+        return await self._run(lambda s: scenarios.keyword_search(s, text))
+
     async def amatch_matrix(self, phone: str, contact_type: str | None = None, *,
                             last_digits: int = 7, default_country: str = "1") -> MatrixResult:
         """Search ``phone`` in several formats and show which ones hit, per contact type."""
@@ -164,9 +168,11 @@ class Engine:
             flow = auth_for(self.template.auth, self.inputs, client=client, store=self.tokens,
                             key=_token_key(self.template), clock=self.clock, pkce=pkce)
             if not isinstance(flow, OAuth2Session):
-                raise EngineError("this template does not use OAuth2; nothing to authorize",
+                raise EngineError("this template fetches no token (neither OAuth2 nor a bearer token with a "
+                                  "Token Endpoint); nothing to authorize",
                                   Location("Authentication", "Authentication Method"),
-                                  hint="hdkit auth is for OAuth2 templates; others run with their inputs")
+                                  hint="hdkit auth is for OAuth2 and fetched bearer tokens; others run with "
+                                       "their inputs")
             if paste is not None:
                 url = flow.authorization_url(redirect_uri or "http://127.0.0.1/callback")
                 return await flow.complete(paste(url))
@@ -180,6 +186,9 @@ class Engine:
 
     def search(self, phone: str, contact_type: str | None = None) -> SearchResult:
         return run_sync(self.asearch(phone, contact_type))
+
+    def keyword_search(self, text: str) -> SearchResult:
+        return run_sync(self.akeyword_search(text))
 
     def match_matrix(self, phone: str, contact_type: str | None = None, *,
                      last_digits: int = 7, default_country: str = "1") -> MatrixResult:

@@ -112,7 +112,7 @@ class Form:
         self.section = getattr(cls, "SECTION", "") or section
         self.key: Key = (self.section, prefix + title)
         self.message = widgets.HTML()
-        names = [f.name for f in dataclasses.fields(cls)]
+        names = model.form_fields(cls)
         self.children: list[View] = [self._view(name, prefix) for name in names]
         self._conditional = [(child, SHOWN_WHEN[(cls, name)])
                              for name, child in zip(names, self.children, strict=True) if (cls, name) in SHOWN_WHEN]

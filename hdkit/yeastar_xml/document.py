@@ -23,8 +23,7 @@ from .spelling import SPELLING
 
 
 # Parameters hdkit reads as settings: their names say "token" but their values are no secrets.
-_SETTINGS = {"TokenType", "TokenEndPoint", "TokenInvalid", "NoNeedRefreshAccessToken", "Base64EncodedCredential",
-             "CredentialType", *SPELLING["oauth2"].values()}
+_SETTINGS = {"TokenInvalid", *(name for table in SPELLING["settings"].values() for s in table for name in s.names)}
 _TAG = re.compile(r"<[^<>]*>")
 _NAME = re.compile(r"""\bName\s*=\s*(["'])(.*?)\1""", re.DOTALL)
 _PASSWORD = re.compile(r"""\bEditor\s*=\s*(["'])password\1""")

@@ -115,17 +115,20 @@ HOSTILE = 'q"uote & amp <lt> ]]> \'apos\' line1\nline2\r\ttab \u00e9\u4e2d\U0001
 
 
 def _fill(cls: type, text: str) -> Any:
-    """An instance of ``cls`` whose every text field holds ``text`` plus the field's own name."""
+    """An instance of ``cls`` whose every text field holds ``text`` plus the field's own name
+    (every stored field: a view writes the same stored fields; the file record is no content)."""
     if cls is Logo:  # the file names its logo; the bytes travel beside it
         return Logo(f"{text}.png")
-    hints = typing.get_type_hints(cls, vars(model))
+    hints = model.type_hints(cls)
     return cls(**{f.name: _value(hints[f.name], f"{text}{cls.__name__}.{f.name}", f.name)
-                  for f in dataclasses.fields(cls)})
+                  for f in dataclasses.fields(cls) if f.compare})
 
 
 def _value(hint: Any, text: str, name: str) -> Any:
     if typing.get_origin(hint) in (typing.Union, types.UnionType):
-        (hint,) = [a for a in typing.get_args(hint) if a is not type(None)]
+        (hint,) = [a for a in typing.get_args(hint) if a not in (type(None), model.Unrecognized)]
+    if name == "attrs":  # other attributes: XML names, hostile values
+        return (("Weight", text), ("Extra-Attr.1", text))
     if typing.get_origin(hint) is tuple:
         item = typing.get_args(hint)[0]
         return () if item is Extra else tuple(_value(item, f"{text}[{i}]", name) for i in range(2))
@@ -143,7 +146,10 @@ def _value(hint: Any, text: str, name: str) -> Any:
 def _texts(value: Any) -> Iterator[str]:
     if dataclasses.is_dataclass(value):
         for f in dataclasses.fields(value):
-            yield from _texts(getattr(value, f.name))
+            if f.name == "attrs":  # (name, value) pairs: the names are XML names
+                yield from (v for _, v in getattr(value, f.name))
+            elif f.compare:
+                yield from _texts(getattr(value, f.name))
     elif isinstance(value, tuple):
         for item in value:
             yield from _texts(item)
