@@ -36,7 +36,8 @@ from hdkit.sandbox.oauth import OAuthError
 from hdkit.sandbox.people import Person, make_agents, make_contacts
 from hdkit.sandbox.vendor import VendorAPI
 from hdkit.sandbox.web import (authorize_flow, basic_credentials, bearer_token, form_or_json,
-                               json_response, link, natural, not_found_page, page, plan, same)
+                               json_response, link, natural, not_found_page, page, plan, same,
+                               strict_json)
 
 VENDOR = "hubspot"
 _D = DEMO[VENDOR]
@@ -260,12 +261,13 @@ class HubSpot(VendorAPI):
             return invalid("Invalid input JSON on line 1, column 1: No content to map due to end-of-input",
                            "INVALID_JSON")
         try:
-            body = json.loads(raw)
+            body = strict_json(raw)
         except json.JSONDecodeError as exc:
             return invalid(f"Invalid input JSON on line {exc.lineno}, column {exc.colno}: {exc.msg}",
                            "INVALID_JSON")
-        except (ValueError, RecursionError):  # not UTF-8, or nested deeper than a parser goes
-            return invalid("Invalid input JSON: not UTF-8 text, or nested too deeply", "INVALID_JSON")
+        except (ValueError, RecursionError):  # not UTF-8, NaN, or nested deeper than a parser goes
+            return invalid("Invalid input JSON: not UTF-8 text, a NaN or Infinity, or nested too deeply",
+                           "INVALID_JSON")
         try:
             search = _Search.parse(body)
         except SearchError as exc:
@@ -348,7 +350,8 @@ class HubSpot(VendorAPI):
             if not isinstance(types, list) or not types or not all(_association_type(t) for t in types):
                 return invalid(f"associations[{i}].types: must be a non-empty list of "
                                '{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": <int>}')
-            kept.append({"to": {"id": str(target)}, "types": types})
+            kept.append({"to": {"id": str(target)},
+                         "types": [{k: t[k] for k in ("associationCategory", "associationTypeId")} for t in types]})
         return kept
 
     async def ticket(self, request: Request) -> Response:

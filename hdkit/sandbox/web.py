@@ -56,11 +56,24 @@ def bearer_token(request: Request, *schemes: str) -> str | None:
     return (value.strip() or None) if scheme.lower() in wanted else None
 
 
+def strict_json(raw: bytes | str) -> Any:
+    """Parse JSON as RFC 8259 has it: ``NaN`` and ``Infinity`` are refused (ValueError).
+
+    Python accepts them, and a record that kept one could not be answered as JSON again.
+    Deep nesting raises RecursionError: callers catch both.
+    """
+    return json.loads(raw, parse_constant=_not_json)
+
+
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
 async def json_body(request: Request) -> Any:
     """The parsed JSON body, or None when the body is empty, not JSON or nested too deeply."""
     raw = await request.body()
     try:
-        return json.loads(raw) if raw.strip() else None
+        return strict_json(raw) if raw.strip() else None
     except (ValueError, RecursionError):
         return None
 
@@ -71,7 +84,7 @@ async def form_or_json(request: Request, accept: str = "any") -> tuple[dict[str,
     ctype = request.headers.get("content-type", "")
     if "json" in ctype and accept in ("any", "json"):
         try:
-            data = json.loads(raw or b"{}")
+            data = strict_json(raw or b"{}")
         except (ValueError, RecursionError):
             data = None
         return ({str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}), "json"

@@ -778,3 +778,34 @@ def test_a_field_of_the_wrong_type_is_a_validation_error_naming_it(
              "keydesk": lambda: answer["error"]["fields"][field]}[vendor]()
     assert named == detail
     assert fresh_sandbox.state == {}  # nothing was stored
+
+
+HOSTILE_BODIES = [
+    pytest.param(b"[" * 100_000 + b"]" * 100_000, id="nested-100k"),
+    pytest.param(b'{"duration": NaN, "properties": {"phone": NaN}, "body": NaN}', id="nan"),
+    pytest.param(b'{"properties": {"hs_call_duration": Infinity}, "ticket_id": -Infinity}', id="infinity"),
+    pytest.param(b'\xff\xfe{"a": 1}', id="not-utf8"),
+    pytest.param(b'{"a": ' + b"9" * 5000 + b"}", id="5000-digit-number"),
+    pytest.param(b'{"title": {"$gt": ""}, "properties": {"subject": {"$gt": ""}}, "username": ["a"]}', id="objects"),
+]
+NEW_WRITES = [
+    ("POST", "/hubspot/crm/v3/objects/contacts/search"), ("POST", "/hubspot/crm/v3/objects/contacts"),
+    ("POST", "/hubspot/crm/v3/objects/calls"), ("POST", "/hubspot/crm/v3/objects/tickets"),
+    ("PATCH", "/hubspot/crm/v3/objects/tickets/1"), ("POST", "/hubspot/oauth/v1/token"),
+    ("POST", "/zammad/api/v1/users"), ("POST", "/zammad/api/v1/tickets"), ("PUT", "/zammad/api/v1/tickets/1"),
+    ("POST", "/zammad/api/v1/ticket_articles"), ("POST", "/keydesk/api/auth/login"),
+    ("POST", "/keydesk/api/calls"), ("POST", "/keydesk/api/contacts"),
+]
+
+
+@pytest.mark.parametrize("raw", HOSTILE_BODIES)
+def test_hostile_bodies_get_the_vendor_4xx_on_every_new_write(fresh_sandbox: Sandbox, client: httpx.Client,
+                                                              raw: bytes) -> None:
+    auth = {"hubspot": HS_AUTH, "zammad": ZM_AUTH, "keydesk": KD_AUTH}
+    for method, path in NEW_WRITES:
+        headers = {"Content-Type": "application/json", **auth[path.split("/")[1]]}
+        response = client.request(method, path, content=raw, headers=headers)
+        assert 400 <= response.status_code < 500, (method, path, response.status_code, response.text[:200])
+        assert response.json(), (method, path)  # the vendor's error body, not an empty 4xx
+    assert [e["error"] for e in fresh_sandbox.requests] == [None] * len(NEW_WRITES)
+    assert fresh_sandbox.state == {}
