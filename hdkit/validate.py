@@ -154,6 +154,9 @@ class _Validator:
     def __init__(self, template: Template) -> None:
         self.t = template
         self.custom = {f.name for f in template.auth.custom_fields}
+        self.custom |= {v.name for section in (template.contact_search, template.user_association,
+                                               template.contact_creation, template.call_journal, template.new_ticket)
+                        for v in section.variables}
         self.produced = {o.name for f in template.follow_ups for o in f.outputs if o.name and o.path}
         for section, _, request in template.requests():
             if section not in (CONTACT_SEARCH, KEYWORD_SEARCH, USER_ASSOCIATION):

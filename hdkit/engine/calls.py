@@ -27,14 +27,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from hdkit.engine.events import CallEvent
-from hdkit.engine.prepare import Spec, scope
+from hdkit.engine.prepare import Spec, defaults, scope
 from hdkit.engine.scenarios import create_contact, search
 from hdkit.engine.session import Session
 from hdkit.model import CallJournal, CallOption, FollowUpEvent, NewTicket
 from hdkit.problems import Problem
 from hdkit.results import CallTrace, Step
 
-__all__ = ["call", "fire", "is_on"]
+__all__ = ["authenticated", "call", "fire", "is_on"]
 
 _TRUE = {"1", "true", "yes", "on", "enabled"}
 
@@ -59,6 +59,16 @@ async def fire(session: Session, event: FollowUpEvent, variables: Mapping[str, o
         values = session.values(sent, request.pairs(), scoped)
         outputs.update(values)
         steps.append(sent.step(values, session.redactor, note=f"on {event.value}"))
+
+
+async def authenticated(session: Session) -> list[Step]:
+    """The ``authenticated`` follow-ups, once per run right after authentication: their outputs
+    (a login's token) join the base variables every later request of the run sees."""
+    steps: list[Step] = []
+    outputs: dict[str, object] = {}
+    await fire(session, FollowUpEvent.AUTHENTICATED, session.base, outputs, steps)
+    session.base.update(outputs)
+    return steps
 
 
 def _texts(session: Session, section: CallJournal | NewTicket, name: str,
@@ -124,7 +134,7 @@ async def _send_section(session: Session, section: CallJournal | NewTicket, name
                         done: FollowUpEvent) -> None:
     """A ticket or journal: render its subject/description, then send each of its requests in
     order, each seeing the outputs of the earlier ones; the event fires when the first succeeded."""
-    base = scope(session.base, event_vars)
+    base = scope(defaults(section), session.base, event_vars)
     problems: list[Problem] = []
     texts = _texts(session, section, name, scope(base, outputs), problems)
     first_ok = False

@@ -36,6 +36,7 @@ __all__ = [
     "Prepared",
     "Renderer",
     "Spec",
+    "defaults",
     "scope",
 ]
 
@@ -44,6 +45,12 @@ NO_VALUE = "<no value>"
 # Variables the auth layer provides (format reference 3.1).
 AUTH_VARIABLES = ("AccessToken", "basic_string", "redirect_uri")
 
+
+
+def defaults(section: object) -> dict[str, object]:
+    """A scenario's own variables with a value (the file's CustomScenarioParameter): the lowest
+    layer of its requests' scope, so an input or a run's variable of the same name wins."""
+    return {v.name: v.value for v in getattr(section, "variables", ()) if v.name and v.value}
 
 
 def scope(*layers: Mapping[str, object] | None) -> dict[str, object]:

@@ -93,7 +93,9 @@ class Engine:
         async with self._client() as client:
             auth, auth_vars = await _authenticate(self, client)
             base = scope(dict(self.inputs), auth_vars)
-            yield Session(self.template, client, self.renderer, base, auth)
+            session = Session(self.template, client, self.renderer, base, auth)
+            await calls.authenticated(session)
+            yield session
 
     async def _run(self, scenario: Callable[[Session], Awaitable[T]]) -> T:
         async with self.session() as session:

@@ -18,7 +18,7 @@ from typing import Any
 from hdkit.engine.client import Outcome
 from hdkit.engine.paging import Paged, add_query, fetch_pages
 from hdkit.engine.phones import formats
-from hdkit.engine.prepare import Spec, scope
+from hdkit.engine.prepare import Spec, defaults, scope
 from hdkit.engine.session import Sent, Session, matched_nothing
 from hdkit.errors import EngineError, Location
 from hdkit.extract import extract_records
@@ -66,14 +66,15 @@ async def users(session: Session) -> UsersResult:
     if "UserUniqueId" not in mapping:
         raise EngineError("the User Unique ID path is not mapped", Location("User Association", "User Unique ID"))
     spec = Spec.of(ua.requests[0], "User Association", USERS_STEP)
-    prepared = session.renderer.render(spec, session.base)
+    base = scope(defaults(ua), session.base)
+    prepared = session.renderer.render(spec, base)
     names = list(mapping)
 
     def request(params: Mapping[str, Any]) -> tuple[str, Mapping[str, str]]:
         return add_query(prepared.url, params), prepared.headers
 
     def extract(response: Any) -> list[tuple[Any, ...]]:
-        return user_rows(response.text or "", mapping, session.base) if response.text else []
+        return user_rows(response.text or "", mapping, base) if response.text else []
 
     def next_link(response: Any) -> str | None:
         path = ua.pagination.next_link_path
@@ -202,7 +203,8 @@ async def search(session: Session, phone: str, contact_type: str | None = None, 
     types = _contact_types(session.template, contact_type)
     if not types:
         raise EngineError("the template has no contact types", Location("Contact Search", "Contact Types"))
-    scoped = scope(session.base, variables, {"Phone": phone, "SearchValue": phone})
+    scoped = scope(defaults(session.template.contact_search), session.base, variables,
+                   {"Phone": phone, "SearchValue": phone})
     steps = [] if steps is None else steps
     first_step = len(steps)
     found = await asyncio.gather(*(_search_type(session, ct, scoped, steps) for ct in types))
@@ -242,7 +244,8 @@ async def match_matrix(session: Session, phone: str, contact_type: str | None = 
     except ValueError as exc:
         raise EngineError(str(exc), Location("Contact Search", "Phone")) from exc
     async def one(ct: ContactType, fmt: str, number: str) -> tuple[MatrixRow, Any]:
-        variables = scope(session.base, {"Phone": number, "SearchValue": number})
+        variables = scope(defaults(session.template.contact_search), session.base,
+                          {"Phone": number, "SearchValue": number})
         sent = await session.send(Spec.of(ct, "Contact Search", f"Search {ct.name} [{fmt}]"), variables)
         hits = len(session.records(sent, contact_mapping(session.template, ct), variables))
         return MatrixRow(ct.name, fmt, number, hits, str(sent.exchange.outcome)), sent.exchange
@@ -271,7 +274,7 @@ async def create_contact(session: Session, phone: str, *, first_name: str = "", 
     given = {"Phone": phone, "BusinessNumber": phone, "ContactNumber": phone, "DisplayName": display}
     if first_name or last_name:
         given |= {"FirstName": first_name, "LastName": last_name}
-    scoped = scope(session.base, given, variables)
+    scoped = scope(defaults(creation), session.base, given, variables)
     steps = [] if steps is None else steps
     ct = chosen[0]
     sent = await session.send(Spec.of(ct, "Contact Creation", f"Create {ct.name}"), scoped)

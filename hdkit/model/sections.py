@@ -60,6 +60,7 @@ __all__ = [
     "ContactSearch",
     "ContactSwitches",
     "CustomField",
+    "CustomVariable",
     "Extra",
     "FieldMapping",
     "General",
@@ -253,6 +254,20 @@ class UserFields(Part):
 
 
 @model
+class CustomVariable(Part):
+    """A variable a scenario defines for its own requests (the file's ``CustomScenarioParameter``):
+    ``{{.name}}`` there renders ``value`` unless a run sets it (the PBX admin's value)."""
+
+    PART: ClassVar[str] = "Custom Variable"
+    name: str = fld("Name", "", required=True, example="DepartmentId")
+    value: str = fld("Value", "", help="Its default; empty means the run must set it.")
+
+
+def _variables() -> Any:
+    return fld("Custom Variables", (), help="Variables this scenario's requests can use, e.g. {{.DepartmentId}}.")
+
+
+@model
 class UserAssociation(_FirstRequest):
     """Get User: its URL, method and User Field Mapping are views of the first request."""
 
@@ -263,6 +278,7 @@ class UserAssociation(_FirstRequest):
     method: InitVar[str] = view("Request Method")
     pagination: Pagination = fld("Pagination", factory=Pagination)
     fields: InitVar[UserFields] = view("User Field Mapping")
+    variables: tuple[CustomVariable, ...] = _variables()
     requests: tuple[Request, ...] = _requests("The scenario's requests; the first is the Get User request.")
 
     def _get_fields(self) -> UserFields:
@@ -500,6 +516,7 @@ class ContactSearch(Part):
     popup: Popup = fld("Call Popup", factory=Popup)
     fields: InitVar[ContactFields] = view("Contact Field Mapping")
     switches: ContactSwitches = fld("Synced Fields", factory=ContactSwitches, hidden=True)  # type: ignore[valid-type]
+    variables: tuple[CustomVariable, ...] = _variables()
 
     def _get_fields(self) -> ContactFields:
         mapping = self.contact_types[0].mapping() if self.contact_types else {}
@@ -552,6 +569,7 @@ class ContactCreation(Part):
     SECTION: ClassVar[str] = CONTACT_CREATION
     enabled: bool = fld("Create New Contact", False)
     contact_types: tuple[CreationType, ...] = fld("Contact Types", ())
+    variables: tuple[CustomVariable, ...] = _variables()
 
 
 # --------------------------------------------------------------------------- Call journal, ticket
@@ -587,6 +605,7 @@ class CallJournal(_FirstRequest):
     )
     need_contact_match: bool = fld("Need Contact Match", True)
     outputs: InitVar[tuple[Output, ...]] = view("Outputs")
+    variables: tuple[CustomVariable, ...] = _variables()
     requests: tuple[Request, ...] = _requests("The scenario's requests, run in order.")
 
 
@@ -608,6 +627,7 @@ class NewTicket(_FirstRequest):
     description: CallOption = fld("Description", factory=CallOption)
     need_contact_match: bool = fld("Need Contact Match", True)
     outputs: InitVar[tuple[Output, ...]] = view("Outputs", help="Response values kept, e.g. TicketId.")
+    variables: tuple[CustomVariable, ...] = _variables()
     requests: tuple[Request, ...] = _requests("The scenario's requests, run in order.")
 
 

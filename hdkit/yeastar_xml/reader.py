@@ -52,6 +52,7 @@ from hdkit.model import (
     ContactType,
     CreationType,
     CustomField,
+    CustomVariable,
     FieldType,
     FileRecord,
     FollowUpRequest,
@@ -147,8 +148,19 @@ class _Reader:
 
     # -- settings --------------------------------------------------------------------------
 
+    def variables(self, scenario: ET.Element | None, section: str) -> tuple[CustomVariable, ...]:
+        """The scenario's own variables (CustomScenarioParameter), in order."""
+        box = self.container(scenario, "Parameters")
+        found = []
+        for i, el in enumerate(p for p in (box.findall("Parameter") if box is not None else [])
+                               if p.get("Father") == SPELLING["variable_father"]):
+            self.mark(el, f"var:{i}", section, f"Custom Variable {i + 1}", "Father", "Name", "Value")
+            found.append(self.tree.build(el, lambda el=el: CustomVariable(el.get("Name", ""), el.get("Value", ""))))
+        return tuple(found)
+
     def settings(self, scenario: ET.Element | None, sid: str, cls: type, section: str) -> dict[str, Any]:
-        """The scenario's settings as a nested mapping for ``cls`` (absent ones: the default)."""
+        """The scenario's settings (and its own variables) as a nested mapping for ``cls``
+        (absent settings: the default)."""
         box = self.container(scenario, "Parameters")
         params = box.findall("Parameter") if box is not None else []
         blank = cls()
@@ -172,7 +184,10 @@ class _Reader:
                     f"{p.get('Name')} must be a whole number, got {p.get('Value')!r}",
                     self.tree.loc(p, section, title), snippet=self.tree._snippet(p),
                 ) from None
-        return _nest(values)
+        nested = _nest(values)
+        if "variables" in {f.name for f in dataclasses.fields(cls)}:
+            nested["variables"] = self.variables(scenario, section)
+        return nested
 
     # -- requests --------------------------------------------------------------------------
 
@@ -315,8 +330,9 @@ class _Reader:
         return self.requests(scenario, "Common", FollowUpRequest, FOLLOW_UPS, "Request")
 
     def creation(self, enabled: bool, scenario: ET.Element | None) -> ContactCreation:
+        values = self.settings(scenario, "CreateNewContact", ContactCreation, CONTACT_CREATION)
         types = self.requests(scenario, "CreateNewContact", CreationType, CONTACT_CREATION, "Contact Type")
-        return ContactCreation(enabled=enabled, contact_types=types)
+        return ContactCreation(enabled=enabled, contact_types=types, **values)
 
     def with_options(self, cls: type, sid: str, section: str, enabled: bool,
                      scenario: ET.Element | None) -> Any:

@@ -146,6 +146,8 @@ SPELLING: dict[str, Any] = {
     "header_type": "Header",
     "header_description_attr": "Description",  # seen [S-ai]
     "token_invalid": ("TokenErrorMap", "TokenInvalid", "TokenInvalid"),  # Father, Type, Name [S]
+    # A scenario's own variables.
+    "variable_father": "CustomScenarioParameter",  # [S]
     # Request parameters.
     "body": ("Data", "Body"),  # Name, Type [S]
     "follow_up_event": "TriggerEvent",  # request Parameter holding a follow-up's event [I]

@@ -53,6 +53,14 @@ def _get(part: Any, path: str) -> Any:
     return part
 
 
+def _variables(params: Out, part: Any) -> None:
+    """The scenario's own variables (CustomScenarioParameter)."""
+    for i, v in enumerate(part.variables):
+        el = params.sub("Parameter", f"var:{i}")
+        el.set("Father", SPELLING["variable_father"], own=False).set("Name", v.name)
+        el.set("Value", v.value, mode=WEAK if not v.value else ALWAYS)
+
+
 def _settings(params: Out, settings: Sequence[Setting], part: Any) -> None:
     """One Parameter per setting of the scenario, the model value in the first spelling."""
     blank = type(part)()
@@ -186,6 +194,7 @@ def build(template: Template) -> Out:
 
     _, p, r = _scenario(scenarios, "SyncContactAuto", WEAK)
     _settings(p, SPELLING["settings"]["SyncContactAuto"], t.contact_search)
+    _variables(p, t.contact_search)
     _requests(r, t.contact_search.contact_types, "SyncContactAuto")
 
     _, _, r = _scenario(scenarios, "SearchContact", _used(bool(t.keyword_search.contact_types)))
@@ -193,17 +202,20 @@ def build(template: Template) -> Out:
 
     _, p, r = _scenario(scenarios, "UserAssociation", _used(_differs(t.user_association)))
     _settings(p, SPELLING["settings"]["UserAssociation"], t.user_association)
+    _variables(p, t.user_association)
     _requests(r, t.user_association.requests, "UserAssociation")
 
     _, _, r = _scenario(scenarios, "Common", _used(bool(t.follow_ups)))
     _requests(r, t.follow_ups, "Common")
 
-    _, _, r = _scenario(scenarios, "CreateNewContact", _used(_differs(t.contact_creation)))
+    _, p, r = _scenario(scenarios, "CreateNewContact", _used(_differs(t.contact_creation)))
+    _variables(p, t.contact_creation)
     _requests(r, t.contact_creation.contact_types, "CreateNewContact")
 
     for sid, section in (("CallJournal", t.call_journal), ("CreateNewTicket", t.new_ticket)):
         _, p, r = _scenario(scenarios, sid, _used(_differs(section)))
         _settings(p, SPELLING["settings"][sid], section)
+        _variables(p, section)
         _requests(r, section.requests, sid)
     return root
 

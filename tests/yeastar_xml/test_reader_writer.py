@@ -21,6 +21,7 @@ from hdkit.model import (
     ContactType,
     CreationType,
     CustomField,
+    CustomVariable,
     FieldMapping,
     FollowUpRequest,
     General,
@@ -144,8 +145,9 @@ def test_example_4_1_reads_every_section() -> None:
     assert t.call_journal.url.startswith("{{if .RecordPath}}")
     assert [ct.name for ct in t.keyword_search.contact_types] == ["SearchContact_contacts"]
     assert t.keyword_search.contact_types[0].next == "GetIdentities"
-    kept = {e.where for e in t.extras}  # TicketId in the journal, DepartmentId in the ticket
-    assert kept == {"Scenario[CallJournal]/Parameters", "Scenario[CreateNewTicket]/Parameters"}
+    assert t.new_ticket.variables == (CustomVariable("DepartmentId", ""),)  # CustomScenarioParameter
+    assert [(e.where, e.xml) for e in t.extras] == [  # a journal parameter hdkit does not know
+        ("Scenario[CallJournal]/Parameters", '<Parameter Name="TicketId" Value="" />')]
 
 
 def test_example_4_2_popup_from_contact_field() -> None:
