@@ -16,6 +16,8 @@ import inspect
 import sys
 import types
 import typing
+import xml.etree.ElementTree as ET
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -105,6 +107,42 @@ def test_every_template_the_tests_build_round_trips(template: Template, tmp_path
         return
     xml = to_xml(template)
     again = from_xml(xml)
+    assert again == template
+    assert to_xml(again) == xml
+
+
+# --------------------------------------------------------------------------- every template file
+
+FILES = sorted([*(support.DATA / "templates").rglob("*.xml"), *(support.ROOT / "hdkit" / "samples").glob("*.xml")])
+
+
+def _attributes(xml: bytes) -> dict[str, Counter[tuple[str, str]]]:
+    """Element path ("Information/Scenarios/Scenario/Parameters/Parameter") -> the multiset of
+    its elements' (attribute, value) pairs."""
+    found: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
+
+    def walk(el: ET.Element, path: str) -> None:
+        path = f"{path}/{el.tag}" if path else el.tag
+        found[path].update(el.attrib.items())
+        for child in el:
+            walk(child, path)
+
+    walk(ET.fromstring(xml), "")
+    return dict(found)
+
+
+def test_the_files_include_the_corpus_and_the_samples() -> None:
+    names = {p.name for p in FILES}
+    assert {"example_desk_4_1.xml", "zendesk.xml"} <= names and len(FILES) >= 16
+    assert any(p.parent.name == "corpus" for p in FILES)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_every_template_file_keeps_every_attribute_value_and_round_trips(path: Path) -> None:
+    template = load(path)
+    xml = to_xml(template)
+    assert _attributes(xml.encode("utf-8")) == _attributes(path.read_bytes())
+    again = from_xml(xml, source=str(path))
     assert again == template
     assert to_xml(again) == xml
 
