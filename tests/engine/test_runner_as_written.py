@@ -138,9 +138,10 @@ def test_a_post_search_keeps_its_json_body_and_finds_only_that_contact(
     records = json.loads(capsys.readouterr().out)
     assert [(r["ContactType"], r["ContactsId"], r["FirstName"]) for r in records] == [("Contacts", "1001", "Ada")]
     searches = [r for r in fresh_sandbox.requests if r["path"] == "/hubspot/crm/v3/objects/contacts/search"]
-    assert [r["method"] for r in searches] == ["POST", "POST"]
-    assert json.loads(searches[0]["body"])["filterGroups"][0]["filters"][0] == {
-        "propertyName": "phone", "operator": "EQ", "value": "+14155550123"}
+    filters = sorted((f["propertyName"], f["operator"], f["value"]) for r in searches
+                     for f in json.loads(r["body"])["filterGroups"][0]["filters"])
+    assert [r["method"] for r in searches] == ["POST", "POST"]  # one per contact type, each with its body
+    assert filters == [("mobilephone", "EQ", "+14155550123"), ("phone", "EQ", "+14155550123")]
 
     assert hdkit(["export", str(hubspot), "-o", str(tmp_path / "out.xml")]) == 0
     exported = (tmp_path / "out.xml").read_text(encoding="utf-8")
@@ -181,3 +182,18 @@ def test_ticket_requests_run_in_order_each_seeing_the_outputs_before_it(
     assert patch["path"] == f"/hubspot/crm/v3/objects/tickets/{ticket['id']}"
     assert patch["headers"]["x-call-ticket"] == str(ticket["id"])
     assert steps[3]["outputs"] == "TicketStage=4"
+
+
+def test_the_keyword_search_runs_its_own_request(fresh_sandbox: Sandbox) -> None:
+    """The file's SearchContact scenario (a Linkus keyword search) is kept and runs as written."""
+    from hdkit.engine import Engine
+
+    import support
+
+    template = load(support.DATA / "templates" / "corpus" / "hubspot_private_app_search.xml")
+    engine = Engine(template, {"base_url": f"{fresh_sandbox.url}/hubspot", "api_token": HS["private_app_token"]})
+    found = engine.keyword_search("Lovelace")
+    assert found.matches[0].contact_type == "KeywordSearch" and found.matches[0].fields["ContactsId"] == "1001"
+    assert {m.fields["LastName"] for m in found.matches} == {"Lovelace"}
+    (sent,) = fresh_sandbox.requests
+    assert (sent["method"], json.loads(sent["body"])["query"]) == ("POST", "Lovelace")
