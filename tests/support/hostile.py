@@ -243,3 +243,21 @@ async def _drip() -> AsyncIterator[bytes]:
         yield b" "
         await asyncio.sleep(DRIP_INTERVAL_S)
     yield json.dumps({"data": []}).encode()
+
+
+def variant(sample: str, *replacements: tuple[str, str]) -> str:
+    """A bundled sample's XML text with some text replaced (each original must be there).
+
+    Tests change templates at the file level, the file being the truth: the XML keeps working
+    whatever shape the Python model takes.
+    """
+    from hdkit import samples
+
+    text = samples.text(sample)
+    for old, new in replacements:
+        assert old in text, f"{old!r} is not in the {sample} sample"
+        text = text.replace(old, new)
+    return text
+
+
+KEY_IN_QUERY = ('phone={{UrlEncode .Phone}}"', 'phone={{UrlEncode .Phone}}&amp;key={{.api_key}}"')
