@@ -261,3 +261,34 @@ def variant(sample: str, *replacements: tuple[str, str]) -> str:
 
 
 KEY_IN_QUERY = ('phone={{UrlEncode .Phone}}"', 'phone={{UrlEncode .Phone}}&amp;key={{.api_key}}"')
+
+
+# A keydesk variant whose call first logs in with a follow-up, then uses the token it obtained.
+# The output variable's name says nothing (``Jwt``); the path's last key (``access_token``) does.
+_LOGIN = """    <Scenario Id="Common" Type="REST">
+      <Presets />
+      <Parameters />
+      <Requests>
+        <Request Name="Login" Method="POST" ResponseType="application/json" URLFormat="{{.base_url}}/api/login">
+          <Parameters>
+            <Parameter Name="Data" Type="Body" Value="{&quot;key&quot;: {{printf &quot;%q&quot; .api_key}}}" />
+            <Parameter Name="TriggerEvent" Value="call_ringing" />
+            <Parameter Name="Headers" Type="Header" Value="{&quot;Content-Type&quot;: &quot;application/json&quot;}" />
+          </Parameters>
+          <Outputs>
+            <Output Name="Jwt" Path="$.data.access_token" />
+          </Outputs>
+        </Request>
+        <Request Name="WhoAmI" Method="GET" ResponseType="application/json" URLFormat="{{.base_url}}/api/whoami?jwt={{UrlEncode .Jwt}}">
+          <Parameters>
+            <Parameter Name="TriggerEvent" Value="call_ringing" />
+            <Parameter Name="Headers" Type="Header" Value="{&quot;Authorization&quot;: {{printf &quot;%q&quot; (printf &quot;Bearer %s&quot; .Jwt)}}}" />
+          </Parameters>
+          <Outputs>
+            <Output Name="Me" Path="$.id" />
+          </Outputs>
+        </Request>
+      </Requests>
+    </Scenario>
+"""
+FOLLOWUP_LOGIN = ('    <Scenario Id="CreateNewContact" Type="REST">', _LOGIN + '    <Scenario Id="CreateNewContact" Type="REST">')
