@@ -16,7 +16,7 @@ hdkit never shows it. ``mode`` switches the misbehaviour for the next requests:
 ``latin1``        a JSON body in ISO-8859-1, declared as plain ``application/json``
 ``redirect``      every request to 127.0.0.1 answered 302 to the same path on ``localhost``
 ``offhost_next``  user pages whose next link points at ``localhost`` (another host, this server)
-``unauthorized``  401 whose body echoes the request
+``unauthorized``  401 whose body echoes the request (``unauthorized_next = N``: only the next N)
 ``marker``        as ``echo``; the caller's name (with a token-invalid marker) comes back in a 201
 
 ``localhost`` and ``127.0.0.1`` are different hosts to a client, so :attr:`elsewhere` is "another
@@ -89,6 +89,7 @@ class HostileDesk:
     def __init__(self, users: int = 150) -> None:
         self.users = users
         self.mode = "echo"
+        self.unauthorized_next = 0  # the next N requests to /api answer 401 (a token that expired)
         self.requests: list[dict[str, Any]] = []
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -136,6 +137,7 @@ class HostileDesk:
     def reset(self, mode: str = "echo") -> None:
         assert mode in MODES, mode
         self.mode = mode
+        self.unauthorized_next = 0
         self.requests.clear()
 
     @property
@@ -169,8 +171,12 @@ class HostileDesk:
         if path.endswith("/login"):
             return JSONResponse({"data": {"access_token": FOLLOWUP_TOKEN}})
         credential = next((request.headers[h] for h in ("x-api-key", "authorization") if h in request.headers), "")
-        if mode == "unauthorized" or ("/api" in path and not credential):
-            return JSONResponse({"error": "unauthorized", "echo": seen}, status_code=401)
+        expired = "/api" in path and self.unauthorized_next > 0
+        if expired:
+            self.unauthorized_next -= 1
+        if mode == "unauthorized" or expired or ("/api" in path and not credential):
+            return JSONResponse({"error": "unauthorized", "errorCode": "INVALID_OAUTH", "echo": seen},
+                                status_code=401)
         special = self._misbehave(mode, path)
         if special is not None:
             return special
