@@ -192,7 +192,8 @@ class HostileDesk:
         if mode == "drip":
             return StreamingResponse(_drip(), media_type="application/json")
         if mode == "latin1":
-            text = '{"data": [{"id": "c1", "name": "José Müller", "email": "jm@x.io"}]}'
+            text = ('{"data": [{"id": "c1", "name": "José Müller", "email": "jm@x.io", "company": "Société",'
+                    ' "phone": "+14155550123", "mobile": "+14155550124"}]}')
             return Response(text.encode("latin-1"), media_type="application/json")
         return None
 
