@@ -201,6 +201,9 @@ class OAuth2Session(httpx.Auth):
         except ValueError:
             raise AuthError("the token endpoint's answer is not JSON (see the recorded exchange)",
                             Location(SECTION, "Token Endpoint")) from None
+        except RecursionError:
+            raise AuthError("the token endpoint's answer is JSON nested too deeply to decode",
+                            Location(SECTION, "Token Endpoint")) from None
         tokens = Tokens.from_response(token, self.clock())
         self.store.put(self.key, tokens)
         self._pending = None
@@ -351,7 +354,7 @@ class _Recorder:
         await response.aread()
         try:
             data = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):
             data = None
         if isinstance(data, dict):
             _register_json_secrets(self.client.redactor, data)

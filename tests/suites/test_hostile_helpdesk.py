@@ -249,3 +249,25 @@ def test_a_token_invalid_marker_echoed_in_a_201_never_sends_the_post_twice(fresh
     assert trace.ok and twice == 0 and refreshes == 0
     (created,) = [r for r in fresh_sandbox.requests if r["method"] == "POST" and r["path"].endswith("/users.json")]
     assert created["status"] == 201
+
+
+@pytest.mark.parametrize(("mode", "words"), [("deep", "nested too deeply to decode"), ("bomb", "over the 10 MB limit")])
+def test_a_hostile_token_endpoint_ends_the_consent_with_one_line(desk: HostileDesk, tmp_path: Path, capsys,
+                                                                  monkeypatch, mode: str, words: str) -> None:
+    desk.reset(mode)
+    template = tmp_path / "zoho.xml"
+    template.write_text(samples.text("zoho"), encoding="utf-8")
+    redirect = "https://pbx.test/callback"
+
+    def paste(prompt: str) -> str:
+        state = prompt.split("state=", 1)[1].split("&", 1)[0]
+        return f"{redirect}?code=c0de&state={state}"
+
+    monkeypatch.setattr("builtins.input", paste)
+    code = hdkit(["auth", str(template), "--paste", "--redirect-uri", redirect, "--token-file", str(tmp_path / "t.json"),
+                  "--input", f"base_url={desk.base('zoho')}", "--input", "client_id=c", "--input", "client_secret=s3cr3t",
+                  "--input", "org_id=1", "--input", "department_id=2"])
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    FAULTS.add(f"hostile token endpoint: {mode}", detail=f"exit {code}: {lines[-1][:90] if lines else ''}")
+    assert code == 3 and len(lines) == 1 and lines[0].startswith("error: ") and words in lines[0]
+    assert not (tmp_path / "t.json").exists()

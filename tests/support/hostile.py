@@ -165,6 +165,9 @@ class HostileDesk:
         if mode == "redirect" and host == HOST:
             target = f"{self.elsewhere}{path}" + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(target, status_code=302)
+        special = self._misbehave(mode, path)  # token endpoints misbehave too
+        if special is not None:
+            return special
         if path.endswith(("/token", "/tokens")) and request.method == "POST":
             return JSONResponse({"access_token": ACCESS_TOKEN, "refresh_token": REFRESH_TOKEN,
                                  "token_type": "Bearer", "expires_in": 3600})
@@ -177,9 +180,6 @@ class HostileDesk:
         if mode == "unauthorized" or expired or ("/api" in path and not credential):
             return JSONResponse({"error": "unauthorized", "errorCode": "INVALID_OAUTH", "echo": seen},
                                 status_code=401)
-        special = self._misbehave(mode, path)
-        if special is not None:
-            return special
         return JSONResponse(self._shaped(request, seen, credential), status_code=201 if request.method == "POST" else 200)
 
     def _misbehave(self, mode: str, path: str) -> Response | None:
