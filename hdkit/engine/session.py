@@ -32,7 +32,9 @@ from hdkit.problems import Problem
 from hdkit.results import Step
 from hdkit.secrets import Redactor, Secret, is_secret_name
 
-__all__ = ["Sent", "Session", "matched_nothing"]
+__all__ = ["LEARNT_MIN_CHARS", "Sent", "Session", "matched_nothing"]
+
+LEARNT_MIN_CHARS = 8  # a value learnt from an answer is redacted elsewhere from this length on
 
 
 @dataclass(frozen=True)
@@ -136,10 +138,17 @@ class Session:
         return self._guard_secrets(values, dict(outputs))
 
     def _guard_secrets(self, values: dict[str, object], paths: Mapping[str, str]) -> dict[str, object]:
-        """Secret-looking outputs become Secrets, known to the redactor from now on."""
+        """Secret-looking outputs become Secrets, known to the redactor from now on.
+
+        When only the path says so (``Status`` from ``$.session.state``), the value is searched
+        for in other text only from :data:`LEARNT_MIN_CHARS` characters on: a short ``"open"``
+        would mask every ``open`` of the run, and a real token is never that short.
+        """
         for name, value in values.items():
-            if isinstance(value, str) and value and _names_a_secret(name, paths.get(name, "")):
-                self.client.add_secret(value)
+            path = paths.get(name, "")
+            if isinstance(value, str) and value and _names_a_secret(name, path):
+                if is_secret_name(name) or len(value) >= LEARNT_MIN_CHARS:
+                    self.client.add_secret(value)
                 values[name] = Secret(value)
         return values
 
