@@ -6,9 +6,10 @@ a DataFrame cell or an exception message shows ``********``. Only the code that 
 value (the auth layer, the renderer at send time) calls :meth:`Secret.reveal`.
 
 :class:`Redactor` is the second line of defence for text hdkit did not build itself: response
-bodies, URLs in httpx error messages, curl commands. It knows every secret value in play (and
-its URL-encoded and Base64 forms) and masks each occurrence, plus the values of query
-parameters and headers whose *names* say they are secret.
+bodies, URLs in httpx error messages, curl commands, log records, exception chains. It knows
+every secret value in play and masks each occurrence in any spelling (percent-encoded,
+JSON- or HTML-escaped, Base64), plus the values of query parameters and headers whose *names*
+say they are secret.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import hmac
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
-from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 __all__ = ["MASK", "Redactor", "Secret", "is_secret_name", "reveal"]
 

@@ -38,7 +38,6 @@ import email.utils
 import enum
 import functools
 import json
-import re
 import shlex
 import ssl
 import time
