@@ -18,8 +18,8 @@ so nothing downstream can leak a secret by accident; the raw body is kept separa
 :class:`Response` for extraction only.
 
 **Never sent twice.** Retries follow HTTP semantics: idempotent methods are retried on 429
-(honouring ``Retry-After``), on 5xx and on transport failures, with bounded exponential
-backoff. POST and PATCH are retried only when the request surely never reached the server
+(honouring ``Retry-After``), on 5xx and on transport failures (not on an answer that was still
+arriving when the timeout ran out: it would drip again), with bounded exponential backoff. POST and PATCH are retried only when the request surely never reached the server
 (the connection could not be made). An auth flow re-sends a request after refreshing its
 token only by :func:`resend_after_refresh`: never after a 2xx/3xx answer (whatever its body
 says), and a POST/PATCH only after an answer that proves it was not processed (401, or a 4xx
@@ -355,8 +355,9 @@ class Client:
                      httpx.WriteTimeout: "sending the request", httpx.PoolTimeout: "waiting for a connection"}
             what = exc.phase if isinstance(exc, RequestTimeout) else phase.get(type(exc), "waiting")
             surely_unsent = isinstance(exc, (httpx.ConnectTimeout, httpx.PoolTimeout))
+            too_slow = isinstance(exc, RequestTimeout) and exc.answering  # would drip again
             return (Outcome.TIMEOUT, f"timed out after {self.timeout:g} s while {what}",
-                    idempotent or surely_unsent)
+                    (idempotent or surely_unsent) and not too_slow)
         if isinstance(exc, httpx.ConnectError):
             if _is_tls(exc):
                 return Outcome.TLS_ERROR, f"TLS error: {text}", False

@@ -6,8 +6,8 @@ sending the request until its body is fully read, and within that slot enforces 
 hostile or broken helpdesk could otherwise stretch without bound:
 
 * **a deadline**: the whole attempt (connect, send, wait, read) ends after ``timeout``
-  seconds, so a helpdesk dripping one byte a second cannot hold a run longer than httpx's
-  per-read timeout would allow (it restarts with every byte);
+  seconds, where httpx's own timeout restarts with every byte read, so a helpdesk dripping one
+  byte a second could hold a run for as long as it liked;
 * **a size cap** on the *decoded* body: gzip and deflate are decoded here, chunk by chunk, with
   zlib's ``max_length`` so a small gzip bomb is stopped after ``max_bytes`` of output instead
   of being inflated whole. A declared ``Content-Length`` over the cap is refused before
@@ -40,11 +40,17 @@ class ResponseTooLarge(httpx.TransportError):
 
 
 class RequestTimeout(httpx.TimeoutException):
-    """The whole attempt took longer than the run's timeout; ``phase`` says where it was."""
+    """The whole attempt took longer than the run's timeout; ``phase`` says where it was.
 
-    def __init__(self, message: str, *, phase: str, request: httpx.Request | None = None) -> None:
+    ``answering`` is true when the helpdesk had started its answer: it is alive but too slow,
+    and asking again would only be as slow (the client does not retry then).
+    """
+
+    def __init__(self, message: str, *, phase: str, answering: bool,
+                 request: httpx.Request | None = None) -> None:
         super().__init__(message, request=request)
         self.phase = phase
+        self.answering = answering
 
 
 def _size(n: int) -> str:
@@ -141,18 +147,19 @@ class GuardedTransport(httpx.AsyncBaseTransport):
                 self.in_flight -= 1
 
     async def _bounded(self, request: httpx.Request) -> httpx.Response:
-        phase = "waiting for the response"
+        answering = False
         try:
             async with asyncio.timeout(self.timeout):
                 response = await self._inner.handle_async_request(request)
-                phase = "reading the response (it arrived too slowly)"
+                answering = True
                 try:
                     raw, decoded = await read_capped(response, self.max_bytes)
                 finally:
                     await response.aclose()
         except TimeoutError:
+            phase = "reading the response (it arrived too slowly)" if answering else "waiting for the response"
             raise RequestTimeout(f"no complete response within {self.timeout:g} s", phase=phase,
-                                 request=request) from None
+                                 answering=answering, request=request) from None
         headers = httpx.Headers(response.headers)
         if decoded:
             del headers["content-encoding"]

@@ -123,15 +123,30 @@ def test_the_timeout_bounds_the_whole_attempt_not_each_read():
     assert drip.sent < 100 and elapsed < 5  # generous: the drip alone would take 10 s
 
 
-def test_a_dripping_get_is_retried_and_each_attempt_is_bounded():
+def test_a_dripping_get_is_not_asked_again():
+    """It answered, too slowly: asking again would drip again, so the request ends at the timeout."""
     calls = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         calls.append(request)
         return httpx.Response(200, stream=Stream([b" "] * 500, interval=0.02))
 
-    response, _, elapsed = send(handler=handler, timeout=0.2, retries=1)
-    assert response.outcome is Outcome.TIMEOUT and len(calls) == 2 and response.exchange.attempts == 2
+    response, _, elapsed = send(handler=handler, timeout=0.2, retries=3)
+    assert response.outcome is Outcome.TIMEOUT and len(calls) == 1 and response.exchange.attempts == 1
+    assert elapsed < 5
+
+
+def test_a_get_that_got_no_answer_in_time_is_retried():
+    calls = []
+
+    async def hang(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        await asyncio.sleep(5)
+        return httpx.Response(200)
+
+    response, _, elapsed = send(handler=hang, timeout=0.2, retries=2)
+    assert response.outcome is Outcome.TIMEOUT and len(calls) == 3
+    assert response.exchange.error == "Get users: timed out after 0.2 s while waiting for the response"
     assert elapsed < 5
 
 
