@@ -13,7 +13,6 @@ import pytest
 from hdkit.engine.events import queue_call, simulate
 from hdkit.engine.runner import Engine
 from hdkit.errors import EngineError
-from hdkit.secrets import MASK
 from hdkit.model import (
     Auth,
     AuthMethod,
@@ -42,6 +41,7 @@ from hdkit.model import (
     UserAssociation,
     UserFields,
 )
+from hdkit.secrets import MASK
 
 SENTINEL = "sentinel-KEY-93c1f"
 BASE = "https://hd.test"
