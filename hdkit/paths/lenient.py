@@ -225,7 +225,8 @@ _SQUASH_TOKEN = re.compile(r'["\[\]{}()]')
 
 def read_squash(text: str, i: int) -> tuple[int, str]:
     """Skip the array, object (or parenthesis) opening at ``i``: ``(end, raw)``. Strings are
-    skipped, brackets of any kind counted; unclosed, it runs to the end of the text."""
+    skipped, brackets of any kind counted; unclosed, it runs to the end of the text (and one
+    past it when a string is left open)."""
     depth, j = 1, i + 1
     find = _SQUASH_TOKEN.search
     while True:
@@ -239,8 +240,8 @@ def read_squash(text: str, i: int) -> tuple[int, str]:
             k = text.find('"', start)
             while k >= 0 and _escaped_quote(text, k, start - 1):
                 k = text.find('"', k + 1)
-            if k < 0:
-                return len(text), text[i:]
+            if k < 0:  # gjson steps one past the end here: an enclosing array is not closed
+                return len(text) + 1, text[i:]
             j = k + 1
         elif c in "[{(":
             depth += 1
