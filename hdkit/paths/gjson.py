@@ -17,7 +17,7 @@ import pygjson
 
 from hdkit.errors import Location
 
-from .document import check_nesting, too_deep
+from .document import check_nesting, is_container_json, too_deep
 from .evaluate import evaluate
 from .results import GJSONResult, from_pygjson, from_value
 from .syntax import (
@@ -101,8 +101,9 @@ def lookup(json_text: str, path: str, compiled: pygjson.Path | None = None) -> p
 
 def answer(json_text: str, path: str, compiled: pygjson.Path | None = None,
            location: Location | None = None) -> GJSONResult:
-    """The result of a size-checked path: pygjson when it answers like Go, else the evaluator."""
-    if fast_path(path):
+    """The result of a size-checked path: pygjson where it answers like Go (a path
+    :func:`.syntax.fast_path` accepts, over valid JSON), else hdkit's evaluator."""
+    if fast_path(path) and is_container_json(json_text):
         return from_pygjson(lookup(json_text, path, compiled))
     check_nesting(json_text, location)
     try:

@@ -93,6 +93,7 @@ def split_path(path: str, base: int, seps: str = ".|") -> list[Part]:
     return parts
 
 
+_HASH_INSIDE = re.compile(r"(?<!\\)(?:\\\\)*#")
 _FAST_MODIFIERS = {"this", "valid", "pretty", "ugly", "flatten", "join"}
 _QUERY_OPERATOR = re.compile(r"==|!=|<=|>=|!%|%|=|<|>|~")
 _EMPTY_STRING_QUERY = re.compile(r'(==|!=|<=|>=|!%|%|=|<|>)\s*""\s*$')
@@ -175,17 +176,18 @@ class _Checker:
             raise _Slow
         elif text[:1] in ("{", "["):
             self.check_multipath(part)
-        elif _swallowing_bracket(text) is not None:
-            raise _Slow
+        elif _swallowing_bracket(text) is not None or (text != "#" and _HASH_INSIDE.search(text)):
+            raise _Slow  # and a '#' inside a key: in an array Go reads it as a count
 
     def check_modifier(self, part: Part) -> None:
-        name, _, arg = part.text[1:].partition(":")
+        name, colon, arg = part.text[1:].partition(":")
         if name not in _FAST_MODIFIERS:
             raise _Slow  # modifiers gjson.rs answers differently, and '@name' keys
-        if name == "pretty" and arg:
-            self.check_pretty_options(part, arg)
+        if colon:
+            self.check_options(arg)
 
-    def check_pretty_options(self, part: Part, arg: str) -> None:
+    def check_options(self, arg: str) -> None:
+        """Options gjson.rs reads like Go: a JSON object, blank prefix and indent."""
         try:
             options = json.loads(arg)
         except ValueError:
@@ -233,9 +235,9 @@ class _Checker:
             offset = elem.start + len(elem.text) - len(item)
             if not item:
                 continue
-            if text[0] == "{" and item.startswith('"'):
-                raise _Slow
             pieces = split_path(item, offset, seps=":")
+            if item.startswith('"') or (text[0] == "[" and len(pieces) > 1):
+                raise _Slow  # quoted names, and names in '[...]' (Go drops them)
             if text[0] == "{" and len(pieces) > 1 and not item.startswith("@"):
                 value_start = pieces[1].start
                 item, offset = item[value_start - offset :], value_start
