@@ -93,6 +93,7 @@ def split_path(path: str, base: int, seps: str = ".|") -> list[Part]:
     return parts
 
 
+_STAR = re.compile(r"(?<!\\)(?:\\\\)*\*")
 _HASH_INSIDE = re.compile(r"(?<!\\)(?:\\\\)*#")
 _FAST_MODIFIERS = {"this", "valid", "pretty", "ugly", "flatten", "join"}
 _QUERY_OPERATOR = re.compile(r"==|!=|<=|>=|!%|%|=|<|>|~")
@@ -321,8 +322,8 @@ def chained(part: Part) -> bool:
 @lru_cache(maxsize=4096)
 def fast_path(path: str) -> bool:
     """True when pygjson answers ``path`` exactly like Go (checked once per path)."""
-    if path.startswith("..") or len(path) > MAX_PATH_LENGTH:
-        return False
+    if path.startswith("..") or len(path) > MAX_PATH_LENGTH or len(_STAR.findall(path)) > 1:
+        return False  # several stars: gjson.rs backtracks without gjson's step limit
     try:
         _Checker().check(path, 0, top=True)
     except _Slow:

@@ -16,65 +16,71 @@ _NO, _YES, _STOP = 0, 1, 2
 def wildcard_match(text: str, pattern: str) -> bool:
     if pattern == "*":
         return True
-    return _match(text, pattern, [0]) == _YES
+    return _Matcher(text, pattern).match(0, len(text), 0, len(pattern)) == _YES
 
 
-def _match(text: str, pat: str, steps: list[int]) -> int:
-    if steps[0] > _LIMIT:
-        return _STOP
-    steps[0] += 1
-    while pat:
-        wild = False
-        pc = pat[0]
-        if pc == "?":
-            if not text:
-                return _NO
-        elif pc == "*":
-            pat = "*" + pat.lstrip("*")
-            if len(pat) == 1:
-                return _YES
-            text, pat, ok = _trim_suffix(text, pat)
-            if not ok:
-                return _NO
-            if len(pat) == 1:
-                return _YES
-            found = _match(text, pat[1:], steps)
-            if found != _NO:
-                return found
-            if not text:
-                return _NO
-            wild = True
-        else:
-            if not text:
-                return _NO
-            size = 1
-            if pc == "\\":
-                if len(pat) < 2:
+class _Matcher:
+    """Works on index windows ``text[ts:te]`` / ``pat[ps:pe]``: no copies, so a long value
+    costs time linear in its length per step."""
+
+    def __init__(self, text: str, pat: str) -> None:
+        self.text, self.pat, self.steps = text, pat, 0
+
+    def match(self, ts: int, te: int, ps: int, pe: int) -> int:
+        if self.steps > _LIMIT:
+            return _STOP
+        self.steps += 1
+        text, pat = self.text, self.pat
+        while ps < pe:
+            pc = pat[ps]
+            if pc == "?":
+                if ts >= te:
                     return _NO
-                pc, size = pat[1], 2
-            if text[0] != pc:
-                return _NO
-            text = text[1:]
-            pat = pat[size:]
-            continue
-        text = text[1:]
-        if not wild:
-            pat = pat[1:]
-    return _YES if not text else _NO
+                ts, ps = ts + 1, ps + 1
+            elif pc == "*":
+                while ps + 1 < pe and pat[ps + 1] == "*":
+                    ps += 1
+                if ps + 1 == pe:
+                    return _YES
+                te, pe, ok = self.trim_suffix(ts, te, ps, pe)
+                if not ok:
+                    return _NO
+                if ps + 1 == pe:
+                    return _YES
+                found = self.match(ts, te, ps + 1, pe)
+                if found != _NO:
+                    return found
+                if ts >= te:
+                    return _NO
+                ts += 1  # the star swallows one more character
+            else:
+                if ts >= te:
+                    return _NO
+                if pc == "\\":
+                    if ps + 1 >= pe:
+                        return _NO
+                    ps += 1
+                    pc = pat[ps]
+                if text[ts] != pc:
+                    return _NO
+                ts, ps = ts + 1, ps + 1
+        return _YES if ts >= te else _NO
 
-
-def _trim_suffix(text: str, pat: str) -> tuple[str, str, bool]:
-    """Match the literal tail of a pattern that starts with ``*`` against the end of ``text``."""
-    while text and len(pat) > 1:
-        pc, size = pat[-1], 1
-        run = len(pat) - 1 - len(pat[:-1].rstrip("\\"))
-        escaped = run % 2 == 1
-        if escaped:
-            size = 2
-        if pc == "*" and not escaped:
-            return text, pat, True
-        if not ((pc == "?" and not escaped) or pc == text[-1]):
-            return text, pat, False
-        text = text[:-1]
-        pat = pat[:-size]
-    return text, pat, True
+    def trim_suffix(self, ts: int, te: int, ps: int, pe: int) -> tuple[int, int, bool]:
+        """Match the literal tail of a pattern that starts with ``*`` against the end of the
+        text: ``(text end, pattern end, matched)``."""
+        text, pat = self.text, self.pat
+        while ts < te and pe - ps > 1:
+            pc, size = pat[pe - 1], 1
+            run = 0
+            while pat[pe - 2 - run] == "\\":
+                run += 1
+            escaped = run % 2 == 1
+            if escaped:
+                size = 2
+            if pc == "*" and not escaped:
+                return te, pe, True
+            if not ((pc == "?" and not escaped) or pc == text[te - 1]):
+                return te, pe, False
+            te, pe = te - 1, pe - size
+        return te, pe, True

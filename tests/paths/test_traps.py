@@ -6,7 +6,6 @@ says what the PBX really does.
 
 from __future__ import annotations
 
-from dataclasses import replace
 
 import pytest
 
