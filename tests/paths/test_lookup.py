@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from hdkit.errors import Location, PathError
@@ -269,3 +271,18 @@ def test_body_nested_past_the_limit_is_refused_at_the_first_bracket_too_deep() -
         with pytest.raises(PathError, match="deeper than 10000 levels") as info:
             call()
         assert (info.value.location.line, info.value.location.column) == (1, 10_001)
+
+
+@pytest.mark.parametrize(
+    ("doc", "path", "exists", "string"),
+    [
+        pytest.param({"k": ["a" * 3000]}, 'k.#(%"*a*a*a*a*b")', False, "", id="no-match"),
+        pytest.param({"k": ["ab" * 1500 + "c"]}, 'k.#(%"*a*b*a*b*c")#', True, '["' + "ab" * 1500 + 'c"]', id="match"),
+        pytest.param({"a" * 3000: 1}, "*a*a*a*a*b", False, "", id="wildcard-key"),
+    ],
+)
+def test_backtracking_wildcards_answer_like_go(doc: dict, path: str, exists: bool, string: str) -> None:
+    """Several '*' against a long value: gjson.rs backtracked without end here; hdkit's
+    evaluator keeps gjson's step budget. Answers recorded from the Go oracle."""
+    got = gjson_get(json.dumps(doc), path)
+    assert (got.exists, got.string) == (exists, string)
