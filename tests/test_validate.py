@@ -249,7 +249,7 @@ ROWS = [
                  "warning", "Contact Search", "Contact Type 1 > Parameter 1", "unknown-variable", 1, 3,
                  id="request-header-template"),
     pytest.param(with_types(ContactType("C", "https://{{.host}}/c?p={{UrlEncode .Phone}}",
-                                        outputs=(Output("ContactUrl", "data.#.url["),))),
+                                        outputs=(Output("ContactUrl", "$.data["),))),
                  "error", "Contact Search", "Contact Type 1 > Output 1 (ContactUrl)", "path-syntax", None, None,
                  id="other-output-path"),
     pytest.param(with_search(popup=Popup("contact_field", contact_field_path="ContactsId")), "warning",
