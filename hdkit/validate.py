@@ -288,6 +288,8 @@ class _Validator:
 
     def extras(self) -> Iterator[Problem]:
         for extra in self.t.extras:
+            if extra.xml.startswith("<!--"):  # a comment: kept, nothing to interpret
+                continue
             what = f"attribute {extra.where.rpartition('/@')[2]!r}" if "/@" in extra.where else extra.xml[:60]
             yield self.warn(f"kept as written, not interpreted by hdkit: {what}", Location(EXTRAS, extra.where),
                             code="kept-unread")

@@ -87,7 +87,8 @@ class _Tree:
                 positions[id(el)] = (expat.CurrentLineNumber, expat.CurrentColumnNumber + 1)
                 return el
 
-        parser = DET.DefusedXMLParser(target=Builder(), forbid_dtd=False, encoding=encoding)
+        # comments a user wrote are kept (as extras, written back in place)
+        parser = DET.DefusedXMLParser(target=Builder(insert_comments=True), forbid_dtd=False, encoding=encoding)
         expat = parser.parser
         try:
             parser.feed(data)

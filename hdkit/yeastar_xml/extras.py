@@ -35,6 +35,8 @@ def _paths(root: ET.Element) -> dict[int, str]:
                 child_path = f"{path.removesuffix('/Requests')}/Request[{index}]"
             elif child.tag == "Scenarios":
                 child_path = "Scenarios"
+            elif not isinstance(child.tag, str):  # a comment
+                child_path = f"{path}/#comment"
             elif child.tag in ("Parameter", "Output"):
                 child_path = f"{path}/{child.tag}[{child.get('Name', '')}]"
             else:
@@ -63,9 +65,18 @@ def dropped(tree: _Tree, el: ET.Element) -> Problem:
                    fix="enter it as an input when running (a Password Input custom field)", code="secret-dropped")
 
 
+def element(xml: str) -> ET.Element:
+    """An extra's element again (a comment is kept as ``<!--text-->``)."""
+    if xml.startswith("<!--") and xml.endswith("-->"):
+        return ET.Comment(xml[4:-3])
+    return ET.fromstring(xml)
+
+
 def _clean_copy(tree: _Tree, el: ET.Element, notes: list[Problem]) -> ET.Element:
     """A copy without layout whitespace (so extras compare equal after a pretty-printed trip)
     and without pasted secrets (so they are never exported)."""
+    if el.tag is ET.Comment:
+        return ET.Comment(el.text)
     kept = {}
     for name, value in el.attrib.items():
         if secret_value(el, name):
@@ -152,4 +163,4 @@ def _write_extras(root: ET.Element, extras: tuple[Extra, ...]) -> None:
         if attr:
             el.set(attr, extra.xml)
         else:
-            el.append(ET.fromstring(extra.xml))
+            el.append(element(extra.xml))

@@ -46,10 +46,12 @@ class Node:
 
 @dataclass(frozen=True)
 class Spelling:
-    """The recorded shape of a file: its XML declaration's version and its root element."""
+    """The recorded shape of a file: its XML declaration's version, the comments between the
+    declaration and the root (``prolog``), and its root element."""
 
     version: str
     root: Node
+    prolog: str = ""
 
 
 class Out:
@@ -143,7 +145,9 @@ def _merge(node: Node, out: Out, pool: _Pool) -> ET.Element:
     for child in node.children:
         if child.extra is not None:
             if pool.take(child.extra):
-                placed.append((ET.fromstring(child.extra.xml), None))
+                from .extras import element
+
+                placed.append((element(child.extra.xml), None))
             continue
         found = by_key.get(child.key)
         if found is None or child.key in matched:

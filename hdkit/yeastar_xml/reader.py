@@ -391,11 +391,21 @@ def from_xml(data: str | bytes, source: str | None = None) -> Template:
     )
     extras, layout = collect(tree, r.keys, r.notes, r.positions)
     version = _VERSION.search(data[:200])
-    record = FileRecord(source, tuple(r.notes), Spelling(version.group(1).decode() if version else "1.0", layout),
-                        r.positions)
+    spelling = Spelling(version.group(1).decode() if version else "1.0", layout, _prolog(data))
+    record = FileRecord(source, tuple(r.notes), spelling, r.positions)
     return tree.build(root, lambda: Template(general=general, auth=auth, headers=headers, extras=extras,
                                              file=record, **parts))
 
+
+def _prolog(data: bytes) -> str:
+    """The comments a file has between its XML declaration and its root element."""
+    text = data.decode("utf-8", errors="replace")
+    start = text.find("<Information")
+    head = text[:start] if start > 0 else ""
+    return "\n".join(m.group() for m in _COMMENT.finditer(head))
+
+
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 # Scenario id -> the form section it fills.
 _SCENARIOS = {

@@ -226,9 +226,10 @@ def to_xml(template: Template) -> str:
     spelling of the file it was read from, or the default spelling for a new template."""
     out = build(template)
     spelling = template.file.spelling if template.file is not None else None
+    prolog = ""
     if isinstance(spelling, Spelling):
         root, left = merge(spelling.root, out, template.extras)
-        version = spelling.version
+        version, prolog = spelling.version, spelling.prolog + "\n" if spelling.prolog else ""
     else:
         root, left, version = emit(out) or ET.Element("Information"), list(template.extras), "1.0"
     _write_extras(root, tuple(left))
@@ -236,7 +237,7 @@ def to_xml(template: Template) -> str:
     text = ET.tostring(root, encoding="unicode", short_empty_elements=True)
     # ElementTree writes &#10; &#13; &#09;; the format reference's sample uses the hex forms.
     text = text.replace("&#10;", "&#xA;").replace("&#13;", "&#xD;").replace("&#09;", "&#x9;")
-    return _DECLARATION.format(version=version) + text + "\n"
+    return _DECLARATION.format(version=version) + prolog + text + "\n"
 
 
 def save(template: Template, path: str | os.PathLike[str], *, check: bool = True) -> None:

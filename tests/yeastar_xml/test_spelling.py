@@ -201,3 +201,19 @@ def test_a_raw_ampersand_is_the_error_the_pbx_gives(text: str, in_attribute: boo
     assert ("in an attribute value" in message) is in_attribute
     assert (info.value.location.line, info.value.location.column) == (line, column)
     assert info.value.hint == "write & as &amp;"
+
+
+def test_comments_a_user_wrote_stay_where_they_were() -> None:
+    text = _file().replace('<?xml version="1.0" encoding="UTF-8"?>\n',
+                           '<?xml version="1.0" encoding="UTF-8"?>\n<!-- Desk: written by hand -->\n')
+    text = text.replace('        <Parameter Name="BusinessNumberEnable" Value="1" />',
+                        '        <!-- only the business number is synced -->\n'
+                        '        <Parameter Name="BusinessNumberEnable" Value="1" />')
+    template = from_xml(text)
+    xml = to_xml(template)
+    assert xml.splitlines()[1] == "<!-- Desk: written by hand -->"
+    lines = [line.strip() for line in xml.splitlines()]
+    at = lines.index("<!-- only the business number is synced -->")
+    assert lines[at + 1] == '<Parameter Name="BusinessNumberEnable" Value="1" />'
+    assert not [p for p in validate(template) if p.code == "kept-unread"]  # a comment needs no warning
+    assert from_xml(xml) == template and to_xml(from_xml(xml)) == xml
