@@ -49,6 +49,7 @@ ITEM_LABELS: dict[type, str] = {
     model.ContactType: "Contact Type",
     model.CreationType: "Contact Type",
     model.Output: "Output",
+    model.CustomVariable: "Custom Variable",
 }
 
 # An on/off switch and one value, shown as one row keyed by the field that holds them.

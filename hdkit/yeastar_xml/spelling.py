@@ -154,14 +154,13 @@ SPELLING: dict[str, Any] = {
     "follow_up_headers": "Headers",  # request Parameter (Type="Header") with the JSON object [I]
 }
 
-# The request a single-request scenario gets in a new file, and its method when the file has none.
+# The method a request of each scenario has when its file gives none (and a new one gets).
 FIRST_METHOD = {"SyncContactAuto": "GET", "SearchContact": "GET", "UserAssociation": "GET", "Common": "GET",
                 "CreateNewContact": "POST", "CallJournal": "POST", "CreateNewTicket": "POST"}
 
 # Output names of the PBX contact and user fields are the model's variable names (format reference 3.3).
 CONTACT_OUTPUTS = CONTACT_VARIABLES
 USER_OUTPUTS = USER_VARIABLES
-_RESPONSE_TYPE = "application/json"
 
 # The names of parameters whose literal value *is* a credential: a client secret, an issued
 # token, a key or a password. Only these (and Password inputs) are secrets on import; a name

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import pytest
@@ -29,7 +29,6 @@ from hdkit.yeastar_xml import load
 CORPUS = support.DATA / "templates" / "corpus"
 MANIFEST = json.loads((CORPUS / "MANIFEST.json").read_text(encoding="utf-8"))
 SANDBOXED = [e for e in MANIFEST["templates"] if e["sandbox"]]
-T = TypeVar("T")
 
 
 def _ids(entries: list[dict[str, Any]]) -> list[str]:
