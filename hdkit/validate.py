@@ -33,20 +33,6 @@ from hdkit.gotemplate import FieldRef, fix_quotes
 from hdkit.gotemplate import compile as compile_template
 from hdkit.injection import Kind, check_json_template, lint
 from hdkit.model import (
-    AUTHENTICATION,
-    CALL_JOURNAL,
-    CONTACT_CREATION,
-    CONTACT_SEARCH,
-    EXTRAS,
-    FOLLOW_UPS,
-    GENERAL,
-    HEADERS,
-    KEYWORD_SEARCH,
-    NEW_TICKET,
-    USER_ASSOCIATION,
-    CONTACT_ID_ALIASES,
-    CONTACT_VARIABLES,
-    USER_VARIABLES,
     AuthMethod,
     ContactFields,
     FieldType,
@@ -63,37 +49,25 @@ from hdkit.model.requests import _Request
 from hdkit.paths import compile_path, path_traps
 from hdkit.problems import Problem
 from hdkit.secrets import is_secret_name
+from hdkit.vocabulary import (
+    AUTHENTICATION,
+    CALL_JOURNAL,
+    CONTACT_CREATION,
+    CONTACT_ID_ALIASES,
+    CONTACT_SEARCH,
+    CONTACT_VARIABLES,
+    EXTRAS,
+    FOLLOW_UPS,
+    GENERAL,
+    HEADERS,
+    KEYWORD_SEARCH,
+    NEW_TICKET,
+    PREDEFINED_VARIABLES,
+    USER_ASSOCIATION,
+    USER_VARIABLES,
+)
 
-__all__ = ["KNOWN_VARIABLES", "errors", "validate"]
-
-# Variables the PBX provides, per scenario (format reference 3.1-3.9; [B]/[S]/[I] there).
-_AUTH = {"AccessToken", "RefreshToken", "basic_string", "redirect_uri"}  # RefreshToken: refresh body [I]
-_CALL = {
-    "Phone", "CallerNumber", "CallerDisplayName", "CalleeNumber", "StartTimeUnix", "Time",
-    "Communication_Type", "Call_Status", "Call_From", "Call_To", "Talk_Duration",
-    "Talk_Duration_Sec", "RecordPath", "Call_Log_Status",
-}
-_CONTACT = {
-    "ContactsId", "ContactId", "ContactNumber", "FirstName", "LastName", "DisplayName", "Company",
-    "Email", "Remark", "CustomValue", "BusinessNumber", "BusinessNumber2", "BusinessFaxNumber",
-    "MobileNumber", "MobileNumber2", "HomeNumber", "HomeNumber2", "HomeFaxNumber", "OtherNumber",
-    "WhoModule", "Zip", "Street", "City", "State", "Country",
-}
-_USERS = {"UserUniqueId", "Owner"}
-_PAGING = {"Page", "PageSize", "Offset", "Limit", "NextLink"}  # 2.6 [I]
-_TEXTS = {"Subject", "Description"}
-
-KNOWN_VARIABLES: dict[str, frozenset[str]] = {
-    AUTHENTICATION: frozenset(_AUTH),
-    HEADERS: frozenset(_AUTH),
-    USER_ASSOCIATION: frozenset(_AUTH | _PAGING),
-    CONTACT_SEARCH: frozenset(_AUTH | _CALL | _CONTACT | {"SearchValue"}),
-    KEYWORD_SEARCH: frozenset(_AUTH | _CONTACT | {"SearchValue", "Phone"}),
-    CONTACT_CREATION: frozenset(_AUTH | _CALL | _CONTACT | _USERS),
-    CALL_JOURNAL: frozenset(_AUTH | _CALL | _CONTACT | _USERS | _TEXTS | {"TicketId"}),
-    NEW_TICKET: frozenset(_AUTH | _CALL | _CONTACT | _USERS | _TEXTS | {"TicketId", "DepartmentId"}),
-    FOLLOW_UPS: frozenset(_AUTH | _CALL | _CONTACT | _USERS | _TEXTS | {"TicketId", "SearchValue"}),
-}
+__all__ = ["errors", "validate"]
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
@@ -203,7 +177,7 @@ class _Validator:
             yield from self.literal_secrets(_JSON_STRING_MEMBER.findall(source), where)
 
     def variables(self, refs: Iterable[FieldRef], section: str, field: str) -> Iterator[Problem]:
-        known = KNOWN_VARIABLES.get(section, frozenset()) | self.custom | self.produced
+        known = PREDEFINED_VARIABLES.get(section, frozenset()) | self.custom | self.produced
         reported: set[str] = set()
         for ref in refs:
             name = ref.path[0] if ref.path else ""
@@ -277,10 +251,10 @@ class _Validator:
                  *_unknown_values(t.user_association, USER_ASSOCIATION),
                  *_unknown_values(t.contact_search, CONTACT_SEARCH)]
         for i, f in enumerate(t.auth.custom_fields, 1):
-            found += _unknown_values(f, AUTHENTICATION, f"Custom Field {i} > ")
+            found += _unknown_values(f, AUTHENTICATION, f"{f.label(i)} > ")
         for i, f in enumerate(t.follow_ups, 1):
             if isinstance(f.event, Unrecognized):
-                found.append((FOLLOW_UPS, f"Request {i} > Triggered Event", str(f.event)))
+                found.append((FOLLOW_UPS, f"{f.label(i)} > Triggered Event", str(f.event)))
         for section, field, value in found:
             yield self.warn(f"{value!r} is not a value hdkit knows for {field.rpartition(' > ')[2]}; it is kept "
                             "and written back unchanged, but hdkit cannot tell what the PBX does with it",
@@ -313,7 +287,7 @@ class _Validator:
         a = self.t.auth
         seen: set[str] = set()
         for i, f in enumerate(a.custom_fields, 1):
-            prefix = f"Custom Field {i} > "
+            prefix = f"{f.label(i)} > "
             yield from self.required(f.name, AUTHENTICATION, prefix + "Name")
             if f.name and not _IDENT.match(f.name):
                 yield self.error(f"{f.name!r} cannot be a template variable name (letters, digits, _)",
@@ -395,7 +369,7 @@ class _Validator:
     def headers(self) -> Iterator[Problem]:
         names: set[str] = set()
         for i, h in enumerate(self.t.headers, 1):
-            prefix = f"Header {i} > "
+            prefix = f"{h.label(i)} > "
             yield from self.required(h.name, HEADERS, prefix + "Name")
             if h.name and not _HEADER_NAME.match(h.name):
                 yield self.error(f"{h.name!r} is not a valid HTTP header name", Location(HEADERS, prefix + "Name"),
@@ -425,7 +399,7 @@ class _Validator:
             yield from self.paths(getattr(ua.fields, name), USER_ASSOCIATION,
                                   field_info(type(ua.fields), name).title, required=name == "user_id")
         for i, r in enumerate(ua.requests, 1):
-            prefix = f"Request {i} > "
+            prefix = f"{r.label(i)} > "
             if i > 1:
                 yield self.warn(f"request {r.name!r} is not run: hdkit pages the first request of User "
                                 "Association only, and what the PBX does with more is undocumented",
@@ -466,7 +440,7 @@ class _Validator:
         names = [f.name for f in self.t.follow_ups]
         targets = {r.next for _, _, r in self.t.requests()}
         for i, f in enumerate(self.t.follow_ups, 1):
-            prefix = f"Request {i} > "
+            prefix = f"{f.label(i)} > "
             yield from self.required(f.name, FOLLOW_UPS, prefix + "Name")
             if names.count(f.name) > 1:
                 yield self.error(f"follow-up name {f.name!r} is used twice", Location(FOLLOW_UPS, prefix + "Name"),
@@ -487,7 +461,7 @@ class _Validator:
     def params(self, r: _Request, section: str, prefix: str) -> Iterator[Problem]:
         """A request's parameters beyond its body: headers are sent, anything else is not."""
         for i, p in enumerate(r.params, 1):
-            where = f"{prefix}Parameter {i}"
+            where = prefix + p.label(i)
             if p.type.lower() == "header":
                 if not _HEADER_NAME.match(p.name):
                     yield self.error(f"{p.name!r} is not a valid HTTP header name", Location(section, where),
@@ -506,7 +480,7 @@ class _Validator:
         """Paths of the outputs a form view does not show (a view checks its own)."""
         for j, o in enumerate(r.outputs, 1):
             if o.name not in shown and o.path.strip():
-                yield from self.paths(o.path, section, f"{prefix}Output {j} ({o.name or 'no variable'})")
+                yield from self.paths(o.path, section, f"{prefix}{o.label(j)} ({o.name or 'no variable'})")
 
     def outputs(self, paths: str, variables: str, prefix: str) -> Iterator[Problem]:
         path_list, names = split_paths(paths), split_list(variables)
@@ -545,7 +519,7 @@ class _Validator:
         names = [ct.name for ct in cs.contact_types]
         mapped = {*CONTACT_VARIABLES.values(), *CONTACT_ID_ALIASES}
         for i, ct in enumerate(cs.contact_types, 1):
-            prefix = f"Contact Type {i} > "
+            prefix = f"{ct.label(i)} > "
             yield from self.required(ct.name, CONTACT_SEARCH, prefix + "Contact Type")
             if names.count(ct.name) > 1:
                 yield self.error(f"contact type {ct.name!r} is used twice",
@@ -559,7 +533,7 @@ class _Validator:
                 f"contact type {ct.name!r} maps {output} to {'nothing' if mine is None else repr(mine)} but "
                 f"{first!r} maps it to {'nothing' if theirs is None else repr(theirs)}; each runs with its own "
                 "outputs, while the Contact Field Mapping shows the first contact type's and sets every one's",
-                Location(CONTACT_SEARCH, f"Contact Type {i} > Outputs"), code="contact-mapping-differs")
+                Location(CONTACT_SEARCH, f"{ct.label(i)} > Outputs"), code="contact-mapping-differs")
         if cs.popup.mode is PopupMode.URL_FORMAT:
             yield from self.required(cs.popup.url_format, CONTACT_SEARCH, "URL Format")
             yield from self.template(cs.popup.url_format, CONTACT_SEARCH, "URL Format", "url")
@@ -578,7 +552,7 @@ class _Validator:
 
     def keyword_search(self) -> Iterator[Problem]:
         for i, ct in enumerate(self.t.keyword_search.contact_types, 1):
-            yield from self.search_request(ct, KEYWORD_SEARCH, f"Contact Type {i} > ", set())
+            yield from self.search_request(ct, KEYWORD_SEARCH, f"{ct.label(i)} > ", set())
 
     def contact_fields(self, fields: ContactFields) -> Iterator[Problem]:
         for name, mapping in fields.items():
@@ -603,7 +577,7 @@ class _Validator:
             yield self.error("add at least one contact type to create", Location(CONTACT_CREATION, "Contact Types"),
                              code="required")
         for i, ct in enumerate(cc.contact_types, 1):
-            prefix = f"Contact Type {i} > "
+            prefix = f"{ct.label(i)} > "
             yield from self.required(ct.name, CONTACT_CREATION, prefix + "Contact Type")
             yield from self.request(ct.url, ct.method, ct.body, CONTACT_CREATION, prefix,
                                     "Contact Creation URL (POST)", "Contact Creation Request Body")
@@ -616,7 +590,7 @@ class _Validator:
                   NEW_TICKET: ("Create New Ticket URL (POST)", "New Ticket Creation Request Body")}[section.SECTION]
         yield from self.request(section.url, section.method, section.body, section.SECTION, "", *titles)
         for i, r in enumerate(section.requests, 1):
-            prefix = f"Request {i} > "
+            prefix = f"{r.label(i)} > "
             if i > 1:
                 yield self.undocumented(f"a second {what} request ({r.name!r}, run after the first and seeing its "
                                         "outputs)", section.SECTION, prefix + "URL")

@@ -26,13 +26,13 @@ import httpx
 
 from hdkit.engine.client import Client, Response
 from hdkit.errors import EngineError, HdkitError, Location
+from hdkit.vocabulary import USER_ASSOCIATION
 
 try:
     from hdkit.limits import MAX_SYNC_REQUESTS
 except ImportError:  # pragma: no cover - limits lands separately
     MAX_SYNC_REQUESTS = 100
 
-USER_ASSOCIATION = "User Association"
 
 __all__ = [
     "Indexed",

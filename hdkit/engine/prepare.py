@@ -26,13 +26,12 @@ from functools import lru_cache
 from hdkit import gotemplate
 from hdkit.errors import EngineError, Location
 from hdkit.injection import render_checked
-from hdkit.model import CONTACT_VARIABLES, AuthMethod, FollowUpRequest, Template
+from hdkit.model import AuthMethod, FollowUpRequest, Template
 from hdkit.model.requests import _Request
 from hdkit.problems import Problem
+from hdkit.vocabulary import AUTH_VARIABLES, FOLLOW_UPS, HEADERS
 
 __all__ = [
-    "AUTH_VARIABLES",
-    "CONTACT_VARIABLES",
     "Prepared",
     "Renderer",
     "Spec",
@@ -42,8 +41,6 @@ __all__ = [
 
 NO_VALUE = "<no value>"
 
-# Variables the auth layer provides (format reference 3.1).
-AUTH_VARIABLES = ("AccessToken", "basic_string", "redirect_uri")
 
 
 
@@ -91,7 +88,7 @@ class Spec:
     def follow_up(cls, request: FollowUpRequest) -> Spec:
         """A follow-up request: its own headers (JSON object and parameters), never the
         template's custom headers."""
-        return cls(request.name, "Follow-up Requests", request.method, request.url, request.body,
+        return cls(request.name, FOLLOW_UPS, request.method, request.url, request.body,
                    headers_json=request.headers, template_headers=False,
                    headers=tuple(request.header_params()))
 
@@ -150,7 +147,7 @@ class Renderer:
                     "warning",
                     f"header {name!r} is not sent: the {self.template.auth.method.value} auth method "
                     "sets Authorization itself, and a template header never overrides it",
-                    Location("Headers", name),
+                    Location(HEADERS, name),
                     fix="remove the Authorization header from the template",
                     code="authorization-header-ignored",
                 ))

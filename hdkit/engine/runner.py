@@ -31,6 +31,7 @@ from hdkit.errors import EngineError, Location
 from hdkit.model import AuthMethod, FollowUpEvent, Inputs, Template
 from hdkit.results import CallTrace, MatrixResult, SearchResult, UsersResult
 from hdkit.secrets import Redactor
+from hdkit.vocabulary import AUTHENTICATION
 
 __all__ = ["Engine"]
 
@@ -177,7 +178,7 @@ class Engine:
             if not isinstance(flow, OAuth2Session):
                 raise EngineError("this template fetches no token (neither OAuth2 nor a bearer token with a "
                                   "Token Endpoint); nothing to authorize",
-                                  Location("Authentication", "Authentication Method"),
+                                  Location(AUTHENTICATION, "Authentication Method"),
                                   hint="hdkit auth is for OAuth2 and fetched bearer tokens; others run with "
                                        "their inputs")
             if paste is not None:
@@ -238,7 +239,7 @@ async def _authenticate(engine: Engine, client: Client) -> tuple[httpx.Auth | No
     """The run's httpx auth flow and the auth variables (``basic_string``, ``AccessToken``...)."""
     auth = engine.template.auth
     if auth.method is AuthMethod.BASIC and "{{" in auth.basic.credential_format:
-        engine.renderer.require("Authentication", Location("Authentication", "Base64 Encoded Credential"),
+        engine.renderer.require(AUTHENTICATION, Location(AUTHENTICATION, "Base64 Encoded Credential"),
                                 auth.basic.credential_format, engine.inputs)
     flow = auth_for(engine.template.auth, engine.inputs, client=client, store=engine.tokens,
                     key=_token_key(engine.template), clock=engine.clock)

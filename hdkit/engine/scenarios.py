@@ -37,6 +37,15 @@ from hdkit.results import (
     UsersResult,
     redact_columns,
 )
+from hdkit.vocabulary import (
+    CONTACT_CREATION,
+    CONTACT_ID_ALIASES,
+    CONTACT_SEARCH,
+    FOLLOW_UPS,
+    KEYWORD_SEARCH,
+    USER_ASSOCIATION,
+    USER_VARIABLES,
+)
 
 __all__ = ["create_contact", "follow_chain", "keyword_search", "match_matrix", "search", "user_columns",
            "user_rows", "users"]
@@ -58,14 +67,14 @@ def _user_mapping(template: Template) -> dict[str, str]:
 async def users(session: Session) -> UsersResult:
     """The Get User sync with the template's pagination; users as column-built records."""
     ua = session.template.user_association
-    where = Location("User Association", "Get User")
+    where = Location(USER_ASSOCIATION, "Get User")
     if not ua.enabled or not ua.url.strip():
         raise EngineError("user association is not enabled in this template", where,
                           hint="enable User Association and set the Get User URL")
     mapping = _user_mapping(session.template)
-    if "UserUniqueId" not in mapping:
-        raise EngineError("the User Unique ID path is not mapped", Location("User Association", "User Unique ID"))
-    spec = Spec.of(ua.requests[0], "User Association", USERS_STEP)
+    if USER_VARIABLES["user_id"] not in mapping:
+        raise EngineError("the User Unique ID path is not mapped", Location(USER_ASSOCIATION, "User Unique ID"))
+    spec = Spec.of(ua.requests[0], USER_ASSOCIATION, USERS_STEP)
     base = scope(defaults(ua), session.base)
     prepared = session.renderer.render(spec, base)
     names = list(mapping)
@@ -98,7 +107,7 @@ async def users(session: Session) -> UsersResult:
 
 def _unmatched_users(rows: list[tuple[Any, ...]], mapping: Mapping[str, str]) -> list[Problem]:
     """Warnings for user paths that matched nothing in any user (a column stops at its first value)."""
-    return [matched_nothing(USERS_STEP, "User Association", name, path, len(rows))
+    return [matched_nothing(USERS_STEP, USER_ASSOCIATION, name, path, len(rows))
             for i, (name, path) in enumerate(mapping.items()) if rows and all(r[i] is MISSING for r in rows)]
 
 
@@ -136,16 +145,16 @@ def _contact_types(template: Template, name: str | None) -> list[ContactType]:
     if not chosen:
         known = ", ".join(t.name for t in types) or "none"
         raise EngineError(f"no contact type {name!r} (template contact types: {known})",
-                          Location("Contact Search", "Contact Type"))
+                          Location(CONTACT_SEARCH, "Contact Type"))
     return chosen
 
 
 def _with_aliases(record: dict[str, Any]) -> dict[str, Any]:
-    """``ContactsId`` and ``ContactId`` name the same id (format reference 3.3)."""
-    if "ContactsId" in record and "ContactId" not in record:
-        record["ContactId"] = record["ContactsId"]
-    elif "ContactId" in record and "ContactsId" not in record:
-        record["ContactsId"] = record["ContactId"]
+    """Both spellings of the contact ID name the same id (format reference 3.3)."""
+    found = next((record[name] for name in CONTACT_ID_ALIASES if name in record), None)
+    if found is not None:
+        for name in CONTACT_ID_ALIASES:
+            record.setdefault(name, found)
     return record
 
 
@@ -153,7 +162,7 @@ async def follow_chain(session: Session, name: str, variables: Mapping[str, obje
                        steps: list[Step], depth: int = 0) -> dict[str, object]:
     """Run the ``Next`` request ``name`` (and its own ``next``), returning the outputs set."""
     request = session.template.follow_up(name)
-    where = Location("Follow-up Requests", name)
+    where = Location(FOLLOW_UPS, name)
     if request is None:
         raise EngineError(f"the next request {name!r} does not exist", where,
                           hint="name a request of the Follow-up Requests section")
@@ -169,9 +178,9 @@ async def follow_chain(session: Session, name: str, variables: Mapping[str, obje
 
 async def _search_type(session: Session, ct: ContactType, variables: Mapping[str, object],
                        steps: list[Step], *, follow: bool = True,
-                       section: str = "Contact Search") -> list[tuple[ContactMatch, dict[str, Any]]]:
+                       section: str = CONTACT_SEARCH) -> list[tuple[ContactMatch, dict[str, Any]]]:
     sent = await session.send(Spec.of(ct, section, f"Search {ct.name}"), variables)
-    mapping = contact_mapping(session.template, ct) if section == "Contact Search" else dict(ct.pairs())
+    mapping = contact_mapping(session.template, ct) if section == CONTACT_SEARCH else dict(ct.pairs())
     records = [_with_aliases(r) for r in session.records(sent, mapping, variables, section)]
     answered = sent.exchange.outcome is Outcome.OK  # a dry run matched nothing: it sent nothing
     steps.append(sent.step({"matches": len(records)} if answered else {}, session.redactor))
@@ -187,7 +196,7 @@ def _match(session: Session, ct: ContactType, record: dict[str, Any],
     popup = session.template.contact_search.popup
     url = str(record.pop(_POPUP, "") or "")
     if popup.mode is PopupMode.URL_FORMAT and popup.url_format:
-        spec = Spec(f"Search {ct.name}", "Contact Search", "GET", popup.url_format)
+        spec = Spec(f"Search {ct.name}", CONTACT_SEARCH, "GET", popup.url_format)
         url = session.renderer.render_text(spec, "Popup URL", popup.url_format, scope(variables, record), sent.problems)
     return ContactMatch(ct.name, session.shown(record), session.redactor.url(url) if url else "")
 
@@ -202,7 +211,7 @@ async def search(session: Session, phone: str, contact_type: str | None = None, 
     """
     types = _contact_types(session.template, contact_type)
     if not types:
-        raise EngineError("the template has no contact types", Location("Contact Search", "Contact Types"))
+        raise EngineError("the template has no contact types", Location(CONTACT_SEARCH, "Contact Types"))
     scoped = scope(defaults(session.template.contact_search), session.base, variables,
                    {"Phone": phone, "SearchValue": phone})
     steps = [] if steps is None else steps
@@ -221,11 +230,11 @@ async def keyword_search(session: Session, text: str) -> SearchResult:
     follow-ups."""
     types = list(session.template.keyword_search.contact_types)
     if not types:
-        raise EngineError("the template has no keyword search requests", Location("Keyword Search", "Contact Types"),
+        raise EngineError("the template has no keyword search requests", Location(KEYWORD_SEARCH, "Contact Types"),
                           hint="a template file's SearchContact scenario holds them")
     scoped = scope(session.base, {"SearchValue": text, "Phone": text})
     steps: list[Step] = []
-    found = await asyncio.gather(*(_search_type(session, ct, scoped, steps, section="Keyword Search")
+    found = await asyncio.gather(*(_search_type(session, ct, scoped, steps, section=KEYWORD_SEARCH)
                                    for ct in types))
     pairs = [pair for group in found for pair in group]
     log = tuple(s.exchange for s in steps if s.exchange is not None)
@@ -242,11 +251,11 @@ async def match_matrix(session: Session, phone: str, contact_type: str | None = 
     try:
         variants = formats(phone, default_country).items(last_digits)
     except ValueError as exc:
-        raise EngineError(str(exc), Location("Contact Search", "Phone")) from exc
+        raise EngineError(str(exc), Location(CONTACT_SEARCH, "Phone")) from exc
     async def one(ct: ContactType, fmt: str, number: str) -> tuple[MatrixRow, Any]:
         variables = scope(defaults(session.template.contact_search), session.base,
                           {"Phone": number, "SearchValue": number})
-        sent = await session.send(Spec.of(ct, "Contact Search", f"Search {ct.name} [{fmt}]"), variables)
+        sent = await session.send(Spec.of(ct, CONTACT_SEARCH, f"Search {ct.name} [{fmt}]"), variables)
         hits = len(session.records(sent, contact_mapping(session.template, ct), variables))
         return MatrixRow(ct.name, fmt, number, hits, str(sent.exchange.outcome)), sent.exchange
 
@@ -262,7 +271,7 @@ async def create_contact(session: Session, phone: str, *, first_name: str = "", 
                          steps: list[Step] | None = None) -> tuple[CallTrace, dict[str, object]]:
     """Create the contact in the first (or the named) creation type; ``ContactId`` is returned."""
     creation = session.template.contact_creation
-    where = Location("Contact Creation", "Create New Contact")
+    where = Location(CONTACT_CREATION, "Create New Contact")
     if not creation.enabled or not creation.contact_types:
         raise EngineError("contact creation is not enabled in this template", where)
     types = list(creation.contact_types)
@@ -277,7 +286,7 @@ async def create_contact(session: Session, phone: str, *, first_name: str = "", 
     scoped = scope(defaults(creation), session.base, given, variables)
     steps = [] if steps is None else steps
     ct = chosen[0]
-    sent = await session.send(Spec.of(ct, "Contact Creation", f"Create {ct.name}"), scoped)
+    sent = await session.send(Spec.of(ct, CONTACT_CREATION, f"Create {ct.name}"), scoped)
     outputs = _with_aliases(session.values(sent, ct.pairs(), scoped))
     steps.append(sent.step(outputs, session.redactor))
     trace = CallTrace("create-contact", tuple(steps), session.shown(scope(scoped, outputs)))

@@ -31,6 +31,7 @@ from hdkit.paths import MISSING
 from hdkit.problems import Problem
 from hdkit.results import Step
 from hdkit.secrets import Redactor, Secret, is_secret_name
+from hdkit.vocabulary import CONTACT_SEARCH
 
 __all__ = ["LEARNT_MIN_CHARS", "Sent", "Session", "matched_nothing"]
 
@@ -102,7 +103,7 @@ class Session:
         return Sent(prepared, response, list(prepared.problems))
 
     def records(self, sent: Sent, mapping: Mapping[str, str], variables: Mapping[str, object],
-                section: str = "Contact Search") -> list[dict[str, Any]]:
+                section: str = CONTACT_SEARCH) -> list[dict[str, Any]]:
         """Records mapped from a response (``[]`` when it failed, was skipped or was a dry run).
 
         A path that cannot be applied, or that matches nothing in any record, becomes a

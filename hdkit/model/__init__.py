@@ -17,24 +17,15 @@ softer (required fields, template syntax, paths, unknown variables) is reported 
 Field metadata (title, help, example, limit) lives once, on the fields and views, and feeds
 validation messages and form labels: see :func:`field_info` and :func:`form_fields`.
 
-One module per concept: :mod:`.base` (checks, metadata, views), :mod:`.enums`,
+Section names and the PBX variables of the mapping fields are re-exported from
+:mod:`hdkit.vocabulary`, their one home. One module per concept: :mod:`.base` (checks,
+metadata, views, list item labels), :mod:`.enums`,
 :mod:`.requests` (the file's requests), :mod:`.sections` (the form's sections) and
 :mod:`.template` (the template, its file record, and the user's :class:`Inputs`).
 """
 
 from hdkit.model.base import (
-    AUTHENTICATION,
-    CALL_JOURNAL,
-    CONTACT_CREATION,
-    CONTACT_SEARCH,
-    EXTRAS,
-    FOLLOW_UPS,
-    GENERAL,
-    HEADERS,
-    KEYWORD_SEARCH,
-    NEW_TICKET,
     UNSET,
-    USER_ASSOCIATION,
     FieldInfo,
     Part,
     Unrecognized,
@@ -46,9 +37,6 @@ from hdkit.model.base import (
     view_names,
 )
 from hdkit.model.enums import (
-    CONTACT_ID_ALIASES,
-    CONTACT_VARIABLES,
-    USER_VARIABLES,
     AuthMethod,
     ContentType,
     CredentialType,
@@ -84,6 +72,22 @@ from hdkit.model.sections import (
     UserFields,
 )
 from hdkit.model.template import FileRecord, Inputs, Template
+from hdkit.vocabulary import (
+    AUTHENTICATION,
+    CALL_JOURNAL,
+    CONTACT_CREATION,
+    CONTACT_ID_ALIASES,
+    CONTACT_SEARCH,
+    CONTACT_VARIABLES,
+    EXTRAS,
+    FOLLOW_UPS,
+    GENERAL,
+    HEADERS,
+    KEYWORD_SEARCH,
+    NEW_TICKET,
+    USER_ASSOCIATION,
+    USER_VARIABLES,
+)
 
 __all__ = [
     "AUTHENTICATION",

@@ -50,18 +50,6 @@ __all__ = [
     "view_names",
 ]
 
-# Section names as the product's template form titles them; every Location uses these.
-GENERAL = "General"
-USER_ASSOCIATION = "User Association"
-AUTHENTICATION = "Authentication"
-HEADERS = "Headers"
-FOLLOW_UPS = "Follow-up Requests"
-CONTACT_SEARCH = "Contact Search"
-KEYWORD_SEARCH = "Keyword Search"
-CONTACT_CREATION = "Contact Creation"
-CALL_JOURNAL = "Call Journal"
-NEW_TICKET = "New Ticket"
-EXTRAS = "Extras"
 
 
 class Unrecognized(str):
@@ -229,10 +217,14 @@ def check_text(value: str, where: Location) -> str:
     return value
 
 
-def item_where(where: Location, index: int) -> Location:
-    """The location of item ``index`` (1-based) of a list field: "Outputs" -> "Output 2"."""
-    head, sep, last = (where.field or where.section or "").rpartition(" > ")
-    return Location(where.section, f"{head}{sep}{last.removesuffix('s')} {index}")
+def item_where(where: Location, index: int, item: type[Any] | None = None) -> Location:
+    """The location of item ``index`` (1-based) of a list field: a part's :meth:`Part.label`
+    ("Follow-up Requests" -> "Request 2"), else the field's title in the singular
+    ("Dropdown Options" -> "Dropdown Option 2")."""
+    head, sep, last = (where.field or "").rpartition(" > ")
+    label = item.label(index) if isinstance(item, type) and issubclass(item, Part) and item.ITEM \
+        else f"{(last or where.section or '').removesuffix('s')} {index}"
+    return Location(where.section, f"{head}{sep}{label}")
 
 
 def _part(value: Any, cls: type[Part], where: Location) -> Part:
@@ -271,7 +263,7 @@ def coerce(value: Any, hint: Any, where: Location) -> Any:
             if len(value) != 2:
                 raise ModelError(f"expected a (name, value) pair, got {len(value)} item(s)", where)
             return (coerce(value[0], args[0], where), coerce(value[1], args[1], where))
-        return tuple(coerce(v, args[0], item_where(where, i)) for i, v in enumerate(value, 1))
+        return tuple(coerce(v, args[0], item_where(where, i, args[0])) for i, v in enumerate(value, 1))
     if isinstance(hint, type) and issubclass(hint, Part):
         return _part(value, hint, where)
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
@@ -314,14 +306,22 @@ def check_attrs(attrs: tuple[tuple[str, str], ...], reserved: tuple[str, ...], w
 class Part:
     """Base of every model class: type checks in ``__post_init__``, views, then ``_check()``.
 
-    ``SECTION`` is the form section a part belongs to; a small part used in several sections
-    (``Output``, ``CallOption``) has none and names itself by ``PART`` instead, unless it is
-    built inside its section from a mapping.
+    ``SECTION`` is the form section a part belongs to. ``ITEM`` is what one part of a list of
+    them is called ("Contact Type" in "Contact Type 2 > URL", see :meth:`label`); a small part
+    used in several sections (``Output``, ``CallOption``) has no section and names itself by
+    ``ITEM`` instead, unless it is built inside its section from a mapping.
     """
 
     __slots__ = ()
     SECTION: ClassVar[str] = ""
-    PART: ClassVar[str] = ""
+    ITEM: ClassVar[str] = ""
+
+    @classmethod
+    def label(cls, index: int) -> str:
+        """Item ``index`` (1-based) of a list of these parts: ``ContactType.label(2)`` is
+        "Contact Type 2". Validation, import positions, the engine and the forms all number
+        list items with it, so a problem always lands on the field it is about."""
+        return f"{cls.ITEM} {index}"
 
     def _where(self, name: str) -> Location:
         title = field_info(self, name).title
@@ -332,8 +332,8 @@ class Part:
                             " > ".join(p for p in (parent.field, None if same else title) if p))
         if self.SECTION:
             return Location(self.SECTION, title)
-        if self.PART:
-            return Location(None, f"{self.PART} > {title}")
+        if self.ITEM:
+            return Location(None, f"{self.ITEM} > {title}")
         return Location(title)  # the Template: each of its fields is a section
 
     def __post_init__(self, *views: Any) -> None:
@@ -401,11 +401,12 @@ def model(cls: type) -> type:
     return built
 
 
-def at_most(items: tuple[Any, ...], limit: int, section: str, noun: str) -> None:
+def at_most(items: tuple[Any, ...], limit: int, item: type[Part]) -> None:
     """Refuse a list longer than its documented limit, naming the first item too many."""
     if len(items) > limit:
+        noun = item.ITEM.lower()
         raise LimitError(
-            f"at most {limit} {noun.lower()}s are allowed; {noun.lower()} {limit + 1} "
+            f"at most {limit} {noun}s are allowed; {noun} {limit + 1} "
             f"({items[limit].name!r}) is one too many",
-            Location(section, f"{noun} {limit + 1}"),
+            Location(item.SECTION, item.label(limit + 1)),
         )

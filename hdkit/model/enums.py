@@ -1,4 +1,4 @@
-"""The closed sets of the template form, and the PBX's variable names for its fields.
+"""The closed sets of the template form.
 
 Each enum's values are the words users and the product form use; how a template file spells
 them is :mod:`hdkit.yeastar_xml`'s business. A file value hdkit does not know is kept as
@@ -11,7 +11,6 @@ import enum
 
 __all__ = [
     "AuthMethod",
-    "CONTACT_VARIABLES",
     "ContentType",
     "CredentialType",
     "FieldType",
@@ -19,7 +18,6 @@ __all__ = [
     "PaginationMode",
     "PopupMode",
     "Provider",
-    "USER_VARIABLES",
 ]
 
 
@@ -89,35 +87,3 @@ class FollowUpEvent(_Choice):
     CONTACT_CREATED = "contact_created"
     CALL_JOURNAL_CREATED = "call_journal_created"
     TICKET_CREATED = "ticket_created"
-
-
-# The template variable (and output name) of each PBX contact field, format reference 3.3 [S];
-# the address names are not seen in any sample [I]. ContactId is a second spelling of ContactsId.
-CONTACT_VARIABLES: dict[str, str] = {
-    "contact_id": "ContactsId",
-    "first_name": "FirstName",
-    "last_name": "LastName",
-    "company": "Company",
-    "email": "Email",
-    "business_number": "BusinessNumber",
-    "business_number2": "BusinessNumber2",
-    "business_fax_number": "BusinessFaxNumber",
-    "mobile_number": "MobileNumber",
-    "mobile_number2": "MobileNumber2",
-    "home_number": "HomeNumber",
-    "home_number2": "HomeNumber2",
-    "home_fax_number": "HomeFaxNumber",
-    "other_number": "OtherNumber",
-    "remark": "Remark",
-    "custom_value": "CustomValue",
-    "zip": "Zip",
-    "street": "Street",
-    "city": "City",
-    "state": "State",
-    "country": "Country",
-}
-CONTACT_ID_ALIASES = ("ContactsId", "ContactId")  # 3.3 [S]: both spellings occur
-
-# The output names of the User Field Mapping (format reference 3.2).
-USER_VARIABLES: dict[str, str] = {"user_id": "UserUniqueId", "first_name": "FirstName",
-                                  "last_name": "LastName", "email": "Email"}

@@ -20,9 +20,6 @@ from itertools import zip_longest
 from typing import Any, ClassVar
 
 from hdkit.model.base import (
-    CONTACT_CREATION,
-    CONTACT_SEARCH,
-    FOLLOW_UPS,
     Part,
     Unrecognized,
     check_attrs,
@@ -32,6 +29,11 @@ from hdkit.model.base import (
     view,
 )
 from hdkit.model.enums import FollowUpEvent
+from hdkit.vocabulary import (
+    CONTACT_CREATION,
+    CONTACT_SEARCH,
+    FOLLOW_UPS,
+)
 
 __all__ = ["Attrs", "ContactType", "CreationType", "FollowUpRequest", "Output", "Param", "Request",
            "with_paths"]
@@ -49,7 +51,7 @@ def _attrs() -> Any:
 class Param(Part):
     """One ``<Parameter>`` of a request other than its body: a header, or whatever else it is."""
 
-    PART: ClassVar[str] = "Parameter"
+    ITEM: ClassVar[str] = "Parameter"
     name: str = fld("Name", "", required=True, example="X-Api-Version")
     value: str = fld("Value", "")
     type: str = fld("Type", "", help="Header is sent as a request header; other types are kept as written.")
@@ -63,7 +65,7 @@ class Param(Part):
 class Output(Part):
     """A response value kept as variable ``name``, picked with a GJSON path."""
 
-    PART: ClassVar[str] = "Output"
+    ITEM: ClassVar[str] = "Output"
     name: str = fld("Variable", "", required=True)
     path: str = fld("Path", "")
     attrs: Attrs = _attrs()
@@ -127,7 +129,7 @@ def _response_type() -> Any:
 class Request(_Request):
     """A request of a scenario, as the file has it (a journal's, a ticket's, the user list's)."""
 
-    PART: ClassVar[str] = "Request"
+    ITEM: ClassVar[str] = "Request"
     name: str = fld("Name", "", example="CallJournal")
     url: str = fld("URL", "", required=True)
     method: str = fld("Request Method", "GET")
@@ -144,6 +146,7 @@ class ContactType(_Request):
     """A contact search request: one per contact type, each with its own outputs."""
 
     SECTION: ClassVar[str] = CONTACT_SEARCH
+    ITEM: ClassVar[str] = "Contact Type"
     name: str = fld("Contact Type", "", required=True, example="Contacts")
     url: str = fld("Contact Match Query URL", "", required=True,
                    example="https://www.api.example.com/v1/contacts?phone={{UrlEncode .Phone}}")
@@ -162,6 +165,7 @@ class CreationType(_Request):
     """A contact creation request: one per contact type that can be created."""
 
     SECTION: ClassVar[str] = CONTACT_CREATION
+    ITEM: ClassVar[str] = "Contact Type"
     name: str = fld("Contact Type", "", required=True, example="Contacts")
     url: str = fld("Contact Creation URL (POST)", "", required=True)
     body: str = fld("Contact Creation Request Body", "",
@@ -183,6 +187,7 @@ class FollowUpRequest(_Request):
     """
 
     SECTION: ClassVar[str] = FOLLOW_UPS
+    ITEM: ClassVar[str] = "Request"
     name: str = fld("Name", "", required=True, example="GetIdentities")
     event: FollowUpEvent | Unrecognized | None = fld(
         "Triggered Event", None, help="None when the request only runs as another's next step.")

@@ -18,16 +18,6 @@ from typing import Any, ClassVar
 from hdkit import limits
 from hdkit.errors import LimitError, ModelError
 from hdkit.model.base import (
-    AUTHENTICATION,
-    CALL_JOURNAL,
-    CONTACT_CREATION,
-    CONTACT_SEARCH,
-    EXTRAS,
-    GENERAL,
-    HEADERS,
-    KEYWORD_SEARCH,
-    NEW_TICKET,
-    USER_ASSOCIATION,
     Part,
     Unrecognized,
     at_most,
@@ -37,9 +27,6 @@ from hdkit.model.base import (
     view,
 )
 from hdkit.model.enums import (
-    CONTACT_ID_ALIASES,
-    CONTACT_VARIABLES,
-    USER_VARIABLES,
     AuthMethod,
     ContentType,
     CredentialType,
@@ -49,6 +36,21 @@ from hdkit.model.enums import (
     Provider,
 )
 from hdkit.model.requests import ContactType, CreationType, Output, Request, with_paths
+from hdkit.vocabulary import (
+    AUTHENTICATION,
+    CALL_JOURNAL,
+    CONTACT_CREATION,
+    CONTACT_ID_ALIASES,
+    CONTACT_SEARCH,
+    CONTACT_VARIABLES,
+    EXTRAS,
+    GENERAL,
+    HEADERS,
+    KEYWORD_SEARCH,
+    NEW_TICKET,
+    USER_ASSOCIATION,
+    USER_VARIABLES,
+)
 
 __all__ = [
     "Auth",
@@ -258,7 +260,7 @@ class CustomVariable(Part):
     """A variable a scenario defines for its own requests (the file's ``CustomScenarioParameter``):
     ``{{.name}}`` there renders ``value`` unless a run sets it (the PBX admin's value)."""
 
-    PART: ClassVar[str] = "Custom Variable"
+    ITEM: ClassVar[str] = "Custom Variable"
     name: str = fld("Name", "", required=True, example="DepartmentId")
     value: str = fld("Value", "", help="Its default; empty means the run must set it.")
 
@@ -300,6 +302,7 @@ class CustomField(Part):
     """An input the user fills in when integrating; its value is the variable ``{{.name}}``."""
 
     SECTION: ClassVar[str] = AUTHENTICATION
+    ITEM: ClassVar[str] = "Custom Field"
     name: str = fld("Name", required=True, example="client_id")
     title: str = fld("Title", "", example="Client ID")
     type: FieldType | Unrecognized = fld("Type", FieldType.TEXT)
@@ -382,7 +385,7 @@ class Auth(Part):
     oauth2: OAuth2 = fld("OAuth2", factory=OAuth2)
 
     def _check(self) -> None:
-        at_most(self.custom_fields, limits.MAX_CUSTOM_FIELDS, AUTHENTICATION, "Custom Field")
+        at_most(self.custom_fields, limits.MAX_CUSTOM_FIELDS, CustomField)
 
     @property
     def refresh_interval_minutes(self) -> int:
@@ -411,6 +414,7 @@ class Auth(Part):
 @model
 class Header(Part):
     SECTION: ClassVar[str] = HEADERS
+    ITEM: ClassVar[str] = "Header"
     name: str = fld("Name", required=True, example="Content-Type")
     value: str = fld("Value", "", example="application/json")
     description: str = fld("Description", "")
@@ -579,7 +583,7 @@ class ContactCreation(Part):
 class CallOption(Part):
     """An option offered to the integrating user, and its default value."""
 
-    PART: ClassVar[str] = "Call Option"
+    ITEM: ClassVar[str] = "Call Option"
     enabled: bool = fld("Enabled", False)
     default: str = fld("Default", "")
 

@@ -22,15 +22,6 @@ from typing import Any, ClassVar
 from hdkit import limits
 from hdkit.errors import Location, ModelError
 from hdkit.model.base import (
-    AUTHENTICATION,
-    CALL_JOURNAL,
-    CONTACT_CREATION,
-    CONTACT_SEARCH,
-    FOLLOW_UPS,
-    HEADERS,
-    KEYWORD_SEARCH,
-    NEW_TICKET,
-    USER_ASSOCIATION,
     Part,
     at_most,
     fld,
@@ -53,6 +44,19 @@ from hdkit.model.sections import (
 )
 from hdkit.problems import Problem
 from hdkit.secrets import Secret
+from hdkit.vocabulary import (
+    AUTHENTICATION,
+    CALL_JOURNAL,
+    CONTACT_CREATION,
+    CONTACT_SEARCH,
+    EXTRAS,
+    FOLLOW_UPS,
+    GENERAL,
+    HEADERS,
+    KEYWORD_SEARCH,
+    NEW_TICKET,
+    USER_ASSOCIATION,
+)
 
 __all__ = ["FileRecord", "Inputs", "Template"]
 
@@ -86,32 +90,32 @@ class FileRecord:
 
 @model
 class Template(Part):
-    general: General = fld("General", factory=General)
-    auth: Auth = fld("Authentication", factory=Auth)
-    headers: tuple[Header, ...] = fld("Headers", (), limit=limits.MAX_HEADERS)
-    user_association: UserAssociation = fld("User Association", factory=UserAssociation)
-    follow_ups: tuple[FollowUpRequest, ...] = fld("Follow-up Requests", ())
-    contact_search: ContactSearch = fld("Contact Search", factory=ContactSearch)
-    keyword_search: KeywordSearch = fld("Keyword Search", factory=KeywordSearch)
-    contact_creation: ContactCreation = fld("Contact Creation", factory=ContactCreation)
-    call_journal: CallJournal = fld("Call Journal", factory=CallJournal)
-    new_ticket: NewTicket = fld("New Ticket", factory=NewTicket)
-    extras: tuple[Extra, ...] = fld("Extras", ())
+    general: General = fld(GENERAL, factory=General)
+    auth: Auth = fld(AUTHENTICATION, factory=Auth)
+    headers: tuple[Header, ...] = fld(HEADERS, (), limit=limits.MAX_HEADERS)
+    user_association: UserAssociation = fld(USER_ASSOCIATION, factory=UserAssociation)
+    follow_ups: tuple[FollowUpRequest, ...] = fld(FOLLOW_UPS, ())
+    contact_search: ContactSearch = fld(CONTACT_SEARCH, factory=ContactSearch)
+    keyword_search: KeywordSearch = fld(KEYWORD_SEARCH, factory=KeywordSearch)
+    contact_creation: ContactCreation = fld(CONTACT_CREATION, factory=ContactCreation)
+    call_journal: CallJournal = fld(CALL_JOURNAL, factory=CallJournal)
+    new_ticket: NewTicket = fld(NEW_TICKET, factory=NewTicket)
+    extras: tuple[Extra, ...] = fld(EXTRAS, ())
     file: FileRecord | None = fld("File", None, hidden=True, compare=False)
 
-    # The request lists of each section, and how validation and the engine number their items.
-    REQUEST_LISTS: ClassVar[tuple[tuple[str, str, str, str], ...]] = (
-        ("user_association", "requests", USER_ASSOCIATION, "Request"),
-        ("follow_ups", "", FOLLOW_UPS, "Request"),
-        ("contact_search", "contact_types", CONTACT_SEARCH, "Contact Type"),
-        ("keyword_search", "contact_types", KEYWORD_SEARCH, "Contact Type"),
-        ("contact_creation", "contact_types", CONTACT_CREATION, "Contact Type"),
-        ("call_journal", "requests", CALL_JOURNAL, "Request"),
-        ("new_ticket", "requests", NEW_TICKET, "Request"),
+    # The request lists of each section: (attribute, attribute inside it or "", section).
+    REQUEST_LISTS: ClassVar[tuple[tuple[str, str, str], ...]] = (
+        ("user_association", "requests", USER_ASSOCIATION),
+        ("follow_ups", "", FOLLOW_UPS),
+        ("contact_search", "contact_types", CONTACT_SEARCH),
+        ("keyword_search", "contact_types", KEYWORD_SEARCH),
+        ("contact_creation", "contact_types", CONTACT_CREATION),
+        ("call_journal", "requests", CALL_JOURNAL),
+        ("new_ticket", "requests", NEW_TICKET),
     )
 
     def _check(self) -> None:
-        at_most(self.headers, limits.MAX_HEADERS, HEADERS, "Header")
+        at_most(self.headers, limits.MAX_HEADERS, Header)
 
     @property
     def key(self) -> str:
@@ -123,11 +127,11 @@ class Template(Part):
 
     def requests(self) -> Iterator[tuple[str, str, Request]]:
         """Every request of every scenario: (section, "Contact Type 2" style label, request)."""
-        for attr, inner, section, noun in self.REQUEST_LISTS:
+        for attr, inner, section in self.REQUEST_LISTS:
             part = getattr(self, attr)
             items = getattr(part, inner) if inner else part
             for i, request in enumerate(items, 1):
-                yield section, f"{noun} {i}", request
+                yield section, request.label(i), request
 
     @property
     def warnings(self) -> tuple[Problem, ...]:

@@ -20,7 +20,7 @@ from typing import Any, Union
 
 import ipywidgets as widgets
 
-from hdkit import model
+from hdkit import model, vocabulary
 from hdkit.model import field_info
 from hdkit.problems import Problem
 from hdkit.ui.fields import FieldRow, Key, hints, input_for, message_html
@@ -30,26 +30,15 @@ __all__ = ["Form", "ListForm", "SectionTab", "TABS"]
 
 # Template field -> the section it is (tab titles are these section names).
 TABS: dict[str, str] = {
-    "general": model.GENERAL,
-    "auth": model.AUTHENTICATION,
-    "headers": model.HEADERS,
-    "user_association": model.USER_ASSOCIATION,
-    "follow_ups": model.FOLLOW_UPS,
-    "contact_search": model.CONTACT_SEARCH,
-    "contact_creation": model.CONTACT_CREATION,
-    "call_journal": model.CALL_JOURNAL,
-    "new_ticket": model.NEW_TICKET,
-}
-
-# How validate numbers the items of each list ("Header 2 > Name").
-ITEM_LABELS: dict[type, str] = {
-    model.CustomField: "Custom Field",
-    model.Header: "Header",
-    model.FollowUpRequest: "Request",
-    model.ContactType: "Contact Type",
-    model.CreationType: "Contact Type",
-    model.Output: "Output",
-    model.CustomVariable: "Custom Variable",
+    "general": vocabulary.GENERAL,
+    "auth": vocabulary.AUTHENTICATION,
+    "headers": vocabulary.HEADERS,
+    "user_association": vocabulary.USER_ASSOCIATION,
+    "follow_ups": vocabulary.FOLLOW_UPS,
+    "contact_search": vocabulary.CONTACT_SEARCH,
+    "contact_creation": vocabulary.CONTACT_CREATION,
+    "call_journal": vocabulary.CALL_JOURNAL,
+    "new_ticket": vocabulary.NEW_TICKET,
 }
 
 # An on/off switch and one value, shown as one row keyed by the field that holds them.
@@ -175,7 +164,7 @@ class ListForm:
 
     def __init__(self, store: Store, path: Path, cls: type, section: str, key: Key) -> None:
         self.store, self.path, self.cls, self.section, self.key = store, path, cls, section, key
-        self.label = ITEM_LABELS.get(cls, cls.__name__)
+        self.label = cls.ITEM or cls.__name__  # as validate numbers them: "Header 2 > Name"
         self.add = widgets.Button(description=f"Add {self.label}", icon="plus", layout=widgets.Layout(width="auto"))
         self.add.on_click(lambda _: self._add())
         self.message = widgets.HTML()
@@ -188,8 +177,8 @@ class ListForm:
 
     def _build(self) -> None:
         self.items = [
-            Form(self.store, (*self.path, i), self.cls, self.section, prefix=f"{self.label} {i + 1} > ",
-                 title=f"{self.label} {i + 1}", on_remove=lambda i=i: self._remove(i))
+            Form(self.store, (*self.path, i), self.cls, self.section, prefix=f"{self.cls.label(i + 1)} > ",
+                 title=self.cls.label(i + 1), on_remove=lambda i=i: self._remove(i))
             for i in range(len(self.store.get(self.path)))
         ]
         self.items_box.children = [f.box for f in self.items]

@@ -21,7 +21,7 @@ One module per concept, behind this surface:
 """
 
 from .reader import from_xml, load
-from .spelling import CONTACT_ID_ALIASES, CONTACT_OUTPUTS, SPELLING, USER_OUTPUTS
+from .spelling import SPELLING
 from .writer import save, to_xml
 
-__all__ = ["CONTACT_ID_ALIASES", "CONTACT_OUTPUTS", "SPELLING", "USER_OUTPUTS", "from_xml", "load", "save", "to_xml"]
+__all__ = ["SPELLING", "from_xml", "load", "save", "to_xml"]

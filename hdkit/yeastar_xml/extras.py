@@ -13,8 +13,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from hdkit.errors import Location
-from hdkit.model import EXTRAS, Extra
+from hdkit.model import Extra
 from hdkit.problems import Problem
+from hdkit.vocabulary import EXTRAS
 
 from .document import _Tree
 from .layout import Node

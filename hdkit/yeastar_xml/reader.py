@@ -35,16 +35,6 @@ from typing import Any
 from hdkit.errors import Location, ModelError, XMLFormatError
 from hdkit.limits import MAX_CUSTOM_FIELDS, MAX_HEADERS
 from hdkit.model import (
-    AUTHENTICATION,
-    CALL_JOURNAL,
-    CONTACT_CREATION,
-    CONTACT_SEARCH,
-    FOLLOW_UPS,
-    GENERAL,
-    HEADERS,
-    KEYWORD_SEARCH,
-    NEW_TICKET,
-    USER_ASSOCIATION,
     Auth,
     CallJournal,
     ContactCreation,
@@ -63,6 +53,7 @@ from hdkit.model import (
     NewTicket,
     Output,
     Param,
+    Part,
     Request,
     Template,
     UserAssociation,
@@ -70,6 +61,18 @@ from hdkit.model import (
     split_list,
 )
 from hdkit.problems import Problem
+from hdkit.vocabulary import (
+    AUTHENTICATION,
+    CALL_JOURNAL,
+    CONTACT_CREATION,
+    CONTACT_SEARCH,
+    FOLLOW_UPS,
+    GENERAL,
+    HEADERS,
+    KEYWORD_SEARCH,
+    NEW_TICKET,
+    USER_ASSOCIATION,
+)
 
 from .document import _Tree
 from .extras import collect, dropped
@@ -154,7 +157,7 @@ class _Reader:
         found = []
         for i, el in enumerate(p for p in (box.findall("Parameter") if box is not None else [])
                                if p.get("Father") == SPELLING["variable_father"]):
-            self.mark(el, f"var:{i}", section, f"Custom Variable {i + 1}", "Father", "Name", "Value")
+            self.mark(el, f"var:{i}", section, CustomVariable.label(i + 1), "Father", "Name", "Value")
             found.append(self.tree.build(el, lambda el=el: CustomVariable(el.get("Name", ""), el.get("Value", ""))))
         return tuple(found)
 
@@ -191,12 +194,11 @@ class _Reader:
 
     # -- requests --------------------------------------------------------------------------
 
-    def requests(self, scenario: ET.Element | None, sid: str, cls: type, section: str,
-                 noun: str) -> tuple[Any, ...]:
+    def requests(self, scenario: ET.Element | None, sid: str, cls: type[Part], section: str) -> tuple[Any, ...]:
         box = self.container(scenario, "Requests")
         found = []
         for i, el in enumerate(box.findall("Request") if box is not None else []):
-            self.mark(el, f"request:{i}", section, f"{noun} {i + 1}")
+            self.mark(el, f"request:{i}", section, cls.label(i + 1))
             kwargs = self.request(el, cls is FollowUpRequest, FIRST_METHOD[sid])
             found.append(self.tree.build(el, lambda cls=cls, kwargs=kwargs: cls(**kwargs)))
         return tuple(found)
@@ -295,7 +297,7 @@ class _Reader:
         return self.tree.build(anchor, lambda: Auth(**values)), headers
 
     def custom_field(self, i: int, el: ET.Element) -> CustomField:
-        where = f"Custom Field {i + 1}"
+        where = CustomField.label(i + 1)
         options = SPELLING["field_options_attr"]
         self.mark(el, f"field:{i}", AUTHENTICATION, where, "Father", "Name", "Editor", "Title", "Key", options)
         editor = parse_value("field_editor", el.get("Editor", ""), FieldType.TEXT)
@@ -305,39 +307,38 @@ class _Reader:
                                                        tuple(split_list(el.get(options, "")))))
 
     def header(self, i: int, el: ET.Element) -> Header:
-        self.mark(el, f"header:{i}", HEADERS, f"Header {i + 1}", "Father", "Name", "Type", "Value",
+        self.mark(el, f"header:{i}", HEADERS, Header.label(i + 1), "Father", "Name", "Type", "Value",
                   SPELLING["header_description_attr"])
         return self.tree.build(el, lambda: Header(el.get("Name", ""), el.get("Value", ""),
                                                   el.get(SPELLING["header_description_attr"], "")))
 
     def contact_search(self, scenario: ET.Element | None) -> ContactSearch:
         values = self.settings(scenario, "SyncContactAuto", ContactSearch, CONTACT_SEARCH)
-        values["contact_types"] = self.requests(scenario, "SyncContactAuto", ContactType, CONTACT_SEARCH,
-                                                "Contact Type")
+        values["contact_types"] = self.requests(scenario, "SyncContactAuto", ContactType, CONTACT_SEARCH)
         return self.tree.build(scenario if scenario is not None else self.tree.root, lambda: ContactSearch(**values))
 
     def keyword_search(self, scenario: ET.Element | None) -> KeywordSearch:
-        types = self.requests(scenario, "SearchContact", ContactType, KEYWORD_SEARCH, "Contact Type")
+        types = self.requests(scenario, "SearchContact", ContactType, KEYWORD_SEARCH)
         return KeywordSearch(contact_types=types)
 
     def users(self, enabled: bool, scenario: ET.Element | None) -> UserAssociation:
         values = self.settings(scenario, "UserAssociation", UserAssociation, USER_ASSOCIATION)
-        values["requests"] = self.requests(scenario, "UserAssociation", Request, USER_ASSOCIATION, "Request")
+        values["requests"] = self.requests(scenario, "UserAssociation", Request, USER_ASSOCIATION)
         return self.tree.build(scenario if scenario is not None else self.tree.root,
                                lambda: UserAssociation(enabled=enabled, **values))
 
     def follow_ups(self, scenario: ET.Element | None) -> tuple[FollowUpRequest, ...]:
-        return self.requests(scenario, "Common", FollowUpRequest, FOLLOW_UPS, "Request")
+        return self.requests(scenario, "Common", FollowUpRequest, FOLLOW_UPS)
 
     def creation(self, enabled: bool, scenario: ET.Element | None) -> ContactCreation:
         values = self.settings(scenario, "CreateNewContact", ContactCreation, CONTACT_CREATION)
-        types = self.requests(scenario, "CreateNewContact", CreationType, CONTACT_CREATION, "Contact Type")
+        types = self.requests(scenario, "CreateNewContact", CreationType, CONTACT_CREATION)
         return ContactCreation(enabled=enabled, contact_types=types, **values)
 
     def with_options(self, cls: type, sid: str, section: str, enabled: bool,
                      scenario: ET.Element | None) -> Any:
         values = self.settings(scenario, sid, cls, section)
-        values["requests"] = self.requests(scenario, sid, Request, section, "Request")
+        values["requests"] = self.requests(scenario, sid, Request, section)
         return self.tree.build(scenario if scenario is not None else self.tree.root,
                                lambda: cls(enabled=enabled, **values))
 

@@ -22,9 +22,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from hdkit.model import (
-    CONTACT_ID_ALIASES,
-    CONTACT_VARIABLES,
-    USER_VARIABLES,
     AuthMethod,
     ContentType,
     CredentialType,
@@ -35,8 +32,9 @@ from hdkit.model import (
     Provider,
     Unrecognized,
 )
+from hdkit.vocabulary import CONTACT_VARIABLES
 
-__all__ = ["CONTACT_ID_ALIASES", "CONTACT_OUTPUTS", "SPELLING", "Setting", "USER_OUTPUTS", "is_credential",
+__all__ = ["SPELLING", "Setting", "is_credential",
            "parse_value", "value_text"]
 
 
@@ -157,10 +155,6 @@ SPELLING: dict[str, Any] = {
 # The method a request of each scenario has when its file gives none (and a new one gets).
 FIRST_METHOD = {"SyncContactAuto": "GET", "SearchContact": "GET", "UserAssociation": "GET", "Common": "GET",
                 "CreateNewContact": "POST", "CallJournal": "POST", "CreateNewTicket": "POST"}
-
-# Output names of the PBX contact and user fields are the model's variable names (format reference 3.3).
-CONTACT_OUTPUTS = CONTACT_VARIABLES
-USER_OUTPUTS = USER_VARIABLES
 
 # The names of parameters whose literal value *is* a credential: a client secret, an issued
 # token, a key or a password. Only these (and Password inputs) are secrets on import; a name
