@@ -3,15 +3,23 @@
 :func:`register` adds the subcommands to the ``hdkit`` parser; each handler loads the template
 (a file path or a sample name), refuses it while validation finds errors, gathers inputs
 (``HDKIT_INPUT_<NAME>`` environment variables, then ``--inputs FILE.json``, then
-``--input NAME=VALUE``; later wins), runs one engine scenario and prints its main table as a
-text table, JSON or CSV on stdout; what a reader needs to judge it (why a sync stopped, that
-nothing matched, each failed request with what the helpdesk said) goes to stderr.
-``hdkit auth`` runs the OAuth2 consent flow (loopback catch, or ``--paste``) and keeps the
-tokens in ``--token-file`` (owner-only), which later ``hdkit run ... --token-file`` calls reuse.
+``--input NAME=VALUE``; later wins) and variables set by hand (``--var NAME=VALUE``, on every
+action: they override the inputs and what the call simulator supplies), runs one engine
+scenario and prints its main table as a text table, JSON or CSV on stdout; what a reader
+needs to judge it (the sync summary, which contact a match-matrix hit must find, that nothing
+matched, each failed request with what the helpdesk said) goes to stderr. ``--dry-run``
+prints every rendered request (method, URL, redacted headers, body) in the order the PBX
+would send them, and sends nothing.
+``hdkit auth`` runs the OAuth2 consent flow: it prints the consent URL first, opens a browser
+when one can be opened, and otherwise (or with ``--no-browser``) waits for the redirect URL to
+be pasted while still catching the loopback redirect; the tokens go to ``--token-file``
+(owner-only), which later ``hdkit run ... --token-file`` calls reuse.
 
 Exit codes (as ``hdkit.cli``): 0 success, 1 template or input problems (validation errors, a
-missing input, a URL that renders into no URL), 3 helpdesk or network errors (HTTP 4xx/5xx,
-timeout, TLS, connection, a body that is not JSON, authentication).
+missing input, a URL that renders into no URL), 2 usage errors (a malformed option, such as
+``--var`` without ``=``), 3 helpdesk or network errors (HTTP 4xx/5xx, timeout, TLS,
+connection, a body that is not JSON, authentication), 4 an incomplete result the helpdesk
+did not report as an error (a user sync that looped or hit the 100-request cap).
 
 The engine (httpx, authlib, pandas) is imported by the handlers, not here, so ``hdkit --help``
 and ``hdkit validate`` stay quick.
@@ -43,7 +51,7 @@ if TYPE_CHECKING:
 
 __all__ = ["load_template", "read_inputs", "register", "report", "report_code", "write_table"]
 
-EXIT_OK, EXIT_TEMPLATE, EXIT_HELPDESK = 0, 1, 3
+EXIT_OK, EXIT_TEMPLATE, EXIT_USAGE, EXIT_HELPDESK, EXIT_INCOMPLETE = 0, 1, 2, 3, 4
 ENV_PREFIX = "HDKIT_INPUT_"
 
 

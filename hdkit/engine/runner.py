@@ -29,6 +29,7 @@ import httpx
 from hdkit.engine import calls, matrix, scenarios
 from hdkit.engine._sync import run_sync
 from hdkit.engine.auth import OAuth2Session, Tokens, TokenStore, auth_for
+from hdkit.engine.oauth2 import Consent
 from hdkit.engine.client import Client
 from hdkit.engine.events import QUEUE_AGENTS, CallEvent, CallKind, queue_call, simulate
 from hdkit.engine.paging import SyncOptions, SyncProgress
@@ -193,29 +194,48 @@ class Engine:
             return CallTrace(kind.value, tuple(steps), s.shown(scope(self._split(variables)[1], outputs)))
         return await self._run(run, variables)
 
-    async def aauthorize(self, *, redirect_uri: str | None = None, paste: Callable[[str], str] | None = None,
-                         open_browser: Callable[[str], Any] | None = None, port: int = 0,
-                         timeout: float = 300.0, pkce: bool = False) -> Tokens:
-        """Run the OAuth2 authorization-code flow and keep the tokens in ``tokens``.
+    async def aconsent(self, *, redirect_uri: str | None = None, port: int = 0, pkce: bool = False) -> Consent:
+        """An OAuth2 consent for this template, ready to :meth:`~Consent.start` (see :class:`Consent`).
 
-        By default the redirect is caught on a loopback port; with ``paste`` the user is shown
-        the authorization URL (for ``redirect_uri``) and ``paste(url)`` returns the URL the
-        browser was redirected to.
+        The redirect is caught on a loopback port (``port`` 0: any free one) unless a fixed
+        ``redirect_uri`` is given (the one registered with the helpdesk), in which case the user
+        pastes the URL the browser lands on (:meth:`Consent.feed`). Tokens go to ``tokens``.
+        The consent owns a client of this engine until it is closed.
         """
         if self.tokens is None:
             self.tokens = TokenStore()
-        async with self._client() as client:
+        client = self._client()
+        await client.__aenter__()
+        try:
             flow = auth_for(self.template.auth, self.inputs, client=client, store=self.tokens,
                             key=_token_key(self.template), clock=self.clock, pkce=pkce)
             if not isinstance(flow, OAuth2Session):
                 raise EngineError("this template does not use OAuth2; nothing to authorize",
                                   Location("Authentication", "Authentication Method"),
                                   hint="hdkit auth is for OAuth2 templates; others run with their inputs")
+        except BaseException:
+            await client.aclose()
+            raise
+        return Consent(flow, port=port, redirect_uri=redirect_uri, on_close=client.aclose)
+
+    async def aauthorize(self, *, redirect_uri: str | None = None, paste: Callable[[str], str] | None = None,
+                         open_browser: Callable[[str], Any] | None = None, port: int = 0,
+                         timeout: float = 300.0, pkce: bool = False) -> Tokens:
+        """Run the OAuth2 authorization-code flow to its end and keep the tokens in ``tokens``.
+
+        By default the consent URL is opened with ``open_browser`` (default: the system's
+        browser, bounded) and the redirect caught on a loopback port; with ``paste`` the redirect
+        URI is ``redirect_uri`` and ``paste(url)`` returns the URL the browser was sent to.
+        A kernel that must not block drives :meth:`aconsent` itself.
+        """
+        fixed = (redirect_uri or "http://127.0.0.1/callback") if paste is not None else None
+        async with await self.aconsent(redirect_uri=fixed, port=port, pkce=pkce) as consent:
+            url = await consent.start()
             if paste is not None:
-                url = flow.authorization_url(redirect_uri or "http://127.0.0.1/callback")
-                return await flow.complete(paste(url))
-            kwargs = {"open_browser": open_browser} if open_browser else {}
-            return await flow.authorize(port=port, timeout=timeout, **kwargs)
+                consent.feed(paste(url))
+            else:
+                await consent.open_browser(open_browser)
+            return await consent.result(timeout)
 
     # -- sync twins ------------------------------------------------------------------------
 
