@@ -430,6 +430,7 @@ class Consent:
         self._catcher: _LoopbackCatcher | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._redirect: asyncio.Future[str] | None = None
+        self._started = 0.0
 
     def __repr__(self) -> str:  # the URL carries no secret, but its state value is not for logs
         return f"<Consent {self.state.value} redirect_uri={self.redirect_uri!r}>"
@@ -445,6 +446,7 @@ class Consent:
             raise AuthError(f"this consent was already started (it is {self.state.value})",
                             hint="start a new consent to authorize again")
         self._loop = asyncio.get_running_loop()
+        self._started = self._loop.time()
         self._redirect = self._loop.create_future()
         if self.fixed_redirect_uri is None:
             self._catcher = _LoopbackCatcher(self.port, self._deliver)
@@ -487,8 +489,9 @@ class Consent:
         """Open the consent URL in a browser, waiting at most ``wait`` seconds for the attempt.
 
         ``True``: a browser took it (an opener returning ``None`` counts as yes); ``False``: none
-        could; ``None``: the opener has not returned yet (a ``BROWSER`` command that waits),
-        which never blocks the consent: the redirect or a paste can still finish it.
+        could; ``None``: the opener has not returned yet (a ``BROWSER`` command that waits) or
+        the redirect arrived first. Either way nothing blocks: the redirect or a paste can
+        still finish the consent.
         """
         if not self.url:
             raise AuthError("the consent has not started: start it first")
@@ -509,20 +512,38 @@ class Consent:
                 pass
 
         threading.Thread(target=attempt, name="hdkit-open-browser", daemon=True).start()
+        waiting = {done} if self._redirect is None else {done, asyncio.shield(self._redirect)}
+        finished, pending = await asyncio.wait(waiting, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
+        for other in pending - {done}:
+            other.cancel()
+        return done.result() if done in finished else None
+
+    def abandon(self, message: str) -> None:
+        """End the wait with ``message`` (no redirect can come any more); safe from any thread."""
+        if self._loop is None:
+            return
+
+        def end() -> None:
+            if self._redirect is not None and not self._redirect.done():
+                self._redirect.set_exception(AuthError(message))
         try:
-            return await asyncio.wait_for(asyncio.shield(done), wait)
-        except asyncio.TimeoutError:
-            return None
+            self._loop.call_soon_threadsafe(end)
+        except RuntimeError:  # the loop is gone: nothing waits any more
+            pass
 
     async def result(self, timeout: float = 300.0) -> Tokens:
-        """Wait (at most ``timeout`` seconds) for the redirect, then exchange the code."""
-        if self._redirect is None:
+        """Wait for the redirect until ``timeout`` seconds after :meth:`start`, then exchange the code."""
+        if self._redirect is None or self._loop is None:
             raise AuthError("the consent has not started: start it first")
+        left = max(0.0, timeout - (self._loop.time() - self._started))
         try:
-            redirected = await asyncio.wait_for(asyncio.shield(self._redirect), timeout)
+            redirected = await asyncio.wait_for(asyncio.shield(self._redirect), left)
         except asyncio.TimeoutError:
             self._fail(f"no OAuth2 redirect arrived within {timeout:g} s")
             raise AuthError(self.message, hint="finish the consent in the browser, or paste the redirect URL") from None
+        except AuthError as exc:  # abandoned
+            self._fail(exc.message)
+            raise
         self.state, self.message = ConsentState.EXCHANGING, "exchanging the code for tokens"
         try:
             self.tokens = await self.session.complete(redirected)

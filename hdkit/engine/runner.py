@@ -279,10 +279,15 @@ class Engine:
             if CallKind.parse(kind) is not CallKind.QUEUE:
                 return simulate(kind, phone, **options)
             answering = options.pop("extension", None)
+            name = options.pop("extension_name", None)
             options.setdefault("answered_by", answering)
             known = {ext for ext, _ in QUEUE_AGENTS}
             if answering and answering not in known and "agents" not in options:
                 options["agents"] = ((answering, QUEUE_AGENTS[0][1]), *QUEUE_AGENTS[1:])
+            if name:  # the answering agent's name
+                winner = answering or options.get("agents", QUEUE_AGENTS)[0][0]
+                options["agents"] = tuple((e, name if e == winner else n)
+                                          for e, n in options.get("agents", QUEUE_AGENTS))
             return queue_call(phone, **options)
         except ValueError as exc:
             raise EngineError(str(exc), Location("Call event", "event")) from exc

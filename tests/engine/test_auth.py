@@ -4,6 +4,7 @@ refresh on interval / 401 / token-invalid text, rotation, the token file, and re
 from __future__ import annotations
 
 import asyncio
+import threading
 import base64
 import hashlib
 import json
@@ -328,6 +329,7 @@ def test_loopback_catches_the_redirect_from_the_browser():
     """The browser runs beside the event loop (as a real one does): the catcher gets its redirect."""
     provider = Provider()
     landed: list[str] = []
+    closed = threading.Event()
 
     def browser(url: str) -> bool:
         query = parse_qs(urlsplit(url).query)
@@ -335,6 +337,7 @@ def test_loopback_catches_the_redirect_from_the_browser():
         miss = httpx.get(query["redirect_uri"][0].replace("/callback", "/favicon.ico"))
         hit = httpx.get(query["redirect_uri"][0], params={"code": code, "state": query["state"][0]})
         landed.extend([str(miss.status_code), hit.text])
+        closed.set()
         return True
 
     async def body(client: Client) -> Tokens:
@@ -345,7 +348,7 @@ def test_loopback_catches_the_redirect_from_the_browser():
 
     tokens, _ = run(provider, body)
     assert tokens.access_token.reveal() == "access-1-tok"
-    assert landed[0] == "404" and "close this tab" in landed[1]
+    assert closed.wait(10) and landed[0] == "404" and "close this tab" in landed[1]
 
 
 def test_loopback_wait_is_bounded():
