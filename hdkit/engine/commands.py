@@ -28,12 +28,13 @@ and ``hdkit validate`` stay quick.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import sys
 import threading
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -56,6 +57,8 @@ __all__ = ["load_template", "read_inputs", "register", "report", "report_code", 
 
 EXIT_OK, EXIT_TEMPLATE, EXIT_USAGE, EXIT_HELPDESK, EXIT_INCOMPLETE = 0, 1, 2, 3, 4
 ENV_PREFIX = "HDKIT_INPUT_"
+# How runs wait (retries, Retry-After): the seam tests use to switch waiting off.
+wait: Callable[[float], Awaitable[Any]] = asyncio.sleep
 BROWSER_WAIT = 5.0  # seconds hdkit auth waits for a browser command to say it opened the URL
 
 
@@ -310,7 +313,8 @@ def _engine(args: argparse.Namespace) -> Engine:
         raise ValidationFailed(f"{args.template}: the template has {len(problems)} error(s)", problems)
     inputs = read_inputs(template, args.input or [], args.inputs or [])
     tokens = _token_store(args.token_file) if args.token_file else None
-    engine = Engine(template, inputs, dry_run=getattr(args, "dry_run", False), timeout=args.timeout, tokens=tokens)
+    engine = Engine(template, inputs, dry_run=getattr(args, "dry_run", False), timeout=args.timeout, tokens=tokens,
+                    sleep=wait)
     for name in engine.unused_variables(_variables(args)):
         print(f"warning: --var {name}: the template never uses {{{{.{name}}}}}, so setting it changes nothing",
               file=sys.stderr)
@@ -365,9 +369,14 @@ def _search(args: argparse.Namespace) -> SearchResult | MatrixResult:
     if args.matrix:
         return engine.match_matrix(args.phone, args.contact_type, last_digits=args.last_digits,
                                    default_country=args.country, expect=args.expect, variables=_variables(args))
-    if args.expect is not None:
-        raise EngineError("--expect judges the match matrix: add --matrix", Location(field="--expect"))
     return engine.search(args.phone, args.contact_type, variables=_variables(args))
+
+
+def _search_or_matrix(args: argparse.Namespace) -> int:
+    if args.expect is not None and not args.matrix:
+        print("error: --expect judges the match matrix: add --matrix", file=sys.stderr)
+        return EXIT_USAGE
+    return _guarded(_search)(args)
 
 
 def _create_contact(args: argparse.Namespace) -> CallTrace:
@@ -520,7 +529,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--expect", metavar="ID", help="with --matrix: the contact id a notation must find to be a hit "
                                                  "(default: the one the E.164 number finds)")
     _common(p)
-    p.set_defaults(handler=_guarded(_search))
+    p.set_defaults(handler=_search_or_matrix)
 
     p = actions.add_parser("create-contact", help="create a contact for an unknown number")
     p.add_argument("--phone", required=True, type=_phone)
