@@ -64,7 +64,8 @@ def test_url_first_then_a_redirect_pasted_from_another_thread(fresh_sandbox: San
     states, tokens = drive(e, body)
     assert states == ["new", "waiting", "authorized"]
     assert tokens.access_token.reveal()
-    assert e.search(PHONE).records()["LastName"].tolist() == ["Lovelace"]  # the engine keeps and uses the tokens
+    found = e.search(PHONE)  # the engine keeps and uses the tokens
+    assert len(found) == 1 and not found.failures()
 
 
 def test_the_loopback_redirect_finishes_it_without_a_paste(fresh_sandbox: Sandbox) -> None:
