@@ -169,7 +169,8 @@ def test_demo_tells_the_story_sandbox_users_search_call(capsys) -> None:
     story = [line for line in lines if line[:3] in {"1. ", "2. ", "3. ", "4. "}]
     assert [line[:2] for line in story] == ["1.", "2.", "3.", "4."]
     assert story[0].startswith("1. Sandbox helpdesk started at http://127.0.0.1:")
-    assert "2500 synced from 26 pages" in story[1] and "stopped: empty_page (page 26 was empty)" in story[1]
+    assert story[1].startswith("2. Users synced in ")
+    assert ": 2500 users from 25 pages of data in " in story[1] and "; stopped: page 26 was empty; " in story[1]
     assert "Ada Lovelace in Contacts, pop-up http://127.0.0.1:" in story[2]
     trace = lines[lines.index(story[3]) + 2:][:4]  # after the table's header line
     assert [row.split()[0] for row in trace] == ["Search", "CreateNewTicket", "TagTicket", "CallJournal"]
