@@ -3,8 +3,8 @@
 It starts the sandbox helpdesk, runs one API-key sample template against it (users synced
 page by page, summed up in the same words as ``hdkit run ... users``; a contact search hit
 with its pop-up URL; a missed call traced request by request) and ends with the command to
-try next. It must read well and
-finish in a few seconds, so it prints sentences and small tables, not whole results.
+try next. It must read well and finish in a few seconds, so it prints sentences and small
+tables, not whole results.
 """
 
 from __future__ import annotations
