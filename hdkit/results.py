@@ -243,7 +243,7 @@ class UsersResult:
 
     def stops(self) -> pd.DataFrame:
         stops = [self.stop] if self.stop else []
-        keys = ("step", "reason", "complete", "pages", "data_pages", "requests", "records", "retries", "detail")
+        keys = ("step", "reason", "complete", "pages", "data_pages", "requests", "retries", "records", "detail")
         frame = pd.DataFrame({k: [getattr(s, k) for s in stops] for k in keys})
         frame["past_end"] = [len(s.past_last_page) if s.complete else len(s.past_end) for s in stops]
         return frame

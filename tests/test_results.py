@@ -63,7 +63,7 @@ def test_users_records_have_the_user_fields_first_and_associate_by_email() -> No
     stops = users.stops()
     assert stops.to_dict("records") == [
         {"step": "GetUsers", "reason": "short_page", "complete": True, "pages": 1, "data_pages": 0, "requests": 1,
-         "records": 3, "retries": 0, "detail": "", "past_end": 0}
+         "retries": 0, "records": 3, "detail": "", "past_end": 0}
     ]
     assert "3 users" in repr(users) and "short_page" in repr(users)
 
