@@ -304,6 +304,7 @@ class _Run:
         self.page_size = page_size
         self.sleep: Sleep = options.sleep or asyncio.sleep
         self.sent = 0
+        self.home: str | None = None  # the first page's URL: credentials go to its host only
         self.in_flight = 0
         self.retries = 0
         self.records: list[dict] = []
@@ -320,13 +321,14 @@ class _Run:
     def launch(self, url: str, headers: Mapping[str, str]) -> asyncio.Task[Response]:
         """Send the next page's request (counted against the cap now, answered later)."""
         self.sent += 1
+        self.home = self.home or url
         return asyncio.ensure_future(self._send(url, headers, self.sent))
 
     async def _send(self, url: str, headers: Mapping[str, str], page: int) -> Response:
         self.in_flight += 1
         try:
             return await self.client.send(f"{self.step} (page {page})", self.method, url, headers=headers,
-                                          body=self.body, auth=self.auth)
+                                          body=self.body, auth=self.auth, home=self.home)
         finally:
             self.in_flight -= 1
 

@@ -29,8 +29,8 @@ import httpx
 from hdkit.engine import calls, matrix, scenarios
 from hdkit.engine._sync import run_sync
 from hdkit.engine.auth import OAuth2Session, Tokens, TokenStore, auth_for
+from hdkit.engine.client import MAX_RESPONSE_BYTES, Client
 from hdkit.engine.oauth2 import Consent
-from hdkit.engine.client import Client
 from hdkit.engine.events import QUEUE_AGENTS, CallEvent, CallKind, queue_call, simulate
 from hdkit.engine.paging import SyncOptions, SyncProgress
 from hdkit.engine.prepare import Renderer, scope
@@ -52,6 +52,8 @@ class Engine:
 
     ``transport`` is an httpx transport (``httpx.MockTransport`` in tests); ``tokens`` an auth
     token store (OAuth2/Bearer); ``sleep`` and ``clock`` are the seams for waiting and time.
+    ``timeout`` bounds every attempt of every request, connect to last byte, and
+    ``max_response_bytes`` the size of every (decoded) response body.
     """
 
     def __init__(
@@ -69,6 +71,7 @@ class Engine:
         verify: bool = True,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         clock: Callable[[], float] = time.time,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
     ) -> None:
         self.template = template
         self.inputs = inputs if isinstance(inputs, Inputs) else Inputs.for_template(template, inputs or {})
@@ -82,6 +85,7 @@ class Engine:
         self.verify = verify
         self.sleep = sleep
         self.clock = clock
+        self.max_response_bytes = max_response_bytes
         self.renderer = Renderer(template)
 
     def __repr__(self) -> str:
@@ -96,6 +100,7 @@ class Engine:
             max_concurrent=self.max_concurrent, timeout=self.timeout, retries=self.retries,
             backoff=self.backoff, transport=self.transport, redactor=Redactor(inputs.secrets()),
             sleep=self.sleep, dry_run=self.dry_run, verify=self.verify,
+            max_response_bytes=self.max_response_bytes,
         )
 
     def _split(self, variables: Variables) -> tuple[Inputs, dict[str, object]]:
@@ -117,7 +122,7 @@ class Engine:
         """One run: a client, authenticated, with the base variables (inputs, auth values,
         then ``variables`` set by hand)."""
         inputs, overrides = self._split(variables)
-        async with self._client(inputs) as client:
+        async with self._client(inputs) as client, _redacted_errors(client):
             auth, auth_vars = await _authenticate(self, client, inputs)
             base = scope(dict(inputs), auth_vars, overrides)
             yield Session(self.template, client, self.renderer, base, auth)
@@ -213,7 +218,8 @@ class Engine:
                 raise EngineError("this template does not use OAuth2; nothing to authorize",
                                   Location("Authentication", "Authentication Method"),
                                   hint="hdkit auth is for OAuth2 templates; others run with their inputs")
-        except BaseException:
+        except BaseException as exc:
+            client.redactor.exception(exc)
             await client.aclose()
             raise
         return Consent(flow, port=port, redirect_uri=redirect_uri, on_close=client.aclose)
@@ -305,6 +311,16 @@ async def _authenticate(engine: Engine, client: Client,
                     key=_token_key(engine.template), clock=engine.clock)
     variables = getattr(flow, "variables", None)
     return flow, (dict(variables()) if variables else {})
+
+
+@asynccontextmanager
+async def _redacted_errors(client: Client) -> AsyncIterator[None]:
+    """No error leaves a run with a secret in its text (see :meth:`Redactor.exception`)."""
+    try:
+        yield
+    except Exception as exc:
+        client.redactor.exception(exc)
+        raise
 
 
 def _token_key(template: Template) -> str:
