@@ -452,7 +452,7 @@ async def _fetch_indexed(run: _Run, request: RequestFn, strategy: Indexed, max_r
             if single:
                 return await run.finish(_Stop(StopReason.SINGLE_REQUEST, "pagination is disabled: one request"), [])
         return await run.finish(_Stop(StopReason.REQUEST_CAP,
-                                      f"stopped at the {max_requests}-request cap; more users may exist"), [])
+                                      f"the {max_requests}-request cap was reached; more users may exist"), [])
     finally:
         await _cancel(tasks.values())
 
@@ -479,8 +479,8 @@ async def _follow_links(run: _Run, request: RequestFn, strategy: NextLink, next_
             return await run.finish(_Stop(StopReason.REPEATED_LINK,
                                           f"page {run.sent} links back to a page already fetched"), [])
         if run.sent >= run.max_requests:
-            return await run.finish(_Stop(StopReason.REQUEST_CAP, f"stopped at the {run.max_requests}-request "
-                                                                  "cap; more users may exist"), [])
+            return await run.finish(_Stop(StopReason.REQUEST_CAP, f"the {run.max_requests}-request cap was "
+                                                                  "reached; more users may exist"), [])
         seen.add(nxt)
         url = nxt
 

@@ -93,3 +93,17 @@ def test_a_passing_fault_still_ends_complete(fresh_sandbox, capsys, no_wait, swi
     assert hdkit(["run", "keydesk", "users", "--sequential", "--format", "csv", *inputs(fresh_sandbox)]) == 0
     (summary,) = capsys.readouterr().err.splitlines()
     assert summary.startswith(f"{AGENT_COUNT} users from 25 pages of data in 26 requests; no duplicates; 1 page retry;")
+
+
+def test_a_sync_stopped_by_the_request_cap_exits_4(fresh_sandbox, tmp_path, capsys) -> None:
+    """2,500 users 10 a page need 250 requests; the PBX stops at 100, and so does hdkit, saying so."""
+    small = tmp_path / "small-pages.xml"
+    text = samples.text("keydesk")
+    assert text.count('Name="PageSize" Value="100"') == 1
+    small.write_text(text.replace('Name="PageSize" Value="100"', 'Name="PageSize" Value="10"'), encoding="utf-8")
+    assert hdkit(["run", str(small), "users", "--format", "csv", *inputs(fresh_sandbox)]) == 4
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [
+        "error: incomplete sync: 1000 users from 100 pages of data in 100 requests; no duplicates; stopped: the "
+        "100-request cap was reached; more users may exist"]
+    assert len(fresh_sandbox.requests) == 100 and len(captured.out.splitlines()) == 1001
