@@ -190,6 +190,7 @@ def write_requests(result: Result, fmt: str, out: TextIO | None = None) -> None:
     if fmt != "table":
         write_table(pd.DataFrame(rows, columns=["step", *_DRY_RUN_COLUMNS[1:], "note"]), fmt, out)
         return
+    out = PrintableStream(out)  # a rendered value may hold control characters: shown, not run
     if not rows:
         out.write("(no requests)\n")
     for i, row in enumerate(rows, 1):

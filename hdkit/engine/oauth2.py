@@ -538,6 +538,8 @@ class Consent:
         """Wait for the redirect until ``timeout`` seconds after :meth:`start`, then exchange the code."""
         if self._redirect is None or self._loop is None:
             raise AuthError("the consent has not started: start it first")
+        if self.state is ConsentState.AUTHORIZED and self.tokens is not None:
+            return self.tokens
         left = max(0.0, timeout - (self._loop.time() - self._started))
         try:
             redirected = await asyncio.wait_for(asyncio.shield(self._redirect), left)

@@ -371,8 +371,8 @@ class _Run:
         self.latencies.append(response.exchange.elapsed_ms)
         self.page_records.append(0)
         if self.client.dry_run:
-            raise _Stop(StopReason.DRY_RUN, "dry run: page 1 rendered; the next pages depend on the "
-                                            "helpdesk's answers")
+            raise _Stop(StopReason.DRY_RUN, "nothing was sent; page 1 is rendered, the next pages depend on "
+                                            "the helpdesk's answers")
         if response.exchange.status == 404 and number > 1:
             raise _Stop(StopReason.NOT_FOUND, f"page {number} answered HTTP 404: the page before was the last")
         if not response.ok:

@@ -115,7 +115,7 @@ def test_the_dry_run_of_a_sync_renders_the_first_page_only(fresh_sandbox, capsys
     assert captured.out.count("--- ") == 1
     assert captured.out.startswith(f"--- 1. GetUsers (page 1)\nGET {fresh_sandbox.url}/keydesk/api/users?")
     assert captured.err.splitlines() == [
-        "dry run: nothing was sent; dry run: page 1 rendered; the next pages depend on the helpdesk's answers"]
+        "dry run: nothing was sent; page 1 is rendered, the next pages depend on the helpdesk's answers"]
     assert fresh_sandbox.requests == []
 
 
@@ -128,3 +128,11 @@ def test_the_dry_run_says_which_request_the_pbx_would_not_send(fresh_sandbox, ca
     assert [b.splitlines()[:2] for b in skipped] == [
         [f"{n}. CallJournal [{ext}]", "(not sent: skipped: missed queue leg (hide missed calls for unanswered agents))"]
         for n, ext in ((len(blocks) - 1, "1002"), (len(blocks), "1003"))]
+
+
+def test_a_dry_run_shows_control_characters_instead_of_running_them(fresh_sandbox, capsys) -> None:
+    argv = ["run", "freshdesk", "call", "--event", "inbound-missed", "--phone", PHONE, "--dry-run",
+            "--var", "Call_To=Bob\x1b[2J<2002>", *inputs(fresh_sandbox)]
+    assert hdkit(argv) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "to Bob\\x1b[2J<2002>" in out
