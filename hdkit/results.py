@@ -177,7 +177,7 @@ def sync_summary(result: UsersResult) -> str:
     if stop is None:
         return f"{_plural(len(result), 'user')}"
     if stop.reason == "dry_run":
-        return f"dry run: nothing was sent; {stop.detail}"
+        return f"dry run: {stop.detail}"
     head = "" if stop.complete else "incomplete sync: "
     parts = [f"{head}{_plural(len(result), 'user')} from {_plural(stop.data_pages, 'page')} of data "
              f"in {_plural(stop.requests, 'request')}"]
