@@ -205,13 +205,15 @@ def write_requests(result: Result, fmt: str, out: TextIO | None = None) -> None:
 
 
 def _requests(result: Result) -> list[dict[str, Any]]:
+    """One row per request of ``result`` in order; a step the PBX would not send says why."""
     from hdkit.results import CallTrace
 
-    steps = result.steps if isinstance(result, CallTrace) else [(e.step, e) for e in result.log]
+    steps = ([(s.name, s.exchange, s.note) for s in result.steps] if isinstance(result, CallTrace)
+             else [(e.step, e, "") for e in result.log])
     rows = []
-    for step in steps:
-        name, e = (step.name, step.exchange) if isinstance(result, CallTrace) else step
-        note = (step.note if e is None else e.error if str(e.outcome) == "skipped" else "") or ""
+    for name, e, note in steps:
+        if e is not None:  # sent (in a dry run: rendered), unless its URL rendered empty
+            note = (e.error or "skipped") if str(e.outcome) == "skipped" else ""
         rows.append({"step": name, "method": getattr(e, "method", ""), "url": getattr(e, "url", ""),
                      "request_headers": dict(getattr(e, "request_headers", {}) or {}),
                      "request_body": getattr(e, "request_body", None), "note": note})
@@ -575,7 +577,8 @@ def register(subparsers: Any) -> None:
     auth.add_argument("--redirect-uri", default="http://127.0.0.1/callback", help="with --paste")
     auth.add_argument("--port", type=int, default=0, help="loopback port for the redirect (default: any)")
     auth.add_argument("--pkce", action="store_true", help="use PKCE (S256)")
-    auth.add_argument("--wait", type=_positive(float), default=300.0, help="seconds to wait for consent")
+    auth.add_argument("--wait", type=_positive(float), default=300.0,
+                      help="seconds to wait for the consent, from the moment the URL is shown (default 300)")
     _inputs_options(auth)
     auth.set_defaults(handler=_auth)
 
