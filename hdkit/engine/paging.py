@@ -121,7 +121,8 @@ class SyncOptions:
     ``page_retries`` extra rounds are spent on a page that failed for a passing reason, after
     the client's own retries, waiting the helpdesk's ``Retry-After`` (up to
     ``max_retry_wait`` seconds) or a doubling pause; ``sleep`` is the waiting seam (tests
-    pass one that returns at once). Only idempotent requests are retried.
+    pass one that returns at once). Only idempotent requests are retried. ``progress`` is
+    called on the thread running the sync's event loop (a worker thread under Jupyter).
     """
 
     sequential: bool = False
