@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hdkit.engine.phones import formats
-from hdkit.engine.prepare import Spec, scope
+from hdkit.engine.prepare import Spec, defaults, scope
 from hdkit.engine.scenarios import _contact_types, _with_aliases, contact_mapping
 from hdkit.engine.session import Session
 from hdkit.errors import EngineError, Location
@@ -53,12 +53,11 @@ async def match_matrix(session: Session, phone: str, contact_type: str | None = 
         variants = number.items(last_digits)
     except ValueError as exc:
         raise EngineError(str(exc), Location("Contact Search", "Phone")) from exc
-    mapping = contact_mapping(session.template)
 
     async def one(ct: ContactType, fmt: str, text: str) -> _Search:
-        variables = scope(session.base, {"Phone": text, "SearchValue": text})
-        sent = await session.send(Spec(f"Search {ct.name} [{fmt}]", "Contact Search", ct.method, ct.url), variables)
-        records = [_with_aliases(r) for r in session.records(sent, mapping, variables)]
+        variables = scope(defaults(session.template.contact_search), session.base, {"Phone": text, "SearchValue": text})
+        sent = await session.send(Spec.of(ct, "Contact Search", f"Search {ct.name} [{fmt}]"), variables)
+        records = [_with_aliases(r) for r in session.records(sent, contact_mapping(session.template, ct), variables)]
         return _Search(ct.name, fmt, text, records, str(sent.exchange.outcome), sent.exchange)
 
     searches = await asyncio.gather(*(one(ct, f, n) for ct in types for f, n in variants))

@@ -125,7 +125,9 @@ class Engine:
         async with self._client(inputs) as client, _redacted_errors(client):
             auth, auth_vars = await _authenticate(self, client, inputs)
             base = scope(dict(inputs), auth_vars, overrides)
-            yield Session(self.template, client, self.renderer, base, auth)
+            session = Session(self.template, client, self.renderer, base, auth)
+            await calls.authenticated(session)
+            yield session
 
     async def _run(self, scenario: Callable[[Session], Awaitable[T]], variables: Variables = None) -> T:
         async with self.session(variables) as session:
@@ -151,6 +153,10 @@ class Engine:
         async def run(s: Session) -> SearchResult:
             return (await scenarios.search(s, phone, contact_type))[0]
         return await self._run(run, variables)
+
+    async def akeyword_search(self, text: str, *, variables: Variables = None) -> SearchResult:
+        """The keyword search from Linkus (the file's SearchContact scenario) for ``text``."""
+        return await self._run(lambda s: scenarios.keyword_search(s, text), variables)
 
     async def amatch_matrix(self, phone: str, contact_type: str | None = None, *, last_digits: int = 7,
                             default_country: str = "1", expect: str | None = None,
@@ -215,9 +221,11 @@ class Engine:
             flow = auth_for(self.template.auth, self.inputs, client=client, store=self.tokens,
                             key=_token_key(self.template), clock=self.clock, pkce=pkce)
             if not isinstance(flow, OAuth2Session):
-                raise EngineError("this template does not use OAuth2; nothing to authorize",
+                raise EngineError("this template fetches no token (neither OAuth2 nor a bearer token with a "
+                                  "Token Endpoint); nothing to authorize",
                                   Location("Authentication", "Authentication Method"),
-                                  hint="hdkit auth is for OAuth2 templates; others run with their inputs")
+                                  hint="hdkit auth is for OAuth2 and fetched bearer tokens; others run with "
+                                       "their inputs")
         except BaseException as exc:
             client.redactor.exception(exc)
             await client.aclose()
@@ -251,6 +259,9 @@ class Engine:
 
     def search(self, phone: str, contact_type: str | None = None, *, variables: Variables = None) -> SearchResult:
         return run_sync(self.asearch(phone, contact_type, variables=variables))
+
+    def keyword_search(self, text: str, *, variables: Variables = None) -> SearchResult:
+        return run_sync(self.akeyword_search(text, variables=variables))
 
     def match_matrix(self, phone: str, contact_type: str | None = None, *, last_digits: int = 7,
                      default_country: str = "1", expect: str | None = None,

@@ -219,4 +219,5 @@ def test_no_browser_never_starts_one(fresh_sandbox, tmp_path, browser, terminal,
 
 def test_auth_refuses_a_template_without_oauth2(capsys) -> None:
     assert hdkit(["auth", "freshdesk", "--input", "base_url=http://127.0.0.1:9", "--input", "api_key=k"]) == 1
-    assert "this template does not use OAuth2; nothing to authorize" in capsys.readouterr().err
+    assert "fetches no token (neither OAuth2 nor a bearer token with a Token Endpoint); nothing to authorize" in (
+        capsys.readouterr().err)

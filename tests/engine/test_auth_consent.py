@@ -216,7 +216,8 @@ def test_a_template_without_oauth2_has_no_consent(fresh_sandbox: Sandbox) -> Non
     e = Engine(samples.load("freshdesk"), samples.demo_inputs("freshdesk", fresh_sandbox.url))
     with pytest.raises(EngineError) as refused:
         asyncio.run(e.aconsent())
-    assert refused.value.message == "this template does not use OAuth2; nothing to authorize"
+    assert refused.value.message == ("this template fetches no token (neither OAuth2 nor a bearer token with a "
+                                     "Token Endpoint); nothing to authorize")
 
 
 @pytest.mark.parametrize(
