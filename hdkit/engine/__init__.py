@@ -9,8 +9,9 @@ The lower layers are public too, for scripts that need one piece: :class:`Client
 HTTP client: concurrency cap, retries, redacted :class:`Exchange` log), :class:`Paged` and
 :class:`StopReason` (user-sync paging, with :class:`SyncOptions` and the :class:`SyncProgress`
 a watcher gets), :class:`OAuth2Session`, :class:`Consent` (an OAuth2 consent driven without
-blocking, from ``Engine.aconsent()``), :class:`TokenStore` and :class:`Tokens` (auth), and
-:func:`run_sync` (async code from sync code, even in Jupyter).
+blocking, from ``Engine.aconsent()``) (OAuth2), :class:`TokenStore` and :class:`Tokens` (the
+tokens, loadable without authlib), and :func:`run_sync` (async code from sync code, even in
+Jupyter).
 
 Names load on first use (PEP 562): the engine pulls in httpx, authlib and pandas, and the
 ``hdkit`` command should not pay for them just to print its help or validate a file.
@@ -23,12 +24,12 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from hdkit.engine._sync import run_sync
-    from hdkit.engine.auth import OAuth2Session, Tokens, TokenStore
     from hdkit.engine.client import Client, Exchange, Outcome, Response
     from hdkit.engine.events import CallEvent, CallKind, queue_call, simulate
-    from hdkit.engine.oauth2 import Consent, ConsentState
+    from hdkit.engine.oauth2 import Consent, ConsentState, OAuth2Session
     from hdkit.engine.paging import Paged, StopReason, SyncOptions, SyncProgress
     from hdkit.engine.runner import Engine
+    from hdkit.engine.tokens import Tokens, TokenStore
 
 __all__ = [
     "CallEvent",
@@ -55,9 +56,9 @@ __all__ = [
 _HOME = {
     "CallEvent": "events", "CallKind": "events", "queue_call": "events", "simulate": "events",
     "Client": "client", "Exchange": "client", "Outcome": "client", "Response": "client",
-    "OAuth2Session": "auth", "TokenStore": "auth", "Tokens": "auth",
+    "TokenStore": "tokens", "Tokens": "tokens",
     "Paged": "paging", "StopReason": "paging", "SyncOptions": "paging", "SyncProgress": "paging",
-    "Consent": "oauth2", "ConsentState": "oauth2",
+    "Consent": "oauth2", "ConsentState": "oauth2", "OAuth2Session": "oauth2",
     "Engine": "runner",
     "run_sync": "_sync",
 }  # fmt: skip

@@ -6,34 +6,48 @@ scenario request. Setting the header in the flow also means the auth method alwa
 a template header of the same name (the runner warns about such a header).
 
 This module is the entry: :func:`auth_for` picks the flow for a template's ``Auth`` section,
-and Basic and Bearer live here. The OAuth2 flow is in :mod:`hdkit.engine.oauth2` and the
-tokens and their store are in :mod:`hdkit.engine.tokens`; both are re-exported from here.
+and Basic and Bearer live here. The OAuth2 flow is :mod:`hdkit.engine.oauth2` (loaded only
+for a template that uses it: it pulls in authlib), the tokens and their store are
+:mod:`hdkit.engine.tokens`. Every auth field is rendered by the run's
+:class:`~hdkit.engine.prepare.Renderer`, like any request.
 """
 
 from __future__ import annotations
 
 import base64
 import time
-from collections.abc import Generator, Mapping
-from typing import Any
+import warnings
+from collections.abc import Callable, Generator, Mapping
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from hdkit.engine._authfields import SECTION, Render, plain_inputs, render_template
 from hdkit.engine.client import Client
-from hdkit.engine.oauth2 import Clock, OAuth2Session
-from hdkit.engine.tokens import Tokens, TokenStore
+from hdkit.engine.prepare import Renderer
 from hdkit.errors import AuthError, Location
+from hdkit.model import Auth, AuthMethod
 from hdkit.secrets import Redactor, Secret
+from hdkit.vocabulary import AUTHENTICATION
 
-__all__ = [
-    "BasicCredential",
-    "BearerToken",
-    "OAuth2Session",
-    "TokenStore",
-    "Tokens",
-    "auth_for",
-]
+if TYPE_CHECKING:
+    from hdkit.engine.oauth2 import OAuth2Session
+    from hdkit.engine.tokens import TokenStore
+
+__all__ = ["BasicCredential", "BearerToken", "auth_for"]
+
+# Names this module re-exported before each got one home (hdkit.engine has them all).
+_MOVED = {"OAuth2Session": "hdkit.engine.oauth2", "TokenStore": "hdkit.engine.tokens", "Tokens": "hdkit.engine.tokens"}
+
+
+def __getattr__(name: str) -> Any:
+    home = _MOVED.get(name)
+    if home is None:
+        raise AttributeError(f"module 'hdkit.engine.auth' has no attribute {name!r}")
+    warnings.warn(f"hdkit.engine.auth.{name} moved: import it from hdkit.engine (its home is {home})",
+                  DeprecationWarning, stacklevel=2)
+    import importlib
+
+    return getattr(importlib.import_module(home), name)
 
 
 # -- Basic and Bearer ----------------------------------------------------------------------------
@@ -43,12 +57,13 @@ class BasicCredential(httpx.Auth):
     """``Authorization: Basic base64(credential_format rendered from the inputs)``."""
 
     def __init__(self, credential_format: str, inputs: Mapping[str, Any], *,
-                 redactor: Redactor | None = None, render: Render | None = None) -> None:
+                 redactor: Redactor | None = None, renderer: Renderer | None = None) -> None:
+        title = "Base64 Encoded Credential"
         if not credential_format.strip():
             raise AuthError("Basic authentication needs a Base64 Encoded Credential format",
-                            Location(SECTION, "Base64 Encoded Credential"),
+                            Location(AUTHENTICATION, title),
                             hint="for example {{.username}}:{{.password}} or {{.api_key}}")
-        plain = (render or render_template)(credential_format, plain_inputs(inputs), "Base64 Encoded Credential")
+        plain = (renderer or Renderer()).render_field(AUTHENTICATION, title, credential_format, inputs)
         self.basic_string = Secret(base64.b64encode(plain.encode()).decode())
         if redactor is not None:
             redactor.add(plain)
@@ -82,7 +97,7 @@ class BearerToken(httpx.Auth):
         stored = self.store.get(self.key) if self.store else None
         if stored is None:
             raise AuthError("no bearer token: enter it as an input or authorize first",
-                            Location(SECTION, "Access Token"))
+                            Location(AUTHENTICATION, "Access Token"))
         if self.redactor is not None:
             self.redactor.add(stored.access_token)
         return stored.access_token
@@ -98,9 +113,8 @@ class BearerToken(httpx.Auth):
         yield request
 
 
-
 def auth_for(
-    auth: Any,
+    auth: Auth,
     inputs: Mapping[str, Any],
     *,
     client: Client,
@@ -108,9 +122,9 @@ def auth_for(
     key: str = "default",
     bearer_input: str | None = None,
     pkce: bool = False,
-    clock: Clock = time.time,
-    render: Render | None = None,
-) -> httpx.Auth | None:
+    clock: Callable[[], float] = time.time,
+    renderer: Renderer | None = None,
+) -> BasicCredential | BearerToken | OAuth2Session | None:
     """The auth flow for a template's ``Auth`` section (``None`` for method None).
 
     A bearer token comes one of two ways. With a Token Endpoint it is fetched like an OAuth2
@@ -119,19 +133,22 @@ def auth_for(
     else the one the template's :meth:`~hdkit.model.Auth.bearer_input` picks (validation says
     which when several could be), else a token from the store.
     """
-    method = str(getattr(auth.method, "name", auth.method)).upper()
-    if method == "NONE":
+    method = auth.method
+    if method is AuthMethod.NONE:
         return None
-    if method == "BASIC":
-        return BasicCredential(auth.basic.credential_format, inputs, redactor=client.redactor,
-                               render=render)
-    if method in ("BEARER", "BEARER_TOKEN") and not auth.oauth2.token_endpoint.strip():
+    if method is AuthMethod.BASIC:
+        return BasicCredential(auth.basic.credential_format, inputs, redactor=client.redactor, renderer=renderer)
+    if method is AuthMethod.BEARER and not auth.bearer_fetched:
         field = auth.bearer_input()
         name = bearer_input or (field.name if field is not None else None)
         token = inputs.get(name) if name else None
         return BearerToken(token, store=store, key=key, token_type=auth.oauth2.token_type or "Bearer",
                            redactor=client.redactor)
-    if method in ("OAUTH2", "BEARER", "BEARER_TOKEN"):
+    if method in (AuthMethod.OAUTH2, AuthMethod.BEARER):
+        from hdkit.engine.oauth2 import OAuth2Session
+
         return OAuth2Session(auth.oauth2, inputs, client=client, store=store, key=key, pkce=pkce,
-                             clock=clock, render=render)
-    raise AuthError(f"unknown authentication method {auth.method!r}", Location(SECTION, "Authentication Method"))
+                             clock=clock, renderer=renderer)
+    raise AuthError(f"unknown authentication method {str(method)!r}",
+                    Location(AUTHENTICATION, "Authentication Method"),
+                    hint="use one of " + ", ".join(repr(m.value) for m in AuthMethod))

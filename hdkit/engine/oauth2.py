@@ -31,9 +31,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import httpx
-from authlib.common.security import generate_token
 from authlib.common.errors import AuthlibBaseError
-
+from authlib.common.security import generate_token
 from authlib.deprecate import AuthlibDeprecationWarning  # installs authlib's "always" filter
 
 with warnings.catch_warnings():
@@ -41,17 +40,19 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", "The httpx module is deprecated", AuthlibDeprecationWarning)
     from authlib.integrations.httpx_client import AsyncOAuth2Client
 
-from hdkit.engine._authfields import SECTION, Render, plain_inputs, render_template
 from hdkit.engine.client import Client, resend_after_refresh, token_rejected
 from hdkit.engine.paging import add_query
+from hdkit.engine.prepare import Renderer, Spec
 from hdkit.engine.tokens import Tokens, TokenStore
 from hdkit.errors import AuthError, Location
 from hdkit.secrets import Redactor, Secret, is_secret_name, reveal
+from hdkit.vocabulary import AUTHENTICATION
 
 __all__ = ["Consent", "ConsentState", "OAuth2Session", "browser_unavailable", "open_in_browser"]
 
 Clock = Callable[[], float]
 _CALLBACK_PATH = "/callback"
+REFRESH_STEP = "Authentication: refresh token"
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ class OAuth2Session(httpx.Auth):
         client_secret: str | Secret | None = None,
         pkce: bool = False,
         clock: Clock = time.time,
-        render: Render | None = None,
+        renderer: Renderer | None = None,
     ) -> None:
         self.config = config
         self.inputs = dict(inputs)
@@ -101,7 +102,7 @@ class OAuth2Session(httpx.Auth):
         self.client_secret = client_secret if client_secret is not None else inputs.get("client_secret")
         self.pkce = pkce
         self.clock = clock
-        self.render = render or render_template
+        self.renderer = renderer or Renderer()
         self.redirect_uri: str = ""
         self._pending: _Pending | None = None
         self._lock = asyncio.Lock()
@@ -125,7 +126,7 @@ class OAuth2Session(httpx.Auth):
                 "redirect_uri": self.redirect_uri}
 
     def _data(self) -> dict[str, Any]:
-        data = plain_inputs(self.inputs)
+        data: dict[str, Any] = dict(self.inputs)  # Secrets stay Secrets: revealed in the output only
         data["redirect_uri"] = self.redirect_uri
         tokens = self.tokens
         if tokens is not None:
@@ -134,7 +135,7 @@ class OAuth2Session(httpx.Auth):
         return data
 
     def _render(self, source: str, field: str) -> str:
-        return self.render(source, self._data(), field).strip()
+        return self.renderer.render_field(AUTHENTICATION, field, source, self._data()).strip()
 
     # -- authorization -------------------------------------------------------------------------
 
@@ -143,7 +144,7 @@ class OAuth2Session(httpx.Auth):
         self.redirect_uri = redirect_uri
         endpoint = self._render(self.config.authorization_endpoint, "Authorization Endpoint")
         if not endpoint:
-            raise AuthError("OAuth2 needs an Authorization Endpoint", Location(SECTION, "Authorization Endpoint"))
+            raise AuthError("OAuth2 needs an Authorization Endpoint", Location(AUTHENTICATION, "Authorization Endpoint"))
         present = {k for k, _ in parse_qsl(urlsplit(endpoint).query, keep_blank_values=True)}
         verifier = generate_token(48) if self.pkce else None
         oauth = self._oauth_client(redirect_uri if "redirect_uri" not in present else None)
@@ -168,7 +169,7 @@ class OAuth2Session(httpx.Auth):
         if "error" in params:
             described = params.get("error_description") or params["error"]
             raise AuthError(f"the helpdesk refused the authorization: {described}",
-                            Location(SECTION, "Authorization Endpoint"))
+                            Location(AUTHENTICATION, "Authorization Endpoint"))
         code = params.get("code")
         if not code:
             raise AuthError("the redirect URL has no 'code' parameter",
@@ -204,16 +205,16 @@ class OAuth2Session(httpx.Auth):
                 token = await oauth.fetch_token(token_url, auth=auth, **kwargs)
         except AuthlibBaseError as exc:
             raise AuthError(f"the token request failed: {self.redactor.text(str(exc))}",
-                            Location(SECTION, "Token Endpoint")) from None
+                            Location(AUTHENTICATION, "Token Endpoint")) from None
         except httpx.HTTPError as exc:
             raise AuthError(f"the token request failed: {type(exc).__name__}: "
-                            f"{self.client.scrub(str(exc))}", Location(SECTION, "Token Endpoint")) from None
+                            f"{self.client.scrub(str(exc))}", Location(AUTHENTICATION, "Token Endpoint")) from None
         except ValueError:
             raise AuthError("the token endpoint's answer is not JSON (see the recorded exchange)",
-                            Location(SECTION, "Token Endpoint")) from None
+                            Location(AUTHENTICATION, "Token Endpoint")) from None
         except RecursionError:
             raise AuthError("the token endpoint's answer is JSON nested too deeply to decode",
-                            Location(SECTION, "Token Endpoint")) from None
+                            Location(AUTHENTICATION, "Token Endpoint")) from None
         tokens = Tokens.from_response(token, self.clock())
         self.store.put(self.key, tokens)
         self._pending = None
@@ -250,15 +251,19 @@ class OAuth2Session(httpx.Auth):
         """Refresh the access token with the template's refresh request; rotation kept."""
         tokens = self._require_tokens()
         method = (self.config.refresh_method or "POST").upper()
-        endpoint_src = self.config.refresh_endpoint or self.config.token_endpoint
-        url = self._render(endpoint_src, "Token Refresh Endpoint")
         json_body = _is_json(self.config.refresh_content_type)
-        if self.config.refresh_body.strip():
-            body = self.render(self.config.refresh_body, self._data(), "Token Refresh Request Body")
-        else:
+        content_type = "application/json" if json_body else "application/x-www-form-urlencoded"
+        # The template's refresh request, rendered like every request (strictly: see prepare).
+        spec = Spec(REFRESH_STEP, AUTHENTICATION, method,
+                    self.config.refresh_endpoint or self.config.token_endpoint, self.config.refresh_body,
+                    template_headers=False, headers=(("Content-Type", content_type), ("Accept", "application/json")),
+                    strict=True)
+        prepared = self.renderer.render(spec, self._data())
+        url, body = prepared.url, prepared.body
+        if not self.config.refresh_body.strip():  # the standard body, built (never rendered) from the tokens
             if tokens.refresh_token is None:
                 raise AuthError("the access token expired and there is no refresh token",
-                                Location(SECTION, "Token Refresh Endpoint"), hint="authorize again")
+                                Location(AUTHENTICATION, "Token Refresh Endpoint"), hint="authorize again")
             fields = {"grant_type": "refresh_token", "refresh_token": tokens.refresh_token.reveal()}
             if self.client_id:
                 fields["client_id"] = self.client_id
@@ -267,18 +272,14 @@ class OAuth2Session(httpx.Auth):
             body = json.dumps(fields) if json_body else urlencode(fields)
             if method in ("GET", "HEAD"):
                 url, body = add_query(url, fields), None
-        content_type = "application/json" if json_body else "application/x-www-form-urlencoded"
-        response = await self.client.send(
-            "Authentication: refresh token", method, url,
-            headers={"Content-Type": content_type, "Accept": "application/json"}, body=body,
-        )
+        response = await self.client.send(prepared.step, prepared.method, url, headers=prepared.headers, body=body)
         data = response.json() if response.ok else None
         if not isinstance(data, dict) or not data.get("access_token"):
             said = data.get("error") if isinstance(data, dict) else None
             cause = response.exchange.error or (f"the helpdesk answered {said!r}" if said
                                                 else "the answer has no access_token")
             raise AuthError(f"refreshing the access token failed: {cause}",
-                            Location(SECTION, "Token Refresh Endpoint"), hint="authorize again")
+                            Location(AUTHENTICATION, "Token Refresh Endpoint"), hint="authorize again")
         _register_json_secrets(self.redactor, data)
         fresh = Tokens.from_response(data, self.clock(), previous=tokens)
         self.store.put(self.key, fresh)

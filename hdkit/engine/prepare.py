@@ -12,6 +12,12 @@ that broke a JSON body) to the step. A variable that is one of the template's cu
 (or an auth value) but has no input is a clear :class:`~hdkit.errors.EngineError` naming the
 step and the variable: the user forgot an input, and sending ``<no value>`` would only hide it.
 
+Authentication renders here too: its requests (the token refresh) are :class:`Spec` objects
+like any other, and its fields that are no request of their own (the Basic credential, the
+OAuth2 endpoints) go through :meth:`Renderer.render_field`. Both are *strict*: every variable
+they use must have a value, since a token request with ``<no value>`` in it only fails later
+and further from the cause.
+
 Variable scope order (format reference, section 5): inputs, auth values, event data, rendered
 subject/description, outputs of earlier requests; later layers win (:func:`scope`).
 """
@@ -66,7 +72,8 @@ class Spec:
     ``headers`` are the request's own header parameters (``<Parameter Type="Header">``, in file
     order); ``headers_json`` is a follow-up's headers, one JSON object template;
     ``template_headers`` says whether the template's custom headers apply (scenario requests
-    yes; auth and follow-ups no).
+    yes; auth and follow-ups no); ``strict`` that every variable it uses must have a value
+    (auth requests).
     """
 
     step: str
@@ -77,6 +84,7 @@ class Spec:
     headers_json: str = ""
     template_headers: bool = True
     headers: tuple[tuple[str, str], ...] = ()
+    strict: bool = False
 
     @classmethod
     def of(cls, request: _Request, section: str, step: str | None = None) -> Spec:
@@ -116,12 +124,16 @@ def body_kind(body: str) -> str:
 
 
 class Renderer:
-    """Renders :class:`Spec` objects for one template and one set of input names."""
+    """Renders :class:`Spec` objects for one template and one set of input names.
 
-    def __init__(self, template: Template) -> None:
-        self.template = template
-        self._required = {f.name for f in template.auth.custom_fields}
-        self._auth_sets_authorization = template.auth.method is not AuthMethod.NONE
+    Without a template it renders what needs none: auth fields and requests that use no
+    template headers (an auth flow built on its own, in a test or a script).
+    """
+
+    def __init__(self, template: Template | None = None) -> None:
+        self.template = template if template is not None else Template()
+        self._required = {f.name for f in self.template.auth.custom_fields}
+        self._auth_sets_authorization = self.template.auth.method is not AuthMethod.NONE
 
     def render(self, spec: Spec, variables: Mapping[str, object]) -> Prepared:
         problems: list[Problem] = []
@@ -134,6 +146,15 @@ class Renderer:
                     problems: list[Problem]) -> str:
         """Render one more template string of a step (a subject, a pop-up URL, a path)."""
         return self._text(spec, field_name, source, variables, "text", problems)
+
+    def render_field(self, section: str, field_name: str, source: str, variables: Mapping[str, object]) -> str:
+        """A field of ``section`` that is no request of its own (the Basic credential, an OAuth2
+        endpoint), rendered strictly: a variable with no value is an error located at the field."""
+        where = Location(section, field_name)
+        if not source or "{{" not in source:
+            return source
+        compiled = self.require(section, where, source, variables, strict=True)
+        return render_checked(compiled, variables, "text", where).text
 
     def _headers(self, spec: Spec, variables: Mapping[str, object], problems: list[Problem]) -> dict[str, str]:
         """Template headers, then the request's own (a request header of the same name wins),
@@ -159,19 +180,22 @@ class Renderer:
             out.update(self._json_headers(spec, variables, problems))
         return out
 
-    def require(self, step: str, where: Location, source: str,
-                variables: Mapping[str, object]) -> gotemplate.Template:
-        """Compile ``source``; raise when it uses an input (or auth value) that has no value."""
+    def require(self, step: str, where: Location, source: str, variables: Mapping[str, object], *,
+                strict: bool = False) -> gotemplate.Template:
+        """Compile ``source``; raise when it uses an input (or auth value) that has no value, or,
+        when ``strict``, any variable that has none."""
         compiled = _compiled(source, where.field or step)
         for ref in compiled.fields():
             name = ref.path[0] if ref.path else ""
-            if name and name not in variables and (name in self._required or name in AUTH_VARIABLES):
+            if not name or name in variables:
+                continue
+            if strict or name in self._required or name in AUTH_VARIABLES:
                 raise EngineError(
                     f"{step}: variable {name!r} has no value",
                     where.at(ref.line, ref.column),
-                    hint=f"give the input {name!r} (--input {name}=VALUE, --inputs FILE.json, "
-                    f"HDKIT_INPUT_{name.upper()}, or Engine(inputs={{{name!r}: ...}}))"
-                    if name not in AUTH_VARIABLES else "authenticate first (hdkit auth TEMPLATE)",
+                    hint="authenticate first (hdkit auth TEMPLATE)" if name in AUTH_VARIABLES else
+                    f"give the input {name!r} (--input {name}=VALUE, --inputs FILE.json, "
+                    f"HDKIT_INPUT_{name.upper()}, or Engine(inputs={{{name!r}: ...}}))",
                 )
         return compiled
 
@@ -194,7 +218,7 @@ class Renderer:
         if not source or "{{" not in source:
             return source
         where = Location(spec.section, f"{spec.step} {field_name}")
-        compiled = self.require(spec.step, where, source, variables)
+        compiled = self.require(spec.step, where, source, variables, strict=spec.strict)
         checked = render_checked(compiled, variables, kind, where)
         problems.extend(checked.problems)
         if NO_VALUE in checked.text:

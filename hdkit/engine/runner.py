@@ -28,16 +28,17 @@ import httpx
 
 from hdkit.engine import calls, matrix, scenarios
 from hdkit.engine._sync import run_sync
-from hdkit.engine.auth import OAuth2Session, Tokens, TokenStore, auth_for
+from hdkit.engine.auth import auth_for
 from hdkit.engine.client import MAX_RESPONSE_BYTES, Client
 from hdkit.engine.events import QUEUE_AGENTS, CallEvent, CallKind, queue_call, simulate
-from hdkit.engine.oauth2 import Consent
+from hdkit.engine.oauth2 import Consent, OAuth2Session
 from hdkit.engine.paging import SyncOptions, SyncProgress
 from hdkit.engine.prepare import Renderer, scope
 from hdkit.engine.session import Session
+from hdkit.engine.tokens import Tokens, TokenStore
 from hdkit.engine.variables import check_names, unused
 from hdkit.errors import EngineError, Location
-from hdkit.model import AuthMethod, FollowUpEvent, Inputs, Template
+from hdkit.model import FollowUpEvent, Inputs, Template
 from hdkit.results import CallTrace, MatrixResult, SearchResult, UsersResult
 from hdkit.secrets import Redactor
 from hdkit.vocabulary import AUTHENTICATION
@@ -220,7 +221,7 @@ class Engine:
         await client.__aenter__()
         try:
             flow = auth_for(self.template.auth, self.inputs, client=client, store=self.tokens,
-                            key=_token_key(self.template), clock=self.clock, pkce=pkce)
+                            key=_token_key(self.template), clock=self.clock, pkce=pkce, renderer=self.renderer)
             if not isinstance(flow, OAuth2Session):
                 raise EngineError("this template fetches no token (neither OAuth2 nor a bearer token with a "
                                   "Token Endpoint); nothing to authorize",
@@ -314,13 +315,9 @@ class Engine:
 async def _authenticate(engine: Engine, client: Client,
                         inputs: Inputs | None = None) -> tuple[httpx.Auth | None, dict[str, object]]:
     """The run's httpx auth flow and the auth variables (``basic_string``, ``AccessToken``...)."""
-    auth = engine.template.auth
     inputs = engine.inputs if inputs is None else inputs
-    if auth.method is AuthMethod.BASIC and "{{" in auth.basic.credential_format:
-        engine.renderer.require(AUTHENTICATION, Location(AUTHENTICATION, "Base64 Encoded Credential"),
-                                auth.basic.credential_format, inputs)
     flow = auth_for(engine.template.auth, inputs, client=client, store=engine.tokens,
-                    key=_token_key(engine.template), clock=engine.clock)
+                    key=_token_key(engine.template), clock=engine.clock, renderer=engine.renderer)
     variables = getattr(flow, "variables", None)
     return flow, (dict(variables()) if variables else {})
 

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hdkit.engine._authfields import SECTION
 from hdkit.errors import AuthError, Location
 from hdkit.secrets import Redactor, Secret
+from hdkit.vocabulary import AUTHENTICATION
 
 __all__ = ["TokenStore", "Tokens"]
 
@@ -40,7 +40,7 @@ class Tokens:
         access = data.get("access_token")
         if not access:
             raise AuthError("the token response has no access_token",
-                            Location(SECTION, "Token Endpoint"),
+                            Location(AUTHENTICATION, "Token Endpoint"),
                             hint="check the endpoint and the content type of the token request")
         refresh = data.get("refresh_token")
         try:

@@ -18,17 +18,11 @@ from urllib.parse import parse_qs, parse_qsl, urlsplit
 import httpx
 import pytest
 
-from hdkit.engine.auth import (
-    BasicCredential,
-    BearerToken,
-    OAuth2Session,
-    TokenStore,
-    Tokens,
-    auth_for,
-)
+from hdkit.engine import OAuth2Session, Tokens, TokenStore
+from hdkit.engine.auth import BasicCredential, BearerToken, auth_for
 from hdkit.engine.client import Client, Outcome, Response
-from hdkit.errors import AuthError, TemplateExecError
-from hdkit.model import Auth, AuthMethod, BasicAuth, ContentType, CustomField, OAuth2
+from hdkit.errors import AuthError, EngineError, Location
+from hdkit.model import Auth, AuthMethod, BasicAuth, ContentType, CustomField, OAuth2, Unrecognized
 from hdkit.secrets import Redactor, Secret
 
 CLIENT_SECRET = "cl1ent-SECRET-sentinel-77"
@@ -193,10 +187,10 @@ def test_basic_without_a_format_is_a_located_error():
 
 
 def test_basic_with_a_missing_input_names_the_variable():
-    with pytest.raises(TemplateExecError) as err:
+    with pytest.raises(EngineError) as err:
         BasicCredential("{{.username}}:{{.password}}", {"username": "ann"})
-    assert 'no entry for key "password"' in str(err.value)
-    assert "Base64 Encoded Credential" in str(err.value)
+    assert "variable 'password' has no value" in str(err.value)
+    assert err.value.location == Location("Authentication", "Base64 Encoded Credential", 1, 17)
 
 
 @pytest.mark.parametrize("source", ["input", "store"])
@@ -459,6 +453,53 @@ def test_custom_refresh_request_body_and_content_type():
     assert json.loads(refresh.content) == {"rt": "refresh-1-tok", "client_id": "hdkit-app"}
     assert refresh.headers["content-type"] == "application/json"
     assert "refresh-1-tok" not in client.exchanges[-1].request_body
+
+
+def test_refresh_request_is_rendered_like_every_request_and_strictly():
+    """The refresh request goes through the run's Renderer: the same Spec, the same step name
+    in the exchange log, and a variable with no value named before anything is sent."""
+    provider = Provider()
+
+    async def body(client: Client) -> str:
+        session = await authorized(client, provider, refresh_minutes=0,
+                                   refresh_body="grant_type=refresh_token&rt={{.RefreshToken}}&tenant={{.tenant}}")
+        with pytest.raises(EngineError) as err:
+            await session.refresh()
+        return str(err.value)
+
+    message, client = run(provider, body)
+    assert "Authentication: refresh token: variable 'tenant' has no value" in message
+    assert "Authentication > Authentication: refresh token Body" in message
+    assert len(provider.token_requests) == 1  # only the code exchange: nothing half-rendered was sent
+
+
+def test_auth_for_refuses_a_method_it_does_not_know():
+    auth = Auth(method=Unrecognized("digest"))
+
+    async def go() -> Any:
+        async with Client() as client:
+            return auth_for(auth, {}, client=client)
+
+    with pytest.raises(AuthError) as err:
+        asyncio.run(go())
+    assert err.value.location == Location("Authentication", "Authentication Method")
+    assert "'digest'" in str(err.value)
+
+
+def test_the_old_auth_module_names_warn_and_point_home():
+    import hdkit.engine.auth as auth_module
+
+    with pytest.warns(DeprecationWarning, match="import it from hdkit.engine"):
+        assert auth_module.TokenStore is TokenStore  # type: ignore[attr-defined]
+
+
+def test_importing_the_token_store_does_not_load_authlib():
+    import subprocess
+    import sys
+
+    code = "import sys; from hdkit.engine import TokenStore, Tokens; print('authlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_failed_refresh_is_a_recorded_auth_error_naming_the_cause():

@@ -9,7 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from hdkit.engine.auth import BasicCredential, BearerToken, OAuth2Session, TokenStore, Tokens
+from hdkit.engine import OAuth2Session, Tokens, TokenStore
+from hdkit.engine.auth import BasicCredential, BearerToken
 from hdkit.engine.client import Client, Response
 from hdkit.errors import AuthError
 from hdkit.model import ContentType, OAuth2

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from hdkit.engine.auth import OAuth2Session, TokenStore
+from hdkit.engine import OAuth2Session, TokenStore
 from hdkit.engine.client import Client, Response
 from hdkit.engine.paging import Paged, StopReason, SyncOptions, fetch_pages
 from hdkit.model import OAuth2, Pagination, PaginationMode
