@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from collections.abc import Sequence
 
-from hdkit.errors import EngineError, HdkitError
+from hdkit.errors import EngineError, HdkitError, ValidationFailed
 from hdkit.problems import Problem
 
 EXIT_OK = 0
@@ -45,15 +45,17 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from hdkit.validate import validate
+    from hdkit.validate import require_valid
     from hdkit.yeastar_xml import load, save
 
     template = load(args.file)
-    problems = validate(template)
-    _report(problems)
-    if any(p.is_error for p in problems):
-        print(f"not exported: fix the errors in {args.file} first", file=sys.stderr)
+    try:
+        problems = require_valid(template, "exported")
+    except ValidationFailed as refused:
+        _report(refused.problems)
+        print(refused.message, file=sys.stderr)
         return EXIT_TEMPLATE
+    _report(problems)
     try:
         save(template, args.output, check=False)
     except OSError as err:  # a directory, a missing folder, no permission: say which file

@@ -9,6 +9,7 @@ are translated into this tree at the one place hdkit calls them, with ``raise ..
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
     "AuthError",
@@ -162,13 +163,25 @@ class XMLFormatError(HdkitError, ValueError):
 class ValidationFailed(HdkitError):
     """An action (export, run) refused because validation found errors.
 
-    ``problems`` holds every problem found, not just the first.
+    ``message`` says what was refused (``2 error(s); not exported``: see
+    :func:`hdkit.validate.require_valid`, the one place that raises it); ``problems`` holds every
+    problem found, warnings too. The text lists the errors, each with its location.
     """
 
-    def __init__(self, message: str, problems: list, location: Location | None = None) -> None:
+    def __init__(self, message: str, problems: list[Any], location: Location | None = None) -> None:
         self.problems = list(problems)
-        lines = [message] + [f"  {p}" for p in self.problems]
-        super().__init__("\n".join(lines), location)
+        super().__init__(message, location)
+
+    @property
+    def errors(self) -> list[Any]:
+        """The problems that block the action."""
+        return [p for p in self.problems if getattr(p, "is_error", True)]
+
+    def _render(self) -> str:
+        return "\n".join([super()._render(), *(f"  {p}" for p in self.errors)])
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (type(self), (self.message, self.problems, self.location))
 
 
 class EngineError(HdkitError, RuntimeError):

@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from hdkit import limits
-from hdkit.errors import Location, PathError, TemplateSyntaxError
+from hdkit.errors import Location, PathError, TemplateSyntaxError, ValidationFailed
 from hdkit.extract import split_paths
 from hdkit.gotemplate import FieldRef, fix_quotes
 from hdkit.gotemplate import compile as compile_template
@@ -67,7 +67,7 @@ from hdkit.vocabulary import (
     USER_VARIABLES,
 )
 
-__all__ = ["errors", "validate"]
+__all__ = ["errors", "require_valid", "validate"]
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
@@ -91,6 +91,24 @@ def _quote_fix(source: str) -> str | None:
 def errors(problems: Iterable[Problem]) -> list[Problem]:
     """Only the problems that block export and runs."""
     return [p for p in problems if p.is_error]
+
+
+def require_valid(template: Template, action: str) -> list[Problem]:
+    """The one gate before acting on a template: refuse while validation finds errors.
+
+    ``action`` is what would be refused, as a past participle (``"exported"``, ``"run"``). Export,
+    save, the :class:`~hdkit.engine.Engine`, the command line and the workbench all ask here, so
+    a refusal always reads the same: ``2 error(s); not exported`` (after the file's name when
+    the template came from one), then each error with its location, in a
+    :class:`~hdkit.errors.ValidationFailed` that keeps every problem (warnings too). Returns every
+    problem (warnings the caller may show) when nothing blocks.
+    """
+    problems = validate(template)
+    blocking = errors(problems)
+    if blocking:
+        source = template.file.source if template.file else None
+        raise ValidationFailed(f"{source + ': ' if source else ''}{len(blocking)} error(s); not {action}", problems)
+    return problems
 
 
 def validate(template: Template) -> list[Problem]:

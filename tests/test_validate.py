@@ -34,9 +34,10 @@ from hdkit.model import (
     UserAssociation,
     UserFields,
 )
-from hdkit.validate import errors, validate
+from hdkit.errors import ValidationFailed
+from hdkit.validate import errors, require_valid, validate
 from support.images import png
-from hdkit.yeastar_xml import load
+from hdkit.yeastar_xml import load, save, to_xml
 import support
 
 DATA = support.DATA / "templates"
@@ -348,3 +349,44 @@ def test_a_half_built_inputs_still_has_a_repr() -> None:
     except Exception as err:
         assert "unknown custom field 'b'" in str(err)
     assert repr(inputs) == "Inputs({})"
+
+
+# -- the one validity gate --------------------------------------------------------------------------
+
+
+def test_the_gate_returns_the_warnings_of_a_template_without_errors() -> None:
+    template = with_url("https://hd.test/c?q={{.Phone}}")  # an unescaped query value: a warning only
+    problems = require_valid(template, "run")
+    assert problems == validate(template) and problems and not errors(problems)
+
+
+def test_the_gate_refuses_with_one_message_shape_listing_each_error() -> None:
+    template = edit(general=General())  # no name, no key
+    with pytest.raises(ValidationFailed) as info:
+        require_valid(template, "exported")
+    refused = info.value
+    assert refused.message == "2 error(s); not exported"
+    assert str(refused).splitlines() == [
+        "2 error(s); not exported",
+        "  error: General > Helpdesk Name: Helpdesk Name is required",
+        "  error: General > Key: Key is required",
+    ]
+    assert refused.problems == validate(template) and refused.errors == errors(validate(template))
+
+
+def test_a_refused_file_is_named_and_the_refusal_pickles(tmp_path: Path) -> None:
+    import pickle
+
+    path = tmp_path / "broken.xml"
+    path.write_text(to_xml(edit(general=General(name="Desk"))), encoding="utf-8")
+    with pytest.raises(ValidationFailed) as info:
+        require_valid(load(path), "run")
+    assert info.value.message == f"{path}: 1 error(s); not run"
+    again = pickle.loads(pickle.dumps(info.value))
+    assert str(again) == str(info.value) and again.problems == info.value.problems
+
+
+def test_save_asks_the_gate(tmp_path: Path) -> None:
+    with pytest.raises(ValidationFailed, match=r"^2 error\(s\); not exported\n"):
+        save(edit(general=General()), tmp_path / "t.xml")
+    assert not (tmp_path / "t.xml").exists()

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from hdkit.display import PrintableStream, printable, printable_frame
 from hdkit.engine.events import CallKind
-from hdkit.errors import AuthError, EngineError, HelpdeskError, Location, ValidationFailed
+from hdkit.errors import AuthError, EngineError, HelpdeskError, Location
 from hdkit.model import FollowUpEvent, Template
 
 if TYPE_CHECKING:
@@ -309,14 +309,10 @@ def _variables(args: argparse.Namespace) -> dict[str, str]:
 
 def _engine(args: argparse.Namespace) -> Engine:
     from hdkit.engine.runner import Engine
-    from hdkit.validate import validate
+    from hdkit.validate import require_valid
 
     template = load_template(args.template)
-    found = validate(template)
-    problems = [p for p in found if p.is_error]
-    if problems:
-        raise ValidationFailed(f"{args.template}: the template has {len(problems)} error(s)", problems)
-    for p in found:  # a value that injects and still leaves valid JSON fails no request: say so
+    for p in require_valid(template, "run"):  # a value that injects and still leaves valid JSON fails no request: say so
         if p.code in ("json-unescaped", "url-unescaped"):
             print(printable(str(p)), file=sys.stderr)
     inputs = read_inputs(template, args.input or [], args.inputs or [])

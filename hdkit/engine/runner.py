@@ -41,6 +41,7 @@ from hdkit.errors import EngineError, Location
 from hdkit.model import FollowUpEvent, Inputs, Template
 from hdkit.results import CallTrace, MatrixResult, SearchResult, UsersResult
 from hdkit.secrets import Redactor
+from hdkit.validate import require_valid
 from hdkit.vocabulary import AUTHENTICATION
 
 __all__ = ["Engine"]
@@ -56,6 +57,10 @@ class Engine:
     token store (OAuth2/Bearer); ``sleep`` and ``clock`` are the seams for waiting and time.
     ``timeout`` bounds every attempt of every request, connect to last byte, and
     ``max_response_bytes`` the size of every (decoded) response body.
+
+    A template with validation errors is refused here, as export refuses it
+    (:func:`~hdkit.validate.require_valid`: :class:`~hdkit.errors.ValidationFailed`, "N error(s);
+    not run"); :attr:`problems` keeps the warnings of one that runs.
     """
 
     def __init__(
@@ -75,6 +80,7 @@ class Engine:
         clock: Callable[[], float] = time.time,
         max_response_bytes: int = MAX_RESPONSE_BYTES,
     ) -> None:
+        self.problems = require_valid(template, "run")
         self.template = template
         self.inputs = inputs if isinstance(inputs, Inputs) else Inputs.for_template(template, inputs or {})
         self.dry_run = dry_run

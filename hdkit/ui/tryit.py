@@ -18,8 +18,7 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from hdkit.engine import CallKind, Engine
-from hdkit.engine.auth import TokenStore
+from hdkit.engine import CallKind, Engine, TokenStore
 from hdkit.errors import HdkitError, Location, ModelError, ValidationFailed
 from hdkit.model import AuthMethod
 from hdkit.results import frame_of
@@ -97,14 +96,12 @@ class TryPanel:
         button.disabled = True
         self.status.value = f"<i>{html.escape(button.description)}: running...</i>"
         try:
-            errors = self.store.errors
-            if errors:
-                raise ValidationFailed(f"fix {len(errors)} error(s) first", errors)
+            # Engine refuses a template with errors (ValidationFailed), as export does
             engine = Engine(self.store.template, self.inputs_form.inputs(), tokens=self.tokens,
                             **self.engine_options)
             result = work(engine)
         except ValidationFailed as err:
-            self.status.value = message_html(err.problems, err.message)
+            self.status.value = message_html(err.errors, err.message)
         except (HdkitError, ValueError) as err:
             self.status.value = message_html([], str(err))
         else:

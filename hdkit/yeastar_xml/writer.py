@@ -25,9 +25,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from hdkit.errors import ValidationFailed
 from hdkit.model import Auth, FollowUpRequest, Template, Unrecognized
 from hdkit.model.requests import _Request
+from hdkit.validate import require_valid
 
 from .extras import _write_extras
 from .layout import ALWAYS, GHOST, WEAK, Out, Spelling, emit, merge
@@ -247,12 +247,7 @@ def save(template: Template, path: str | os.PathLike[str], *, check: bool = True
     replaced (see :func:`_atomic_write`).
     """
     if check:
-        from hdkit.validate import validate
-
-        problems = validate(template)
-        n_errors = sum(p.is_error for p in problems)
-        if n_errors:
-            raise ValidationFailed(f"{n_errors} error(s); not exported", problems)
+        require_valid(template, "exported")
     path = Path(path)
     _atomic_write(path, to_xml(template).encode("utf-8"))
     logo = template.general.logo

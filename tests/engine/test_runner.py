@@ -12,7 +12,7 @@ import pytest
 
 from hdkit.engine.events import queue_call, simulate
 from hdkit.engine.runner import Engine
-from hdkit.errors import EngineError
+from hdkit.errors import EngineError, ValidationFailed
 from hdkit.model import (
     Auth,
     AuthMethod,
@@ -42,6 +42,7 @@ from hdkit.model import (
     UserFields,
 )
 from hdkit.secrets import MASK
+from hdkit.validate import validate
 
 SENTINEL = "sentinel-KEY-93c1f"
 BASE = "https://hd.test"
@@ -383,3 +384,18 @@ def test_a_queue_answered_by_an_extension_outside_the_default_agents_puts_it_fir
 def test_match_matrix_with_zero_last_digits_is_an_engine_error() -> None:
     with pytest.raises(EngineError, match="Contact Search > Phone: the last-digits format needs at least 1 digit"):
         engine(Desk()).match_matrix(PHONE, last_digits=0)
+
+
+def test_an_engine_refuses_a_template_with_errors_as_export_does() -> None:
+    """The README's entry point asks the same gate as export: one message shape, nothing sent."""
+    broken = template(general=General(name="Test Desk"))  # no Key
+    desk = Desk()
+    with pytest.raises(ValidationFailed) as info:
+        Engine(broken, INPUTS, transport=httpx.MockTransport(desk))
+    assert info.value.message == "1 error(s); not run"
+    assert str(info.value).splitlines()[1] == "  error: General > Key: Key is required"
+    assert not desk.requests
+
+
+def test_an_engine_keeps_the_warnings_of_a_template_it_runs() -> None:
+    assert [p.code for p in engine(Desk()).problems] == [p.code for p in validate(template())]
