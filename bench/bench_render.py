@@ -16,7 +16,7 @@ import timeit
 
 import jinja2
 
-from hdkit.gotemplate import compile
+from hdkit import gotemplate
 from hdkit.gotemplate.funcs import time_format
 
 GO_SOURCE = (
@@ -59,7 +59,7 @@ def main() -> None:
     os.environ["TZ"] = "UTC"
     time.tzset()
 
-    go = compile(GO_SOURCE, "CallJournal")
+    go = gotemplate.compile(GO_SOURCE, "CallJournal")
     env = jinja2.Environment(autoescape=False)
     env.globals["TimeFormat"] = time_format
     jt = env.from_string(JINJA_SOURCE)

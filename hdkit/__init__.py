@@ -25,7 +25,6 @@ from hdkit.errors import (
     XMLFormatError,
 )
 from hdkit.extract import extract_records, extract_values
-from hdkit.injection import lint, render_checked, render_safe
 from hdkit.library import TemplateLibrary
 from hdkit.model import (
     Auth,
@@ -62,6 +61,7 @@ from hdkit.model import (
 )
 from hdkit.paths import MISSING, compile_path, gjson_get
 from hdkit.problems import Problem, Severity
+from hdkit.rendering import lint, render_checked, render_safe
 from hdkit.secrets import Secret
 from hdkit.validate import validate
 from hdkit.yeastar_xml import from_xml, load, save, to_xml

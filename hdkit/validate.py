@@ -26,12 +26,10 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from hdkit import limits
+from hdkit import gotemplate, limits
 from hdkit.errors import Location, PathError, TemplateSyntaxError, ValidationFailed
 from hdkit.extract import split_paths
 from hdkit.gotemplate import FieldRef, fix_quotes
-from hdkit.gotemplate import compile as compile_template
-from hdkit.injection import Kind, check_json_template, lint
 from hdkit.model import (
     AuthMethod,
     ContactFields,
@@ -48,6 +46,7 @@ from hdkit.model import (
 from hdkit.model.requests import _Request
 from hdkit.paths import compile_path, path_traps
 from hdkit.problems import Problem
+from hdkit.rendering import Kind, check_json_template, lint
 from hdkit.secrets import is_secret_name
 from hdkit.vocabulary import (
     AUTHENTICATION,
@@ -82,7 +81,7 @@ def _quote_fix(source: str) -> str | None:
     if fixed is None:
         return None
     try:
-        compile_template(fixed)
+        gotemplate.compile(fixed)
     except TemplateSyntaxError:
         return None
     return f"use double quotes: {fixed}"
@@ -174,7 +173,7 @@ class _Validator:
             return
         where = Location(section, field)
         try:
-            compiled = compile_template(source, field)
+            compiled = gotemplate.compile(source, field)
         except TemplateSyntaxError as err:
             loc = err.location or where
             yield self.error(

@@ -7,7 +7,7 @@ about most, so the dry run and the real run share this code: :meth:`Renderer.ren
 then sends it.
 
 Rendering is faithful (``hdkit.gotemplate``, Go's ``text/template``: no escaping, ``<no value>``
-for a missing key); :func:`hdkit.injection.render_checked` adds the problems it finds (a value
+for a missing key); :func:`hdkit.rendering.render_checked` adds the problems it finds (a value
 that broke a JSON body) to the step. A variable that is one of the template's custom fields
 (or an auth value) but has no input is a clear :class:`~hdkit.errors.EngineError` naming the
 step and the variable: the user forgot an input, and sending ``<no value>`` would only hide it.
@@ -31,10 +31,10 @@ from functools import lru_cache
 
 from hdkit import gotemplate
 from hdkit.errors import EngineError, Location
-from hdkit.injection import render_checked
 from hdkit.model import AuthMethod, FollowUpRequest, Template
 from hdkit.model.requests import _Request
 from hdkit.problems import Problem
+from hdkit.rendering import render_checked
 from hdkit.vocabulary import AUTH_VARIABLES, FOLLOW_UPS, HEADERS
 
 __all__ = [
@@ -114,7 +114,7 @@ class Prepared:
 
 
 @lru_cache(maxsize=512)
-def _compiled(source: str, name: str) -> gotemplate.Template:
+def _compiled(source: str, name: str) -> gotemplate.CompiledTemplate:
     return gotemplate.compile(source, name)
 
 
@@ -181,7 +181,7 @@ class Renderer:
         return out
 
     def require(self, step: str, where: Location, source: str, variables: Mapping[str, object], *,
-                strict: bool = False) -> gotemplate.Template:
+                strict: bool = False) -> gotemplate.CompiledTemplate:
         """Compile ``source``; raise when it uses an input (or auth value) that has no value, or,
         when ``strict``, any variable that has none."""
         compiled = _compiled(source, where.field or step)

@@ -1,8 +1,8 @@
 """Go ``text/template``, as the Yeastar PBX renders it (Go 1.19 plus four Yeastar functions).
 
-``compile(source)`` parses once into an immutable :class:`Template`; ``Template.render(data)``
-runs it with Go's semantics (``<no value>`` for missing keys, Go's ``%v`` printing, int64 vs
-float64 numbers). :func:`action_spans` locates every ``{{...}}`` even in a broken template and
+``gotemplate.compile(source)`` parses once into an immutable :class:`CompiledTemplate` (not
+:class:`hdkit.model.Template`, a whole template file); ``.render(data)`` runs it with Go's
+semantics (``<no value>`` for missing keys, Go's ``%v`` printing, int64 vs float64 numbers). :func:`action_spans` locates every ``{{...}}`` even in a broken template and
 :func:`fix_quotes` repairs the single-quoted strings Go rejects.
 
 Checked against Go itself: every case in tests/data/oracle was answered by the Go oracle.
@@ -19,9 +19,20 @@ Known, deliberate differences from Go:
 * Slicing a string inside a UTF-8 sequence yields U+FFFD where Go keeps the raw bytes.
 """
 
-from .execute import Hook, Template, render
-from .execute import compile_template as compile
-from .fields import FieldRef
+import warnings
+from typing import Any
+
+from .execute import CompiledTemplate, Hook, render
+from .execute import compile_template as compile  # called as gotemplate.compile, like re.compile
+from .refs import FieldRef
 from .spans import ActionSpan, action_spans, fix_quotes
 
-__all__ = ["ActionSpan", "FieldRef", "Hook", "Template", "action_spans", "compile", "fix_quotes", "render"]
+__all__ = ["ActionSpan", "CompiledTemplate", "FieldRef", "Hook", "action_spans", "compile", "fix_quotes", "render"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Template":  # renamed: hdkit has one public class called Template, the model's
+        warnings.warn("hdkit.gotemplate.Template is now hdkit.gotemplate.CompiledTemplate",
+                      DeprecationWarning, stacklevel=2)
+        return CompiledTemplate
+    raise AttributeError(f"module 'hdkit.gotemplate' has no attribute {name!r}")

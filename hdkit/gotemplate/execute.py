@@ -2,7 +2,7 @@
 
 Each node becomes a closure once, at compile time; rendering calls closures and never inspects
 node types. The render state (output buffer, variable stack, options, hook) lives in one
-:class:`_State` per render call, so a compiled :class:`Template` is immutable and can be shared
+:class:`_State` per render call, so a :class:`CompiledTemplate` is immutable and can be shared
 between threads.
 
 Go semantics kept on purpose: a missing map key is Go's *invalid value* (prints
@@ -48,10 +48,10 @@ from .nodes import (
     WithNode,
 )
 from .parser import ParseError, parse
-from .fields import FieldRef, collect_fields
+from .refs import FieldRef, collect_fields
 from .spans import action_spans, fix_quotes, line_col
 
-__all__ = ["FieldRef", "Hook", "MAX_TEMPLATE_DEPTH", "Template", "compile_template", "render"]
+__all__ = ["CompiledTemplate", "FieldRef", "Hook", "MAX_TEMPLATE_DEPTH", "compile_template", "render"]
 
 Hook = Callable[[int, str, int], str]
 MAX_TEMPLATE_DEPTH = 100
@@ -579,7 +579,7 @@ def _key_order(k: Any) -> tuple[int, Any]:
 # ----------------------------------------------------------------------------- public
 
 
-class Template:
+class CompiledTemplate:
     """A compiled template: immutable, thread-safe, render as often as you like."""
 
     __slots__ = ("_source", "_name", "_trees", "_fields")
@@ -591,7 +591,7 @@ class Template:
         object.__setattr__(self, "_fields", fields)
 
     def __setattr__(self, key: str, value: Any) -> None:
-        raise AttributeError("Template is immutable")
+        raise AttributeError("CompiledTemplate is immutable")
 
     @property
     def source(self) -> str:
@@ -602,7 +602,7 @@ class Template:
         return self._name
 
     def __repr__(self) -> str:
-        return f"Template(name={self._name!r}, {len(self._source)} chars)"
+        return f"CompiledTemplate(name={self._name!r}, {len(self._source)} chars)"
 
     def fields(self) -> list[FieldRef]:
         """Field chains read from the top-level data: ``.X.Y`` where dot is still the data,
@@ -660,7 +660,7 @@ def _syntax_error(source: str, name: str, err: ParseError, functions: Iterable[s
     )
 
 
-def compile_template(source: str, name: str = "template", *, funcs: Mapping[str, Callable[..., Any]] | None = None) -> Template:
+def compile_template(source: str, name: str = "template", *, funcs: Mapping[str, Callable[..., Any]] | None = None) -> CompiledTemplate:
     """Parse and compile ``source``; raises :class:`TemplateSyntaxError` where Go's Parse fails."""
     if not isinstance(source, str):
         raise TypeError(f"template source must be str, not {type(source).__name__}")
@@ -679,11 +679,11 @@ def compile_template(source: str, name: str = "template", *, funcs: Mapping[str,
     compiler = _Compiler(table, compiled)
     for tname, root in trees.items():
         compiled[tname] = compiler.list(root)
-    return Template(source, name, compiled, tuple(collect_fields(trees, name, source)))
+    return CompiledTemplate(source, name, compiled, tuple(collect_fields(trees, name, source)))
 
 
 @lru_cache(maxsize=256)
-def _compiled_for_render(source: str) -> Template:
+def _compiled_for_render(source: str) -> CompiledTemplate:
     return compile_template(source, "t")
 
 

@@ -6,19 +6,19 @@ Two engines give that answer: pygjson (tidwall's gjson.rs, one native call) for 
 paths it answers like Go, with a few patches (:mod:`.gjson`), and hdkit's own evaluator for
 everything else (:mod:`.evaluate`). Only a path too long or too deeply nested is refused.
 
-* :mod:`.results`: values as Go's ``Result.String()`` prints them; ``MISSING`` is not ``null``;
+* :mod:`.values`: values as Go's ``Result.String()`` prints them; ``MISSING`` is not ``null``;
 * :mod:`.syntax`: splitting a GJSON path, its size limits, and which engine answers it;
 * :mod:`.gjson`: lookups in Go's order; :mod:`.evaluate` (with :mod:`.lenient`,
   :mod:`.modifiers`, :mod:`.pretty`, :mod:`.wildcard`): hdkit's own evaluator;
 * :mod:`.traps`: paths that work on the PBX but mean something surprising (validation warns);
-* :mod:`.document`: response bodies (valid JSON, bounded nesting);
+* :mod:`.bodies`: response bodies (valid JSON, bounded nesting);
 * :mod:`.compiled`: :func:`compile_path` for GJSON and JSONPath, and templated paths.
 """
 
 from .compiled import CompiledPath, PathKind, compile_path, escape_query_value, render_path
-from .document import check_json, load_json
+from .bodies import check_json, load_json
 from .gjson import gjson_get, oracle_gjson
-from .results import MISSING, GJSONResult, format_go_float, go_string
+from .values import MISSING, GJSONResult, format_go_float, go_string
 from .traps import PathTrap, path_traps
 
 __all__ = [

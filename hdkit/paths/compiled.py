@@ -20,13 +20,13 @@ from jsonpath_ng import JSONPath
 from jsonpath_ng.exceptions import JSONPathError
 from jsonpath_ng.ext import parse as parse_jsonpath
 
+from hdkit import gotemplate
 from hdkit.errors import Location, PathError, caret_snippet
-from hdkit.gotemplate import compile as compile_template
 
-from .document import load_json
+from .bodies import load_json
 from .gjson import answer
-from .results import GJSONResult
 from .syntax import check_size, fast_path
+from .values import GJSONResult
 
 __all__ = ["CompiledPath", "PathKind", "compile_path", "escape_query_value", "render_path"]
 
@@ -112,5 +112,5 @@ def render_path(path: str, data: Mapping[str, Any], location: Location | None = 
     """
     if "{{" not in path:
         return path
-    template = compile_template(path, name=str(location) if location else "path")
+    template = gotemplate.compile(path, name=str(location) if location else "path")
     return template.render(dict(data), hook=lambda _start, text, _pos: escape_query_value(text))

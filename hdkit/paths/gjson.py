@@ -17,9 +17,9 @@ import pygjson
 
 from hdkit.errors import Location
 
-from .document import check_nesting, is_container_json, too_deep
+from .bodies import check_nesting, is_container_json, too_deep
 from .evaluate import evaluate
-from .results import GJSONResult, from_pygjson, from_value
+from .values import GJSONResult, from_pygjson, from_value
 from .syntax import (
     Part, chained, check_size, fast_path, is_projection_query, is_query, is_wild, plain_key, split_path,
 )

@@ -34,7 +34,7 @@ Phone book (``people.PHONEBOOK``; stored format is the point)::
     Margaret Hamilton  +1-415-555-0128
     Dennis Ritchie     1 415 555 0129
 
-Phone matching (``hdkit.sandbox.phones``), what a searched number must look like to hit:
+Phone matching (``hdkit.sandbox.matching``), what a searched number must look like to hit:
 
     zendesk   digits   equal digits once formatting is dropped (a leading 00 counts as +):
                        "+1 415-555-0123" finds "+14155550123"; "4155550124" finds

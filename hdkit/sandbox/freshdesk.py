@@ -5,7 +5,7 @@ Shapes follow Freshdesk's API v2: lists are bare JSON arrays paged with ``page``
 Basic auth with the API key as user name and any password (``apikey:X``) or user name and
 password; validation errors are HTTP 400 ``{"description": "Validation failed", "errors":
 [{"field", "message", "code"}]}`` (Freshdesk uses 400 where others use 422; 409 for a
-duplicate); 404 has an empty body. Phone search is an exact string match (``phones.exact``).
+duplicate); 404 has an empty body. Phone search is an exact string match (``matching.exact``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hdkit.sandbox import phones
+from hdkit.sandbox import matching
 from hdkit.sandbox.accounts import DEMO
 from hdkit.sandbox.context import Context
 from hdkit.sandbox.people import Person, make_agents, make_contacts
@@ -137,7 +137,7 @@ class Freshdesk(VendorAPI):
         for field in ("phone", "mobile", "email"):
             if field in request.query_params:
                 wanted = request.query_params[field]
-                items = [c for c in items if phones.exact(str(c.get(field) or ""), wanted)]
+                items = [c for c in items if matching.exact(str(c.get(field) or ""), wanted)]
         return self._paged(request, items)
 
     async def search_contacts(self, request: Request) -> Response:
@@ -152,7 +152,7 @@ class Freshdesk(VendorAPI):
             return invalid("query", "Only phone, mobile, email and name terms joined by OR "
                            "are supported", "invalid_value")
         hits = [c for c in self._all_contacts()
-                if any(phones.exact(str(c.get(t[1]) or ""), t[2]) for t in terms)]
+                if any(matching.exact(str(c.get(t[1]) or ""), t[2]) for t in terms)]
         return json_response({"results": hits[:30], "total": len(hits)})
 
     async def contact(self, request: Request) -> Response:

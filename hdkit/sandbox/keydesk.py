@@ -8,7 +8,7 @@ token logins) hand out a token for a user name and password: ``POST /api/auth/lo
 then works as ``Authorization: Bearer <token>`` (a template logs in with a follow-up request). Lists are ``{"data": [...], "page",
 "page_size", "total", "total_pages"}`` paged by ``page``/``page_size``; errors are
 ``{"ok": false, "error": {"code", "message", "fields"}}``. Phone search finds stored numbers
-whose digits contain the query's digits (``phones.contains``).
+whose digits contain the query's digits (``matching.contains``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hdkit.sandbox import phones
+from hdkit.sandbox import matching
 from hdkit.sandbox.accounts import DEMO
 from hdkit.sandbox.context import Context
 from hdkit.sandbox.people import Person, make_agents, make_contacts
@@ -139,8 +139,8 @@ class KeyDesk(VendorAPI):
         q = request.query_params
         items = self._all_contacts()
         if "phone" in q:
-            items = [c for c in items if phones.any_match(
-                phones.contains, [c.get("phone") or "", c.get("mobile") or ""], q["phone"])]
+            items = [c for c in items if matching.any_match(
+                matching.contains, [c.get("phone") or "", c.get("mobile") or ""], q["phone"])]
         if "email" in q:
             items = [c for c in items if str(c.get("email") or "").lower() == q["email"].lower()]
         if "name" in q:

@@ -3,7 +3,7 @@
 Real helpdesks store phone numbers however someone typed them. The phone book keeps that
 mess on purpose (E.164, national with brackets, spaces, dashes, dots, ``00`` prefixes), so
 a template's contact search can be tried against every format, and each vendor matches the
-way it really does (see :mod:`hdkit.sandbox.phones`). Agents are generated from a fixed seed:
+way it really does (see :mod:`hdkit.sandbox.matching`). Agents are generated from a fixed seed:
 the same thousands of names on every run.
 """
 

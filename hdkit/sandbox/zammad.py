@@ -8,7 +8,7 @@ or ``Authorization: Bearer <token>``: the admin pastes it, there is no token end
 ticket is created in a group (by name) for a customer, with an optional first article; calls
 are logged as articles of type ``phone``. The users search takes ``field:value`` terms joined
 by ``OR`` (``phone``, ``mobile``, ``email``, ``login``, ``firstname``, ``lastname``,
-``role_ids``) or free text; phone terms compare digits only (``phones.same_digits``). The
+``role_ids``) or free text; phone terms compare digits only (``matching.same_digits``). The
 agent UI lives in the URL fragment (``/#user/profile/<id>``), so the pop-up page is ``/``.
 """
 
@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from hdkit.sandbox import phones
+from hdkit.sandbox import matching
 from hdkit.sandbox.accounts import DEMO
 from hdkit.sandbox.context import Context
 from hdkit.sandbox.people import Person, make_agents, make_contacts
@@ -343,13 +343,13 @@ def _term(term: str) -> Callable[[dict[str, Any]], bool]:
     value = value.strip().strip('"')
     if sep and field in TERM_FIELDS:
         if field in ("phone", "mobile"):
-            return lambda u: phones.same_digits(str(u.get(field) or ""), value)
+            return lambda u: matching.same_digits(str(u.get(field) or ""), value)
         if field == "role_ids":
             return lambda u: value in {str(r) for r in u["role_ids"]}
         return lambda u: str(u.get(field) or "").lower() == value.lower()
     text = term.strip('"').lower()
     return lambda u: (any(text in str(u.get(f) or "").lower() for f in USER_TEXT)
-                      or phones.any_match(phones.same_digits, [u["phone"], u["mobile"]], text))
+                      or matching.any_match(matching.same_digits, [u["phone"], u["mobile"]], text))
 
 
 def _user(uid: int, p: Person, role: int) -> dict[str, Any]:

@@ -4,7 +4,7 @@ Shapes follow Zendesk's public API: objects wrapped in ``{"user": ...}`` / ``{"t
 lists with ``next_page``/``previous_page``/``count`` (offset pagination) or, when
 ``page[size]`` is sent, ``meta.has_more``/``meta.after_cursor`` and ``links.next`` (cursor
 pagination), errors as ``{"error": ..., "description": ..., "details": ...}``.
-Phone search compares digits only (``phones.same_digits``).
+Phone search compares digits only (``matching.same_digits``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hdkit.sandbox import phones
+from hdkit.sandbox import matching
 from hdkit.sandbox.accounts import DEMO
 from hdkit.sandbox.context import Context
 from hdkit.sandbox.oauth import OAuthError
@@ -213,7 +213,7 @@ class Zendesk(VendorAPI):
         if not sep or field not in ("phone", "email", "name"):
             field, value = _guess_field(query), query
         if field == "phone":
-            return phones.any_match(phones.same_digits, self._numbers(request, user), value)
+            return matching.any_match(matching.same_digits, self._numbers(request, user), value)
         if field == "email":
             return str(user.get("email", "")).lower() == value.lower()
         return value.lower() in str(user.get("name", "")).lower()
@@ -380,7 +380,7 @@ class Zendesk(VendorAPI):
 def _guess_field(query: str) -> str:
     if "@" in query:
         return "email"
-    if len(phones.digits(query)) >= 3 and not any(ch.isalpha() for ch in query):
+    if len(matching.digits(query)) >= 3 and not any(ch.isalpha() for ch in query):
         return "phone"
     return "name"
 

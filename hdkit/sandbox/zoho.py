@@ -9,7 +9,7 @@ without hits is **HTTP 204 with no body**, as in Zoho; ids are strings; errors a
 when a query parameter is out of range (422 ``UNPROCESSABLE_ENTITY``). The token endpoint
 answers refusals with **HTTP 200** and ``{"error": "invalid_code"}`` (or ``invalid_client``
 ...), as Zoho's accounts server does; a refresh returns a new access token only (Zoho keeps
-the refresh token). Phone search matches the last digits (``phones.suffix``), across
+the refresh token). Phone search matches the last digits (``matching.suffix``), across
 contacts and accounts.
 
 Why ``from`` is 0-based: Zoho documents the search APIs' ``from`` as "From index, starts from
@@ -28,7 +28,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hdkit.sandbox import phones
+from hdkit.sandbox import matching
 from hdkit.sandbox.accounts import DEMO
 from hdkit.sandbox.context import Context
 from hdkit.sandbox.oauth import OAuthError
@@ -181,14 +181,14 @@ class Zoho(VendorAPI):
             return invalid("phone")
         hits = pool
         if "phone" in q:
-            hits = [r for r in hits if phones.any_match(
-                phones.suffix, [str(r.get(f) or "") for f in number_fields], q["phone"])]
+            hits = [r for r in hits if matching.any_match(
+                matching.suffix, [str(r.get(f) or "") for f in number_fields], q["phone"])]
         if "email" in q:
             hits = [r for r in hits if str(r.get("email") or "").lower() == q["email"].lower()]
         if "_all" in q:
             needle = q["_all"].lower()
             hits = [r for r in hits if any(needle in str(r.get(f) or "").lower() for f in text_fields)
-                    or phones.any_match(phones.suffix, [str(r.get(f) or "") for f in number_fields], needle)]
+                    or matching.any_match(matching.suffix, [str(r.get(f) or "") for f in number_fields], needle)]
         return self._window(request, hits, count=True)
 
     async def contact(self, request: Request) -> Response:

@@ -12,7 +12,8 @@ from types import MappingProxyType
 import pytest
 
 from hdkit.errors import TemplateError, TemplateExecError, TemplateSyntaxError
-from hdkit.gotemplate import ActionSpan, FieldRef, Template, action_spans, compile, fix_quotes, render
+from hdkit import gotemplate
+from hdkit.gotemplate import ActionSpan, CompiledTemplate, FieldRef, action_spans, fix_quotes, render
 from hdkit.gotemplate.lexer import T, lex
 from hdkit.secrets import Secret
 
@@ -80,13 +81,13 @@ def test_action_spans_huge_broken_input_is_linear() -> None:
 def test_fix_quotes(source: str, fixed: str | None) -> None:
     assert fix_quotes(source) == fixed
     if fixed is not None:
-        compile(fixed)  # the fix is a valid template
+        gotemplate.compile(fixed)  # the fix is a valid template
 
 
 def test_single_quoted_string_is_refused_with_a_fix_hint() -> None:
     """Issue item 5: the product description's single quotes are refused like Go, saying to use double quotes."""
     with pytest.raises(TemplateSyntaxError) as info:
-        compile("body:\n{{ TimeFormat .StartTimeUnix 'yyyy-MM-dd' \"1\" }}", "Body")
+        gotemplate.compile("body:\n{{ TimeFormat .StartTimeUnix 'yyyy-MM-dd' \"1\" }}", "Body")
     err = info.value
     assert "malformed character constant: 'yyyy-MM-dd'" in err.message
     assert (err.location.source, err.location.line, err.location.column) == ("Body", 2, 30)
@@ -106,7 +107,7 @@ def test_hook_sees_every_printed_value_with_span_start_and_output_position() -> 
         calls.append((start, text, pos))
         return text.upper()
 
-    out = compile(source).render({"A": "a", "B": "b", "L": ["p", "q"]}, hook=hook)
+    out = gotemplate.compile(source).render({"A": "a", "B": "b", "L": ["p", "q"]}, hook=hook)
     assert out == "xAy[P][Q]<A>"
     starts = {s.start: s.text for s in action_spans(source)}
     assert [(starts[c[0]], c[1], c[2]) for c in calls] == [(".A", "a", 1), (".", "p", 4), (".", "q", 7), (".A", "a", 10)]
@@ -114,13 +115,13 @@ def test_hook_sees_every_printed_value_with_span_start_and_output_position() -> 
 
 def test_hook_output_is_never_parsed_again() -> None:
     """Issue item 2: a rendered value is never re-parsed as a template."""
-    out = compile("{{.A}}").render({"A": "x", "B": "secret"}, hook=lambda s, t, p: "{{.B}}")
+    out = gotemplate.compile("{{.A}}").render({"A": "x", "B": "secret"}, hook=lambda s, t, p: "{{.B}}")
     assert out == "{{.B}}"
 
 
 def test_hook_gets_go_text_for_missing_and_non_strings() -> None:
     seen: list[str] = []
-    compile("{{.Missing}}{{.N}}{{.F}}{{.L}}").render(
+    gotemplate.compile("{{.Missing}}{{.N}}{{.F}}{{.L}}").render(
         {"N": 3, "F": 2.0, "L": [1, None]}, hook=lambda s, t, p: seen.append(t) or t
     )
     assert seen == ["<no value>", "3", "2", "[1 <nil>]"]
@@ -138,7 +139,7 @@ def test_fields_lists_top_level_chains_only() -> None:
         '{{define "d"}}{{.InDefine}}{{$.AlsoDefine}}{{end}}{{template "d" .Arg}}'
         '{{define "top"}}{{.InTop}}{{template "top" .}}{{end}}{{template "top" $}}{{block "b" .}}{{.InBlock}}{{end}}'
     )
-    paths = [f.path for f in compile(source).fields()]
+    paths = [f.path for f in gotemplate.compile(source).fields()]
     assert paths == [
         ("Phone",), ("User", "Name"), ("Users",), ("Company", "Id"), ("Fallback",), ("Contact",),
         ("NoContact",), ("Flag",), ("InIf",), ("Map",), ("Arr",), ("Arg",), ("InTop",), ("InBlock",),
@@ -148,11 +149,11 @@ def test_fields_lists_top_level_chains_only() -> None:
 def test_fields_follow_long_template_chains_without_recursion() -> None:
     source = "".join(f'{{{{define "t{i}"}}}}{{{{.F{i}}}}}{{{{template "t{i + 1}" .}}}}{{{{end}}}}' for i in range(3000))
     source += '{{define "t3000"}}{{end}}{{template "t0" .}}'
-    assert len(compile(source).fields()) == 3000
+    assert len(gotemplate.compile(source).fields()) == 3000
 
 
 def test_fields_positions() -> None:
-    t = compile("a\n  {{ .X.Y }}")
+    t = gotemplate.compile("a\n  {{ .X.Y }}")
     assert t.fields() == [FieldRef(("X", "Y"), 2, 6)]
 
 
@@ -168,19 +169,19 @@ def test_fields_positions() -> None:
     ],
 )
 def test_missingkey_modes(missingkey: str, expected: str) -> None:
-    assert compile("[{{.M}}][{{.M.Deeper}}][{{.Null}}]").render({"Null": None}, missingkey=missingkey) == expected
+    assert gotemplate.compile("[{{.M}}][{{.M.Deeper}}][{{.Null}}]").render({"Null": None}, missingkey=missingkey) == expected
 
 
 def test_missingkey_error_names_the_key_and_position() -> None:
     with pytest.raises(TemplateExecError) as info:
-        compile("ok\n{{.User.Email}}", "Body").render({"User": {}}, missingkey="error")
+        gotemplate.compile("ok\n{{.User.Email}}", "Body").render({"User": {}}, missingkey="error")
     assert 'map has no entry for key "Email"' in str(info.value)
     assert (info.value.location.line, info.value.location.column) == (2, 3)
 
 
 def test_missingkey_rejects_unknown_option() -> None:
     with pytest.raises(ValueError, match="missingkey"):
-        compile("x").render({}, missingkey="ignore")
+        gotemplate.compile("x").render({}, missingkey="ignore")
 
 
 @pytest.mark.parametrize(
@@ -236,7 +237,7 @@ def test_time_format_uses_the_local_zone_unless_utc(monkeypatch: pytest.MonkeyPa
 
 
 def test_custom_functions_extend_and_override() -> None:
-    t = compile("{{Upper .A}} {{.A | Join \"-\"}} {{len .A}}", funcs={"Upper": str.upper, "Join": lambda sep, s: sep.join(s), "len": lambda s: "L"})
+    t = gotemplate.compile("{{Upper .A}} {{.A | Join \"-\"}} {{len .A}}", funcs={"Upper": str.upper, "Join": lambda sep, s: sep.join(s), "len": lambda s: "L"})
     assert t.render({"A": "ab"}) == "AB a-b L"
 
 
@@ -245,7 +246,7 @@ def test_custom_function_failure_is_an_exec_error_with_cause() -> None:
         raise RuntimeError("kaput")
 
     with pytest.raises(TemplateExecError) as info:
-        compile("{{Boom .A}}", funcs={"Boom": boom}).render({"A": 1})
+        gotemplate.compile("{{Boom .A}}", funcs={"Boom": boom}).render({"A": 1})
     assert "error calling Boom: kaput" in str(info.value)
     assert isinstance(info.value.__cause__, RuntimeError)
 
@@ -255,7 +256,7 @@ def test_custom_function_failure_is_an_exec_error_with_cause() -> None:
 )
 def test_custom_function_table_is_checked(funcs: dict) -> None:
     with pytest.raises(TemplateError):
-        compile("x", funcs=funcs)
+        gotemplate.compile("x", funcs=funcs)
 
 
 # ----------------------------------------------------------------------------- errors and limits
@@ -275,7 +276,7 @@ def test_custom_function_table_is_checked(funcs: dict) -> None:
 )
 def test_syntax_errors_have_positions(source: str, message: str, line: int, column: int) -> None:
     with pytest.raises(TemplateSyntaxError) as info:
-        compile(source, "URL")
+        gotemplate.compile(source, "URL")
     err = info.value
     assert message in err.message
     assert (err.location.source, err.location.line, err.location.column) == ("URL", line, column)
@@ -292,7 +293,7 @@ def test_syntax_errors_have_positions(source: str, message: str, line: int, colu
 )
 def test_unknown_function_hint(source: str, suggestion: str) -> None:
     with pytest.raises(TemplateSyntaxError) as info:
-        compile(source)
+        gotemplate.compile(source)
     assert suggestion in info.value.hint
 
 
@@ -307,7 +308,7 @@ def test_unknown_function_hint(source: str, suggestion: str) -> None:
 )
 def test_exec_errors_name_the_node(source: str, message: str) -> None:
     with pytest.raises(TemplateExecError) as info:
-        compile("\n" + source, "Body").render({"Name": "bob", "L": [1]})
+        gotemplate.compile("\n" + source, "Body").render({"Name": "bob", "L": [1]})
     assert message in str(info.value)
     assert info.value.location.line == 2 and info.value.location.source == "Body"
 
@@ -316,9 +317,9 @@ def test_nesting_is_capped_with_a_clear_error() -> None:
     ok = "{{if 1}}" * 100 + "x" + "{{end}}" * 100
     assert render(ok, {}) == "x"
     with pytest.raises(TemplateSyntaxError, match="nested too deeply"):
-        compile("{{if 1}}" * 101 + "{{end}}" * 101)
+        gotemplate.compile("{{if 1}}" * 101 + "{{end}}" * 101)
     with pytest.raises(TemplateSyntaxError, match="nested too deeply"):
-        compile("{{" + "(" * 150 + "1" + ")" * 150 + "}}")
+        gotemplate.compile("{{" + "(" * 150 + "1" + ")" * 150 + "}}")
 
 
 @pytest.mark.parametrize("source", ['{{printf "%v" .L}}', "{{eq .L .L}}", "{{print .L}}"])
@@ -340,22 +341,27 @@ def test_recursive_template_stops_at_the_depth_limit() -> None:
 
 def test_huge_template_compiles_and_renders() -> None:
     source = "{{.A}}," * 10_000
-    assert compile(source).render({"A": 1}) == "1," * 10_000
+    assert gotemplate.compile(source).render({"A": 1}) == "1," * 10_000
 
 
-# ----------------------------------------------------------------------------- Template object
+# ----------------------------------------------------------------------------- CompiledTemplate object
 
 
 def test_template_is_immutable_and_keeps_source_and_name() -> None:
-    t = compile("{{.A}}", "Subject")
+    t = gotemplate.compile("{{.A}}", "Subject")
     assert (t.source, t.name) == ("{{.A}}", "Subject")
     with pytest.raises(AttributeError):
         t.source = "x"  # type: ignore[misc]
-    assert isinstance(t, Template)
+    assert isinstance(t, CompiledTemplate)
+
+
+def test_the_old_name_of_a_compiled_template_warns() -> None:
+    with pytest.warns(DeprecationWarning, match="CompiledTemplate"):
+        assert gotemplate.Template is CompiledTemplate  # type: ignore[attr-defined]
 
 
 def test_one_template_renders_concurrently() -> None:
-    t = compile('{{range $i, $v := .L}}{{$x := $v}}{{$i}}={{$x}};{{end}}{{template "d" .N}}{{define "d"}}<{{.}}>{{end}}')
+    t = gotemplate.compile('{{range $i, $v := .L}}{{$x := $v}}{{$i}}={{$x}};{{end}}{{template "d" .N}}{{define "d"}}<{{.}}>{{end}}')
     results: dict[int, str] = {}
 
     def work(n: int) -> None:
@@ -390,7 +396,7 @@ def test_action_spans_agree_with_the_lexer_and_the_hook() -> None:
     checked = 0
     for source in _oracle_templates():
         try:
-            template = compile(source)
+            template = gotemplate.compile(source)
         except TemplateSyntaxError:
             continue
         spans = action_spans(source)

@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 
 from hdkit.errors import PathError
 from hdkit.paths import compile_path, gjson_get
-from hdkit.paths.document import is_container_json
+from hdkit.paths.bodies import is_container_json
 from hdkit.paths.evaluate import evaluate
 from hdkit.paths.gjson import lookup
-from hdkit.paths.results import from_pygjson
+from hdkit.paths.values import from_pygjson
 from hdkit.paths.syntax import fast_path
 
 import support

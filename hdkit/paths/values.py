@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 import pygjson
 
-from .document import too_deep
+from .bodies import too_deep
 from .lenient import FALSE, JSON, NUMBER, STRING, TRUE, Value, for_each
 
 __all__ = [

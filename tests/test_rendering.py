@@ -1,4 +1,4 @@
-"""hdkit.injection: JSON/URL well-formedness, contexts, lint, checked and safe rendering."""
+"""hdkit.rendering: JSON/URL well-formedness, contexts, lint, checked and safe rendering."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from hdkit.errors import Location, TemplateExecError
 from hdkit.gotemplate import action_spans
-from hdkit.injection import (
+from hdkit.rendering import (
     Context,
     action_contexts,
     check_json_template,
@@ -336,3 +336,15 @@ def test_a_rendered_value_is_never_parsed_as_a_template(mode: str) -> None:
     source = '{"name": "{{.Name}}"}'
     text = render_checked(source, data, "json").text if mode == "checked" else render_safe(source, data, "json")
     assert json.loads(text) == {"name": "{{.Secret}}"}
+
+
+def test_the_old_module_name_warns_and_gives_the_same_functions() -> None:
+    import importlib
+    import sys
+
+    import hdkit.rendering
+
+    sys.modules.pop("hdkit.injection", None)
+    with pytest.warns(DeprecationWarning, match="hdkit.injection is now hdkit.rendering"):
+        old = importlib.import_module("hdkit.injection")
+    assert old.render_checked is hdkit.rendering.render_checked and old.__all__ == hdkit.rendering.__all__
