@@ -10,12 +10,12 @@ shown. :func:`printable` writes each such character as a visible escape (``\\x1b
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["PrintableStream", "printable", "printable_frame"]
+__all__ = ["PrintableStream", "TextSink", "printable", "printable_frame"]
 
 # C0 controls, DEL, C1 controls, and the Unicode formatting characters that reorder or hide text.
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
@@ -54,15 +54,23 @@ def printable_frame(frame: pd.DataFrame, *, keep_lines: bool = False) -> pd.Data
     return out
 
 
+class TextSink(Protocol):
+    """Where text is written: a file, ``sys.stdout``, a :class:`PrintableStream`, a wrapper."""
+
+    def write(self, text: str, /) -> int: ...
+
+
 class PrintableStream:
     """A text stream whose writes go through :func:`printable` (lines kept): for messages that
     quote a helpdesk (an error answer's excerpt, a body snippet in a path error)."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextSink) -> None:
         self.stream = stream
 
     def write(self, text: str) -> int:
         return self.stream.write(printable(text, keep_lines=True))
 
     def flush(self) -> None:
-        self.stream.flush()
+        flush = getattr(self.stream, "flush", None)
+        if flush is not None:
+            flush()

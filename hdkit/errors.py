@@ -180,7 +180,7 @@ class ValidationFailed(HdkitError):
     def _render(self) -> str:
         return "\n".join([super()._render(), *(f"  {p}" for p in self.errors)])
 
-    def __reduce__(self):  # type: ignore[no-untyped-def]
+    def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.message, self.problems, self.location))
 
 

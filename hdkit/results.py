@@ -57,12 +57,20 @@ EXCHANGE_COLUMNS = (
 
 
 class ExchangeLike(Protocol):
-    step: str
-    method: str
-    url: str
-    status: int | None
-    outcome: str
-    error: str | None
+    """What results read of an exchange (``hdkit.engine.Exchange`` has it, read-only)."""
+
+    @property
+    def step(self) -> str: ...
+    @property
+    def method(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def status(self) -> int | None: ...
+    @property
+    def outcome(self) -> str: ...
+    @property
+    def error(self) -> str | None: ...
 
 
 def failed(exchanges: Iterable[ExchangeLike]) -> tuple[ExchangeLike, ...]:
@@ -73,9 +81,9 @@ def failed(exchanges: Iterable[ExchangeLike]) -> tuple[ExchangeLike, ...]:
 def exchanges_frame(exchanges: Iterable[ExchangeLike]) -> pd.DataFrame:
     """One row per HTTP exchange (already redacted by the client), in the order sent."""
     rows = list(exchanges)
-    columns: dict[str, object] = {name: [getattr(e, name, None) for e in rows] for name in EXCHANGE_COLUMNS}
-    columns["status"] = _statuses(columns["status"])  # type: ignore[arg-type]
-    columns["outcome"] = [None if o is None else str(o) for o in columns["outcome"]]  # type: ignore[union-attr]
+    columns: dict[str, Any] = {name: [getattr(e, name, None) for e in rows] for name in EXCHANGE_COLUMNS}
+    columns["status"] = _statuses(columns["status"])
+    columns["outcome"] = [None if o is None else str(o) for o in columns["outcome"]]
     return pd.DataFrame(columns, columns=list(EXCHANGE_COLUMNS))
 
 
@@ -440,7 +448,7 @@ class CallTrace:
 
     def trace(self) -> pd.DataFrame:
         names = ("step", "method", "url", "status", "outcome", "outputs", "problems", "note")
-        cols: dict[str, list[object]] = {k: [] for k in names}
+        cols: dict[str, Any] = {k: [] for k in names}
         for s in self.steps:
             e = s.exchange
             cols["step"].append(s.name)
@@ -451,7 +459,7 @@ class CallTrace:
             cols["outputs"].append(", ".join(f"{k}={v}" for k, v in s.outputs.items()))
             cols["problems"].append("; ".join(str(p) for p in s.problems))
             cols["note"].append(s.note)
-        cols["status"] = _statuses(cols["status"])  # type: ignore[assignment]
+        cols["status"] = _statuses(cols["status"])
         return pd.DataFrame(cols)
 
     def exchanges(self) -> pd.DataFrame:

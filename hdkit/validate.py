@@ -267,11 +267,11 @@ class _Validator:
         found = [*_unknown_values(t.general, GENERAL), *_unknown_values(t.auth, AUTHENTICATION),
                  *_unknown_values(t.user_association, USER_ASSOCIATION),
                  *_unknown_values(t.contact_search, CONTACT_SEARCH)]
-        for i, f in enumerate(t.auth.custom_fields, 1):
-            found += _unknown_values(f, AUTHENTICATION, f"{f.label(i)} > ")
-        for i, f in enumerate(t.follow_ups, 1):
-            if isinstance(f.event, Unrecognized):
-                found.append((FOLLOW_UPS, f"{f.label(i)} > Triggered Event", str(f.event)))
+        for i, custom in enumerate(t.auth.custom_fields, 1):
+            found += _unknown_values(custom, AUTHENTICATION, f"{custom.label(i)} > ")
+        for i, request in enumerate(t.follow_ups, 1):
+            if isinstance(request.event, Unrecognized):
+                found.append((FOLLOW_UPS, f"{request.label(i)} > Triggered Event", str(request.event)))
         for section, field, value in found:
             yield self.warn(f"{value!r} is not a value hdkit knows for {field.rpartition(' > ')[2]}; it is kept "
                             "and written back unchanged, but hdkit cannot tell what the PBX does with it",
@@ -351,7 +351,7 @@ class _Validator:
                              fix=f"add a Password Input custom field for the token, or set the {title}",
                              code="bearer-token-input")
         elif len(candidates) > 1:
-            chosen = a.bearer_input()
+            chosen = a.bearer_input() or candidates[0]
             names = ", ".join(repr(f.name) for f in candidates)
             yield self.warn(f"the bearer token is taken from the Password input {chosen.name!r} (of {names}); "
                             "a name holding 'token' is preferred, else the first",
@@ -431,12 +431,12 @@ class _Validator:
 
     def pagination(self) -> Iterator[Problem]:
         p = self.t.user_association.pagination
-        needs = {
+        needs: dict[object, tuple[tuple[str, ...], tuple[str, ...]]] = {
             PaginationMode.PAGE: (("page_param", "page_start", "size_param", "size"), ("size",)),
             PaginationMode.OFFSET: (("offset_param", "offset_start", "limit_param", "limit"), ("limit",)),
             PaginationMode.NEXT_LINK: ((), ()),
-        }.get(p.mode, ((), ()))
-        required, positive = needs
+        }
+        required, positive = needs.get(p.mode, ((), ()))
         for name in required:
             title = field_info(type(p), name).title
             value = getattr(p, name)

@@ -322,7 +322,7 @@ class Client:
             except httpx.HTTPError as exc:
                 outcome, cause, may_retry = self._classify(exc, idempotent)
                 if may_retry and attempt <= self.retries:
-                    await self._sleep(self._delay(attempt, None))
+                    await self._sleep(self._backoff(attempt))
                     continue
                 return self._failed(step, request, body, outcome, f"{step}: {cause}",
                                     started, attempt)
@@ -345,6 +345,9 @@ class Client:
             wait = _parse_retry_after(retry_after)
             if wait is not None:
                 return wait if wait <= self.backoff_max else None
+        return self._backoff(attempt)
+
+    def _backoff(self, attempt: int) -> float:
         return min(self.backoff * 2 ** (attempt - 1), self.backoff_max)
 
     def _classify(self, exc: httpx.HTTPError, idempotent: bool) -> tuple[Outcome, str, bool]:
@@ -446,7 +449,7 @@ class Client:
             error = f"{step}: the response is not valid JSON ({ctype}): {json_error}"
         else:
             outcome = Outcome.OK
-            error = f"{step}: note: {note.strip('()')}" if dropped else None
+            error = f"{step}: note: {note.strip('()')}" if dropped and note else None
         return self._record(
             step, sent.method, str(sent.url), sent.headers, body, outcome, status=status,
             response_headers=response.headers, response_body=text, elapsed_ms=_ms_since(started),
@@ -542,7 +545,7 @@ def _drop_credentials(request: httpx.Request, redactor: Redactor) -> list[str]:
     kept = [(k, v) for k, v in params.multi_items() if not (v in redactor or k in redactor)]
     if len(kept) != len(params.multi_items()):
         dropped += [f"query parameter {k!r}" for k, v in params.multi_items() if (k, v) not in kept]
-        request.url = request.url.copy_with(params=httpx.QueryParams(kept))
+        request.url = request.url.copy_with(params=httpx.QueryParams(tuple(kept)))
     return dropped
 
 
@@ -607,10 +610,10 @@ def _json_error(text: str | None) -> str | None:
         json.loads(text)
     except RecursionError:
         return _TOO_DEEP
-    except ValueError as exc:
-        msg = getattr(exc, "msg", str(exc))
-        pos = f" at line {exc.lineno}, column {exc.colno}" if hasattr(exc, "lineno") else ""
-        return f"{msg}{pos}"
+    except json.JSONDecodeError as exc:
+        return f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
+    except ValueError as exc:  # a number too long to convert, say
+        return str(exc)
     return None
 
 

@@ -38,7 +38,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from hdkit.display import PrintableStream, printable, printable_frame
+from hdkit.display import PrintableStream, TextSink, printable, printable_frame
 from hdkit.engine.events import CallKind
 from hdkit.errors import AuthError, EngineError, HelpdeskError, Location
 from hdkit.model import FollowUpEvent, Template
@@ -142,7 +142,7 @@ def _positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
 # --------------------------------------------------------------------------- output
 
 
-def write_table(frame: pd.DataFrame, fmt: str, out: TextIO | None = None) -> None:
+def write_table(frame: pd.DataFrame, fmt: str, out: TextSink | None = None) -> None:
     """``frame`` as a text table, JSON records or CSV (the CLI's --format)."""
     import pandas as pd
 
@@ -180,7 +180,7 @@ def _incomplete(result: Result) -> bool:
     return stop is not None and not stop.complete and stop.reason != "dry_run"
 
 
-def write_requests(result: Result, fmt: str, out: TextIO | None = None) -> None:
+def write_requests(result: Result, fmt: str, out: TextSink | None = None) -> None:
     """What a dry run would send, in the order the PBX sends it: method, URL, redacted
     headers and body of each request (blocks of text; rows in JSON and CSV)."""
     import pandas as pd
@@ -223,7 +223,7 @@ def _requests(result: Result) -> list[dict[str, Any]]:
 _DRY_RUN_COLUMNS = ["step", "method", "url", "request_headers", "request_body"]
 
 
-def report(result: Result, fmt: str, out: TextIO | None = None, err: TextIO | None = None, *,
+def report(result: Result, fmt: str, out: TextSink | None = None, err: TextSink | None = None, *,
            dry_run: bool = False) -> int:
     """Print a result's main table (stdout) and what a reader must know (stderr); the exit code.
 

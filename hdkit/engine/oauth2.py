@@ -515,13 +515,19 @@ class Consent:
                 opened = True if answer is None else bool(answer)
             except Exception:  # noqa: BLE001 - a broken opener means "no browser"
                 opened = False
+            def settle() -> None:
+                if not done.done():
+                    done.set_result(opened)
+
             try:
-                loop.call_soon_threadsafe(lambda: done.done() or done.set_result(opened))
+                loop.call_soon_threadsafe(settle)
             except RuntimeError:  # the consent (and its loop) ended first
                 pass
 
         threading.Thread(target=attempt, name="hdkit-open-browser", daemon=True).start()
-        waiting = {done} if self._redirect is None else {done, asyncio.shield(self._redirect)}
+        waiting: set[asyncio.Future[Any]] = {done}
+        if self._redirect is not None:
+            waiting.add(asyncio.shield(self._redirect))
         finished, pending = await asyncio.wait(waiting, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
         for other in pending - {done}:
             other.cancel()

@@ -58,7 +58,7 @@ __all__ = [
 ]
 
 RequestFn = Callable[[Mapping[str, Any]], "tuple[str, Mapping[str, str]]"]
-ExtractFn = Callable[[Response], list[dict]]
+ExtractFn = Callable[[Response], list[Any]]  # one item per record (a row, a mapping: the caller's choice)
 NextLinkFn = Callable[[Response], "str | None"]
 Sleep = Callable[[float], Awaitable[Any]]
 
@@ -141,7 +141,7 @@ class Paged:
     attempts spent on pages that failed for a passing reason.
     """
 
-    records: list[dict]
+    records: list[Any]
     responses: list[Response]
     stop_reason: StopReason
     detail: str
@@ -169,7 +169,8 @@ class Paged:
 class Indexed(Protocol):
     """A mode whose k-th request is known in advance (page number, offset, disabled)."""
 
-    page_size: int | None
+    @property
+    def page_size(self) -> int | None: ...
 
     def params(self, k: int) -> dict[str, str]:
         """Query parameters of the k-th request (k = 0, 1, ...)."""
@@ -307,7 +308,7 @@ class _Run:
         self.home: str | None = None  # the first page's URL: credentials go to its host only
         self.in_flight = 0
         self.retries = 0
-        self.records: list[dict] = []
+        self.records: list[Any] = []
         self.responses: list[Response] = []
         self.latencies: list[float] = []
         self.page_records: list[int] = []
@@ -525,13 +526,13 @@ def _require(value: Any, field: str, mode: str) -> None:
 
 
 def _size(value: Any, field: str) -> int | None:
-    size = _int(value, None)
+    size = None if value is None or value == "" else int(value)
     if size is not None and size < 1:
         raise EngineError(f"{field} must be at least 1, got {size}", Location(USER_ASSOCIATION, field))
     return size
 
 
-def _int(value: Any, default: int | None) -> int | None:
+def _int(value: Any, default: int) -> int:
     if value is None or value == "":
         return default
     return int(value)

@@ -34,7 +34,7 @@ from hdkit.errors import EngineError, Location
 from hdkit.model import AuthMethod, FollowUpRequest, Template
 from hdkit.model.requests import _Request
 from hdkit.problems import Problem
-from hdkit.rendering import render_checked
+from hdkit.rendering import Kind, render_checked
 from hdkit.vocabulary import AUTH_VARIABLES, FOLLOW_UPS, HEADERS
 
 __all__ = [
@@ -118,7 +118,7 @@ def _compiled(source: str, name: str) -> gotemplate.CompiledTemplate:
     return gotemplate.compile(source, name)
 
 
-def body_kind(body: str) -> str:
+def body_kind(body: str) -> Kind:
     """How a body is checked: JSON when it looks like a JSON object or array, else text."""
     return "json" if body.lstrip()[:1] in ("{", "[") else "text"
 
@@ -214,7 +214,7 @@ class Renderer:
         return {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in data.items()}
 
     def _text(self, spec: Spec, field_name: str, source: str, variables: Mapping[str, object],
-              kind: str, problems: list[Problem]) -> str:
+              kind: Kind, problems: list[Problem]) -> str:
         if not source or "{{" not in source:
             return source
         where = Location(spec.section, f"{spec.step} {field_name}")

@@ -583,6 +583,10 @@ class CompiledTemplate:
     """A compiled template: immutable, thread-safe, render as often as you like."""
 
     __slots__ = ("_source", "_name", "_trees", "_fields")
+    _source: str
+    _name: str
+    _trees: dict[str, Fn]
+    _fields: tuple[FieldRef, ...]
 
     def __init__(self, source: str, name: str, trees: dict[str, Fn], fields: tuple[FieldRef, ...]) -> None:
         object.__setattr__(self, "_source", source)

@@ -418,7 +418,7 @@ def _offset(off: int, colon: bool, minutes: bool = True) -> str:
 def _format_time(tm: time.struct_time, off: int, fmt: str) -> str:
     out: list[str] = []
     for tok in _time_tokens(fmt):
-        if type(tok) is str:
+        if isinstance(tok, str):
             out.append(tok)
             continue
         c, n = tok

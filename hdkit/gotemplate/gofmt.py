@@ -278,8 +278,8 @@ class _Printer:
         if verb == "q":
             return self.pad(_quote_rune(v, f.plus))
         if verb == "U":
-            digits = max(4, f.prec or 0)
-            text = f"U+{v if v >= 0 else v & 0xFFFFFFFFFFFFFFFF:0{digits}X}"
+            at_least = max(4, f.prec or 0)
+            text = f"U+{v if v >= 0 else v & 0xFFFFFFFFFFFFFFFF:0{at_least}X}"
             if f.sharp and 0 <= v <= 0x10FFFF and chr(v).isprintable():
                 text += f" '{chr(v)}'"
             return self.pad(text, zero_ok=False)

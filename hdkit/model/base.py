@@ -113,16 +113,17 @@ def fld(
 ) -> Any:
     """A stored field with its metadata."""
     info = FieldInfo(title, help, example, limit, required, hidden)
-    extra = {} if compare else {"compare": False, "repr": False}
     if factory is not dataclasses.MISSING:
-        return field(default_factory=factory, metadata={"info": info}, **extra)
-    return field(default=default, metadata={"info": info}, **extra)
+        return field(default_factory=factory, metadata={"info": info}, compare=compare, repr=compare)
+    return field(default=default, metadata={"info": info}, compare=compare, repr=compare)
 
 
 def view(title: str, *, help: str = "", example: str = "", limit: int | None = None,
          required: bool = False) -> Any:
-    """A view (an ``InitVar`` with this metadata): read and written through the stored fields."""
-    return field(default=UNSET, metadata={"info": FieldInfo(title, help, example, limit, required)})
+    """A view, read and written through the stored fields. Declare it with the type it reads
+    as (``url: str = view("Get User")``): :func:`model` makes it an ``InitVar`` (nothing stored)
+    read back through ``_get_<name>``, while readers and type checkers see a ``str`` field."""
+    return field(default=UNSET, metadata={"info": FieldInfo(title, help, example, limit, required), "view": True})
 
 
 def _dataclass_fields(cls_or_obj: Any) -> dict[str, dataclasses.Field[Any]]:
@@ -392,13 +393,35 @@ def _reader(getter: Any) -> Any:
     return get
 
 
-def model(cls: type) -> type:
+_P = typing.TypeVar("_P")
+
+
+# Type checkers see each model class as a frozen dataclass whose fields all have a default: the
+# defaults are given through fld(), whose positional ``default`` PEP 681 cannot see.
+@typing.dataclass_transform(frozen_default=True)
+def model(cls: type[_P]) -> type[_P]:
     """Make ``cls`` a frozen, slotted dataclass whose views read through ``_get_<name>``."""
-    built = dataclass(frozen=True, slots=True)(cls)
+    _views_as_initvars(cls)
+    built: type[_P] = dataclass(frozen=True, slots=True)(cls)
     for name in view_names(built):
         getter = getattr(built, f"_get_{name}")
         setattr(built, name, property(_reader(getter), doc=field_info(built, name).title))
     return built
+
+
+def _views_as_initvars(cls: type) -> None:
+    """Declare each view of ``cls`` (a field whose default is :func:`view`) an ``InitVar`` of the
+    type it was annotated with, so the dataclass stores nothing for it."""
+    annotations = cls.__dict__.get("__annotations__", {})
+    namespace = dict(vars(sys.modules[cls.__module__]))
+    for name, default in list(vars(cls).items()):
+        if not (isinstance(default, dataclasses.Field) and default.metadata.get("view")):
+            continue
+        hint = annotations[name]
+        if isinstance(hint, str):
+            hint = eval(hint, namespace)  # the class's own annotation, as get_type_hints does
+        if not isinstance(hint, dataclasses.InitVar):
+            annotations[name] = dataclasses.InitVar(hint)
 
 
 def at_most(items: tuple[Any, ...], limit: int, item: type[Part]) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from itertools import zip_longest
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from hdkit.model.base import (
     Part,
@@ -95,6 +95,16 @@ class _Request(Part):
     """What every request class shares: its headers and outputs as the engine uses them."""
 
     __slots__ = ()
+    if TYPE_CHECKING:  # the fields every request class declares
+        name: str
+        url: str
+        method: str
+        body: str
+        params: tuple[Param, ...]
+        outputs: tuple[Output, ...]
+        next: str
+        response_type: str
+        attrs: Attrs
 
     def header_params(self) -> list[tuple[str, str]]:
         """Request-level headers (``<Parameter Type="Header">``), in file order."""
@@ -195,8 +205,8 @@ class FollowUpRequest(_Request):
     url: str = fld("URL", "", required=True, example="https://api.example.com/rest-services/login")
     headers: str = fld("Headers", "", help="A JSON object.", example='{"X-Custom-Header": "{{.DynamicValue}}"}')
     body: str = fld("Request Body", "", example='{"lastName":"{{.LastName}}"}')
-    response_paths: dataclasses.InitVar[str] = view("Response Field Path", example="data.token,data.refresh")
-    target_variables: dataclasses.InitVar[str] = view("Target Variable Name", example="token,refresh")
+    response_paths: str = view("Response Field Path", example="data.token,data.refresh")
+    target_variables: str = view("Target Variable Name", example="token,refresh")
     next: str = fld("Next Request", "", help="A follow-up to run once per matched record.")
     params: tuple[Param, ...] = _params()
     outputs: tuple[Output, ...] = fld("Outputs", (), hidden=True)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import struct
-from dataclasses import InitVar
 from typing import Any, ClassVar
 
 from hdkit import limits
@@ -276,10 +275,10 @@ class UserAssociation(_FirstRequest):
     SECTION: ClassVar[str] = USER_ASSOCIATION
     FIRST: ClassVar[tuple[str, str]] = ("UserAssociation", "GET")
     enabled: bool = fld("User Association", False)
-    url: InitVar[str] = view("Get User", example="https://www.api.example.com/v1/users?type=ActiveUsers")
-    method: InitVar[str] = view("Request Method")
+    url: str = view("Get User", example="https://www.api.example.com/v1/users?type=ActiveUsers")
+    method: str = view("Request Method")
     pagination: Pagination = fld("Pagination", factory=Pagination)
-    fields: InitVar[UserFields] = view("User Field Mapping")
+    fields: UserFields = view("User Field Mapping")
     variables: tuple[CustomVariable, ...] = _variables()
     requests: tuple[Request, ...] = _requests("The scenario's requests; the first is the Get User request.")
 
@@ -405,7 +404,7 @@ class Auth(Part):
         whose name mentions a token, else the first (validation says which when in doubt)."""
         candidates = self.token_inputs()
         named = [f for f in candidates if "token" in f.name.lower()]
-        return (named or candidates or [None])[0]
+        return (named or candidates)[0] if candidates else None
 
 
 # --------------------------------------------------------------------------- Headers
@@ -518,7 +517,7 @@ class ContactSearch(Part):
     SECTION: ClassVar[str] = CONTACT_SEARCH
     contact_types: tuple[ContactType, ...] = fld("Contact Types", (), required=True)
     popup: Popup = fld("Call Popup", factory=Popup)
-    fields: InitVar[ContactFields] = view("Contact Field Mapping")
+    fields: ContactFields = view("Contact Field Mapping")
     switches: ContactSwitches = fld("Synced Fields", factory=ContactSwitches, hidden=True)  # type: ignore[valid-type]
     variables: tuple[CustomVariable, ...] = _variables()
 
@@ -598,9 +597,9 @@ class CallJournal(_FirstRequest):
     SECTION: ClassVar[str] = CALL_JOURNAL
     FIRST: ClassVar[tuple[str, str]] = ("CallJournal", "POST")
     enabled: bool = fld("Call Journal", False)
-    url: InitVar[str] = view("Create Call Journal URL (POST)", required=True)
-    body: InitVar[str] = view("Call Journal Creation Request Data")
-    method: InitVar[str] = view("Request Method")
+    url: str = view("Create Call Journal URL (POST)", required=True)
+    body: str = view("Call Journal Creation Request Data")
+    method: str = view("Request Method")
     subject: CallOption = fld("Subject", factory=CallOption)
     description: CallOption = fld("Description", factory=CallOption)
     play_recording: CallOption = fld("Play Call Recording", factory=CallOption)
@@ -608,7 +607,7 @@ class CallJournal(_FirstRequest):
         "Disable Display Missed Call Records in Unanswered Agents", factory=CallOption
     )
     need_contact_match: bool = fld("Need Contact Match", True)
-    outputs: InitVar[tuple[Output, ...]] = view("Outputs")
+    outputs: tuple[Output, ...] = view("Outputs")
     variables: tuple[CustomVariable, ...] = _variables()
     requests: tuple[Request, ...] = _requests("The scenario's requests, run in order.")
 
@@ -624,13 +623,13 @@ class NewTicket(_FirstRequest):
     SECTION: ClassVar[str] = NEW_TICKET
     FIRST: ClassVar[tuple[str, str]] = ("CreateNewTicket", "POST")
     enabled: bool = fld("Create New Ticket Automatically", False)
-    url: InitVar[str] = view("Create New Ticket URL (POST)", required=True)
-    body: InitVar[str] = view("New Ticket Creation Request Body")
-    method: InitVar[str] = view("Request Method")
+    url: str = view("Create New Ticket URL (POST)", required=True)
+    body: str = view("New Ticket Creation Request Body")
+    method: str = view("Request Method")
     subject: CallOption = fld("Subject", factory=CallOption)
     description: CallOption = fld("Description", factory=CallOption)
     need_contact_match: bool = fld("Need Contact Match", True)
-    outputs: InitVar[tuple[Output, ...]] = view("Outputs", help="Response values kept, e.g. TicketId.")
+    outputs: tuple[Output, ...] = view("Outputs", help="Response values kept, e.g. TicketId.")
     variables: tuple[CustomVariable, ...] = _variables()
     requests: tuple[Request, ...] = _requests("The scenario's requests, run in order.")
 

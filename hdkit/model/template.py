@@ -181,7 +181,7 @@ class Inputs(Mapping[str, "str | Secret"]):
     def __getitem__(self, name: str) -> str | Secret:
         return self._values[name]
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[str]:
         return iter(self._values)
 
     def __len__(self) -> int:

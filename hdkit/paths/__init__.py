@@ -15,11 +15,17 @@ everything else (:mod:`.evaluate`). Only a path too long or too deeply nested is
 * :mod:`.compiled`: :func:`compile_path` for GJSON and JSONPath, and templated paths.
 """
 
-from .compiled import CompiledPath, PathKind, compile_path, escape_query_value, render_path
 from .bodies import check_json, load_json
+from .compiled import (
+    CompiledPath,
+    PathKind,
+    compile_path,
+    escape_query_value,
+    render_path,
+)
 from .gjson import gjson_get, oracle_gjson
-from .values import MISSING, GJSONResult, format_go_float, go_string
 from .traps import PathTrap, path_traps
+from .values import MISSING, GJSONResult, format_go_float, go_string
 
 __all__ = [
     "MISSING",

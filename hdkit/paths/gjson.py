@@ -12,6 +12,7 @@ decides, once per path. Only a path too long or too deeply nested is refused.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pygjson
 
@@ -19,10 +20,18 @@ from hdkit.errors import Location
 
 from .bodies import check_nesting, is_container_json, too_deep
 from .evaluate import evaluate
-from .values import GJSONResult, from_pygjson, from_value
 from .syntax import (
-    Part, chained, check_size, fast_path, is_projection_query, is_query, is_wild, plain_key, split_path,
+    Part,
+    chained,
+    check_size,
+    fast_path,
+    is_projection_query,
+    is_query,
+    is_wild,
+    plain_key,
+    split_path,
 )
+from .values import GJSONResult, from_pygjson, from_value
 
 __all__ = ["answer", "gjson_get", "lookup", "oracle_gjson"]
 
@@ -63,6 +72,7 @@ def _fall_through(node: pygjson.Result, path: str, parts: list[Part]) -> pygjson
         return None
     sub_path = path[rest[0].start - head.start :]
     kind = node.type_
+    children: list[Any]
     if kind is dict:
         matcher = _key_matcher(head.text)
         children = [v for k, v in node.items() if matcher.fullmatch(k)]

@@ -240,7 +240,10 @@ class _Printer:
         if not pairs:
             return
         start, end = pairs[0].value_start, pairs[-1].value_end
-        ordered = sorted(pairs, key=functools.cmp_to_key(lambda a, b: self.order(buf, a, b)))
+        def compare(a: _Pair, b: _Pair) -> int:
+            return self.order(buf, a, b)
+
+        ordered = sorted(pairs, key=functools.cmp_to_key(compare))
         if ordered == pairs:
             return
         segments = [bytes(buf[p.value_start : p.value_end]) for p in ordered]

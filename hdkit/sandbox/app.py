@@ -38,7 +38,7 @@ def create_app(ctx: Context | None = None) -> ASGIApp:
         """A bug in a route still answers in its vendor's 500 shape (the middleware notes it)."""
         return responder_for(responders, request.url.path)(500, 0)
 
-    app = Starlette(routes=_control_routes(ctx) + mounts, exception_handlers={Exception: crashed})
+    app = Starlette(routes=[*_control_routes(ctx), *mounts], exception_handlers={Exception: crashed})
     return SandboxMiddleware(app, ctx, responders)
 
 

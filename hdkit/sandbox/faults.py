@@ -62,7 +62,7 @@ class Plan:
         return fired or None
 
 
-_TYPES = {f.name: f.type for f in fields(_Switches)}
+_TYPES: dict[str, str] = {f.name: str(f.type) for f in fields(_Switches)}  # annotations are text here
 
 
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")

@@ -147,8 +147,9 @@ class Freshdesk(VendorAPI):
         raw = request.query_params.get("query", "").strip()
         if len(raw) < 2 or raw[0] != '"' or raw[-1] != '"':
             return invalid("query", "The query must be enclosed in double quotes", "invalid_value")
-        terms = [_TERM.match(t) for t in raw[1:-1].split(" OR ")]
-        if not all(terms) or any(t[1] not in ("phone", "mobile", "email", "name") for t in terms):
+        parts = raw[1:-1].split(" OR ")
+        terms = [m for m in map(_TERM.match, parts) if m is not None]
+        if len(terms) < len(parts) or any(t[1] not in ("phone", "mobile", "email", "name") for t in terms):
             return invalid("query", "Only phone, mobile, email and name terms joined by OR "
                            "are supported", "invalid_value")
         hits = [c for c in self._all_contacts()

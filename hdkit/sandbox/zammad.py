@@ -179,9 +179,12 @@ class Zammad(VendorAPI):
         group = _lookup(body, "group", GROUPS)
         state = _lookup(body, "state", STATES, default="new")
         priority = _lookup(body, "priority", PRIORITIES, default="2 normal")
-        for found in (group, state, priority):
-            if isinstance(found, Response):
-                return found
+        if isinstance(group, Response):
+            return group
+        if isinstance(state, Response):
+            return state
+        if isinstance(priority, Response):
+            return priority
         customer = self._user_by_id(body.get("customer_id"))
         if customer is None:
             return invalid(f"customer_id: no user has the id {body.get('customer_id')!r}")
@@ -192,12 +195,14 @@ class Zammad(VendorAPI):
                   "priority_id": PRIORITIES[priority], "priority": priority, "owner_id": 1,
                   "customer_id": customer["id"], "organization_id": None, "note": body.get("note"),
                   "article_ids": [], "article_count": 0, "created_at": now, "updated_at": now}
+        article: dict[str, Any] | None = None
         if "article" in body:
-            article = self._article(body["article"], record, "article.")
-            if isinstance(article, Response):
-                return article
+            made = self._article(body["article"], record, "article.")
+            if isinstance(made, Response):
+                return made
+            article = made
         self.keep("tickets", record)
-        if "article" in body:
+        if article is not None:
             self._attach(record, article)
         return json_response(record, 201)
 

@@ -76,6 +76,7 @@ class _Tree:
         self.pos: dict[int, tuple[int, int]] = {}
         self.used: set[int] = set()
         self.used_attrs: set[tuple[int, str]] = set()
+        self.dropped: set[tuple[int, str]] = set()  # (element, attribute) secrets import dropped
         self.root = self._parse(data, encoding)
 
     def _parse(self, data: bytes, encoding: str | None) -> ET.Element:
@@ -152,8 +153,8 @@ class _Tree:
             ) from None
 
     def _snippet(self, el: ET.Element) -> str | None:
-        line, col = self.pos.get(id(el), (None, None))
-        return caret_snippet(self.text, line, col) if line else None
+        found = self.pos.get(id(el))
+        return caret_snippet(self.text, *found) if found else None
 
     def build(self, el: ET.Element, make: Callable[[], Any]) -> Any:
         """Construct a model part, pinning a ModelError/LimitError to the element's line."""

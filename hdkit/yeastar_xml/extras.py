@@ -11,6 +11,7 @@ unknown (built in Python), recreates its path (:func:`_write_extras`).
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from typing import Any
 
 from hdkit.errors import Location
 from hdkit.model import Extra
@@ -66,14 +67,14 @@ def dropped(tree: _Tree, el: ET.Element) -> Problem:
                    fix="enter it as an input when running (a Password Input custom field)", code="secret-dropped")
 
 
-def element(xml: str) -> ET.Element:
+def element(xml: str) -> ET.Element[Any]:
     """An extra's element again (a comment is kept as ``<!--text-->``)."""
     if xml.startswith("<!--") and xml.endswith("-->"):
         return ET.Comment(xml[4:-3])
     return ET.fromstring(xml)
 
 
-def _clean_copy(tree: _Tree, el: ET.Element, notes: list[Problem]) -> ET.Element:
+def _clean_copy(tree: _Tree, el: ET.Element, notes: list[Problem]) -> ET.Element[Any]:
     """A copy without layout whitespace (so extras compare equal after a pretty-printed trip)
     and without pasted secrets (so they are never exported)."""
     if el.tag is ET.Comment:

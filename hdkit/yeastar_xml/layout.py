@@ -154,10 +154,10 @@ def _merge(node: Node, out: Out, pool: _Pool) -> ET.Element:
             continue  # the model no longer holds it
         matched.add(child.key)
         placed.append((_merge(child, found[1], pool), found[0]))
-    for j, child in enumerate(out.children):
-        if child.key in matched or not _insertable(child):
+    for j, new in enumerate(out.children):
+        if new.key in matched or not _insertable(new):
             continue
-        written = emit(child)
+        written = emit(new)
         if written is None:
             continue
         at = max((i + 1 for i, (_, k) in enumerate(placed) if k is not None and k < j), default=0)

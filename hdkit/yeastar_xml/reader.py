@@ -29,6 +29,7 @@ import os
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -119,7 +120,6 @@ class _Reader:
         self.keys: dict[int, str] = {}
         self.notes: list[Problem] = []
         self.positions: dict[tuple[str | None, str | None], tuple[int, int]] = {}
-        tree.dropped = set()
 
     # -- bookkeeping -----------------------------------------------------------------------
 
@@ -158,7 +158,7 @@ class _Reader:
         for i, el in enumerate(p for p in (box.findall("Parameter") if box is not None else [])
                                if p.get("Father") == SPELLING["variable_father"]):
             self.mark(el, f"var:{i}", section, CustomVariable.label(i + 1), "Father", "Name", "Value")
-            found.append(self.tree.build(el, lambda el=el: CustomVariable(el.get("Name", ""), el.get("Value", ""))))
+            found.append(self.tree.build(el, partial(CustomVariable, el.get("Name", ""), el.get("Value", ""))))
         return tuple(found)
 
     def settings(self, scenario: ET.Element | None, sid: str, cls: type, section: str) -> dict[str, Any]:
@@ -200,7 +200,7 @@ class _Reader:
         for i, el in enumerate(box.findall("Request") if box is not None else []):
             self.mark(el, f"request:{i}", section, cls.label(i + 1))
             kwargs = self.request(el, cls is FollowUpRequest, FIRST_METHOD[sid])
-            found.append(self.tree.build(el, lambda cls=cls, kwargs=kwargs: cls(**kwargs)))
+            found.append(self.tree.build(el, partial(cls, **kwargs)))
         return tuple(found)
 
     def request(self, el: ET.Element, follow_up: bool, method: str) -> dict[str, Any]:
@@ -229,7 +229,7 @@ class _Reader:
                 self.mark(p, f"param:{len(params)}", None, None, *p.attrib)
                 value = p.get("Value", "")
                 others = tuple((k, v) for k, v in p.attrib.items() if k not in ("Name", "Type", "Value"))
-                params.append(tree.build(p, lambda n=name, v=value, t=type_, o=others: Param(n, v, t, o)))
+                params.append(tree.build(p, partial(Param, name, value, type_, others)))
         kwargs["params"] = tuple(params)
         outputs: list[Output] = []
         box = self.container(el, "Outputs")
@@ -238,8 +238,7 @@ class _Reader:
             for k, o in enumerate(box.findall("Output")):
                 self.mark(o, f"output:{k}", None, None, *o.attrib)
                 others = tuple((n, v) for n, v in o.attrib.items() if n not in ("Name", "Path"))
-                outputs.append(tree.build(o, lambda o=o, others=others: Output(o.get("Name", ""), o.get("Path", ""),
-                                                                                others)))
+                outputs.append(tree.build(o, partial(Output, o.get("Name", ""), o.get("Path", ""), others)))
         kwargs["outputs"] = tuple(outputs)
         return kwargs
 
