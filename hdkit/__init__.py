@@ -63,7 +63,7 @@ from hdkit.paths import MISSING, compile_path, gjson_get
 from hdkit.problems import Problem, Severity
 from hdkit.rendering import lint, render_checked, render_safe
 from hdkit.secrets import Secret
-from hdkit.validate import validate
+from hdkit.validate import require_valid, validate
 from hdkit.yeastar_xml import from_xml, load, save, to_xml
 
 __version__ = "0.1.0"
@@ -154,6 +154,7 @@ __all__ = sorted(
         "load",
         "render_checked",
         "render_safe",
+        "require_valid",
         "samples",
         "save",
         "to_xml",

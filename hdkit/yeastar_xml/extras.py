@@ -19,7 +19,7 @@ from hdkit.problems import Problem
 from hdkit.vocabulary import EXTRAS
 
 from .document import _Tree
-from .layout import Node
+from .layout import Node, element
 from .spelling import SPELLING, is_credential
 
 
@@ -65,13 +65,6 @@ def dropped(tree: _Tree, el: ET.Element) -> Problem:
     return Problem("warning", f"the value of {name!r} is a secret; it was not imported and will not be exported",
                    Location(None, name, line, column, tree.source),
                    fix="enter it as an input when running (a Password Input custom field)", code="secret-dropped")
-
-
-def element(xml: str) -> ET.Element[Any]:
-    """An extra's element again (a comment is kept as ``<!--text-->``)."""
-    if xml.startswith("<!--") and xml.endswith("-->"):
-        return ET.Comment(xml[4:-3])
-    return ET.fromstring(xml)
 
 
 def _clean_copy(tree: _Tree, el: ET.Element, notes: list[Problem]) -> ET.Element[Any]:

@@ -20,10 +20,11 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from hdkit.model import Extra
 
-__all__ = ["Node", "Out", "Spelling", "emit", "merge"]
+__all__ = ["Node", "Out", "Spelling", "element", "emit", "merge"]
 
 # How an Out element or attribute is written:
 ALWAYS = ""  # always
@@ -117,6 +118,13 @@ class _Pool:
         return False
 
 
+def element(xml: str) -> ET.Element[Any]:
+    """An extra's element again (a comment is kept as ``<!--text-->``)."""
+    if xml.startswith("<!--") and xml.endswith("-->"):
+        return ET.Comment(xml[4:-3])
+    return ET.fromstring(xml)
+
+
 def merge(node: Node, out: Out, extras: tuple[Extra, ...]) -> tuple[ET.Element, list[Extra]]:
     """The file as recorded, filled from what export built; the extras not placed are returned."""
     pool = _Pool(extras)
@@ -145,8 +153,6 @@ def _merge(node: Node, out: Out, pool: _Pool) -> ET.Element:
     for child in node.children:
         if child.extra is not None:
             if pool.take(child.extra):
-                from .extras import element
-
                 placed.append((element(child.extra.xml), None))
             continue
         found = by_key.get(child.key)
