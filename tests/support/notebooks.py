@@ -20,9 +20,9 @@ from nbclient import NotebookClient
 
 @lru_cache(maxsize=1)
 def _kernel_specs() -> KernelSpecManager:
-    kernels = Path(tempfile.mkdtemp(prefix="hdkit-kernels-"))
+    kernels = Path(tempfile.mkdtemp(prefix="hdkit-jupyter-")) / "kernels"
     spec = kernels / "python3"
-    spec.mkdir()
+    spec.mkdir(parents=True)
     argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
     (spec / "kernel.json").write_text(
         json.dumps({"argv": argv, "display_name": "hdkit tests", "language": "python"}), encoding="utf-8"
@@ -38,3 +38,9 @@ def execute(nb: nbformat.NotebookNode, cwd: Path, *, timeout: int = 60, store_wi
         resources={"metadata": {"path": str(cwd)}},
     )
     client.execute(cleanup_kc=True)
+
+
+def kernels_dir() -> Path:
+    """A Jupyter data path holding only the ``python3`` kernel of this interpreter (put it first
+    in ``JUPYTER_PATH`` so a server or notebook runner started from a test uses it)."""
+    return Path(_kernel_specs().kernel_dirs[0]).parent
