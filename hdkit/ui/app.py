@@ -43,14 +43,16 @@ HOST = "127.0.0.1"
 _CSS = f"""
 .{APP_CLASS} {{ max-width: 100%; box-sizing: border-box; }}
 .{APP_CLASS} pre, .{APP_CLASS} textarea, .{APP_CLASS} code {{
-  font-family: var(--jp-code-font-family, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace);
+  font-family: var(--jp-code-font-family, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace) !important;
   font-size: 12px;
 }}
 .{APP_CLASS} .widget-html-content {{ max-width: 100%; overflow-x: auto; }}
 .{APP_CLASS} table {{ border-collapse: collapse; font-size: 12px; }}
-.{APP_CLASS} td, .{APP_CLASS} th {{ padding: 2px 6px; border-bottom: 1px solid #ddd; text-align: left;
-  max-width: 32em; overflow-wrap: anywhere; }}
-.{APP_CLASS} .lm-TabBar-tab, .{APP_CLASS} .p-TabBar-tab {{ flex: 0 1 auto; min-width: 0; max-width: none; }}
+.{APP_CLASS} th {{ white-space: nowrap; padding: 2px 6px; text-align: left; }}
+.{APP_CLASS} td {{ padding: 2px 6px; border-bottom: 1px solid #ddd; text-align: left; max-width: 30em;
+  overflow-wrap: break-word; }}
+.{APP_CLASS} .widget-tab > .lm-TabBar .lm-TabBar-content {{ flex-wrap: wrap; }}
+.{APP_CLASS} .widget-tab > .lm-TabBar .lm-TabBar-tab {{ flex: 0 0 auto !important; max-width: none !important; }}
 .{APP_CLASS} .widget-text, .{APP_CLASS} .widget-textarea {{ max-width: 100%; }}
 """
 

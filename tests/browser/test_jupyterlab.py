@@ -24,8 +24,6 @@ import pytest
 from support import browser
 
 import support
-from hdkit import Engine, samples
-from hdkit.sandbox import Sandbox
 
 NOTEBOOK = support.NOTEBOOKS / "01-workbench.ipynb"
 WIDGET_MANAGER = "@jupyter-widgets/jupyterlab-manager"
@@ -121,75 +119,18 @@ def lab(tmp_path: Path) -> Any:
 
 
 @pytest.fixture(scope="module")
-def expected() -> dict[str, Any]:
-    """What the engine maps from the sandbox's (seeded, identical) data for the notebook's sample."""
-    with Sandbox() as hd:
-        engine = Engine(samples.load("freshdesk"), samples.demo_inputs("freshdesk", hd.url))
-        return {"users": engine.users(), "search": engine.search(samples.demo_phone("freshdesk")), "url": hd.url}
+def expected() -> browser.Expected:
+    return browser.expected("freshdesk")
 
 
-def workbench(page: Any) -> Any:
-    """The output holding the workbench (the one with the Sync users button)."""
-    button = page.get_by_role("button", name=re.compile(r"sync users", re.I), include_hidden=True)
-    return page.locator(".jp-OutputArea-output").filter(has=button).last
-
-
-def records_table(root: Any, column: str) -> Any:
-    """The HTML table in the workbench whose header has ``column``, once it shows."""
-    table = root.locator("table").filter(has=root.page.locator(f"th:text-is('{column}')")).first
-    table.wait_for()
-    return table
-
-
-def check_rows(table: Any, frame: Any, key: str, *, host: str = "") -> None:
-    """Each row the table shows is the frame's row at that index, cell for cell."""
-    header = browser.table_header(table)
-    rows = [r for r in browser.table_rows(table) if r and r[0] not in ("...", "…")]
-    assert rows, "the table has no rows"
-    for row in rows:
-        shown = dict(zip(header[1:], row[1:], strict=True))
-        want = frame.iloc[int(row[0])]
-        for column in (key, *[c for c in header[1:] if c != key]):
-            value = "" if want.get(column) is None or str(want.get(column)) in ("nan", "<NA>", "None") else str(want[column])
-            if host:
-                value = value.replace(host, "")
-                shown[column] = re.sub(r"http://127\.0\.0\.1:\d+", "", shown[column])
-            assert shown[column] == value, f"row {row[0]} column {column}: page {shown[column]!r}, engine {value!r}"
-
-
-def click(root: Any, name: str) -> None:
-    """Press a workbench button by its label, showing its tab first when it sits in one."""
-    button = root.get_by_role("button", name=re.compile(name, re.I), include_hidden=True).first
-    if not button.is_visible():
-        root.get_by_role("tab", name=re.compile("try", re.I)).first.click()
-    button.click()
-
-
-def test_workbench_notebook_runs_and_tries_in_jupyterlab(lab: Any, expected: dict[str, Any]) -> None:
+def test_workbench_notebook_runs_and_tries_in_jupyterlab(lab: Any, expected: browser.Expected) -> None:
     page, watch = lab(QUIET)
     browser.wait_widgets_rendered(page)
-    root = workbench(page)
+    root = browser.workbench(page)
     root.scroll_into_view_if_needed()
     browser.screenshot(page, "jupyterlab-run-all")
 
-    click(root, "sync users")
-    table = records_table(root, "UserUniqueId")
-    root.get_by_text(re.compile(r"2,?500 (users|records)")).first.wait_for()
-    summary = root.inner_text()
-    assert re.search(r"empty[ _]page|page \d+ was empty", summary), summary
-    users = expected["users"].records()
-    check_rows(table, users, "UserUniqueId")
-    assert "john.thompson.1@agents.example.com" in table.inner_text()
-    browser.screenshot(page, "jupyterlab-sync-users", root)
-
-    phone = samples.demo_phone("freshdesk")
-    root.get_by_role("textbox", name=re.compile("phone", re.I)).fill(phone)
-    click(root, "search contact")
-    table = records_table(root, "PopupUrl")
-    found = expected["search"].records()
-    check_rows(table, found, "ContactId", host=expected["url"])
-    assert "Ada" in table.inner_text() and "/freshdesk/a/contacts/" in table.inner_text()
-    browser.screenshot(page, "jupyterlab-search-contact", root)
+    browser.try_users_and_search(page, root, expected, "jupyterlab")
 
     page_text = page.locator(".jp-Notebook").inner_text()
     assert "Traceback" not in page_text

@@ -283,3 +283,94 @@ def table_rows(table: Any) -> list[list[str]]:
 
 def table_header(table: Any) -> list[str]:
     return table.evaluate("t => Array.from(t.querySelectorAll('thead tr:first-child th')).map(c => c.innerText.trim())")
+
+
+# -- the workbench in a page -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What the engine maps from the sandbox's seeded data: the rows the page must show."""
+
+    users: Any  # UsersResult
+    search: Any  # SearchResult
+    phone: str
+    sandbox_url: str
+
+
+def expected(sample: str) -> Expected:
+    """Run the sample in this process against a sandbox of its own (same seed, same data)."""
+    from hdkit import Engine, samples
+    from hdkit.sandbox import Sandbox
+
+    phone = samples.demo_phone(sample)
+    with Sandbox() as hd:
+        engine = Engine(samples.load(sample), samples.demo_inputs(sample, hd.url))
+        return Expected(engine.users(), engine.search(phone), phone, hd.url)
+
+
+def workbench(page: Any) -> Any:
+    """The output holding the workbench: the one with the Sync users button (shown or not)."""
+    button = page.get_by_role("button", name=re.compile(r"sync users", re.I), include_hidden=True)
+    return page.locator(".jp-OutputArea-output").filter(has=button).last
+
+
+def click(root: Any, name: str) -> None:
+    """Press a workbench button by its label, opening the Try tab first when it is hidden there."""
+    button = root.get_by_role("button", name=re.compile(name, re.I), include_hidden=True).first
+    if not button.is_visible():
+        root.get_by_role("tab", name=re.compile("try", re.I)).first.click()
+    button.click()
+
+
+def records_table(root: Any, column: str) -> Any:
+    """The HTML table in the workbench whose header has ``column``, once it shows."""
+    table = root.locator("table").filter(has=root.page.locator(f"th:text-is('{column}')")).first
+    table.wait_for()
+    return table
+
+
+def _cell(value: Any) -> str:
+    """A frame value as the page's table shows it (empty for a missing value)."""
+    text = "" if value is None else str(value)
+    return "" if text in ("nan", "<NA>", "None") else text
+
+
+def check_rows(table: Any, frame: Any, *, port_free: bool = False) -> int:
+    """Every row the table shows is the frame's row at that index, cell for cell; returns how many.
+
+    ``port_free`` compares URLs without their 127.0.0.1 port (the page's sandbox is not ours).
+    """
+    header = table_header(table)
+    rows = [r for r in table_rows(table) if r and r[0] not in ("...", "…")]
+    assert rows, "the table has no rows"
+    for row in rows:
+        want = frame.iloc[int(row[0])]
+        for column, shown in zip(header[1:], row[1:], strict=True):
+            value = _cell(want.get(column))
+            if port_free:
+                value, shown = (re.sub(r"http://127\.0\.0\.1:\d+", "", v) for v in (value, shown))
+            assert shown == value, f"row {row[0]} column {column}: page shows {shown!r}, the engine {value!r}"
+    return len(rows)
+
+
+def try_users_and_search(page: Any, root: Any, want: Expected, name: str) -> None:
+    """Click Sync users, then Search contact for ``want.phone``; check the tables and the summary."""
+    click(root, "sync users")
+    table = records_table(root, "UserUniqueId")
+    count = f"{len(want.users):,}".replace(",", ",?")
+    root.get_by_text(re.compile(rf"{count} (users|records)")).first.wait_for()
+    summary = root.inner_text()
+    assert re.search(r"empty[ _]page|page \d+ was empty", summary), f"no stop reason shown:\n{summary[:2000]}"
+    assert check_rows(table, want.users.records()) >= 10
+    assert "john.thompson.1@agents.example.com" in table.inner_text()
+    table.scroll_into_view_if_needed()
+    screenshot(page, f"{name}-sync-users")
+
+    root.get_by_role("textbox", name=re.compile("phone", re.I)).fill(want.phone)
+    click(root, "search contact")
+    table = records_table(root, "PopupUrl")
+    assert check_rows(table, want.search.records(), port_free=True) == len(want.search.records())
+    assert "Ada" in table.inner_text() and "/freshdesk/a/contacts/" in table.inner_text()
+    table.scroll_into_view_if_needed()
+    screenshot(page, f"{name}-search-contact")
