@@ -127,7 +127,7 @@ class AppOptions:
 def _cell(options: AppOptions, cwd: Path) -> str:
     template = options.template
     if template and template not in samples.names():
-        template = str(Path(template).resolve())
+        template = str((cwd / template).resolve())
     return ("from hdkit.ui.app import page\n"
             f"page({template!r}, sandbox={options.sandbox!r}, cwd={str(cwd)!r})")
 
