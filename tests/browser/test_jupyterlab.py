@@ -69,24 +69,34 @@ KERNEL_READY = """() => {
 }"""
 
 
+# The execution count of every code cell of the open notebook (null: not run, or queued).
+COUNTS = """() => {
+  const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
+  return Array.from({length: cells.length}, (_, i) => cells.get(i))
+    .filter(cell => cell.type === 'code').map(cell => cell.executionCount);
+}"""
+
+
 def run_all(page: Any, base: str, token: str, name: str) -> None:
     """Open the notebook, Run All, and wait until every cell ran and the kernel is idle."""
     page.goto(f"{base}/lab/tree/{name}?token={token}", timeout=browser.STEP_TIMEOUT_MS)
     page.locator(".jp-Notebook .jp-Cell").first.wait_for()
     # Run All only once the notebook's kernel is connected and idle, or it runs nothing.
     page.wait_for_function(KERNEL_READY)
+    # The stored outputs go first, so a count on every code cell means this run set it.
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
+    page.wait_for_function(f"() => ({COUNTS})().every(n => n === null)")
     # Not awaited: the command's promise settles only when every cell ran; the loop below waits.
     page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
     deadline = time.monotonic() + browser.STEP_TIMEOUT_MS / 1000
     while True:
-        prompts = page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()
-        done = prompts and all(re.fullmatch(r"\[\d+\]:", p.strip()) for p in prompts)
-        if done and _kernels_idle(base, token):
+        counts = page.evaluate(COUNTS)
+        if counts and all(counts) and _kernels_idle(base, token):
             return
         if time.monotonic() > deadline:
             browser.screenshot(page, "jupyterlab-run-all-timeout")
             errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
-            raise AssertionError(f"Run All did not finish in time; prompts: {prompts}; "
+            raise AssertionError(f"Run All did not finish in time; execution counts: {counts}; "
                                  f"errors shown: {errors.all_inner_texts()}")
         time.sleep(0.5)
 
