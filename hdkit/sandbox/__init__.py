@@ -1,4 +1,4 @@
-"""hdkit's own helpdesk: four vendor-style APIs on 127.0.0.1, for demos and offline tests.
+"""hdkit's own helpdesk: six vendor-style APIs on 127.0.0.1, for demos and offline tests.
 
 A person trying hdkit has no helpdesk account at hand, and tests must not need the
 internet. The sandbox behaves like the real helpdesks (their URL shapes, auth, pagination,
@@ -166,10 +166,76 @@ KeyDesk, ``/keydesk`` (the "None" auth method; errors ``{"ok": false, "error": {
        "started_at"*, "duration", "contact_id" (must exist), "status", "recording_url",
        "note"} -> 201 {"ok": true, "data"}.
   GET  /keydesk/contacts/{id}  HTML contact page (call pop-up target; no auth).
+  POST /keydesk/api/auth/login  {"username": {D.username}, "password": {D.password}} (JSON or
+       form) -> {"ok": true, "data": {"access_token", "token_type": "Bearer", "expires_in"}};
+       the token then works as ``Authorization: Bearer <token>`` (a DRF/GitLab-style login a
+       template runs as a follow-up). 401 invalid_credentials; 422 for a missing field.
+
+HubSpot-like CRM, ``/hubspot`` (ids are strings; objects ``{"id", "properties", "createdAt",
+"updatedAt", "archived"}``; errors ``{"status": "error", "message", "correlationId", "category",
+"errors"?}``, validation 400 ``VALIDATION_ERROR`` naming the field, 409 ``CONFLICT``)
+  Auth: ``Authorization: Bearer {D.private_app_token}`` (a static private-app token, no token
+  endpoint) or an OAuth2 access token; ``{D.readonly_private_app_token}`` or a token of scope
+  ``{D.readonly_scope}`` gets 403 ``MISSING_SCOPES`` on writes; 401 ``INVALID_AUTHENTICATION``,
+  ``EXPIRED_AUTHENTICATION`` for an expired OAuth2 token.
+  GET  /hubspot/oauth/authorize?client_id=&redirect_uri=&state=*[&scope=]  as Zendesk's, but
+       ``state`` is required (400 page without it) and ``response_type`` is optional.
+  POST /hubspot/oauth/v1/token  form bodies only; grants as Zendesk's -> {"access_token",
+       "refresh_token", "token_type": "bearer", "expires_in"}; a refresh returns the SAME
+       refresh token (kept). Refusals 400 {"status": "BAD_AUTH_CODE"|"BAD_REFRESH_TOKEN"|
+       "BAD_CLIENT_ID"|"BAD_GRANT_TYPE", "message"}.
+  GET  /hubspot/crm/v3/owners?limit=&after=[&email=][&archived=]  (limit 1..500, default 100;
+       after = offset) -> {"results": [{"id", "email", "firstName", "lastName", "userId", ...}],
+       "paging": {"next": {"after", "link"}}} (no paging on the last page). 2,500 owners.
+  POST /hubspot/crm/v3/objects/contacts/search  {"filterGroups": [{"filters": [{"propertyName",
+       "operator": EQ|NEQ|IN|NOT_IN|CONTAINS_TOKEN|NOT_CONTAINS_TOKEN|HAS_PROPERTY|
+       NOT_HAS_PROPERTY, "value"|"values"}]}], "query", "properties", "limit" (1..200, 10),
+       "after"} -> {"total", "results": [contact], "paging"?: {"next": {"after"}}}. Groups
+       are OR'ed, filters AND'ed; EQ compares the stored string ignoring case. ``{}`` lists
+       every contact (first page); an empty or malformed body is a 400 naming the problem.
+       A contact shows HubSpot's default properties unless "properties" names others, plus
+       ``"url"``: its record page (the pop-up URL, readable from the response).
+  GET  /hubspot/crm/v3/objects/contacts[?limit=&after=&properties=],  .../contacts/{id}
+  POST /hubspot/crm/v3/objects/contacts  {"properties": {firstname, lastname, email, phone,
+       mobilephone, company, jobtitle, lifecyclestage, ...}} -> 201; unknown property -> 400.
+  POST /hubspot/crm/v3/objects/calls  {"properties": {"hs_timestamp"* (ms or ISO 8601),
+       hs_call_title, hs_call_body, hs_call_duration (ms), hs_call_direction (INBOUND|OUTBOUND),
+       hs_call_status, hs_call_from_number, hs_call_to_number, hs_call_recording_url},
+       "associations": [{"to": {"id": <contact>}, "types": [{"associationCategory":
+       "HUBSPOT_DEFINED", "associationTypeId": 194}]}]} -> 201.  GET .../calls/{id}
+  POST /hubspot/crm/v3/objects/tickets  {"properties": {"subject"*, "hs_pipeline_stage"*
+       (1..4), "hs_pipeline" ("0"), content, hs_ticket_priority}, "associations"} -> 201;
+       GET|PATCH /hubspot/crm/v3/objects/tickets/{id}.
+  GET  /hubspot/contacts/{D.portal_id}/record/0-1/{id}  HTML contact page (pop-up; no auth).
+
+Zammad-like, ``/zammad`` (integer ids; lists are bare arrays; errors ``{"error",
+"error_human"}``, validation 422, 404 "Couldn't find Ticket with 'id'=N")
+  Auth: ``Authorization: Bearer {D.api_token}`` or ``Token token={D.api_token}`` (a static
+  access token, no token endpoint); ``{D.readonly_api_token}`` gets 403 on writes.
+  GET  /zammad/api/v1/users?page=&per_page=  (per_page 1..500, default 100) agents (ids 3..),
+       then customers (the phone book from id 5001).
+  GET  /zammad/api/v1/users/search?query=[&limit=|&page=&per_page=]  ``field:value`` terms
+       (phone, mobile, email, login, firstname, lastname, role_ids, note) joined by " OR ",
+       else free text; phone terms compare digits (Zendesk's rule); ``role_ids:2`` = agents.
+  GET  /zammad/api/v1/users/{id};  POST /zammad/api/v1/users  {firstname, lastname, email,
+       phone, mobile, note} (one identifier required; duplicate email 422) -> 201.
+  POST /zammad/api/v1/tickets  {"title"*, "group"* ({D.group}) | "group_id", "customer_id"*,
+       "state", "priority", "article": {"body"*, "subject", "type" (phone|note|...),
+       "sender", "internal"}} -> 201;  GET|PUT /zammad/api/v1/tickets/{id} (state, title,
+       article, ...).
+  POST /zammad/api/v1/ticket_articles  {"ticket_id"*, "body"*, "type", "sender", "internal"}
+       -> 201;  GET /zammad/api/v1/ticket_articles/by_ticket/{id}.
+  GET  /zammad/  the agent app; its pop-up URLs are ``/zammad/#user/profile/{id}``.
+
+The PBX's OAuth2 callback, ``/pbx/oauth/callback?code=&state=`` (``PBX_CALLBACK``): use it as
+a redirect_uri to check a consent round trip carries ``state``; without it 400
+{"status": "PARAMETER ERROR", "message": "state is null"} (then "code is null"), as the PBX
+fails; every callback is recorded in ``hd.state["pbx"]["callbacks"]`` (never the code).
 
 Every vendor answers rate limits with 429 and ``Retry-After`` in its own error shape, and an
 unknown path under its prefix with its own 404 (Zendesk ``InvalidEndpoint``, Zoho
-``URL_NOT_FOUND``, KeyDesk ``no_route``, Freshdesk an empty body). ``{D.contact_page}`` is each
+``URL_NOT_FOUND``, KeyDesk ``no_route``, HubSpot ``NOT_FOUND``, Zammad "No route matches",
+Freshdesk an empty body). ``{D.contact_page}`` is each
 vendor's call pop-up URL pattern (``{id}`` = the contact id).
 
 Faults and observation (Python ``hd.faults.update(name=value)`` or ``POST /_sandbox/faults``
@@ -181,6 +247,7 @@ with a JSON object; per request with header ``X-Sandbox-Fault: a=1,b`` or ``?_fa
   malformed=N         next N responses have their JSON cut in half
   loop_pagination     next links point back to the first page; page/from are ignored
   bad_state           OAuth2 redirects carry a state the client did not send
+  drop_state          OAuth2 redirects carry no state (a proxy that drops it; the PBX fails)
   require_pkce        Zoho authorize refuses requests without code_challenge
   token_ttl_s=N       lifetime of access tokens issued from now on (default 3600)
   token_body=any|form|json   bodies the Zoho token endpoint accepts

@@ -7,12 +7,13 @@ import sys
 import time
 from collections.abc import Sequence
 
-from hdkit.sandbox.accounts import DEMO
+from hdkit.sandbox.accounts import DEMO, PBX_CALLBACK
 from hdkit.sandbox.server import Sandbox
 
 DEFAULT_PORT = 8700
 _SHOWN = ("client_id", "client_secret", "redirect_uri", "scope", "email", "api_token",
-          "bearer_token", "api_key", "username", "password", "org_id", "department_id")
+          "bearer_token", "private_app_token", "api_key", "username", "password", "org_id",
+          "department_id", "group")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -42,7 +43,8 @@ def banner(url: str) -> str:
     lines = [f"hdkit sandbox on {url}  (Ctrl-C stops it; demo credentials, not secrets)"]
     for name, demo in DEMO.items():
         lines.append(f"  {name:<10}{url}{demo['api']}")
-        lines += [f"      {key:<14}{demo[key]}" for key in _SHOWN if key in demo]
+        lines += [f"      {key:<18}{demo[key]}" for key in _SHOWN if key in demo]
+    lines.append(f"  pbx       {url}{PBX_CALLBACK}  (OAuth2 redirect_uri that checks state)")
     lines.append(f"  control   {url}/_sandbox  (state, requests, faults, reset)")
     return "\n".join(lines)
 

@@ -65,12 +65,42 @@ DEMO: Final[dict[str, dict[str, Any]]] = {
         "readonly_api_key": "kd-demo-readonly-key",
         "header": "X-API-Key",
         "query_param": "api_key",
+        "login": "/keydesk/api/auth/login",
+        "username": "agent@example.com",
+        "password": "kd-demo-password",
+    },
+    "hubspot": {
+        "base": "/hubspot",
+        "api": "/hubspot/crm/v3",
+        "authorize": "/hubspot/oauth/authorize",
+        "token": "/hubspot/oauth/v1/token",
+        "contact_page": "/hubspot/contacts/4000123/record/0-1/{id}",
+        "portal_id": "4000123",
+        "client_id": "hdkit-demo-hubspot-app",
+        "client_secret": "hs-demo-client-secret",
+        "redirect_uri": "https://pbx.example.com/oauth/callback",
+        "scope": "crm.objects.contacts.read crm.objects.contacts.write crm.objects.owners.read tickets",
+        "readonly_scope": "crm.objects.contacts.read crm.objects.owners.read",
+        "private_app_token": "pat-na1-hdkit-demo-private-app-token",
+        "readonly_private_app_token": "pat-na1-hdkit-demo-readonly-token",
+    },
+    "zammad": {
+        "base": "/zammad",
+        "api": "/zammad/api/v1",
+        "contact_page": "/zammad/#user/profile/{id}",
+        "api_token": "zm-demo-api-token",
+        "readonly_api_token": "zm-demo-readonly-token",
+        "group": "Users",
     },
 }
+
+#: Where the sandbox plays the PBX: the OAuth2 redirect target that checks ``state``.
+PBX_CALLBACK: Final = "/pbx/oauth/callback"
 
 
 def secret_values() -> set[str]:
     """Every demo secret, for masking the request log whatever field it travels in."""
     names = ("client_secret", "api_token", "bearer_token", "readonly_bearer_token",
-             "api_key", "readonly_api_key", "password")
+             "api_key", "readonly_api_key", "password", "private_app_token",
+             "readonly_private_app_token", "readonly_api_token")
     return {v for vendor in DEMO.values() for k, v in vendor.items() if k in names}

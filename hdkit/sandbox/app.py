@@ -1,4 +1,5 @@
-"""The ASGI application: four vendor APIs side by side, plus ``/_sandbox`` control routes."""
+"""The ASGI application: six vendor APIs side by side, the PBX's OAuth2 callback, and
+``/_sandbox`` control routes."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from hdkit.sandbox import freshdesk, keydesk, zendesk, zoho
+from hdkit.sandbox import freshdesk, hubspot, keydesk, pbx, zammad, zendesk, zoho
 from hdkit.sandbox.accounts import DEMO
 from hdkit.sandbox.context import Context
 from hdkit.sandbox.faults import FaultError
@@ -25,6 +26,9 @@ def create_app(ctx: Context | None = None) -> ASGIApp:
         "/freshdesk": (freshdesk.Freshdesk(ctx).routes(), freshdesk),
         "/zoho": (zoho.Zoho(ctx).routes(), zoho),
         "/keydesk": (keydesk.KeyDesk(ctx).routes(), keydesk),
+        "/hubspot": (hubspot.HubSpot(ctx).routes(), hubspot),
+        "/zammad": (zammad.Zammad(ctx).routes(), zammad),
+        pbx.PREFIX: (pbx.PBX(ctx).routes(), pbx),
     }
     mounts = [Mount(prefix, app=Router(routes, default=_unknown(module.unknown_route)))
               for prefix, (routes, module) in vendors.items()]

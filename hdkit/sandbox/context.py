@@ -68,12 +68,17 @@ class Context:
         self.store = Store()
         self.stopping = threading.Event()
         self._epoch = 0  # bumped by reset(): pauses from before it end early
-        zd, zo = DEMO["zendesk"], DEMO["zoho"]
+        zd, zo, hs, kd = DEMO["zendesk"], DEMO["zoho"], DEMO["hubspot"], DEMO["keydesk"]
         self.oauth = {
             "zendesk": OAuthServer("zd", zd["client_id"], zd["client_secret"], rotate=True,
                                    faults=self.faults, masker=self.masker),
             "zoho": OAuthServer("zoho", zo["client_id"], zo["client_secret"], rotate=False,
                                 faults=self.faults, masker=self.masker),
+            "hubspot": OAuthServer("hs", hs["client_id"], hs["client_secret"], rotate=False,
+                                   faults=self.faults, masker=self.masker),
+            # KeyDesk's password logins: tokens only (issue()), no code flow.
+            "keydesk": OAuthServer("kd", kd["username"], kd["password"], rotate=False,
+                                   faults=self.faults, masker=self.masker),
         }
 
     def expire_tokens(self) -> None:

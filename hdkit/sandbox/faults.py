@@ -36,6 +36,7 @@ class _Switches:
     malformed: int = 0           # the next N responses have their JSON cut in half
     loop_pagination: bool = False  # next links point back to page 1; page/offset are ignored
     bad_state: bool = False      # OAuth2 redirects carry a state the client did not send
+    drop_state: bool = False     # OAuth2 redirects lose the state (a proxy that drops it)
     require_pkce: bool = False   # the Zoho authorize endpoint refuses requests without PKCE
     token_ttl_s: int = 3600      # lifetime of newly issued OAuth2 access tokens
     token_body: str = "any"      # Zoho token endpoint accepts: "any", "form" or "json" bodies
@@ -52,6 +53,7 @@ class Plan:
     malformed: bool = False
     loop_pagination: bool = False
     bad_state: bool = False
+    drop_state: bool = False
     expire_tokens: bool = False
 
     def summary(self) -> dict[str, Any] | None:
@@ -173,6 +175,7 @@ class Faults:
                 malformed=malformed,
                 loop_pagination=own.get("loop_pagination", s.loop_pagination),
                 bad_state=own.get("bad_state", s.bad_state),
+                drop_state=own.get("drop_state", s.drop_state),
                 expire_tokens=own.get("expire_tokens", False),
             )
 

@@ -2,7 +2,10 @@
 
 Many in-house helpdesks take an API key as a query parameter (``?api_key=``) or a custom
 header (``X-API-Key``) and nothing else; a template reaches them with the "None" auth method
-and puts the key in a URL or a header itself. Lists are ``{"data": [...], "page",
+and puts the key in a URL or a header itself. Others (Django REST framework, GitLab-style
+token logins) hand out a token for a user name and password: ``POST /api/auth/login`` answers
+``{"ok": true, "data": {"access_token", "token_type": "Bearer", "expires_in"}}`` and the token
+then works as ``Authorization: Bearer <token>`` (a template logs in with a follow-up request). Lists are ``{"data": [...], "page",
 "page_size", "total", "total_pages"}`` paged by ``page``/``page_size``; errors are
 ``{"ok": false, "error": {"code", "message", "fields"}}``. Phone search finds stored numbers
 whose digits contain the query's digits (``phones.contains``).
@@ -10,6 +13,7 @@ whose digits contain the query's digits (``phones.contains``).
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from starlette.requests import Request
@@ -21,7 +25,8 @@ from hdkit.sandbox.accounts import DEMO
 from hdkit.sandbox.context import Context
 from hdkit.sandbox.people import Person, make_agents, make_contacts
 from hdkit.sandbox.vendor import VendorAPI, not_text
-from hdkit.sandbox.web import json_response, natural, not_found_page, page, plan, same
+from hdkit.sandbox.web import (bearer_token, form_or_json, json_response, natural, not_found_page, page,
+                               plan, same)
 
 VENDOR = "keydesk"
 _D = DEMO[VENDOR]
@@ -62,8 +67,17 @@ class KeyDesk(VendorAPI):
         self.users = [{"id": f"u{p.index + 1:05d}", "name": p.name, "email": p.email,
                        "extension": None} for p in make_agents()]
         self.contacts = [_contact(p) for p in make_contacts()]
+        self.logins = ctx.oauth[VENDOR]
 
     def guard(self, request: Request, write: bool = False) -> Response | None:
+        token = bearer_token(request)
+        if token is not None:
+            grant = self.logins.lookup(token)
+            if grant is None:
+                return error(401, "invalid_token", "The access token is not valid; log in again")
+            if grant.expires_at <= time.time():
+                return error(401, "token_expired", "The access token has expired; log in again")
+            return None
         key = request.headers.get(_D["header"]) or request.query_params.get(_D["query_param"], "")
         if not key:
             return error(401, "missing_api_key", f"Send the API key in the {_D['header']} header "
@@ -97,6 +111,21 @@ class KeyDesk(VendorAPI):
         return json_response({"data": items[(number - 1) * size: number * size], "page": number,
                               "page_size": size, "total": len(items),
                               "total_pages": -(-len(items) // size)})
+
+    async def login(self, request: Request) -> Response:
+        """A user name and password (JSON or form) for a bearer token."""
+        params, kind = await form_or_json(request)
+        if kind == "none" and (await request.body()).strip():
+            return error(400, "bad_json", "Send username and password as JSON or a form")
+        for field in ("username", "password"):
+            if not params.get(field):
+                return invalid(field)
+        if params["username"] != _D["username"] or not same(params["password"], _D["password"]):
+            return error(401, "invalid_credentials", "Unable to log in with provided credentials")
+        issued = self.logins.issue("keydesk")
+        return json_response({"ok": True, "data": {"access_token": issued["access_token"],
+                                                   "token_type": "Bearer",
+                                                   "expires_in": issued["expires_in"]}})
 
     async def users_list(self, request: Request) -> Response:
         if refused := self.guard(request):
@@ -172,6 +201,7 @@ class KeyDesk(VendorAPI):
 
     def routes(self) -> list[Route]:
         return [
+            Route("/api/auth/login", self.login, methods=["POST"]),
             Route("/api/users", self.users_list, methods=["GET"]),
             Route("/api/contacts", self.contacts_list, methods=["GET"]),
             Route("/api/contacts", self.create_contact, methods=["POST"]),

@@ -1,12 +1,13 @@
-"""An OAuth2 authorization server, shared by the Zendesk-like and Zoho-like APIs.
+"""An OAuth2 authorization server, shared by the vendors that issue tokens.
 
 It implements the authorization-code flow the way a PBX meets it: an authorize page a
 person approves (here also approvable by a request parameter), a token endpoint, access
 tokens that expire, optional PKCE (S256) and an echoed ``state``. Refresh tokens come in the
 two kinds real helpdesks have: *rotated* (Zendesk: a refresh returns a new refresh token and
 deletes the previous refresh and access tokens) or *kept* (Zoho: a refresh returns only a new
-access token; the refresh token stays valid until revoked). Vendor modules translate its
-RFC 6749 error names into their own response shapes.
+access token; the refresh token stays valid until revoked). :meth:`OAuthServer.issue` hands
+out an access token without the code flow, for a vendor's password login. Vendor modules
+translate its RFC 6749 error names into their own response shapes.
 """
 
 from __future__ import annotations
@@ -76,11 +77,17 @@ class OAuthServer:
 
     # -- authorize ---------------------------------------------------------------------
 
-    def check_authorize(self, params: Mapping[str, str], *, require_state: bool) -> None:
-        """Refuse a malformed authorize request (shown as an error page, never redirected)."""
+    def check_authorize(self, params: Mapping[str, str], *, require_state: bool,
+                        response_type_optional: bool = False) -> None:
+        """Refuse a malformed authorize request (shown as an error page, never redirected).
+
+        ``response_type_optional``: the vendor's consent URL has no ``response_type`` (HubSpot's
+        does not); when one is sent it must still be ``code``.
+        """
         if params.get("client_id") != self.client_id:
             raise OAuthError("invalid_client", "unknown client_id")
-        if params.get("response_type") != "code":
+        given = params.get("response_type", "code" if response_type_optional else None)
+        if given != "code":
             raise OAuthError("unsupported_response_type", "response_type must be 'code'")
         if urlsplit(params.get("redirect_uri", "")).scheme not in ("http", "https"):
             raise OAuthError("invalid_request", "redirect_uri must be an absolute http(s) URL")
@@ -92,23 +99,23 @@ class OAuthServer:
         if self._faults.require_pkce and not params.get("code_challenge"):
             raise OAuthError("invalid_request", "PKCE is required: send code_challenge (S256)")
 
-    def approve(self, params: Mapping[str, str], scope: str, *, bad_state: bool) -> str:
-        """The redirect URL after the user approves: ``redirect_uri?code=..&state=..``."""
+    def approve(self, params: Mapping[str, str], scope: str, *, bad_state: bool = False,
+                drop_state: bool = False) -> str:
+        """The redirect URL after the user approves: ``redirect_uri?code=..&state=..``.
+
+        ``bad_state`` forges the echoed state, ``drop_state`` loses it (the fault switches).
+        """
         code = self._new("code")
         with self._lock:
             self._codes[code] = _Grant(params["redirect_uri"], scope,
                                        params.get("code_challenge") or None,
                                        time.time() + CODE_TTL_S)
-        query = {"code": code}
-        if "state" in params:
-            query["state"] = "forged-" + params["state"] if bad_state else params["state"]
-        return _with_query(params["redirect_uri"], query)
+        return _with_query(params["redirect_uri"],
+                           {"code": code} | _echoed_state(params, bad_state, drop_state))
 
-    def deny(self, params: Mapping[str, str]) -> str:
+    def deny(self, params: Mapping[str, str], *, drop_state: bool = False) -> str:
         query = {"error": "access_denied", "error_description": "The user denied access"}
-        if "state" in params:
-            query["state"] = params["state"]
-        return _with_query(params["redirect_uri"], query)
+        return _with_query(params["redirect_uri"], query | _echoed_state(params, False, drop_state))
 
     # -- token endpoint --------------------------------------------------------------------
 
@@ -146,6 +153,10 @@ class OAuthServer:
         if family is None:
             raise OAuthError("invalid_grant", "the refresh token is unknown, revoked or rotated away")
         return self._issue_pair(family.scope) if self.rotate else self._issue(family.scope)
+
+    def issue(self, scope: str) -> dict[str, object]:
+        """A fresh access token (no refresh token) for a login that is not the code flow."""
+        return self._issue(scope)
 
     def _issue_pair(self, scope: str) -> dict[str, object]:
         issued = self._issue(scope)
@@ -189,6 +200,13 @@ def s256(verifier: str) -> str:
     """The PKCE S256 challenge of ``verifier``."""
     digest = hashlib.sha256(verifier.encode()).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def _echoed_state(params: Mapping[str, str], bad: bool, drop: bool) -> dict[str, str]:
+    """The ``state`` the redirect carries: the client's, a forged one, or none."""
+    if "state" not in params or drop:
+        return {}
+    return {"state": "forged-" + params["state"] if bad else params["state"]}
 
 
 def _with_query(url: str, query: dict[str, str]) -> str:

@@ -76,11 +76,11 @@ class Masker:
         if "json" in content_type:
             try:
                 parsed = json.loads(text)
-            except ValueError:
+                masked = _mask_json(parsed)
+                # Keep the bytes as sent (spacing, escapes) unless a field had to be masked.
+                return self.text(text if masked == parsed else json.dumps(masked))
+            except (ValueError, RecursionError):  # not JSON, or too deep to walk: mask as text
                 return self.text(text)
-            masked = _mask_json(parsed)
-            # Keep the bytes as sent (spacing, escapes) unless a field had to be masked.
-            return self.text(text if masked == parsed else json.dumps(masked))
         if "x-www-form-urlencoded" in content_type:
             return self.query(text)
         return self.text(text)

@@ -17,6 +17,7 @@ from hdkit.sandbox.faults import Plan
 from hdkit.sandbox.oauth import OAuthError, OAuthServer
 
 PLAN_KEY = "sandbox.plan"
+MAX_DIGITS = 30
 FAULT_PARAM = "_fault"
 
 
@@ -28,10 +29,12 @@ def plan(request: Request) -> Plan:
 def natural(raw: object) -> int | None:
     """``raw`` as a whole number >= 0 when written in ASCII digits, else None.
 
-    ``str.isdigit`` alone would pass ``"²"`` or ``"٣"``, which ``int`` then refuses.
+    ``str.isdigit`` alone would pass ``"²"`` or ``"٣"``, which ``int`` then refuses; more than
+    ``MAX_DIGITS`` digits is refused too (``int`` raises past 4,300 digits, and no page, offset
+    or id is that long).
     """
     text = str(raw)
-    return int(text) if text.isascii() and text.isdigit() else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= MAX_DIGITS else None
 
 
 def basic_credentials(request: Request) -> tuple[str, str] | None:
@@ -53,12 +56,25 @@ def bearer_token(request: Request, *schemes: str) -> str | None:
     return (value.strip() or None) if scheme.lower() in wanted else None
 
 
+def strict_json(raw: bytes | str) -> Any:
+    """Parse JSON as RFC 8259 has it: ``NaN`` and ``Infinity`` are refused (ValueError).
+
+    Python accepts them, and a record that kept one could not be answered as JSON again.
+    Deep nesting raises RecursionError: callers catch both.
+    """
+    return json.loads(raw, parse_constant=_not_json)
+
+
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
 async def json_body(request: Request) -> Any:
-    """The parsed JSON body, or None when the body is empty or not JSON."""
+    """The parsed JSON body, or None when the body is empty, not JSON or nested too deeply."""
     raw = await request.body()
     try:
-        return json.loads(raw) if raw.strip() else None
-    except ValueError:
+        return strict_json(raw) if raw.strip() else None
+    except (ValueError, RecursionError):
         return None
 
 
@@ -68,8 +84,8 @@ async def form_or_json(request: Request, accept: str = "any") -> tuple[dict[str,
     ctype = request.headers.get("content-type", "")
     if "json" in ctype and accept in ("any", "json"):
         try:
-            data = json.loads(raw or b"{}")
-        except ValueError:
+            data = strict_json(raw or b"{}")
+        except (ValueError, RecursionError):
             data = None
         return ({str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}), "json"
     if "x-www-form-urlencoded" in ctype and accept in ("any", "form"):
@@ -113,7 +129,8 @@ def consent_page(title: str, action: str, params: dict[str, str]) -> HTMLRespons
 
 
 async def authorize_flow(request: Request, server: OAuthServer, *, title: str,
-                         default_scope: str, require_state: bool) -> Response:
+                         default_scope: str, require_state: bool,
+                         response_type_optional: bool = False) -> Response:
     """The authorize endpoint: consent page, or a 302 to ``redirect_uri`` once decided.
 
     Approve programmatically with ``approve=1`` (query or posted form); ``approve=0`` denies.
@@ -125,18 +142,20 @@ async def authorize_flow(request: Request, server: OAuthServer, *, title: str,
                                      keep_blank_values=True)))
     params.pop(FAULT_PARAM, None)
     try:
-        server.check_authorize(params, require_state=require_state)
+        server.check_authorize(params, require_state=require_state,
+                               response_type_optional=response_type_optional)
     except OAuthError as exc:
         return HTMLResponse(f"<!doctype html><title>{title}</title><h1>{exc.error}</h1>"
                             f"<p>{html.escape(exc.description)}</p>", 400)
     decision = params.get("approve")
     if decision is None:
         return consent_page(title, request.url.path, params)
+    faults = plan(request)
     if decision == "1":
         url = server.approve(params, params.get("scope") or default_scope,
-                             bad_state=plan(request).bad_state)
+                             bad_state=faults.bad_state, drop_state=faults.drop_state)
     else:
-        url = server.deny(params)
+        url = server.deny(params, drop_state=faults.drop_state)
     return RedirectResponse(url, status_code=302)
 
 

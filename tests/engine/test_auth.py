@@ -4,6 +4,7 @@ refresh on interval / 401 / token-invalid text, rotation, the token file, and re
 from __future__ import annotations
 
 import asyncio
+import threading
 import base64
 import hashlib
 import json
@@ -27,7 +28,7 @@ from hdkit.engine.auth import (
 )
 from hdkit.engine.client import Client, Outcome, Response
 from hdkit.errors import AuthError, TemplateExecError
-from hdkit.model import Auth, AuthMethod, BasicAuth, ContentType, OAuth2
+from hdkit.model import Auth, AuthMethod, BasicAuth, ContentType, CustomField, OAuth2
 from hdkit.secrets import Redactor, Secret
 
 CLIENT_SECRET = "cl1ent-SECRET-sentinel-77"
@@ -101,7 +102,7 @@ class Provider:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if token not in self.valid_access:
             if self.invalid_text:
-                return httpx.Response(200, json={"error": {"code": "invalid_token"}})
+                return httpx.Response(400, json={"error": {"code": "invalid_token"}})  # a failed answer
             return httpx.Response(401, json={"error": "unauthorized"})
         return httpx.Response(200, json={"users": [{"id": 1}], "scheme": scheme})
 
@@ -228,23 +229,31 @@ def test_bearer_without_a_token_is_a_recorded_auth_error():
     assert "no bearer token" in response.exchange.error
 
 
+TOKEN_INPUTS = (CustomField("api_key", "Key", "password"), CustomField("api_token", "Token", "password"))
+
+
 @pytest.mark.parametrize(
-    ("method", "expected"),
+    ("method", "oauth2", "expected"),
     [
-        pytest.param(AuthMethod.NONE, type(None), id="none"),
-        pytest.param(AuthMethod.BASIC, BasicCredential, id="basic"),
-        pytest.param(AuthMethod.BEARER, BearerToken, id="bearer"),
-        pytest.param(AuthMethod.OAUTH2, OAuth2Session, id="oauth2"),
+        pytest.param(AuthMethod.NONE, oauth_config(), type(None), id="none"),
+        pytest.param(AuthMethod.BASIC, oauth_config(), BasicCredential, id="basic"),
+        pytest.param(AuthMethod.BEARER, OAuth2(), BearerToken, id="bearer-pasted"),
+        pytest.param(AuthMethod.BEARER, oauth_config(), OAuth2Session, id="bearer-fetched"),
+        pytest.param(AuthMethod.OAUTH2, oauth_config(), OAuth2Session, id="oauth2"),
     ],
 )
-def test_auth_for_picks_the_flow_of_the_template(method, expected):
-    auth = Auth(method=method, basic=BasicAuth(credential_format="{{.api_key}}"), oauth2=oauth_config())
+def test_auth_for_picks_the_flow_of_the_template(method, oauth2, expected):
+    auth = Auth(method=method, custom_fields=TOKEN_INPUTS, basic=BasicAuth(credential_format="{{.api_key}}"),
+                oauth2=oauth2)
 
     async def go() -> Any:
         async with Client() as client:
-            return auth_for(auth, {"api_key": Secret(PASSWORD), "api_token": "tok-123456"}, client=client)
+            return auth_for(auth, {"api_key": Secret(PASSWORD), "api_token": Secret("tok-123456")}, client=client)
 
-    assert isinstance(asyncio.run(go()), expected)
+    flow = asyncio.run(go())
+    assert isinstance(flow, expected)
+    if isinstance(flow, BearerToken):  # the Password input whose name says token
+        assert flow.access_token().reveal() == "tok-123456"
 
 
 # -- OAuth2: authorization --------------------------------------------------------------------------
@@ -325,28 +334,29 @@ def test_wrong_pkce_verifier_is_an_auth_error_naming_the_token_endpoint():
 
 
 def test_loopback_catches_the_redirect_from_the_browser():
+    """The browser runs beside the event loop (as a real one does): the catcher gets its redirect."""
     provider = Provider()
-    browser_tasks: list[asyncio.Task[None]] = []
+    landed: list[str] = []
+    closed = threading.Event()
 
-    async def browser(url: str) -> None:
+    def browser(url: str) -> bool:
         query = parse_qs(urlsplit(url).query)
         code = provider.issue_code(query["code_challenge"][0])
-        async with httpx.AsyncClient() as real:
-            miss = await real.get(query["redirect_uri"][0].replace("/callback", "/favicon.ico"))
-            assert miss.status_code == 404
-            hit = await real.get(query["redirect_uri"][0], params={"code": code, "state": query["state"][0]})
-            assert "close this tab" in hit.text
+        miss = httpx.get(query["redirect_uri"][0].replace("/callback", "/favicon.ico"))
+        hit = httpx.get(query["redirect_uri"][0], params={"code": code, "state": query["state"][0]})
+        landed.extend([str(miss.status_code), hit.text])
+        closed.set()
+        return True
 
     async def body(client: Client) -> Tokens:
         session = OAuth2Session(oauth_config(), INPUTS, client=client, pkce=True)
-        tokens = await session.authorize(
-            timeout=30, open_browser=lambda url: browser_tasks.append(asyncio.ensure_future(browser(url))))
-        await asyncio.gather(*browser_tasks)
+        tokens = await session.authorize(timeout=30, open_browser=browser)
         assert session.redirect_uri.startswith("http://127.0.0.1:")
         return tokens
 
     tokens, _ = run(provider, body)
     assert tokens.access_token.reveal() == "access-1-tok"
+    assert closed.wait(10) and landed[0] == "404" and "close this tab" in landed[1]
 
 
 def test_loopback_wait_is_bounded():

@@ -310,3 +310,50 @@ def test_expire_tokens_per_request_fault(client: httpx.Client) -> None:
     hit = client.get(USERS, headers={**headers, "X-Sandbox-Fault": "expire_tokens"})
     assert hit.status_code == 401
     assert client.get(USERS, headers=headers).status_code == 401
+
+
+# -- a password login that returns a bearer token (KeyDesk) ---------------------------------------
+
+LOGIN = {"username": KD["username"], "password": KD["password"]}
+
+
+@pytest.mark.parametrize("as_json", [True, False], ids=["json", "form"])
+def test_keydesk_login_gives_a_bearer_token(fresh_sandbox: Sandbox, client: httpx.Client, as_json: bool) -> None:
+    sent = client.post(KD["login"], **({"json": LOGIN} if as_json else {"data": LOGIN}))
+    assert sent.status_code == 200
+    data = sent.json()["data"]
+    assert (data["token_type"], data["expires_in"]) == ("Bearer", 3600)
+    bearer = {"Authorization": f"Bearer {data['access_token']}"}
+    assert client.get("/keydesk/api/contacts", params={"phone": "+14155550123"}, headers=bearer).json()["total"] == 1
+    assert client.post("/keydesk/api/contacts", json={"name": "N", "phone": "1"}, headers=bearer).status_code == 201
+    logged = fresh_sandbox.requests[0]
+    assert data["access_token"] not in str(logged) and KD["password"] not in str(logged)
+    assert fresh_sandbox.requests[1]["headers"]["authorization"] == "Bearer ********"
+
+
+@pytest.mark.parametrize("body, status, code", [
+    pytest.param({**LOGIN, "password": "wrong"}, 401, "invalid_credentials", id="password"),
+    pytest.param({**LOGIN, "username": "someone@example.com"}, 401, "invalid_credentials", id="user"),
+    pytest.param({"username": KD["username"]}, 422, "validation_failed", id="no-password"),
+    pytest.param({}, 422, "validation_failed", id="empty-object"),
+])
+def test_keydesk_login_refusals(client: httpx.Client, body: dict, status: int, code: str) -> None:
+    response = client.post(KD["login"], json=body)
+    assert response.status_code == status and response.json()["error"]["code"] == code
+
+
+def test_keydesk_login_needs_json_or_a_form(client: httpx.Client) -> None:
+    response = client.post(KD["login"], content=b"user=x", headers={"Content-Type": "text/plain"})
+    assert response.status_code == 400 and response.json()["error"]["code"] == "bad_json"
+
+
+def test_keydesk_login_tokens_expire_and_reset(fresh_sandbox: Sandbox, client: httpx.Client) -> None:
+    bearer = {"Authorization": f"Bearer {client.post(KD['login'], json=LOGIN).json()['data']['access_token']}"}
+    fresh_sandbox.expire_tokens()
+    expired = client.get("/keydesk/api/users", headers=bearer)
+    assert expired.status_code == 401 and expired.json()["error"]["code"] == "token_expired"
+    fresh_sandbox.reset()
+    forgotten = client.get("/keydesk/api/users", headers=bearer)
+    assert forgotten.status_code == 401 and forgotten.json()["error"]["code"] == "invalid_token"
+    unset = client.get("/keydesk/api/users", headers={"Authorization": "Bearer <no value>"})
+    assert unset.json()["error"]["code"] == "invalid_token"  # what a login follow-up that never ran sends

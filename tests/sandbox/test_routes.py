@@ -9,7 +9,8 @@ from typing import Any
 import httpx
 import pytest
 from starlette.routing import Mount
-from support.sandbox_api import FD, FD_AUTH, KD, KD_AUTH, ZD, ZD_AUTH, ZO, login, zoho_headers
+from support.sandbox_api import (FD, FD_AUTH, HS, HS_AUTH, KD, KD_AUTH, ZD, ZD_AUTH, ZM, ZM_AUTH, ZO, login,
+                                 zoho_headers)
 
 from hdkit.sandbox import AGENT_COUNT, DEMO, Sandbox, create_app
 
@@ -564,6 +565,15 @@ def test_every_route_answers_over_http(fresh_sandbox: Sandbox, client: httpx.Cli
     zo_refs = {"departmentId": ZO["department_id"], "contactId": zo_contact}
     zo_ticket = client.post("/zoho/api/v1/tickets", json={"subject": "s", **zo_refs}, **zo).json()["id"]
     kd_contact = client.post("/keydesk/api/contacts", json={"name": "N", "phone": "1"}, **kd).json()["data"]["id"]
+    hs, zm = {"headers": HS_AUTH}, {"headers": ZM_AUTH}
+    hs_link = {"associations": [{"to": {"id": "1001"}, "types": [
+        {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 194}]}]}
+    hs_call = client.post("/hubspot/crm/v3/objects/calls", json={
+        "properties": {"hs_timestamp": "1700000000000"}, **hs_link}, **hs).json()["id"]
+    hs_ticket = client.post("/hubspot/crm/v3/objects/tickets", json={
+        "properties": {"subject": "s", "hs_pipeline_stage": "1"}}, **hs).json()["id"]
+    zm_ticket = client.post("/zammad/api/v1/tickets", json={"title": "t", "group": ZM["group"],
+                                                            "customer_id": 5001}, **zm).json()["id"]
     authorize = {"response_type": "code", "client_id": "", "redirect_uri": ZD["redirect_uri"], "state": "s"}
     zd_code = {"client_id": ZD["client_id"], "client_secret": ZD["client_secret"],
                "grant_type": "authorization_code", "redirect_uri": ZD["redirect_uri"]}
@@ -590,6 +600,48 @@ def test_every_route_answers_over_http(fresh_sandbox: Sandbox, client: httpx.Cli
         ("POST", "/zoho/oauth/v2/auth"):
             (ZO["authorize"], {"data": {**authorize, "client_id": ZO["client_id"], "approve": "0"}}, 302),
         ("POST", "/zoho/oauth/v2/token"): (ZO["token"], {"data": {**zo_code, "code": code(ZO)}}, 200),
+        ("GET", "/hubspot/oauth/authorize"):
+            (HS["authorize"], {"params": {**authorize, "client_id": HS["client_id"]}}, 200),
+        ("POST", "/hubspot/oauth/authorize"):
+            (HS["authorize"], {"data": {**authorize, "client_id": HS["client_id"], "approve": "1"}}, 302),
+        ("POST", "/hubspot/oauth/v1/token"): (HS["token"], {"data": {
+            "client_id": HS["client_id"], "client_secret": HS["client_secret"], "grant_type": "authorization_code",
+            "redirect_uri": HS["redirect_uri"], "code": code(HS)}}, 200),
+        ("GET", "/hubspot/crm/v3/owners"): ("/hubspot/crm/v3/owners", hs, 200),
+        ("GET", "/hubspot/crm/v3/owners/{oid}"): ("/hubspot/crm/v3/owners/70000001", hs, 200),
+        ("GET", "/hubspot/crm/v3/objects/contacts"): ("/hubspot/crm/v3/objects/contacts", hs, 200),
+        ("POST", "/hubspot/crm/v3/objects/contacts"):
+            ("/hubspot/crm/v3/objects/contacts", {**hs, "json": {"properties": {"lastname": "M"}}}, 201),
+        ("POST", "/hubspot/crm/v3/objects/contacts/search"):
+            ("/hubspot/crm/v3/objects/contacts/search", {**hs, "json": {}}, 200),
+        ("GET", "/hubspot/crm/v3/objects/contacts/{cid}"): ("/hubspot/crm/v3/objects/contacts/1001", hs, 200),
+        ("POST", "/hubspot/crm/v3/objects/calls"): ("/hubspot/crm/v3/objects/calls", {**hs, "json": {
+            "properties": {"hs_timestamp": "2024-05-01T10:00:00Z"}}}, 201),
+        ("GET", "/hubspot/crm/v3/objects/calls/{oid}"): (f"/hubspot/crm/v3/objects/calls/{hs_call}", hs, 200),
+        ("POST", "/hubspot/crm/v3/objects/tickets"): ("/hubspot/crm/v3/objects/tickets", {**hs, "json": {
+            "properties": {"subject": "t", "hs_pipeline_stage": "2"}, **hs_link}}, 201),
+        ("GET", "/hubspot/crm/v3/objects/tickets/{tid}"): (f"/hubspot/crm/v3/objects/tickets/{hs_ticket}", hs, 200),
+        ("PATCH", "/hubspot/crm/v3/objects/tickets/{tid}"): (f"/hubspot/crm/v3/objects/tickets/{hs_ticket}", {
+            **hs, "json": {"properties": {"hs_pipeline_stage": "4"}}}, 200),
+        ("GET", "/hubspot/contacts/{portal}/record/0-1/{cid}"):
+            (HS["contact_page"].format(id="1001"), {}, 200),
+        ("GET", "/zammad/"): ("/zammad/", {}, 200),
+        ("GET", "/zammad/api/v1/users"): ("/zammad/api/v1/users", zm, 200),
+        ("POST", "/zammad/api/v1/users"): ("/zammad/api/v1/users", {**zm, "json": {"lastname": "M"}}, 201),
+        ("GET", "/zammad/api/v1/users/search"): ("/zammad/api/v1/users/search", {**zm, "params": {"query": "Ada"}}, 200),
+        ("GET", "/zammad/api/v1/users/{uid}"): ("/zammad/api/v1/users/5001", zm, 200),
+        ("POST", "/zammad/api/v1/tickets"): ("/zammad/api/v1/tickets", {**zm, "json": {
+            "title": "t", "group_id": 1, "customer_id": "5002"}}, 201),
+        ("GET", "/zammad/api/v1/tickets/{tid}"): (f"/zammad/api/v1/tickets/{zm_ticket}", zm, 200),
+        ("PUT", "/zammad/api/v1/tickets/{tid}"):
+            (f"/zammad/api/v1/tickets/{zm_ticket}", {**zm, "json": {"state": "closed"}}, 200),
+        ("POST", "/zammad/api/v1/ticket_articles"): ("/zammad/api/v1/ticket_articles", {**zm, "json": {
+            "ticket_id": zm_ticket, "body": "b", "type": "phone"}}, 201),
+        ("GET", "/zammad/api/v1/ticket_articles/by_ticket/{tid}"):
+            (f"/zammad/api/v1/ticket_articles/by_ticket/{zm_ticket}", zm, 200),
+        ("POST", "/keydesk/api/auth/login"):
+            ("/keydesk/api/auth/login", {"json": {"username": KD["username"], "password": KD["password"]}}, 200),
+        ("GET", "/pbx/oauth/callback"): ("/pbx/oauth/callback", {"params": {"code": "c", "state": "s"}}, 200),
         ("GET", "/zendesk/agent/users/{uid:int}"): (f"/zendesk/agent/users/{zd_user}", {}, 200),
         ("GET", "/freshdesk/a/contacts/{cid:int}"): (f"/freshdesk/a/contacts/{fd_contact}", {}, 200),
         ("GET", "/zoho/support/contacts/{cid}"): (f"/zoho/support/contacts/{zo_contact}", {}, 200),
@@ -726,3 +778,34 @@ def test_a_field_of_the_wrong_type_is_a_validation_error_naming_it(
              "keydesk": lambda: answer["error"]["fields"][field]}[vendor]()
     assert named == detail
     assert fresh_sandbox.state == {}  # nothing was stored
+
+
+HOSTILE_BODIES = [
+    pytest.param(b"[" * 100_000 + b"]" * 100_000, id="nested-100k"),
+    pytest.param(b'{"duration": NaN, "properties": {"phone": NaN}, "body": NaN}', id="nan"),
+    pytest.param(b'{"properties": {"hs_call_duration": Infinity}, "ticket_id": -Infinity}', id="infinity"),
+    pytest.param(b'\xff\xfe{"a": 1}', id="not-utf8"),
+    pytest.param(b'{"a": ' + b"9" * 5000 + b"}", id="5000-digit-number"),
+    pytest.param(b'{"title": {"$gt": ""}, "properties": {"subject": {"$gt": ""}}, "username": ["a"]}', id="objects"),
+]
+NEW_WRITES = [
+    ("POST", "/hubspot/crm/v3/objects/contacts/search"), ("POST", "/hubspot/crm/v3/objects/contacts"),
+    ("POST", "/hubspot/crm/v3/objects/calls"), ("POST", "/hubspot/crm/v3/objects/tickets"),
+    ("PATCH", "/hubspot/crm/v3/objects/tickets/1"), ("POST", "/hubspot/oauth/v1/token"),
+    ("POST", "/zammad/api/v1/users"), ("POST", "/zammad/api/v1/tickets"), ("PUT", "/zammad/api/v1/tickets/1"),
+    ("POST", "/zammad/api/v1/ticket_articles"), ("POST", "/keydesk/api/auth/login"),
+    ("POST", "/keydesk/api/calls"), ("POST", "/keydesk/api/contacts"),
+]
+
+
+@pytest.mark.parametrize("raw", HOSTILE_BODIES)
+def test_hostile_bodies_get_the_vendor_4xx_on_every_new_write(fresh_sandbox: Sandbox, client: httpx.Client,
+                                                              raw: bytes) -> None:
+    auth = {"hubspot": HS_AUTH, "zammad": ZM_AUTH, "keydesk": KD_AUTH}
+    for method, path in NEW_WRITES:
+        headers = {"Content-Type": "application/json", **auth[path.split("/")[1]]}
+        response = client.request(method, path, content=raw, headers=headers)
+        assert 400 <= response.status_code < 500, (method, path, response.status_code, response.text[:200])
+        assert response.json(), (method, path)  # the vendor's error body, not an empty 4xx
+    assert [e["error"] for e in fresh_sandbox.requests] == [None] * len(NEW_WRITES)
+    assert fresh_sandbox.state == {}

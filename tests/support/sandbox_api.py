@@ -1,4 +1,5 @@
-"""Helpers (no tests) for the sandbox tests: log in through each vendor's OAuth2 flow over HTTP."""
+"""Helpers (no tests) for the sandbox tests: each vendor's demo credentials as request arguments,
+and logging in through a vendor's OAuth2 flow over HTTP."""
 
 from __future__ import annotations
 
@@ -12,9 +13,12 @@ from hdkit.sandbox import DEMO
 from hdkit.sandbox.oauth import s256
 
 ZD, FD, ZO, KD = DEMO["zendesk"], DEMO["freshdesk"], DEMO["zoho"], DEMO["keydesk"]
+HS, ZM = DEMO["hubspot"], DEMO["zammad"]
 ZD_AUTH = {"Authorization": f"Bearer {ZD['bearer_token']}"}
 FD_AUTH = (FD["api_key"], "X")
 KD_AUTH = {"X-API-Key": KD["api_key"]}
+HS_AUTH = {"Authorization": f"Bearer {HS['private_app_token']}"}
+ZM_AUTH = {"Authorization": f"Bearer {ZM['api_token']}"}
 
 
 def redirect_params(response: httpx.Response) -> dict[str, str]:
