@@ -150,7 +150,8 @@ SHOWN = [
     pytest.param(NB10, "phone", "+15550000000 -> []", id="10-phone-path-miss"),
     pytest.param(NB10, "phone", 'data.#(phone=="+1 \\"415\\"")#.id', id="10-path-escaped"),
     # 01: the workbench, driven cell by cell
-    pytest.param(NB01, "required-field", "General (1) | error: General > Helpdesk Name: Helpdesk Name is required",
+    pytest.param(NB01, "required-field", "General (1) | error: freshdesk.xml: General > Helpdesk Name: line 2, column 1: "
+                 "Helpdesk Name is required",
                  id="01-located-error"),
     pytest.param(NB01, "limits", "at most 5 custom fields are allowed", id="01-limit-refused"),
     pytest.param(NB01, "limits", "2 custom fields; Add disabled: False", id="01-limit-back"),
