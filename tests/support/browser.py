@@ -22,6 +22,7 @@ import re
 import shutil
 import subprocess
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -185,7 +186,7 @@ class KernelWatch:
     stderr: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
-    frames: int = 0
+    kinds: Counter[str] = field(default_factory=Counter)  # message types decoded, e.g. comm_msg
 
     def attach(self, page: Any) -> None:
         page.on("websocket", lambda ws: ws.on("framereceived", self.frame))
@@ -193,16 +194,21 @@ class KernelWatch:
         page.on("console", lambda msg: self.console_errors.append(msg.text) if msg.type == "error" else None)
 
     def frame(self, payload: str | bytes) -> None:
-        self.frames += 1
         msg = decode_frame(payload)
         if not msg:
             return
         kind, content = msg.get("header", {}).get("msg_type"), msg.get("content", {})
+        self.kinds[str(kind)] += 1
         if kind == "error":
             self.errors.append(f"{content.get('ename')}: {content.get('evalue')}\n"
                                + "\n".join(content.get("traceback", [])))
         elif kind == "stream" and content.get("name") == "stderr":
             self.stderr.append(content.get("text", ""))
+
+    def check(self) -> None:
+        """Fail on any problem; and unless widget traffic was decoded, since then nothing was read."""
+        assert self.kinds["comm_msg"], f"no widget message decoded from the kernel connection: {dict(self.kinds)}"
+        assert not self.problems(), "\n".join(self.problems())
 
     def problems(self) -> list[str]:
         """What a test must not see: kernel errors, a traceback on stderr, widget errors in the page."""
