@@ -36,6 +36,7 @@ __all__ = ["APP_CLASS", "AppOptions", "app_notebook", "page", "serve", "voila_co
 
 APP_CLASS = "hdkit-app"  # the page's root CSS class (the stylesheet and browser tests use it)
 HOST = "127.0.0.1"
+DEFAULT_SAMPLE = "freshdesk"  # opened when no --template is given
 
 # Presentation only: raw views (requests, responses, XML) in monospace, JSON body editors in
 # monospace too, tables and long lines scroll inside their view instead of widening the page,
@@ -75,7 +76,7 @@ _HOW = (
 
 def _open(template: str | None, sandbox_url: str | None) -> tuple[Template, dict[str, str], str]:
     """The template to edit, its demo inputs when the sandbox runs, and the export file name."""
-    name = template or samples.names()[0]
+    name = template or DEFAULT_SAMPLE
     if name in samples.names():
         inputs = samples.demo_inputs(name, sandbox_url) if sandbox_url else {}
         return samples.load(name), inputs, f"{name}-edited.xml"
@@ -86,7 +87,7 @@ def _open(template: str | None, sandbox_url: str | None) -> tuple[Template, dict
 
 
 def page(template: str | None = None, *, sandbox: bool = True, cwd: str | None = None) -> widgets.VBox:
-    """The app's screen: ``template`` is a sample name or an XML path (default: the first sample).
+    """The app's screen: ``template`` is a sample name or an XML path (default: DEFAULT_SAMPLE).
 
     With ``sandbox`` the bundled helpdesk starts in this kernel (127.0.0.1, stopped with it) and
     a sample's demo credentials are handed to the workbench in code, so they never reach a widget.
@@ -99,7 +100,7 @@ def page(template: str | None = None, *, sandbox: bool = True, cwd: str | None =
 
         hd = Sandbox().start()
     opened, inputs, export = _open(template, hd.url if hd else None)
-    bench = Workbench(opened, inputs=inputs, phone=samples.demo_phone(samples.names()[0]),
+    bench = Workbench(opened, inputs=inputs, phone=samples.demo_phone(DEFAULT_SAMPLE),
                       export_path=export)
     where = (_sandbox_note(hd.urls) if hd else
              "<b>No sandbox</b>: type your helpdesk's address and credentials in <b>Try it</b>.")

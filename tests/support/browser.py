@@ -40,7 +40,8 @@ FLAGS = [
     "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
-SCREENSHOTS = support.ROOT / "tests" / "browser" / "screenshots"
+SCREENSHOTS = support.ROOT / "tests" / "browser" / "screenshots"  # gitignored
+TAKEN: list[Path] = []  # this run's screenshots, listed at the end of the run (tests/browser/conftest.py)
 START_TIMEOUT_S = 120  # a cold JupyterLab on a busy 2-core machine
 STOP_TIMEOUT_S = 10
 STEP_TIMEOUT_MS = 60_000  # one wait in the page (a run of all cells, a sync of 25 pages)
@@ -245,7 +246,7 @@ def screenshot(page: Any, name: str, target: Any = None) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     (target or page).screenshot(path=str(path))
-    print(f"screenshot: {path}")
+    TAKEN.append(path)
     return path
 
 

@@ -34,7 +34,7 @@ def test_picks_a_free_port_and_opens_a_browser_by_default(capsys: pytest.Capture
 
 
 @pytest.mark.parametrize(("content", "message"), [
-    pytest.param(None, "--template {path}: no such file (or sample: freshdesk, keydesk, zendesk, zoho)", id="missing"),
+    pytest.param(None, "--template {path}: no such file (or sample: " + ", ".join(samples.names()) + ")", id="missing"),
     pytest.param("<Information Name='x'>", "line 1", id="malformed"),
 ])
 def test_refuses_a_template_it_cannot_open(tmp_path: Path, capsys: pytest.CaptureFixture[str],
