@@ -97,16 +97,15 @@ def require_valid(template: Template, action: str) -> list[Problem]:
 
     ``action`` is what would be refused, as a past participle (``"exported"``, ``"run"``). Export,
     save, the :class:`~hdkit.engine.Engine`, the command line and the workbench all ask here, so
-    a refusal always reads the same: ``2 error(s); not exported`` (after the file's name when
-    the template came from one), then each error with its location, in a
+    a refusal always reads the same: ``2 error(s); not exported``, then each error with its
+    location (the file and line, for a template read from a file), in a
     :class:`~hdkit.errors.ValidationFailed` that keeps every problem (warnings too). Returns every
     problem (warnings the caller may show) when nothing blocks.
     """
     problems = validate(template)
     blocking = errors(problems)
     if blocking:
-        source = template.file.source if template.file else None
-        raise ValidationFailed(f"{source + ': ' if source else ''}{len(blocking)} error(s); not {action}", problems)
+        raise ValidationFailed(f"{len(blocking)} error(s); not {action}", problems)
     return problems
 
 

@@ -374,14 +374,15 @@ def test_the_gate_refuses_with_one_message_shape_listing_each_error() -> None:
     assert refused.problems == validate(template) and refused.errors == errors(validate(template))
 
 
-def test_a_refused_file_is_named_and_the_refusal_pickles(tmp_path: Path) -> None:
+def test_a_refusal_names_the_file_at_each_error_and_pickles(tmp_path: Path) -> None:
     import pickle
 
     path = tmp_path / "broken.xml"
     path.write_text(to_xml(edit(general=General(name="Desk"))), encoding="utf-8")
     with pytest.raises(ValidationFailed) as info:
         require_valid(load(path), "run")
-    assert info.value.message == f"{path}: 1 error(s); not run"
+    assert info.value.message == "1 error(s); not run"
+    assert str(info.value).splitlines()[1] == f"  error: {path}: General > Key: line 2, column 1: Key is required"
     again = pickle.loads(pickle.dumps(info.value))
     assert str(again) == str(info.value) and again.problems == info.value.problems
 

@@ -268,7 +268,7 @@ with a JSON object; per request with header ``X-Sandbox-Fault: a=1,b`` or ``?_fa
 """
 
 from hdkit.sandbox.accounts import AGENT_COUNT, DEMO
-from hdkit.sandbox.app import create_app
+from hdkit.sandbox.asgi import create_app
 from hdkit.sandbox.faults import FaultError, Faults
 from hdkit.sandbox.server import Sandbox
 

@@ -16,7 +16,7 @@ from typing import Any
 import uvicorn
 
 from hdkit.sandbox.accounts import DEMO
-from hdkit.sandbox.app import create_app
+from hdkit.sandbox.asgi import create_app
 from hdkit.sandbox.context import Context
 from hdkit.sandbox.faults import Faults
 
