@@ -66,7 +66,7 @@ from hdkit.secrets import Secret
 from hdkit.validate import require_valid, validate
 from hdkit.yeastar_xml import from_xml, load, save, to_xml
 
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # the one place: pyproject reads it, `hdkit --version` prints it
 
 # name -> module, imported on first attribute access (heavy dependencies).
 _LAZY = {

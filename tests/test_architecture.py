@@ -6,8 +6,8 @@ is still a dependency) and under ``TYPE_CHECKING``.
 """
 
 from __future__ import annotations
-
 import __future__
+
 import ast
 import importlib
 import subprocess
@@ -28,6 +28,7 @@ PKG = Path(hdkit.__file__).parent
 # its own. Units that share a layer are siblings and do not import each other.
 LAYERS: list[set[str]] = [
     {"cli"},
+    {"hdkit"},                        # the package's curated surface (lazy for the engine)
     {"ui"},
     {"samples"},                      # sample templates, with the sandbox's demo accounts
     {"engine", "library"},            # runs templates | keeps a folder of them
@@ -40,18 +41,11 @@ LAYERS: list[set[str]] = [
     {"display", "limits", "problems", "secrets", "vocabulary"},
     {"errors"},
 ]
-# The package's own __init__ re-exports (lazily, for the engine); the deprecated module names
-# point at their new homes. Nothing inside hdkit imports them.
-FACADES = {"hdkit", "injection"}
+# Deprecated module names that point at their new homes: nothing inside hdkit imports them.
+FACADES = {"injection"}
 # The sandbox behaves like an external helpdesk: it imports nothing from hdkit. The command line,
-# the workbench and the samples may start or describe it.
-APART = {"sandbox": {"cli", "ui", "samples"}}
-# What the command line split still breaks (issue 11, step 3: hdkit/cli/ takes them over).
-PENDING = {
-    ("engine.commands", "cli"), ("cli", "engine.commands"),
-    ("engine.commands", "samples"), ("engine.demo", "samples"), ("engine.demo", "sandbox"),
-    ("engine.demo", "engine.commands"),
-}
+# the workbench, the samples and the package surface (``hdkit.Sandbox``) may start or describe it.
+APART = {"sandbox": {"cli", "hdkit", "ui", "samples"}}
 RANK = {unit: i for i, layer in enumerate(LAYERS) for unit in layer}
 
 
@@ -110,9 +104,6 @@ def _upward(module: str) -> list[str]:
         there = unit(target)
         if there == here or here in FACADES:
             continue
-        pair = {(_short(module), there), (_short(module), _short(target))}
-        if pair & PENDING:
-            continue
         if there in FACADES:
             wrong.append(f"{target} (a facade)")
         elif there in APART:
@@ -132,11 +123,9 @@ def test_no_import_goes_up_or_sideways(module: str) -> None:
 
 def test_the_import_graph_has_no_cycle() -> None:
     """Depth-first search over every module; a back edge is a cycle (its path is the message)."""
-    edges = {m: {t for t in imports(m) if (_short(m), _short(t)) not in PENDING
-                 and (_short(m), unit(t)) not in PENDING} for m in MODULES}
     # A package's __init__ importing its own modules is how it exposes them, not a dependency.
-    edges = {m: {t for t in ts if not (MODULES[m].name == "__init__.py" and t.startswith(m + "."))}
-             for m, ts in edges.items()}
+    edges = {m: {t for t in imports(m) if not (MODULES[m].name == "__init__.py" and t.startswith(m + "."))}
+             for m in MODULES}
     state: dict[str, int] = {}
     cycles: list[list[str]] = []
 
@@ -169,9 +158,7 @@ def test_nothing_below_ui_imports_widgets(module: str) -> None:
 
 @pytest.mark.parametrize("module", sorted(m for m in MODULES if unit(m) not in {"engine", "sandbox"}), ids=_short)
 def test_only_engine_and_sandbox_speak_http(module: str) -> None:
-    allowed = {"hdkit.cli"}  # its app/workbench launchers start servers by command, not HTTP code
-    found = _third_party(module, {"httpx", "uvicorn", "starlette"})
-    assert found == set() or module in allowed
+    assert _third_party(module, {"httpx", "uvicorn", "starlette"}) == set()
 
 
 def test_module_names_are_unique() -> None:

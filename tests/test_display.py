@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from hdkit.display import PrintableStream, printable, printable_frame
-from hdkit.engine.commands import write_table
+from hdkit.cli.output import write_table
 
 HOSTILE = "Ada\x1b]0;pwned\x07 \x1b[2J\x00Love\u202elace\x9b31m"
 

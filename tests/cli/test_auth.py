@@ -164,7 +164,7 @@ def browser(tmp_path, monkeypatch, terminal) -> Iterator[callable]:
 
     def use(mode: str) -> Path:
         monkeypatch.setenv("BROWSER", f"{sys.executable} {script} {log} %s {mode}")
-        monkeypatch.setattr("hdkit.engine.commands.BROWSER_WAIT", 120.0)  # however loaded the machine is
+        monkeypatch.setattr("hdkit.cli.consent.BROWSER_WAIT", 120.0)  # however loaded the machine is
         return log
 
     yield use

@@ -7,7 +7,7 @@ import stat
 from pathlib import Path
 
 from hdkit import samples
-from hdkit.cli import EXIT_OK, EXIT_TEMPLATE, main
+from hdkit.cli import Exit, main
 
 
 def sample_file(tmp_path: Path) -> Path:
@@ -21,7 +21,7 @@ def test_export_to_a_symlink_is_refused_in_one_line(tmp_path: Path, capsys) -> N
     target.write_text("keep me")
     link = tmp_path / "out.xml"
     link.symlink_to(target)
-    assert main(["export", str(sample_file(tmp_path)), "-o", str(link)]) == EXIT_TEMPLATE
+    assert main(["export", str(sample_file(tmp_path)), "-o", str(link)]) == Exit.TEMPLATE
     err = capsys.readouterr().err
     assert err == f"error: cannot write {link}: it is a symbolic link; hdkit only replaces regular files\n"
     assert link.is_symlink() and target.read_text() == "keep me"
@@ -31,7 +31,7 @@ def test_export_writes_with_the_umask_mode(tmp_path: Path, capsys) -> None:
     old = os.umask(0o022)
     try:
         out = tmp_path / "out.xml"
-        assert main(["export", str(sample_file(tmp_path)), "-o", str(out)]) == EXIT_OK
+        assert main(["export", str(sample_file(tmp_path)), "-o", str(out)]) == Exit.OK
     finally:
         os.umask(old)
     assert stat.S_IMODE(out.stat().st_mode) == 0o644

@@ -74,7 +74,7 @@ def no_wait(monkeypatch) -> None:
     async def instantly(_seconds: float) -> None:
         return None
 
-    monkeypatch.setattr("hdkit.engine.commands.wait", instantly)
+    monkeypatch.setattr("hdkit.cli.sources.wait", instantly)
 
 
 def test_a_sync_whose_pages_keep_failing_exits_3_with_one_line(fresh_sandbox, capsys, no_wait) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from hdkit.cli import EXIT_OK, EXIT_TEMPLATE, EXIT_USAGE, main
+from hdkit.cli import Exit, main
 from hdkit.yeastar_xml import load
 
 import support
@@ -26,14 +26,14 @@ BROKEN = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def test_validate_good_file_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["validate", str(GOOD)]) == EXIT_OK
+    assert main(["validate", str(GOOD)]) == Exit.OK
     assert "0 error(s)" in capsys.readouterr().out
 
 
 def test_validate_reports_every_error_with_location(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.xml"
     bad.write_text(BROKEN, encoding="utf-8")
-    assert main(["validate", str(bad)]) == EXIT_TEMPLATE
+    assert main(["validate", str(bad)]) == Exit.TEMPLATE
     err = capsys.readouterr().err
     assert "General > Helpdesk Name: line 2, column" in err and "Helpdesk Name is required" in err
     assert "Contact Search > Contact Types" in err
@@ -66,7 +66,7 @@ def test_bad_input_file_is_one_clear_error(tmp_path: Path, capsys: pytest.Captur
     bad = tmp_path / "bad.xml"
     bad.write_text(content, encoding="utf-8")
     for command in (["validate", str(bad)], ["export", str(bad), "-o", str(tmp_path / "out.xml")]):
-        assert main(command) == EXIT_TEMPLATE
+        assert main(command) == Exit.TEMPLATE
         err = capsys.readouterr().err
         assert err.startswith("error: ") and "Traceback" not in err
         for word in words:
@@ -75,13 +75,13 @@ def test_bad_input_file_is_one_clear_error(tmp_path: Path, capsys: pytest.Captur
 
 
 def test_missing_file_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["validate", str(tmp_path / "none.xml")]) == EXIT_TEMPLATE
+    assert main(["validate", str(tmp_path / "none.xml")]) == Exit.TEMPLATE
     assert "cannot read template file" in capsys.readouterr().err
 
 
 def test_export_normalises_and_round_trips(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out.xml"
-    assert main(["export", str(GOOD), "-o", str(out)]) == EXIT_OK
+    assert main(["export", str(GOOD), "-o", str(out)]) == Exit.OK
     assert "exported" in capsys.readouterr().out
     assert load(out) == load(GOOD)
 
@@ -90,7 +90,7 @@ def test_export_refuses_while_errors_remain(tmp_path: Path, capsys: pytest.Captu
     bad = tmp_path / "bad.xml"
     bad.write_text(BROKEN, encoding="utf-8")
     out = tmp_path / "out.xml"
-    assert main(["export", str(bad), "-o", str(out)]) == EXIT_TEMPLATE
+    assert main(["export", str(bad), "-o", str(out)]) == Exit.TEMPLATE
     err = capsys.readouterr().err
     assert "not exported" in err and "Helpdesk Name is required" in err
     assert not out.exists()
@@ -99,7 +99,7 @@ def test_export_refuses_while_errors_remain(tmp_path: Path, capsys: pytest.Captu
 def test_export_without_output_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
         main(["export", str(GOOD)])
-    assert info.value.code == EXIT_USAGE
+    assert info.value.code == Exit.USAGE
 
 
 @pytest.mark.parametrize(
@@ -113,7 +113,7 @@ def test_export_to_an_unwritable_place_is_one_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], output: str, words: list[str]
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    assert main(["export", str(GOOD), "-o", output]) == EXIT_TEMPLATE
+    assert main(["export", str(GOOD), "-o", output]) == Exit.TEMPLATE
     err = capsys.readouterr().err
     assert err.startswith("error: cannot write") and "Traceback" not in err and ".tmp" not in err
     for word in words:

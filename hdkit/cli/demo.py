@@ -11,20 +11,20 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import TextIO
+from typing import Any, TextIO
 
-from hdkit.engine.commands import report_code, write_table
+from hdkit.cli.exits import Exit
+from hdkit.cli.output import Indented, report_code, write_table
 
-__all__ = ["demo"]
+__all__ = ["demo", "register"]
 
 _SANDBOX_URL = "http://127.0.0.1:8700"  # where 'hdkit sandbox' listens by default
 
 
-
-def demo(sample: str = "freshdesk", out: TextIO | None = None) -> int:
+def demo(sample: str = "freshdesk", out: TextIO | None = None) -> Exit:
     """Start the sandbox, then tell the story of ``sample``: users, a search, a missed call.
 
-    Returns the exit code (0, or 3 when a request failed).
+    Returns the exit code (OK, or the helpdesk's side when a request failed).
     """
     from hdkit import samples
     from hdkit.engine.runner import Engine
@@ -42,7 +42,7 @@ def demo(sample: str = "freshdesk", out: TextIO | None = None) -> int:
         users = engine.users()
         took = time.perf_counter() - started
         say(f"2. Users synced in {took:.2f} s, up to {engine.max_concurrent} requests at once: {users.summary()}.")
-        write_table(users.records().head(3), "table", _Indented(out))
+        write_table(users.records().head(3), "table", Indented(out))
 
         phone = samples.demo_phone(sample)
         found = engine.search(phone)
@@ -52,7 +52,7 @@ def demo(sample: str = "freshdesk", out: TextIO | None = None) -> int:
 
         trace = engine.call(engine.event("inbound-missed", phone))
         say(f"\n4. A missed inbound call from {phone}: {len(trace.steps)} requests, as the PBX would send them.")
-        write_table(trace.trace()[["step", "method", "status", "outcome", "outputs"]], "table", _Indented(out))
+        write_table(trace.trace()[["step", "method", "status", "outcome", "outputs"]], "table", Indented(out))
 
         given = " ".join(f"--input {k}={v}" for k, v in samples.demo_inputs(sample, _SANDBOX_URL).items())
         say(f"\nNext: start 'hdkit sandbox' in another shell, then try\n"
@@ -64,12 +64,9 @@ def demo(sample: str = "freshdesk", out: TextIO | None = None) -> int:
     return max(report_code(r) for r in (users, found, trace))
 
 
-class _Indented:
-    """A text stream that indents every line written to it (tables inside the demo story)."""
-
-    def __init__(self, out: TextIO, prefix: str = "   ") -> None:
-        self.out, self.prefix = out, prefix
-
-    def write(self, text: str) -> int:
-        lines = text.splitlines(keepends=True)
-        return self.out.write("".join(self.prefix + line if line.strip() else line for line in lines))
+def register(subparsers: Any) -> None:
+    """Add ``demo`` to the ``hdkit`` command's subparsers."""
+    demo_parser = subparsers.add_parser("demo", help="start the sandbox helpdesk and run a sample against it")
+    demo_parser.add_argument("--sample", default="freshdesk", choices=("freshdesk", "keydesk"),
+                             help="an API-key sample (the OAuth2 ones need 'hdkit auth' first)")
+    demo_parser.set_defaults(handler=lambda args: demo(args.sample))

@@ -1,0 +1,127 @@
+"""Where a command's template, inputs and tokens come from, and the engine built from them.
+
+The template is a file path or a bundled sample's name. Inputs for its custom fields come from
+``HDKIT_INPUT_<NAME>`` environment variables, then ``--inputs FILE.json``, then ``--input
+NAME=VALUE`` (later wins); tokens from ``--token-file``. :func:`engine_for` asks the validity
+gate first, as export does, and says which warnings a run should not hide (a value printed raw
+into a JSON body or a query fails no request but can break one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import warnings
+from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hdkit.display import printable
+from hdkit.errors import AuthError, EngineError, Location
+from hdkit.model import Template
+
+if TYPE_CHECKING:
+    from hdkit.engine.runner import Engine
+    from hdkit.engine.tokens import TokenStore
+
+__all__ = ["ENV_PREFIX", "engine_for", "load_template", "pairs", "read_inputs", "token_store", "variables"]
+
+ENV_PREFIX = "HDKIT_INPUT_"
+# How runs wait (retries, Retry-After): the seam tests use to switch waiting off.
+wait: Callable[[float], Awaitable[Any]] = asyncio.sleep
+
+
+def load_template(spec: str) -> Template:
+    """A template from a file path, or a bundled sample by name (``zendesk``, ``freshdesk``...)."""
+    from hdkit import samples, yeastar_xml
+
+    path = Path(spec)
+    if path.is_file():
+        return yeastar_xml.load(path)
+    if spec in samples.names():
+        return samples.load(spec)
+    raise EngineError(f"no template file or sample named {spec!r}", Location(field="TEMPLATE"),
+                      hint=f"give an XML file path or one of the samples: {', '.join(samples.names())}")
+
+
+def read_inputs(template: Template, pairs_given: list[str], files: list[str],
+                environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Inputs for the template's custom fields: environment, then files, then ``NAME=VALUE``."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, str] = {}
+    for f in template.auth.custom_fields:
+        for key in (ENV_PREFIX + f.name.upper(), ENV_PREFIX + f.name):
+            if key in environ:
+                values[f.name] = environ[key]
+    for name in files:
+        values.update(_inputs_file(name))
+    values.update(pairs(pairs_given, "--input"))
+    return values
+
+
+def pairs(given: list[str] | None, option: str) -> dict[str, str]:
+    """``NAME=VALUE`` options as a dict; anything else is an error naming the option."""
+    out: dict[str, str] = {}
+    for pair in given or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise EngineError(f"{pair!r} is not NAME=VALUE", Location(field=option))
+        out[key.strip()] = value
+    return out
+
+
+def _inputs_file(name: str) -> dict[str, str]:
+    where = Location(field="--inputs", source=name)
+    try:
+        data = json.loads(Path(name).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise EngineError(f"cannot read the inputs file: {exc.strerror}", where) from exc
+    except UnicodeDecodeError as exc:
+        raise EngineError(f"the inputs file is not UTF-8 text: {exc.reason}", where) from exc
+    except json.JSONDecodeError as exc:
+        raise EngineError(f"the inputs file is not JSON: {exc.msg}", where.at(exc.lineno, exc.colno)) from exc
+    if not isinstance(data, dict):
+        raise EngineError("the inputs file must hold a JSON object of NAME: VALUE", where)
+    return {str(k): str(v) for k, v in data.items()}
+
+
+def token_store(path: str) -> TokenStore:
+    """The ``--token-file`` store; a file that is not one is the user's input problem."""
+    from hdkit.engine.tokens import TokenStore
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            store = TokenStore(path)
+        except AuthError as exc:
+            raise EngineError(exc.message, Location(field="--token-file", source=path), hint=exc.hint) from exc
+    for warning in caught:  # one line each, not Python's echo of the source line
+        print(f"warning: {warning.message}", file=sys.stderr)
+    return store
+
+
+def variables(args: argparse.Namespace) -> dict[str, str]:
+    """The variables set by hand (``--var NAME=VALUE``)."""
+    return dict(getattr(args, "var", None) or [])
+
+
+def engine_for(args: argparse.Namespace) -> Engine:
+    """The engine a command runs: its template (refused while errors remain), inputs and tokens."""
+    from hdkit.engine.runner import Engine
+    from hdkit.validate import require_valid
+
+    template = load_template(args.template)
+    for p in require_valid(template, "run"):  # a value that injects and still leaves valid JSON fails no request
+        if p.code in ("json-unescaped", "url-unescaped"):
+            print(printable(str(p)), file=sys.stderr)
+    inputs = read_inputs(template, args.input or [], args.inputs or [])
+    tokens = token_store(args.token_file) if args.token_file else None
+    engine = Engine(template, inputs, dry_run=getattr(args, "dry_run", False), timeout=args.timeout, tokens=tokens,
+                    sleep=wait, max_response_bytes=round(args.max_response_mb * 1024 * 1024))
+    for name in engine.unused_variables(variables(args)):
+        print(f"warning: --var {name}: the template never uses {{{{.{name}}}}}, so setting it changes nothing",
+              file=sys.stderr)
+    return engine
