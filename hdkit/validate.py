@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from hdkit import limits
+from hdkit import arguments, limits
 from hdkit.errors import Location, PathError, TemplateSyntaxError
 from hdkit.extract import split_paths
 from hdkit.gotemplate import FieldRef, fix_quotes
@@ -122,6 +122,7 @@ def errors(problems: Iterable[Problem]) -> list[Problem]:
 def validate(template: Template) -> list[Problem]:
     """Every problem of ``template``, errors and warnings, in form order; the warnings import
     raised first. A template read from a file has each problem located at its file line."""
+    arguments.instance(template, Template, "validate", "template", arguments.TEMPLATE_FROM)
     problems = [*template.warnings, *_Validator(template).run()]
     return [_at_file_line(p, template) for p in problems]
 

@@ -27,7 +27,8 @@ from hdkit.engine.client import MAX_RESPONSE_BYTES, Client
 from hdkit.engine.events import QUEUE_AGENTS, CallEvent, CallKind, queue_call, simulate
 from hdkit.engine.prepare import Renderer, scope
 from hdkit.engine.session import Session
-from hdkit.errors import EngineError, Location
+from hdkit import arguments
+from hdkit.errors import ArgumentError, EngineError, Location
 from hdkit.model import AuthMethod, FollowUpEvent, Inputs, Template
 from hdkit.results import CallTrace, MatrixResult, SearchResult, UsersResult
 from hdkit.secrets import Redactor
@@ -63,7 +64,7 @@ class Engine:
         clock: Callable[[], float] = time.time,
         max_response_bytes: int = MAX_RESPONSE_BYTES,
     ) -> None:
-        self.template = template
+        self.template = arguments.instance(template, Template, "Engine", "template", arguments.TEMPLATE_FROM)
         self.inputs = inputs if isinstance(inputs, Inputs) else Inputs.for_template(template, inputs or {})
         self.dry_run = dry_run
         self.tokens = tokens
@@ -115,23 +116,28 @@ class Engine:
 
     async def asearch(self, phone: str, contact_type: str | None = None) -> SearchResult:
         """Look ``phone`` up in every contact type (or one), with follow-ups and pop-up URLs."""
+        _texts("Engine.search", phone=phone, contact_type=contact_type)
         async def run(s: Session) -> SearchResult:
             return (await scenarios.search(s, phone, contact_type))[0]
         return await self._run(run)
 
     async def akeyword_search(self, text: str) -> SearchResult:
         """The keyword search from Linkus (the file's SearchContact scenario) for ``text``."""
+        _texts("Engine.keyword_search", text=text)
         return await self._run(lambda s: scenarios.keyword_search(s, text))
 
     async def amatch_matrix(self, phone: str, contact_type: str | None = None, *,
                             last_digits: int = 7, default_country: str = "1") -> MatrixResult:
         """Search ``phone`` in several formats and show which ones hit, per contact type."""
+        _texts("Engine.match_matrix", phone=phone, contact_type=contact_type, default_country=default_country)
         return await self._run(lambda s: scenarios.match_matrix(
             s, phone, contact_type, last_digits=last_digits, default_country=default_country))
 
     async def acreate_contact(self, phone: str, *, first_name: str = "", last_name: str = "",
                               contact_type: str | None = None) -> CallTrace:
         """Create a contact as the PBX does for an unknown number."""
+        _texts("Engine.create_contact", phone=phone, first_name=first_name, last_name=last_name,
+               contact_type=contact_type)
         async def run(s: Session) -> CallTrace:
             return (await scenarios.create_contact(
                 s, phone, first_name=first_name, last_name=last_name, contact_type=contact_type))[0]
@@ -144,14 +150,17 @@ class Engine:
         ``event`` is one :class:`CallEvent` or every leg of a queue call (:func:`queue_call`).
         ``hide_missed`` / ``play_recording`` override the template's option defaults.
         """
-        legs = [event] if isinstance(event, CallEvent) else list(event)
-        if not legs:
-            raise ValueError("a call needs at least one event")
+        legs = arguments.events(event, "Engine.call", CallEvent)
         return await self._run(lambda s: calls.call(s, legs, hide_missed=hide_missed, play_recording=play_recording))
 
     async def afollowup(self, event: FollowUpEvent | str, variables: Mapping[str, object] | None = None) -> CallTrace:
         """Fire the follow-up requests configured for ``event`` with ``variables`` in scope."""
-        kind = FollowUpEvent(event)
+        try:
+            kind = FollowUpEvent(event)
+        except ValueError:
+            known = ", ".join(repr(e.value) for e in FollowUpEvent)
+            raise ArgumentError(f"event must be one of {known}, got {event!r}",
+                                Location("Engine.followup", "event")) from None
 
         async def run(s: Session) -> CallTrace:
             steps: list = []
@@ -254,6 +263,12 @@ async def _redacted_errors(client: Client) -> AsyncIterator[None]:
     except Exception as exc:
         client.redactor.exception(exc)
         raise
+
+
+def _texts(call: str, **values: Any) -> None:
+    """The text arguments of a scenario call: text UTF-8 can carry (a contact type may be None)."""
+    for name, value in values.items():
+        arguments.text(value, call, name, optional=name == "contact_type")
 
 
 def _token_key(template: Template) -> str:

@@ -114,8 +114,8 @@ SHOWN = [
     pytest.param(NB04, "checked",
                  "line 1, column 11: rendered body is not valid JSON (Expecting ',' delimiter): "
                  "{{.DisplayName}} printed 'Dwayne \"The Rock\" Johnson'", id="04-names-the-variable"),
-    pytest.param(NB04, "checked", 'fix: write {{printf "%q" .DisplayName}} in place of '
-                 '"{{.DisplayName}}"', id="04-fix"),
+    pytest.param(NB04, "checked", 'fix: write {{template "json" .DisplayName}} in place of '
+                 '{{.DisplayName}}; define the escaper once', id="04-fix"),
     pytest.param(NB04, "lint", "warning: Contact Creation > Request Body: line 1, column 11: "
                  ".DisplayName is printed inside a JSON string without escaping", id="04-lint-json"),
     pytest.param(NB04, "lint", "fix: write {{UrlEncode .DisplayName}}", id="04-lint-url"),
