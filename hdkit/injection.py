@@ -24,7 +24,8 @@ from enum import Enum
 from typing import Any, Literal
 from urllib.parse import quote
 
-from hdkit.errors import Location
+from hdkit import arguments
+from hdkit.errors import ArgumentError, Location
 from hdkit.gotemplate import ActionSpan, Template, action_spans
 from hdkit.gotemplate import compile as compile_template
 from hdkit.problems import Problem
@@ -42,6 +43,7 @@ __all__ = [
 ]
 
 Kind = Literal["json", "url", "text"]
+_KINDS = ("json", "url", "text")
 MAX_BODY_NESTING = 200  # a request body is a few levels deep; bounds the recursive checker
 
 
@@ -265,7 +267,7 @@ def check_json_template(source: str, location: Location | None = None) -> list[P
     only for some items), so an error there is reported as a warning.
     """
     where = location or Location()
-    spans = action_spans(source)
+    spans = action_spans(_checked("check_json_template", source))
     try:
         _Parser(source, spans).parse()
     except _JSONError as err:
@@ -292,7 +294,7 @@ def check_json_template(source: str, location: Location | None = None) -> list[P
 
 def action_contexts(source: str, kind: Kind) -> dict[int, Context]:
     """Where each printing action of ``source`` lands, keyed by ``ActionSpan.start``."""
-    spans = action_spans(source)
+    spans = action_spans(_checked("action_contexts", source, kind))
     inside = [(start, end) for start, end in _definitions(spans).items()]
     printing = [s for s in spans if _prints(s) and not any(a <= s.start < b for a, b in inside)]
     if kind == "json":
@@ -439,7 +441,7 @@ def _finding(span: ActionSpan, context: Context, variable: str, source: str) -> 
 def lint(source: str, kind: Kind, location: Location | None = None) -> list[Problem]:
     """Warnings about values that could break the request once rendered raw by the PBX."""
     where = location or Location()
-    contexts = action_contexts(source, kind)
+    contexts = action_contexts(_checked("lint", source, kind), kind)
     problems: list[Problem] = []
     for span in action_spans(source):
         context = contexts.get(span.start)
@@ -475,10 +477,18 @@ class Rendered:
         return f"Rendered(text={_redact(self.text, self._secrets)!r}, problems={self.problems!r})"
 
 
-def _template(template_or_source: Template | str) -> tuple[Template, str]:
-    if isinstance(template_or_source, str):
-        return compile_template(template_or_source), template_or_source
-    return template_or_source, template_or_source.source
+def _template(template_or_source: Template | str, call: str) -> tuple[Template, str]:
+    if isinstance(template_or_source, Template):
+        return template_or_source, template_or_source.source
+    source = arguments.text(template_or_source, call, "template_or_source")
+    return compile_template(source), source
+
+
+def _checked(call: str, source: Any, kind: Any = "json") -> str:
+    """The template text and kind a public function was given, refused in hdkit's words."""
+    if kind not in _KINDS:
+        raise ArgumentError(f"kind must be one of {', '.join(map(repr, _KINDS))}, got {kind!r}", Location(call, "kind"))
+    return arguments.text(source, call, "source")
 
 
 def _secret_values(data: Any) -> frozenset[str]:
@@ -515,7 +525,8 @@ def render_checked(
     names the action whose printed value broke the JSON, with the value (secrets masked).
     """
     where = location or Location()
-    template, source = _template(template_or_source)
+    template, source = _template(template_or_source, "render_checked")
+    _checked("render_checked", source, kind)
     printed: list[tuple[int, str, int]] = []
 
     def record(start: int, text: str, out_pos: int) -> str:
@@ -593,8 +604,8 @@ def render_safe(template_or_source: Template | str, data: Mapping[str, Any], kin
 
     Values already escaped by the template (``UrlEncode``, ``printf "%q"``...) are left alone.
     """
-    template, source = _template(template_or_source)
-    contexts = action_contexts(source, kind)
+    template, source = _template(template_or_source, "render_safe")
+    contexts = action_contexts(_checked("render_safe", source, kind), kind)
     spans = {s.start: s for s in action_spans(source)}
 
     def escape(start: int, text: str, _out_pos: int) -> str:

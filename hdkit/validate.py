@@ -182,6 +182,12 @@ class _Validator:
         if not source:
             return
         where = Location(section, field)
+        actions = source.count("{{")
+        if actions > limits.MAX_ACTIONS_PER_VALUE:  # the checks are linear, but 200,000 of them take minutes
+            yield self.error(f"{actions:,} template actions in one value; hdkit checks at most "
+                             f"{limits.MAX_ACTIONS_PER_VALUE:,} (a request body needs tens)", where,
+                             code="too-many-actions")
+            return
         try:
             compiled = compile_template(source, field)
         except TemplateSyntaxError as err:

@@ -74,7 +74,7 @@ from hdkit.model import (
 from hdkit.problems import Problem
 
 from .document import _Tree
-from .extras import collect, dropped
+from .extras import collect, dropped, kept_secrets, secret_value
 from .layout import Spelling
 from .spelling import FIRST_METHOD, SPELLING, flag_note, parse_value
 
@@ -219,7 +219,7 @@ class _Reader:
         kwargs: dict[str, Any] = {
             "name": el.get("Name", ""), "method": el.get("Method", method), "url": el.get("URLFormat", ""),
             "response_type": el.get("ResponseType", ""),
-            "attrs": tuple((k, v) for k, v in el.attrib.items() if k not in _REQUEST_ATTRS),
+            "attrs": self.others(el, _REQUEST_ATTRS),
         }
         params: list[Param] = []
         box = self.container(el, "Parameters")
@@ -237,7 +237,7 @@ class _Reader:
             else:
                 self.mark(p, f"param:{len(params)}", None, None, *p.attrib)
                 value = p.get("Value", "")
-                others = tuple((k, v) for k, v in p.attrib.items() if k not in ("Name", "Type", "Value"))
+                others = self.others(p, ("Name", "Type", "Value"))
                 params.append(tree.build(p, lambda n=name, v=value, t=type_, o=others: Param(n, v, t, o)))
         kwargs["params"] = tuple(params)
         outputs: list[Output] = []
@@ -246,11 +246,26 @@ class _Reader:
             kwargs["next"] = tree.get(box, "Next")
             for k, o in enumerate(box.findall("Output")):
                 self.mark(o, f"output:{k}", None, None, *o.attrib)
-                others = tuple((n, v) for n, v in o.attrib.items() if n not in ("Name", "Path"))
+                others = self.others(o, ("Name", "Path"))
                 outputs.append(tree.build(o, lambda o=o, others=others: Output(o.get("Name", ""), o.get("Path", ""),
                                                                                 others)))
         kwargs["outputs"] = tuple(outputs)
         return kwargs
+
+    def others(self, el: ET.Element, fields: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+        """The attributes of ``el`` beyond its fields, kept in the model and written back; one
+        named as a credential (``ApiKey="..."``) is dropped, one that only looks secret warned about."""
+        kept = []
+        for name, value in el.attrib.items():
+            if name in fields:
+                continue
+            if secret_value(el, name):
+                self.tree.dropped.add((id(el), name))
+                self.notes.append(dropped(self.tree, el, name))
+                continue
+            kept_secrets(self.tree, el, [name], self.notes)
+            kept.append((name, value))
+        return tuple(kept)
 
     # -- sections --------------------------------------------------------------------------
 
