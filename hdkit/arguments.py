@@ -81,6 +81,11 @@ def path(value: Any, call: str, name: str = "path") -> Path:
     found = Path(value)
     if "\0" in str(found):
         raise ArgumentError(f"{name} holds a NUL character, which no file name can", Location(call, name))
+    try:
+        os.fsencode(found)
+    except UnicodeError:  # a lone surrogate that is no escaped byte of a file name
+        raise ArgumentError(f"{name} holds characters no file name can be encoded with", Location(call, name),
+                            hint="a name read from the filesystem (os.listdir) can be passed as it came") from None
     return found
 
 

@@ -302,6 +302,7 @@ class Engine:
         """A simulated call for this engine's clock (every leg for ``"queue"``, where
         ``extension`` is the agent who answers: the first queue agent, when not one of them).
         ``variables={...}`` sets variables by hand, overriding what the simulator supplies."""
+        _texts("Engine.event", phone=phone, **{k: v for k, v in options.items() if k in _EVENT_TEXTS})
         options.setdefault("clock", self.clock)
         if options.get("variables"):
             check_names(options["variables"])
@@ -345,6 +346,9 @@ async def _redacted_errors(client: Client) -> AsyncIterator[None]:
     except Exception as exc:
         client.redactor.exception(exc)
         raise
+
+
+_EVENT_TEXTS = ("extension", "extension_name", "contact_name", "owner", "who_module")  # a call's text options
 
 
 def _texts(call: str, **values: Any) -> None:
