@@ -9,8 +9,10 @@ from importlib import import_module
 from typing import Any
 
 from hdkit.errors import (
+    ArgumentError,
     AuthError,
     EngineError,
+    FileError,
     HdkitError,
     HelpdeskError,
     LimitError,
@@ -25,7 +27,7 @@ from hdkit.errors import (
     XMLFormatError,
 )
 from hdkit.extract import extract_records, extract_values
-from hdkit.injection import lint, render_checked, render_safe
+from hdkit.injection import JSON_ESCAPER, lint, render_checked, render_safe
 from hdkit.library import TemplateLibrary
 from hdkit.model import (
     Auth,
@@ -90,8 +92,10 @@ def __getattr__(name: str) -> Any:
 
 __all__ = sorted(
     [
+        "JSON_ESCAPER",
         "MISSING",
         "Auth",
+        "ArgumentError",
         "AuthError",
         "AuthMethod",
         "BasicAuth",
@@ -111,6 +115,7 @@ __all__ = sorted(
         "EngineError",
         "FieldMapping",
         "FieldType",
+        "FileError",
         "FollowUpEvent",
         "FollowUpRequest",
         "General",
