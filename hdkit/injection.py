@@ -7,7 +7,10 @@ renders exactly what Go renders, and on top of that:
 * :func:`check_json_template` checks a body template is well-formed JSON with each action
   treated as an opaque token, so typos show up before any request;
 * :func:`action_contexts` says where each action lands (JSON string, key, bare value, URL path,
-  URL query value...), and :func:`lint` warns about unescaped variables with the fix to apply;
+  URL query value...), and :func:`lint` warns about unescaped variables with the fix to apply:
+  ``UrlEncode`` in a URL query or path segment, and in JSON :data:`JSON_ESCAPER`, a JSON string
+  escaper written in Go's template language (Go has none: ``printf "%q"`` writes ``\\x01`` and
+  ``js`` writes ``\\'``, both of which JSON refuses, so ``{{js .Name}}`` is flagged too);
 * :func:`render_checked` renders faithfully and, when the result is not JSON, names the
   variable whose value broke it (secrets redacted);
 * :func:`render_safe` is an opt-in mode that escapes each printed value for its context.

@@ -7,7 +7,8 @@ chosen mode needs, numbers out of range, template strings that do not compile (w
 fix Go users need), GJSON paths that do not compile, JSON bodies that are not JSON whatever the
 values, values printed raw where they can break a body or a query, variables no scenario
 provides, follow-ups nobody reaches, and secrets pasted literally where a Password Input
-belongs. Errors block export and runs; warnings do not.
+belongs. Errors block export and runs; warnings do not. A value holding more template actions
+than :data:`~hdkit.limits.MAX_ACTIONS_PER_VALUE` is one error instead of minutes of checks.
 
 A template read from a file holds more than the form shows, and hdkit keeps and runs all of it;
 validation says where that goes beyond what the product documents: a value hdkit does not know

@@ -471,8 +471,8 @@ def load(path: str | os.PathLike[str]) -> Template:
     if logo and beside and _exists(beside):
         shown = arguments.printable(beside)
         data = read_limited(beside, limits.LOGO_MAX_BYTES, "logo file", shown,
-                            lambda: LimitError(f"logo {logo.filename!r} is over {limits.LOGO_MAX_BYTES // 1024} KB; "
-                                               "it must be less than that", Location(GENERAL, "Logo", source=shown)))
+                            lambda: LimitError(f"logo {logo.filename!r} is over {limits.LOGO_MAX_BYTES // 1024} KB; it must "
+                                               "be less (read stopped there)", Location(GENERAL, "Logo", source=shown)))
         if not data:
             raise LimitError(f"logo {logo.filename!r} is an empty file; it must be a PNG, JPG or JPEG image",
                              Location(GENERAL, "Logo", source=shown))
