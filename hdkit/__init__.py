@@ -9,8 +9,10 @@ from importlib import import_module
 from typing import Any
 
 from hdkit.errors import (
+    ArgumentError,
     AuthError,
     EngineError,
+    FileError,
     HdkitError,
     HelpdeskError,
     LimitError,
@@ -61,7 +63,7 @@ from hdkit.model import (
 )
 from hdkit.paths import MISSING, compile_path, gjson_get
 from hdkit.problems import Problem, Severity
-from hdkit.rendering import lint, render_checked, render_safe
+from hdkit.rendering import JSON_ESCAPER, lint, render_checked, render_safe
 from hdkit.secrets import Secret
 from hdkit.validate import require_valid, validate
 from hdkit.yeastar_xml import from_xml, load, save, to_xml
@@ -90,8 +92,10 @@ def __getattr__(name: str) -> Any:
 
 __all__ = sorted(
     [
+        "JSON_ESCAPER",
         "MISSING",
         "Auth",
+        "ArgumentError",
         "AuthError",
         "AuthMethod",
         "BasicAuth",
@@ -111,6 +115,7 @@ __all__ = sorted(
         "EngineError",
         "FieldMapping",
         "FieldType",
+        "FileError",
         "FollowUpEvent",
         "FollowUpRequest",
         "General",

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
+    "ArgumentError",
     "AuthError",
     "EngineError",
+    "FileError",
     "HdkitError",
     "HelpdeskError",
     "LimitError",
@@ -154,6 +156,30 @@ class ModelError(HdkitError, ValueError):
 
 class LimitError(ModelError):
     """A documented limit is exceeded (6th custom field, 21st header, 11th template...)."""
+
+
+class ArgumentError(HdkitError, ValueError, TypeError):
+    """A Python API call given what it cannot take: ``None`` or a number where text belongs, a
+    lone surrogate (text no file or request can carry), an empty list of call events.
+
+    Both a ValueError and a TypeError, so code written against the builtins keeps working.
+    """
+
+
+class FileError(HdkitError, OSError):
+    """A file hdkit was asked to write could not be written (a missing folder, no permission).
+
+    The message names the file asked for, never the temporary file beside it; ``errno`` and
+    ``strerror`` are the operating system's, so it is also an OSError.
+    """
+
+    def __init__(self, message: str, location: Location | None = None, *, errno: int | None = None,
+                 strerror: str | None = None, filename: str | None = None, hint: str | None = None) -> None:
+        super().__init__(message, location, hint=hint)
+        self.errno, self.strerror, self.filename = errno, strerror, filename
+
+    def __str__(self) -> str:  # OSError's would print "[Errno 2] ..." and lose the file's name
+        return self._render()
 
 
 class XMLFormatError(HdkitError, ValueError):

@@ -17,7 +17,8 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from hdkit.errors import Location
+from hdkit import arguments
+from hdkit.errors import ArgumentError, Location
 from hdkit.paths import MISSING, CompiledPath, GJSONResult, check_json, compile_path, load_json, render_path
 from hdkit.paths.syntax import scan
 
@@ -115,6 +116,9 @@ def extract_records(
     An empty or blank path gives no column. Missing values are :data:`MISSING`.
     """
     where = location or Location()
+    arguments.text(json_text, "extract_records", "json_text")
+    if not isinstance(mapping, Mapping) or not all(isinstance(v, str) for v in mapping.values()):
+        raise ArgumentError("mapping must map output names to path texts", Location("extract_records", "mapping"))
     check_json_body(json_text, where)
     doc = _Document(json_text)
     columns: dict[str, Any] = {}
@@ -146,6 +150,9 @@ def extract_values(
     Used for follow-up requests that carry values from one response into the next request.
     """
     where = location or Location()
+    arguments.text(json_text, "extract_values", "json_text")
+    if not isinstance(paths, (list, tuple)) or not all(isinstance(p, str) for p in paths):
+        raise ArgumentError("paths must be a list of path texts", Location("extract_values", "paths"))
     check_json_body(json_text, where)
     doc = _Document(json_text)
     return [doc.get(_compiled(path, where)).value() for path in paths]

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from hdkit import limits
+from hdkit import arguments, limits
 from hdkit.errors import LimitError, Location, ModelError
 from hdkit.model import Template
 from hdkit.yeastar_xml import load, save
@@ -31,7 +31,7 @@ class TemplateLibrary:
     def __init__(self, directory: str | os.PathLike[str] | None = None) -> None:
         self._templates: dict[str, Template] = {}
         self._files: dict[str, Path] = {}  # key -> its file, which a user may have renamed
-        self.directory = Path(directory) if directory is not None else None
+        self.directory = arguments.path(directory, "TemplateLibrary", "directory") if directory is not None else None
         if self.directory is not None:
             self.directory.mkdir(parents=True, exist_ok=True)
             for path in sorted(self.directory.glob("*.xml")):
@@ -71,6 +71,7 @@ class TemplateLibrary:
 
     def replace(self, template: Template) -> Template:
         """Replace the template with the same key (which must exist)."""
+        arguments.instance(template, Template, "TemplateLibrary.replace", "template", arguments.TEMPLATE_FROM)
         if template.key not in self._templates:
             raise ModelError(f"no template with key {template.key!r} to replace", Location(_SECTION, "Key"))
         return self._put(template, replace=True)
@@ -88,6 +89,8 @@ class TemplateLibrary:
         return self._files.get(key, self.directory / f"{key}.xml")
 
     def _put(self, template: Template, *, replace: bool, persist: bool = True) -> Template:
+        arguments.instance(template, Template, "TemplateLibrary.replace" if replace else "TemplateLibrary.add",
+                           "template", arguments.TEMPLATE_FROM)
         key = template.key
         where = Location(_SECTION, "Key")
         if not key or not _SAFE_KEY.match(key):

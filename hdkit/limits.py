@@ -50,3 +50,27 @@ ADDRESS_MAX_CHARS = 255  # Zip, Street, City, State, Country
 
 # format 2.5 [S][I]: methods seen in the sample (GET, POST, PUT, PATCH) plus DELETE.
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+# --------------------------------------------------------------------------- hdkit's own input limits
+# Not the PBX's numbers: hdkit refuses input beyond these so that a hostile or broken file
+# costs a clear error, never memory, time or a traceback. Each is far above what a template needs.
+
+# A template file: the samples are 5-15 KB and the biggest corpus template under 60 KB; reading is
+# bounded here (at most this + 1 bytes are read) so that /dev/zero or a 1 GB file is refused unread.
+MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
+
+# Element nesting of a template file: a template is 7 levels deep (Information > Scenarios >
+# Scenario > Requests > Request > Parameters > Parameter); reading, keeping and writing back
+# unknown elements recurses once per level, so 5,000 nested elements must stop at the parser.
+MAX_XML_DEPTH = 100
+
+# A logo file name: most filesystems allow 255 bytes per name (NAME_MAX), and load()/save()
+# read and write the logo beside the template under this name.
+LOGO_NAME_MAX_BYTES = 255
+
+# Actions ({{...}}) in one template value: a request body uses tens; the checks are linear, and
+# this bounds the time one hostile value (200,000 actions) can cost validation.
+MAX_ACTIONS_PER_VALUE = 10_000
+
+# The PBX is written in Go, which reads numbers as 64-bit integers (strconv.ParseInt, base 10).
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1

@@ -9,7 +9,10 @@ renders exactly what Go renders (injection is reported, never fixed silently), a
 * :func:`check_json_template` checks a body template is well-formed JSON with each action
   treated as an opaque token, so typos show up before any request;
 * :func:`action_contexts` says where each action lands (JSON string, key, bare value, URL path,
-  URL query value...), and :func:`lint` warns about unescaped variables with the fix to apply;
+  URL query value...), and :func:`lint` warns about unescaped variables with the fix to apply:
+  ``UrlEncode`` in a URL query or path segment, and in JSON :data:`JSON_ESCAPER`, a JSON string
+  escaper written in Go's template language (Go has none: ``printf "%q"`` writes ``\\x01`` and
+  ``js`` writes ``\\'``, both of which JSON refuses, so ``{{js .Name}}`` is flagged too);
 * :func:`render_checked` renders faithfully and, when the result is not JSON, names the
   variable whose value broke it (secrets redacted);
 * :func:`render_safe` is an opt-in mode that escapes each printed value for its context.
@@ -17,6 +20,7 @@ renders exactly what Go renders (injection is reported, never fixed silently), a
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -25,13 +29,14 @@ from enum import Enum
 from typing import Any, Literal
 from urllib.parse import quote
 
-from hdkit import gotemplate
-from hdkit.errors import Location
+from hdkit import arguments, gotemplate
+from hdkit.errors import ArgumentError, Location
 from hdkit.gotemplate import ActionSpan, CompiledTemplate, action_spans
 from hdkit.problems import Problem
 from hdkit.secrets import MASK, Secret
 
 __all__ = [
+    "JSON_ESCAPER",
     "Context",
     "Kind",
     "Rendered",
@@ -43,6 +48,7 @@ __all__ = [
 ]
 
 Kind = Literal["json", "url", "text"]
+_KINDS = ("json", "url", "text")
 MAX_BODY_NESTING = 200  # a request body is a few levels deep; bounds the recursive checker
 
 
@@ -100,15 +106,26 @@ class _Tok:
     actions: list[int] = field(default_factory=list)  # action starts inside a string
 
 
+def _definitions(spans: list[ActionSpan]) -> dict[int, int]:
+    """``{{define}}`` blocks (start -> end of their ``{{end}}``): a template defined in a body is
+    printed where ``{{template}}`` calls it, not where it is written."""
+    starts = {s.start for s in spans if re.match(r"define\b", s.text)}
+    return {start: end for start, end in _blocks(spans) if start in starts}
+
+
 def _json_tokens(source: str, spans: list[ActionSpan]) -> Iterator[_Tok]:
     """JSON tokens of a body template; printing actions outside strings are one token each,
-    control actions are transparent, and actions inside strings are part of the string."""
+    control actions are transparent, actions inside strings are part of the string, and
+    ``{{define}}`` blocks are skipped whole."""
     by_start = {s.start: s for s in spans}
+    defined = _definitions(spans)
     i, n = 0, len(source)
     while i < n:
         span = by_start.get(i)
         c = source[i]
-        if span is not None:
+        if i in defined:
+            i = defined[i]
+        elif span is not None:
             if _prints(span):
                 yield _Tok("action", span.start, span.end, [span.start])
             i = span.end
@@ -255,7 +272,7 @@ def check_json_template(source: str, location: Location | None = None) -> list[P
     only for some items), so an error there is reported as a warning.
     """
     where = location or Location()
-    spans = action_spans(source)
+    spans = action_spans(_checked("check_json_template", source))
     try:
         _Parser(source, spans).parse()
     except _JSONError as err:
@@ -282,8 +299,9 @@ def check_json_template(source: str, location: Location | None = None) -> list[P
 
 def action_contexts(source: str, kind: Kind) -> dict[int, Context]:
     """Where each printing action of ``source`` lands, keyed by ``ActionSpan.start``."""
-    spans = action_spans(source)
-    printing = [s for s in spans if _prints(s)]
+    spans = action_spans(_checked("action_contexts", source, kind))
+    inside = [(start, end) for start, end in _definitions(spans).items()]
+    printing = [s for s in spans if _prints(s) and not any(a <= s.start < b for a, b in inside)]
     if kind == "json":
         parser = _Parser(source, spans)
         try:
@@ -292,8 +310,8 @@ def action_contexts(source: str, kind: Kind) -> dict[int, Context]:
             pass  # label what was reached; the rest keeps the tokenizer's defaults
         return {s.start: parser.contexts.get(s.start, Context.JSON_VALUE) for s in printing}
     if kind == "url":
-        literal = _blank_actions(source, spans)
-        return {s.start: _url_context(literal, s.start) for s in printing}
+        where = _UrlShape(_blank_actions(source, spans))
+        return {s.start: where.context(s.start) for s in printing}
     return {s.start: Context.TEXT for s in printing}
 
 
@@ -305,39 +323,66 @@ def _blank_actions(source: str, spans: list[ActionSpan]) -> str:
     return "".join(chars)
 
 
-def _url_context(literal: str, at: int) -> Context:
-    query = literal.find("?")
-    fragment = literal.find("#")
-    if fragment != -1 and at > fragment:
-        return Context.URL_OTHER
-    if query != -1 and at > query:
-        param_start = max(literal.rfind("&", 0, at), query)
-        return Context.URL_QUERY if "=" in literal[param_start:at] else Context.URL_OTHER
-    scheme = literal.find("://")
-    path_start = literal.find("/", scheme + 3) if scheme != -1 else literal.find("/")
-    return Context.URL_PATH if path_start != -1 and at > path_start else Context.URL_OTHER
+class _UrlShape:
+    """Where the query, fragment and path of a URL template's literal text start, found once, so
+    placing each of its actions costs a lookup, not a scan (200,000 actions stay linear)."""
+
+    def __init__(self, literal: str) -> None:
+        self.query = literal.find("?")
+        self.fragment = literal.find("#")
+        scheme = literal.find("://")
+        self.path = literal.find("/", scheme + 3) if scheme != -1 else literal.find("/")
+        self.params = [i for i, c in enumerate(literal) if c in "&="]  # in order, for bisect
+        self.chars = [literal[i] for i in self.params]
+
+    def context(self, at: int) -> Context:
+        if self.fragment != -1 and at > self.fragment:
+            return Context.URL_OTHER
+        if self.query != -1 and at > self.query:
+            # a query value: an '=' after the last '&' (or the '?') before the action
+            last = bisect.bisect_left(self.params, at) - 1
+            if last >= 0 and self.params[last] > self.query and self.chars[last] == "=":
+                return Context.URL_QUERY
+            return Context.URL_OTHER
+        return Context.URL_PATH if self.path != -1 and at > self.path else Context.URL_OTHER
 
 
 # --------------------------------------------------------------------------- lint
 
 
+# A JSON string escaper written in Go's text/template itself, byte by byte: '"', '\' and control
+# characters go through js (which writes \", \\ and \u00XX, all valid JSON), every other byte is
+# printed as it is. Go's own escapers fall short: printf "%q" writes \x01, \a, \v and \U0001xxxx,
+# js writes \' for an apostrophe; JSON refuses each. This gives valid JSON whose string reads back
+# as the value, for every value (checked against Go 1.19 in tests/data/oracle/json_escape.jsonl).
+JSON_ESCAPER = (
+    '{{define "json"}}{{if .}}{{$c := slice . 0 1}}'
+    r'{{if or (eq $c "\"") (eq $c "\\") (lt $c " ")}}{{js $c}}{{else}}{{$c}}{{end}}'
+    '{{template "json" slice . 1}}{{end}}{{end}}'
+)
+_DEFINES_JSON = re.compile(r'\{\{-?\s*define\s+"json"\s*-?\}\}')
+
+
+def json_escaped(pipeline: str) -> str:
+    """The action printing ``pipeline`` through :data:`JSON_ESCAPER` (string content, no quotes)."""
+    simple = re.fullmatch(r"[.$][\w.]*", pipeline)
+    return f'{{{{template "json" {pipeline if simple else f"({pipeline})"}}}}}'
+
+
 def _json_fix(source: str, span: ActionSpan, context: Context) -> str:
-    """How to print ``span``'s value so any text stays valid JSON."""
-    # A lone field or variable takes printf directly; anything else is piped into it, which
-    # keeps the author's pipeline intact ({{or .X "y" | printf "%q"}}).
-    simple = re.fullmatch(r"[.$][\w.]*", span.text)
-    quoted = f'{{{{printf "%q" {span.text}}}}}' if simple else f'{{{{{span.text} | printf "%q"}}}}'
+    """How to print ``span``'s value so any text stays valid JSON (and reads back as itself)."""
+    escaped = json_escaped(_without_js(span.text))
+    define = "" if _DEFINES_JSON.search(source) else f"; define the escaper once, at the start of the body: {JSON_ESCAPER}"
     if context == Context.JSON_VALUE:
-        return (
-            f"print it quoted, {quoted}, unless the value is always a number, true, false or null"
-        )
-    whole = source[span.start - 1 : span.start] == '"' and source[span.end : span.end + 1] == '"'
-    if whole:
-        return f'write {quoted} in place of "{{{{{span.text}}}}}"'
-    return (
-        'build the whole string with printf "%q", e.g. {{printf "%q" (print "text " '
-        f"{span.text})}}}} in place of the quoted string"
-    )
+        return f'print it as a JSON string, "{escaped}", unless the value is always a number, true, false or null{define}'
+    return f"write {escaped} in place of {{{{{span.text}}}}}{define}"
+
+
+def _without_js(pipeline: str) -> str:
+    """A pipeline without its ``js`` stage (``.Name | js`` or ``js .Name`` -> ``.Name``)."""
+    bare = re.sub(r"\s*\|\s*js\s*$", "", pipeline.strip())
+    found = re.fullmatch(r"js\s+(\S.*)", bare)
+    return found.group(1) if found else bare
 
 
 # Values the PBX generates in a fixed shape (digits and '+', enums, timestamps, durations,
@@ -360,42 +405,58 @@ JSON_SAFE_VARIABLES = frozenset(
 URL_SAFE_VARIABLES = frozenset({"Page", "Offset", "PageSize", "StartTimeUnix", "Talk_Duration_Sec"})
 
 
+# A URL path segment of these is the helpdesk's own id or a number: it cannot hold '/', '?' or '#'.
+URL_PATH_SAFE_VARIABLES = URL_SAFE_VARIABLES | frozenset(
+    {"ContactId", "ContactsId", "TicketId", "UserUniqueId", "Owner", "DepartmentId"}
+)
+
+# What a pipeline's last word makes of a value: URL-encoded, a number or date of the author's
+# format, Go-quoted, or JavaScript-escaped (which is not JSON escaping: \' and \x3C).
+_URL_ESCAPED = re.compile(r"\b(UrlEncode|urlquery|ToMillis|TimeFormat)\b")
+_GO_QUOTED = re.compile(r"\bprintf\s+(\"%q\"|`%q`)")
+_JS = re.compile(r"(^|\|)\s*js\b")
+
+
+def _finding(span: ActionSpan, context: Context, variable: str, source: str) -> tuple[str, str, str] | None:
+    """(code, message, fix) for one printed value in its context, or None when it is safe there."""
+    text, name = span.text, variable[1:] if variable.startswith(".") else ""
+    if _URL_ESCAPED.search(text):
+        return None
+    if context in (Context.JSON_STRING, Context.JSON_KEY):
+        if _GO_QUOTED.search(text) or name in JSON_SAFE_VARIABLES:
+            return None
+        if _JS.search(text):
+            return ("json-js", f"{{{{{text}}}}} escapes for JavaScript, not JSON: an apostrophe becomes \\' (and "
+                    "older Go writes < as \\x3C), which a JSON parser refuses", _json_fix(source, span, context))
+        return ("json-unescaped", f"{variable} is printed inside a JSON string without escaping; the PBX renders "
+                "raw, so a value holding a quote, backslash or newline breaks the body", _json_fix(source, span, context))
+    if context in (Context.URL_QUERY, Context.URL_PATH):
+        safe = URL_SAFE_VARIABLES if context is Context.URL_QUERY else URL_PATH_SAFE_VARIABLES
+        if _GO_QUOTED.search(text) or name in safe:
+            return None
+        fix = f"write {{{{UrlEncode {_without_js(text)}}}}} in place of {{{{{text}}}}}"
+        if context is Context.URL_QUERY:
+            return ("url-unescaped", f"{variable} is printed in a URL query without UrlEncode; the PBX renders raw, "
+                    "so '&', '#', '+' or spaces in the value break the query", fix)
+        return ("url-path-unescaped", f"{variable} is printed in the URL path without UrlEncode; the PBX renders raw, "
+                "so a '/' in the value adds a path segment, a '?' starts the query and a '#' cuts the URL", fix)
+    return None
+
+
 def lint(source: str, kind: Kind, location: Location | None = None) -> list[Problem]:
     """Warnings about values that could break the request once rendered raw by the PBX."""
     where = location or Location()
-    contexts = action_contexts(source, kind)
+    contexts = action_contexts(_checked("lint", source, kind), kind)
     problems: list[Problem] = []
     for span in action_spans(source):
         context = contexts.get(span.start)
         variable = _variable(span)
-        if context is None or variable is None or _escaped(span):
+        if context is None or variable is None:
             continue
-        if context in (Context.JSON_STRING, Context.JSON_KEY):
-            if variable.startswith(".") and variable[1:] in JSON_SAFE_VARIABLES:
-                continue
-            problems.append(
-                Problem(
-                    "warning",
-                    f"{variable} is printed inside a JSON string without escaping; the PBX "
-                    "renders raw, so a value holding a quote, backslash or newline breaks the body",
-                    where.at(span.line, span.column),
-                    fix=_json_fix(source, span, context),
-                    code="json-unescaped",
-                )
-            )
-        elif context == Context.URL_QUERY:
-            if variable.startswith(".") and variable[1:] in URL_SAFE_VARIABLES:
-                continue
-            problems.append(
-                Problem(
-                    "warning",
-                    f"{variable} is printed in a URL query without UrlEncode; the PBX renders raw, "
-                    "so '&', '#', '+' or spaces in the value break the query",
-                    where.at(span.line, span.column),
-                    fix=f"write {{{{UrlEncode {span.text}}}}} in place of {{{{{span.text}}}}}",
-                    code="url-unescaped",
-                )
-            )
+        found = _finding(span, context, variable, source)
+        if found is not None:
+            code, message, fix = found
+            problems.append(Problem("warning", message, where.at(span.line, span.column), fix=fix, code=code))
     return problems
 
 
@@ -421,10 +482,18 @@ class Rendered:
         return f"Rendered(text={_redact(self.text, self._secrets)!r}, problems={self.problems!r})"
 
 
-def _template(template_or_source: CompiledTemplate | str) -> tuple[CompiledTemplate, str]:
-    if isinstance(template_or_source, str):
-        return gotemplate.compile(template_or_source), template_or_source
-    return template_or_source, template_or_source.source
+def _template(template_or_source: CompiledTemplate | str, call: str) -> tuple[CompiledTemplate, str]:
+    if isinstance(template_or_source, CompiledTemplate):
+        return template_or_source, template_or_source.source
+    source = arguments.text(template_or_source, call, "template_or_source")
+    return gotemplate.compile(source), source
+
+
+def _checked(call: str, source: Any, kind: Any = "json") -> str:
+    """The template text and kind a public function was given, refused in hdkit's words."""
+    if kind not in _KINDS:
+        raise ArgumentError(f"kind must be one of {', '.join(map(repr, _KINDS))}, got {kind!r}", Location(call, "kind"))
+    return arguments.text(source, call, "source")
 
 
 def _secret_values(data: Any) -> frozenset[str]:
@@ -461,7 +530,8 @@ def render_checked(
     names the action whose printed value broke the JSON, with the value (secrets masked).
     """
     where = location or Location()
-    template, source = _template(template_or_source)
+    template, source = _template(template_or_source, "render_checked")
+    _checked("render_checked", source, kind)
     printed: list[tuple[int, str, int]] = []
 
     def record(start: int, text: str, out_pos: int) -> str:
@@ -539,8 +609,8 @@ def render_safe(template_or_source: CompiledTemplate | str, data: Mapping[str, A
 
     Values already escaped by the template (``UrlEncode``, ``printf "%q"``...) are left alone.
     """
-    template, source = _template(template_or_source)
-    contexts = action_contexts(source, kind)
+    template, source = _template(template_or_source, "render_safe")
+    contexts = action_contexts(_checked("render_safe", source, kind), kind)
     spans = {s.start: s for s in action_spans(source)}
 
     def escape(start: int, text: str, _out_pos: int) -> str:

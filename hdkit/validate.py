@@ -7,7 +7,8 @@ chosen mode needs, numbers out of range, template strings that do not compile (w
 fix Go users need), GJSON paths that do not compile, JSON bodies that are not JSON whatever the
 values, values printed raw where they can break a body or a query, variables no scenario
 provides, follow-ups nobody reaches, and secrets pasted literally where a Password Input
-belongs. Errors block export and runs; warnings do not.
+belongs. Errors block export and runs; warnings do not. A value holding more template actions
+than :data:`~hdkit.limits.MAX_ACTIONS_PER_VALUE` is one error instead of minutes of checks.
 
 A template read from a file holds more than the form shows, and hdkit keeps and runs all of it;
 validation says where that goes beyond what the product documents: a value hdkit does not know
@@ -26,7 +27,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from hdkit import gotemplate, limits
+from hdkit import arguments, gotemplate, limits
 from hdkit.errors import Location, PathError, TemplateSyntaxError, ValidationFailed
 from hdkit.extract import split_paths
 from hdkit.gotemplate import FieldRef, fix_quotes
@@ -112,6 +113,7 @@ def require_valid(template: Template, action: str) -> list[Problem]:
 def validate(template: Template) -> list[Problem]:
     """Every problem of ``template``, errors and warnings, in form order; the warnings import
     raised first. A template read from a file has each problem located at its file line."""
+    arguments.instance(template, Template, "validate", "template", arguments.TEMPLATE_FROM)
     problems = [*template.warnings, *_Validator(template).run()]
     return [_at_file_line(p, template) for p in problems]
 
@@ -171,6 +173,12 @@ class _Validator:
         if not source:
             return
         where = Location(section, field)
+        actions = source.count("{{")
+        if actions > limits.MAX_ACTIONS_PER_VALUE:  # the checks are linear, but 200,000 of them take minutes
+            yield self.error(f"{actions:,} template actions in one value; hdkit checks at most "
+                             f"{limits.MAX_ACTIONS_PER_VALUE:,} (a request body needs tens)", where,
+                             code="too-many-actions")
+            return
         try:
             compiled = gotemplate.compile(source, field)
         except TemplateSyntaxError as err:

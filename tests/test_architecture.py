@@ -38,7 +38,7 @@ LAYERS: list[set[str]] = [
     {"extract", "rendering"},         # response values | rendering request templates
     {"paths"},
     {"gotemplate"},
-    {"display", "limits", "problems", "secrets", "vocabulary"},
+    {"arguments", "display", "limits", "problems", "secrets", "vocabulary"},
     {"errors"},
 ]
 # Deprecated module names that point at their new homes: nothing inside hdkit imports them.
@@ -173,9 +173,9 @@ def test_module_names_are_unique() -> None:
 # -- the public names, pinned (httpx's test_exported_members does the same) ------------------------
 
 HDKIT = [
-    "MISSING", "Auth", "AuthError", "AuthMethod", "BasicAuth", "CallEvent", "CallJournal", "CallKind",
+    "JSON_ESCAPER", "MISSING", "ArgumentError", "Auth", "AuthError", "AuthMethod", "BasicAuth", "CallEvent", "CallJournal", "CallKind",
     "CallOption", "ContactCreation", "ContactFields", "ContactSearch", "ContactType", "ContentType",
-    "CreationType", "CredentialType", "CustomField", "Engine", "EngineError", "FieldMapping", "FieldType",
+    "CreationType", "CredentialType", "CustomField", "Engine", "EngineError", "FieldMapping", "FieldType", "FileError",
     "FollowUpEvent", "FollowUpRequest", "General", "HdkitError", "Header", "HelpdeskError", "Inputs",
     "LimitError", "Location", "Logo", "ModelError", "NewTicket", "OAuth2", "Output", "Pagination",
     "PaginationMode", "PathError", "Popup", "PopupMode", "Problem", "Sandbox", "Secret", "Severity",

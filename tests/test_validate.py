@@ -391,3 +391,18 @@ def test_save_asks_the_gate(tmp_path: Path) -> None:
     with pytest.raises(ValidationFailed, match=r"^2 error\(s\); not exported\n"):
         save(edit(general=General()), tmp_path / "t.xml")
     assert not (tmp_path / "t.xml").exists()
+
+
+def test_a_value_with_more_actions_than_hdkit_checks_is_one_error_naming_it() -> None:
+    """200,000 actions in one body took 4 minutes to validate; past the cap it is one located error."""
+    from hdkit import limits
+    from hdkit.yeastar_xml import from_xml
+    from support.hostile import variant
+
+    body = "{&quot;n&quot;: &quot;" + "{{.FirstName}}" * 200_000 + "&quot;}"
+    text = variant("keydesk", ('Value="{&quot;name&quot;: {{printf &quot;%q&quot; .DisplayName}}, &quot;phone&quot;: '
+                               '&quot;{{.BusinessNumber}}&quot;}"', f'Value="{body}"'))
+    (problem,) = [p for p in validate(from_xml(text)) if p.code == "too-many-actions"]
+    assert problem.is_error and problem.location.section == "Contact Creation" and problem.location.line == 97
+    assert f"200,000 template actions in one value; hdkit checks at most {limits.MAX_ACTIONS_PER_VALUE:,}" \
+        in problem.message

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
-from hdkit.cli.arguments import inputs_options, positive
+from hdkit.cli.options import inputs_options, positive
 from hdkit.cli.exits import Exit
 from hdkit.cli.sources import engine_for
 

@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from hdkit.cli.arguments import common, phone, positive
+from hdkit.cli.options import common, phone, positive
 from hdkit.cli.exits import Exit
 from hdkit.cli.output import ProgressBar, report
 from hdkit.cli.sources import engine_for, pairs, variables

@@ -35,9 +35,10 @@ from hdkit.engine.oauth2 import Consent, OAuth2Session
 from hdkit.engine.paging import SyncOptions, SyncProgress
 from hdkit.engine.prepare import Renderer, scope
 from hdkit.engine.session import Session
+from hdkit import arguments
 from hdkit.engine.tokens import Tokens, TokenStore
 from hdkit.engine.variables import check_names, unused
-from hdkit.errors import EngineError, Location
+from hdkit.errors import ArgumentError, EngineError, Location
 from hdkit.model import FollowUpEvent, Inputs, Template
 from hdkit.results import CallTrace, MatrixResult, SearchResult, UsersResult
 from hdkit.secrets import Redactor
@@ -80,8 +81,8 @@ class Engine:
         clock: Callable[[], float] = time.time,
         max_response_bytes: int = MAX_RESPONSE_BYTES,
     ) -> None:
-        self.problems = require_valid(template, "run")
-        self.template = template
+        self.template = arguments.instance(template, Template, "Engine", "template", arguments.TEMPLATE_FROM)
+        self.problems = require_valid(self.template, "run")
         self.inputs = inputs if isinstance(inputs, Inputs) else Inputs.for_template(template, inputs or {})
         self.dry_run = dry_run
         self.tokens = tokens
@@ -116,6 +117,9 @@ class Engine:
         if not variables:
             return self.inputs, {}
         check_names(variables)
+        for name, value in variables.items():  # text a request can carry (the value itself is never quoted)
+            if isinstance(value, str):
+                arguments.text(value, "Engine", f"variables[{name!r}]")
         fields = {f.name for f in self.template.auth.custom_fields}
         given = {k: v for k, v in variables.items() if k in fields}
         inputs = Inputs.for_template(self.template, {**dict(self.inputs), **given}) if given else self.inputs
@@ -158,12 +162,14 @@ class Engine:
     async def asearch(self, phone: str, contact_type: str | None = None, *,
                       variables: Variables = None) -> SearchResult:
         """Look ``phone`` up in every contact type (or one), with follow-ups and pop-up URLs."""
+        _texts("Engine.search", phone=phone, contact_type=contact_type)
         async def run(s: Session) -> SearchResult:
             return (await scenarios.search(s, phone, contact_type))[0]
         return await self._run(run, variables)
 
     async def akeyword_search(self, text: str, *, variables: Variables = None) -> SearchResult:
         """The keyword search from Linkus (the file's SearchContact scenario) for ``text``."""
+        _texts("Engine.keyword_search", text=text)
         return await self._run(lambda s: scenarios.keyword_search(s, text), variables)
 
     async def amatch_matrix(self, phone: str, contact_type: str | None = None, *, last_digits: int = 7,
@@ -171,6 +177,8 @@ class Engine:
                             variables: Variables = None) -> MatrixResult:
         """Search ``phone`` in several formats; a format is a hit when it finds the expected
         contact: ``expect`` (a contact id), else the one the E.164 number finds."""
+        _texts("Engine.match_matrix", phone=phone, contact_type=contact_type, default_country=default_country,
+               expect=expect)
         return await self._run(lambda s: matrix.match_matrix(
             s, phone, contact_type, last_digits=last_digits, default_country=default_country, expect=expect),
             variables)
@@ -178,6 +186,8 @@ class Engine:
     async def acreate_contact(self, phone: str, *, first_name: str = "", last_name: str = "",
                               contact_type: str | None = None, variables: Variables = None) -> CallTrace:
         """Create a contact as the PBX does for an unknown number."""
+        _texts("Engine.create_contact", phone=phone, first_name=first_name, last_name=last_name,
+               contact_type=contact_type)
         _, overrides = self._split(variables)  # over the simulated name and number, as on a call
 
         async def run(s: Session) -> CallTrace:
@@ -194,9 +204,7 @@ class Engine:
         ``hide_missed`` / ``play_recording`` override the template's option defaults;
         ``variables`` override what the simulator supplied for every leg.
         """
-        legs = [event] if isinstance(event, CallEvent) else list(event)
-        if not legs:
-            raise ValueError("a call needs at least one event")
+        legs = arguments.events(event, "Engine.call", CallEvent)
         _, overrides = self._split(variables)
         legs = [leg.with_variables(overrides) for leg in legs]
         return await self._run(lambda s: calls.call(s, legs, hide_missed=hide_missed, play_recording=play_recording),
@@ -204,7 +212,12 @@ class Engine:
 
     async def afollowup(self, event: FollowUpEvent | str, variables: Variables = None) -> CallTrace:
         """Fire the follow-up requests configured for ``event`` with ``variables`` in scope."""
-        kind = FollowUpEvent(event)
+        try:
+            kind = FollowUpEvent(event)
+        except ValueError:
+            known = ", ".join(repr(e.value) for e in FollowUpEvent)
+            raise ArgumentError(f"event must be one of {known}, got {event!r}",
+                                Location("Engine.followup", "event")) from None
 
         async def run(s: Session) -> CallTrace:
             steps: list = []
@@ -297,6 +310,7 @@ class Engine:
         """A simulated call for this engine's clock (every leg for ``"queue"``, where
         ``extension`` is the agent who answers: the first queue agent, when not one of them).
         ``variables={...}`` sets variables by hand, overriding what the simulator supplies."""
+        _texts("Engine.event", phone=phone, **{k: v for k, v in options.items() if k in _EVENT_TEXTS})
         options.setdefault("clock", self.clock)
         if options.get("variables"):
             check_names(options["variables"])
@@ -336,6 +350,15 @@ async def _redacted_errors(client: Client) -> AsyncIterator[None]:
     except Exception as exc:
         client.redactor.exception(exc)
         raise
+
+
+_EVENT_TEXTS = ("extension", "extension_name", "contact_name", "owner", "who_module")  # a call's text options
+
+
+def _texts(call: str, **values: Any) -> None:
+    """The text arguments of a scenario call: text UTF-8 can carry (a contact type may be None)."""
+    for name, value in values.items():
+        arguments.text(value, call, name, optional=name in ("contact_type", "expect"))
 
 
 def _token_key(template: Template) -> str:

@@ -282,6 +282,8 @@ def coerce(value: Any, hint: Any, where: Location) -> Any:
     if hint is int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ModelError(f"expected {_describe(hint)}, got {value!r}", where)
+        if not limits.INT64_MIN <= value <= limits.INT64_MAX:  # the PBX reads numbers as Go's int64
+            raise ModelError(f"{value} is out of the 64-bit range the PBX reads numbers in", where)
         return value
     if hint is bytes and isinstance(value, bytearray):
         return bytes(value)

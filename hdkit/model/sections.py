@@ -169,6 +169,10 @@ class Logo(Part):
 
     def _check(self) -> None:
         where = self._where("filename")
+        size = len(self.filename.encode("utf-8", "surrogatepass"))
+        if size > limits.LOGO_NAME_MAX_BYTES:
+            raise LimitError(f"logo file name is {size} bytes long ({self.filename[:20]!r}...); a file name has at "
+                             f"most {limits.LOGO_NAME_MAX_BYTES}", where)
         if any(sep in self.filename for sep in "/\\") or self.filename.startswith("."):
             # load() reads and save() writes the logo beside the template under this name
             raise ModelError(f"logo {self.filename!r} must be a plain file name, not a path", where)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from hdkit import limits
+from hdkit.arguments import surrogate
 from hdkit.errors import Location, ModelError
 from hdkit.model.base import (
     Part,
@@ -159,13 +160,16 @@ class Inputs(Mapping[str, "str | Secret"]):
             if spec is None:
                 known = ", ".join(by_name) or "none"
                 raise ModelError(f"unknown custom field {name!r} (template fields: {known})", where)
+            text = value.reveal() if isinstance(value, Secret) else value
+            if not isinstance(text, str):  # None must not become the password "None"
+                raise ModelError(f"expected text, got {'None' if text is None else type(text).__name__}", where)
+            at = surrogate(text)
+            if at is not None:  # the value itself is never quoted: it may be a secret
+                raise ModelError(f"character {at + 1} is a lone surrogate: text no request can carry", where)
             if spec.type is FieldType.PASSWORD:
-                checked[name] = value if isinstance(value, Secret) else Secret(str(value))
+                checked[name] = value if isinstance(value, Secret) else Secret(value)
                 continue
-            if isinstance(value, Secret):
-                value = value.reveal()
-            if not isinstance(value, str):
-                raise ModelError(f"expected text, got {type(value).__name__}", where)
+            value = text
             if spec.type is FieldType.DROPDOWN and value not in spec.options:
                 raise ModelError(
                     f"{value!r} is not an option of {name!r} (options: {', '.join(spec.options)})",

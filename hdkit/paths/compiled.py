@@ -20,7 +20,7 @@ from jsonpath_ng import JSONPath
 from jsonpath_ng.exceptions import JSONPathError
 from jsonpath_ng.ext import parse as parse_jsonpath
 
-from hdkit import gotemplate
+from hdkit import arguments, gotemplate
 from hdkit.errors import Location, PathError, caret_snippet
 
 from .bodies import load_json
@@ -72,6 +72,7 @@ def compile_path(expr: str, location: Location | None = None) -> CompiledPath:
     that does not parse, a path too long or nesting too deep. Any other GJSON path is
     answered the way the PBX answers it, malformed or not.
     """
+    arguments.text(expr, "compile_path", "expr")
     where = location or Location(field="path")
     if not expr.strip():
         raise PathError("empty path", where.at(1, 1), hint="write a GJSON path such as 'data.#.id'")

@@ -16,6 +16,7 @@ from typing import Any
 
 import pygjson
 
+from hdkit import arguments
 from hdkit.errors import Location
 
 from .bodies import check_nesting, is_container_json, too_deep
@@ -194,6 +195,8 @@ def gjson_get(json_text: str, path: str, location: Location | None = None) -> GJ
     :data:`~hdkit.paths.syntax.MAX_PATH_LENGTH` or nesting brackets deeper than
     :data:`~hdkit.paths.syntax.MAX_PATH_NESTING`, and for a body nested too deeply to read.
     """
+    arguments.text(json_text, "gjson_get", "json_text")
+    arguments.text(path, "gjson_get", "path")
     check_size(path, location or Location(field="path"))
     return answer(json_text, path, location=location)
 

@@ -16,10 +16,12 @@ from typing import Any
 import defusedxml
 import defusedxml.ElementTree as DET
 
+from hdkit import limits
 from hdkit.errors import Location, ModelError, XMLFormatError, caret_snippet
+from hdkit.problems import Problem
 from hdkit.secrets import is_secret_name
 
-from .spelling import SPELLING
+from .spelling import SPELLING, go_int, go_space
 
 
 # Parameters hdkit reads as settings: their names say "token" but their values are no secrets.
@@ -67,57 +69,114 @@ def _raw_ampersand(text: str, line: int, col: int) -> int | None:
     return amp
 
 
+class _TooDeep(Exception):
+    """Raised from the parser's start handler: elements nested beyond MAX_XML_DEPTH."""
+
+
 class _Tree:
     """A parsed document plus each element's file position and the bookkeeping of what was read."""
 
     def __init__(self, data: bytes, source: str | None, encoding: str | None = None) -> None:
         self.source = source
+        if len(data) > limits.MAX_TEMPLATE_BYTES:
+            raise XMLFormatError(
+                f"the template file is over {limits.MAX_TEMPLATE_BYTES // (1024 * 1024)} MB; a template is a few "
+                "KB (hdkit.limits.MAX_TEMPLATE_BYTES)", Location(source=source))
         self.text = _masked(data.decode("utf-8", errors="replace"))  # quoted in error snippets
         self.pos: dict[int, tuple[int, int]] = {}
         self.used: set[int] = set()
         self.used_attrs: set[tuple[int, str]] = set()
         self.dropped: set[tuple[int, str]] = set()  # (element, attribute) secrets import dropped
+        self.notes: list[Problem] = []  # what parsing alone has to say (a DTD's ignored defaults)
         self.root = self._parse(data, encoding)
 
     def _parse(self, data: bytes, encoding: str | None) -> ET.Element:
         positions = self.pos
+        depth = [0]
 
         class Builder(ET.TreeBuilder):
             def start(self, tag: str, attrs: dict[str, str]) -> ET.Element:
+                depth[0] += 1
+                if depth[0] > limits.MAX_XML_DEPTH:
+                    raise _TooDeep
                 el = super().start(tag, attrs)
                 positions[id(el)] = (expat.CurrentLineNumber, expat.CurrentColumnNumber + 1)
                 return el
 
+            def end(self, tag: str) -> ET.Element:
+                depth[0] -= 1
+                return super().end(tag)
+
         # comments a user wrote are kept (as extras, written back in place)
         parser = DET.DefusedXMLParser(target=Builder(insert_comments=True), forbid_dtd=False, encoding=encoding)
         expat = parser.parser
+        self._dtd(expat)
         try:
             parser.feed(data)
             return parser.close()
-        except ET.ParseError as err:
-            line, col = err.position
-            amp = _raw_ampersand(self.text, line, col)
-            if amp is not None:  # the one malformation the PBX is known to refuse (format reference 6.1)
-                before = self.text.splitlines()[line - 1][:amp]
-                where = " in an attribute value" if before.rfind("<") > before.rfind(">") else ""
-                raise XMLFormatError(
-                    f"a raw '&'{where}: the PBX refuses such a file with \"content of the "
-                    "uploaded template file is incorrect\"",
-                    Location(line=line, column=amp + 1, source=self.source),
-                    snippet=caret_snippet(self.text, line, amp + 1), hint="write & as &amp;",
-                ) from err
+        except _TooDeep:
+            line, col = expat.CurrentLineNumber, expat.CurrentColumnNumber + 1
             raise XMLFormatError(
-                f"malformed XML: {str(err).split(':')[0]}",
-                Location(line=line, column=col + 1, source=self.source),
-                snippet=caret_snippet(self.text, line, col + 1),
-                hint="attribute values must escape \" as &quot;, & as &amp; and < as &lt;",
-            ) from err
+                f"elements nested more than {limits.MAX_XML_DEPTH} levels deep; a template has 7",
+                Location(line=line, column=col, source=self.source), snippet=caret_snippet(self.text, line, col),
+            ) from None
+        except LookupError as err:  # an encoding Python does not know (expat asks for it by name)
+            raise XMLFormatError(
+                f"unknown encoding in the XML declaration: {str(err).rpartition(': ')[2]!r}",
+                Location(line=1, column=1, source=self.source), snippet=caret_snippet(self.text, 1, 1),
+                hint='templates are UTF-8: write <?xml version="1.0" encoding="UTF-8"?>',
+            ) from None
+        except ET.ParseError as err:
+            raise self._malformed(err) from err
         except defusedxml.DefusedXmlException as err:
             raise XMLFormatError(
                 f"refused unsafe XML: {err} (templates never need DTD entities)",
                 Location(line=expat.CurrentLineNumber, column=expat.CurrentColumnNumber + 1,
                          source=self.source),
             ) from err
+
+    def _dtd(self, expat: Any) -> None:
+        """A DOCTYPE is read but never obeyed: expat would fill in its ATTLIST defaults, which
+        the PBX's Go parser (encoding/xml) ignores, so a hidden URL or MaxConcurrentRequest="999"
+        would be tested but never run. Only attributes the file shows are read, and each default
+        and the DOCTYPE itself (export does not write it back) are said with their line."""
+        expat.specified_attributes = True
+
+        def here() -> Location:
+            return Location(line=expat.CurrentLineNumber, column=expat.CurrentColumnNumber + 1, source=self.source)
+
+        def doctype(name: str, *_: Any) -> None:
+            self.notes.append(Problem("warning", f"the DOCTYPE {name!r} is ignored and not written back on export "
+                                      "(templates have none)", here(), code="dtd"))
+
+        def attlist(element: str, attr: str, _type: str, default: str | None, _required: int) -> None:
+            if default is not None:
+                self.notes.append(Problem(
+                    "warning", f"the DTD's default {attr}={default!r} for <{element}> is ignored: the PBX's Go parser "
+                    "ignores DTD defaults, so only attributes written in the element count", here(),
+                    fix=f"write {attr}={default!r} on the element if it is meant", code="dtd-default"))
+
+        expat.StartDoctypeDeclHandler = doctype
+        expat.AttlistDeclHandler = attlist
+
+    def _malformed(self, err: ET.ParseError) -> XMLFormatError:
+        line, col = err.position
+        amp = _raw_ampersand(self.text, line, col)
+        if amp is not None:  # the one malformation the PBX is known to refuse (format reference 6.1)
+            before = self.text.splitlines()[line - 1][:amp]
+            where = " in an attribute value" if before.rfind("<") > before.rfind(">") else ""
+            return XMLFormatError(
+                f"a raw '&'{where}: the PBX refuses such a file with \"content of the "
+                "uploaded template file is incorrect\"",
+                Location(line=line, column=amp + 1, source=self.source),
+                snippet=caret_snippet(self.text, line, amp + 1), hint="write & as &amp;",
+            )
+        return XMLFormatError(
+            f"malformed XML: {str(err).split(':')[0]}",
+            Location(line=line, column=col + 1, source=self.source),
+            snippet=caret_snippet(self.text, line, col + 1),
+            hint="attribute values must escape \" as &quot;, & as &amp; and < as &lt;",
+        )
 
     def loc(self, el: ET.Element, section: str | None = None, field: str | None = None) -> Location:
         line, col = self.pos.get(id(el), (None, None))
@@ -141,13 +200,13 @@ class _Tree:
         return [self.use(c) for c in box.findall(tag)] if box is not None else []
 
     def number(self, text: str, el: ET.Element, section: str, field: str) -> int | None:
-        if not text.strip():
+        if not go_space(text):
             return None
         try:
-            return int(text.strip())
-        except ValueError:
+            return go_int(text)
+        except ValueError as err:
             raise XMLFormatError(
-                f"{field} must be a whole number, got {text!r}",
+                f"{field} must be a whole number, got {text!r}: {err}",
                 self.loc(el, section, field),
                 snippet=self._snippet(el),
             ) from None

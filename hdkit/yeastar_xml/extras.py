@@ -10,15 +10,17 @@ unknown (built in Python), recreates its path (:func:`_write_extras`).
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
 from hdkit.errors import Location
 from hdkit.model import Extra
 from hdkit.problems import Problem
+from hdkit.secrets import is_secret_name
 from hdkit.vocabulary import EXTRAS
 
-from .document import _Tree
+from .document import _SETTINGS, _Tree
 from .layout import Node, element
 from .spelling import SPELLING, is_credential
 
@@ -51,20 +53,47 @@ def _paths(root: ET.Element) -> dict[int, str]:
 
 
 def secret_value(el: ET.Element, attr: str) -> bool:
-    """A pasted secret: a Password Input's value, or a credential parameter's literal value."""
-    if el.tag != "Parameter" or attr != "Value" or not el.get("Value", "").strip():
-        return False
-    password = el.get("Editor", "").strip().lower() in SPELLING["values"]["field_editor"]["password"]
-    return password or is_credential(el.get("Name", ""), el.get("Value", ""))
+    """A pasted secret: a Password Input's value, a credential parameter's literal value (whatever
+    the element), or an attribute that is itself named as a credential (``ApiKey="..."``)."""
+    value = el.get(attr, "")
+    if attr == "Value" and value.strip():
+        password = el.get("Editor", "").strip().lower() in SPELLING["values"]["field_editor"]["password"]
+        if password or is_credential(el.get("Name", ""), value):
+            return True
+    return attr not in ("Name", "Value") and is_credential(attr, value)
 
 
-def dropped(tree: _Tree, el: ET.Element) -> Problem:
+def dropped(tree: _Tree, el: ET.Element, name: str | None = None) -> Problem:
     """The warning for a secret value import dropped (it is never written back)."""
     line, column = tree.pos.get(id(el), (None, None))
-    name = el.get("Name", "")
+    name = el.get("Name", "") if name is None else name
     return Problem("warning", f"the value of {name!r} is a secret; it was not imported and will not be exported",
                    Location(None, name, line, column, tree.source),
                    fix="enter it as an input when running (a Password Input custom field)", code="secret-dropped")
+
+
+# Names that mention a secret but hold none (TokenType, AuthEndPoint, a token's expiry).
+_NOT_SECRET = re.compile(r"type|ur[il]|endpoint|expir|method|enable|interval|time", re.IGNORECASE)
+
+
+def _looks_secret(name: str, value: str) -> bool:
+    return (bool(value.strip()) and "{{" not in value and is_secret_name(name) and not _NOT_SECRET.search(name)
+            and name not in _SETTINGS)
+
+
+def kept_secrets(tree: _Tree, el: ET.Element, attrs: list[str], notes: list[Problem], text: bool = False) -> None:
+    """Warn about what an element kept unread holds that looks like a secret but is no known
+    credential name (``X-Api-Key="..."``, ``<AuthToken>...``): it is exported as written, so say so."""
+    found = [(el.get("Name", "") if a == "Value" else a, el.get(a, "")) for a in attrs if a != "Name"]
+    if text and isinstance(el.tag, str):
+        found.append((el.tag, el.text or ""))
+    line, column = tree.pos.get(id(el), (None, None))
+    for name, value in found:
+        if _looks_secret(name, value):
+            notes.append(Problem(
+                "warning", f"{name!r}, kept unread, looks like a secret; it is written into the exported template "
+                "as it is", Location(EXTRAS, name, line, column, tree.source),
+                fix="move it into a Password Input custom field and refer to it as {{.name}}", code="secret-kept"))
 
 
 def _clean_copy(tree: _Tree, el: ET.Element, notes: list[Problem]) -> ET.Element[Any]:
@@ -75,11 +104,15 @@ def _clean_copy(tree: _Tree, el: ET.Element, notes: list[Problem]) -> ET.Element
     kept = {}
     for name, value in el.attrib.items():
         if secret_value(el, name):
-            notes.append(dropped(tree, el))
+            notes.append(dropped(tree, el, name if name != "Value" else None))
         else:
             kept[name] = value
     copy = ET.Element(el.tag, kept)
     copy.text = el.text if el.text and el.text.strip() else None
+    if copy.text and is_credential(el.tag, copy.text):  # <ApiKey>abc</ApiKey>
+        notes.append(dropped(tree, el, el.tag))
+        copy.text = None
+    kept_secrets(tree, el, list(kept), notes, text=copy.text is not None)
     for child in el:
         c = _clean_copy(tree, child, notes)
         c.tail = child.tail if child.tail and child.tail.strip() else None
@@ -107,8 +140,9 @@ def collect(tree: _Tree, keys: dict[int, str], notes: list[Problem],
                 if (id(el), name) not in tree.dropped:
                     attrs.append((name, value, None))
             elif secret_value(el, name):
-                notes.append(dropped(tree, el))
+                notes.append(dropped(tree, el, name if name != "Value" else None))
             else:
+                kept_secrets(tree, el, [name], notes)
                 attrs.append((name, value, keep(Extra(f"{path}/@{name}", value), el)))
         children: list[Node] = []
         for child in el:

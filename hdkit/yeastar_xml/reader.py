@@ -27,13 +27,15 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import stat
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from hdkit.errors import Location, ModelError, XMLFormatError
+from hdkit import arguments, limits
+from hdkit.errors import ArgumentError, LimitError, Location, ModelError, XMLFormatError
 from hdkit.limits import MAX_CUSTOM_FIELDS, MAX_HEADERS
 from hdkit.model import (
     Auth,
@@ -76,11 +78,12 @@ from hdkit.vocabulary import (
 )
 
 from .document import _Tree
-from .extras import collect, dropped
+from .extras import collect, dropped, kept_secrets, secret_value
 from .layout import Spelling
-from .spelling import FIRST_METHOD, SPELLING, parse_value
+from .spelling import FIRST_METHOD, SPELLING, flag_note, parse_value
 
-_SWITCHES = ("UserAssociation", "CallJournal", "CreateNewContact", "CreateNewTicket")
+_SWITCHES = {"UserAssociation": USER_ASSOCIATION, "CallJournal": CALL_JOURNAL, "CreateNewContact": CONTACT_CREATION,
+             "CreateNewTicket": NEW_TICKET}
 _REQUEST_ATTRS = ("Name", "Method", "URLFormat", "ResponseType")
 _VERSION = re.compile(rb"""<\?xml[^>]*?version\s*=\s*["']([^"']+)["']""")
 
@@ -118,7 +121,7 @@ class _Reader:
     def __init__(self, tree: _Tree) -> None:
         self.tree = tree
         self.keys: dict[int, str] = {}
-        self.notes: list[Problem] = []
+        self.notes: list[Problem] = list(tree.notes)
         self.positions: dict[tuple[str | None, str | None], tuple[int, int]] = {}
 
     # -- bookkeeping -----------------------------------------------------------------------
@@ -148,6 +151,12 @@ class _Reader:
         line, column = self.tree.pos.get(id(el), (None, None))
         self.notes.append(Problem("warning", message, Location(section, field, line, column, self.tree.source),
                                   code=code))
+
+    def switch_note(self, name: str, text: str, el: ET.Element, section: str, field: str | None) -> None:
+        """A 0/1 switch spelled otherwise: said with its line (``true`` must not silently mean off)."""
+        message = flag_note(name, text)
+        if message is not None:
+            self.note(message, el, "switch-value", section, field)
 
     # -- settings --------------------------------------------------------------------------
 
@@ -180,11 +189,13 @@ class _Reader:
             self.mark(p, f"set:{s.path}", section, title, "Name", "Father", "Value")
             if "Value" not in p.attrib:
                 continue
+            if s.kind == "flag":
+                self.switch_note(p.get("Name", ""), p.get("Value", ""), p, section, title)
             try:
                 values[s.path] = parse_value(s.kind, p.get("Value", ""), _get(blank, s.path))
-            except ValueError:
+            except ValueError as err:
                 raise XMLFormatError(
-                    f"{p.get('Name')} must be a whole number, got {p.get('Value')!r}",
+                    f"{p.get('Name')} must be a whole number, got {p.get('Value')!r}: {err}",
                     self.tree.loc(p, section, title), snippet=self.tree._snippet(p),
                 ) from None
         nested = _nest(values)
@@ -210,7 +221,7 @@ class _Reader:
         kwargs: dict[str, Any] = {
             "name": el.get("Name", ""), "method": el.get("Method", method), "url": el.get("URLFormat", ""),
             "response_type": el.get("ResponseType", ""),
-            "attrs": tuple((k, v) for k, v in el.attrib.items() if k not in _REQUEST_ATTRS),
+            "attrs": self.others(el, _REQUEST_ATTRS),
         }
         params: list[Param] = []
         box = self.container(el, "Parameters")
@@ -228,7 +239,7 @@ class _Reader:
             else:
                 self.mark(p, f"param:{len(params)}", None, None, *p.attrib)
                 value = p.get("Value", "")
-                others = tuple((k, v) for k, v in p.attrib.items() if k not in ("Name", "Type", "Value"))
+                others = self.others(p, ("Name", "Type", "Value"))
                 params.append(tree.build(p, partial(Param, name, value, type_, others)))
         kwargs["params"] = tuple(params)
         outputs: list[Output] = []
@@ -237,10 +248,25 @@ class _Reader:
             kwargs["next"] = tree.get(box, "Next")
             for k, o in enumerate(box.findall("Output")):
                 self.mark(o, f"output:{k}", None, None, *o.attrib)
-                others = tuple((n, v) for n, v in o.attrib.items() if n not in ("Name", "Path"))
+                others = self.others(o, ("Name", "Path"))
                 outputs.append(tree.build(o, partial(Output, o.get("Name", ""), o.get("Path", ""), others)))
         kwargs["outputs"] = tuple(outputs)
         return kwargs
+
+    def others(self, el: ET.Element, fields: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+        """The attributes of ``el`` beyond its fields, kept in the model and written back; one
+        named as a credential (``ApiKey="..."``) is dropped, one that only looks secret warned about."""
+        kept = []
+        for name, value in el.attrib.items():
+            if name in fields:
+                continue
+            if secret_value(el, name):
+                self.tree.dropped.add((id(el), name))
+                self.notes.append(dropped(self.tree, el, name))
+                continue
+            kept_secrets(self.tree, el, [name], self.notes)
+            kept.append((name, value))
+        return tuple(kept)
 
     # -- sections --------------------------------------------------------------------------
 
@@ -344,11 +370,22 @@ class _Reader:
 
 def from_xml(data: str | bytes, source: str | None = None) -> Template:
     """Read a Yeastar template. Raises XMLFormatError / ModelError / LimitError with file positions."""
+    source = arguments.text(source, "from_xml", "source", optional=True)
     if isinstance(data, str):  # already text: its encoding declaration no longer applies
+        at = arguments.surrogate(data)
+        if at is not None:
+            line = data.count("\n", 0, at) + 1
+            raise XMLFormatError(f"a lone surrogate (U+{ord(data[at]):04X}): text no file can hold",
+                                 Location(line=line, column=at - data.rfind("\n", 0, at), source=source),
+                                 hint="decode the file's bytes with its real encoding, or pass the bytes")
         data = data.encode("utf-8")
         tree = _Tree(data, source, encoding="utf-8")
-    else:
+    elif isinstance(data, (bytes, bytearray, memoryview)):
+        data = bytes(data)
         tree = _Tree(data, source)
+    else:
+        raise ArgumentError(f"data must be the file's text or bytes, got {'None' if data is None else type(data).__name__}",
+                            Location("from_xml", "data"))
     root = tree.root
     if root.tag != "Information":
         raise XMLFormatError(
@@ -374,7 +411,10 @@ def from_xml(data: str | bytes, source: str | None = None) -> Template:
             scenarios[sid] = s
         else:
             tree.used.discard(id(s))
-    switch = {name: tree.get(root, name).strip() == "1" for name in _SWITCHES}
+    switch = {}
+    for name, section in _SWITCHES.items():
+        switch[name] = parse_value("flag", tree.get(root, name), False)
+        r.switch_note(name, root.get(name, ""), root, section, None)
     general = r.general(root)
     auth, headers = r.auth(root, scenarios.get("AuthMethod"))
     get = scenarios.get
@@ -416,19 +456,78 @@ _SCENARIOS = {
 
 
 def load(path: str | os.PathLike[str]) -> Template:
-    """Read a template file; a logo file named by the template and lying beside it is loaded too."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise XMLFormatError(f"cannot read template file: {err.strerror}", Location(source=str(path))) from err
-    template = from_xml(data, source=str(path))
+    """Read a template file; a logo file named by the template and lying beside it is loaded too.
+
+    Only a regular file is read, and at most one byte past its limit: a device (``/dev/zero``),
+    a named pipe that nobody writes (which would block), a directory or a file over
+    :data:`~hdkit.limits.MAX_TEMPLATE_BYTES` is refused with its name, unread.
+    """
+    path = arguments.path(path, "load")
+    source = arguments.printable(path)
+    data = read_limited(path, limits.MAX_TEMPLATE_BYTES, "template file", source)
+    template = from_xml(data, source=source)
     logo = template.general.logo
     beside = path.parent / logo.filename if logo else None
-    if logo and beside and beside.is_file():
-        loaded = _pin(lambda: Logo(logo.filename, beside.read_bytes()), str(beside))
+    if logo and beside and _exists(beside):
+        shown = arguments.printable(beside)
+        data = read_limited(beside, limits.LOGO_MAX_BYTES, "logo file", shown,
+                            lambda: LimitError(f"logo {logo.filename!r} is over {limits.LOGO_MAX_BYTES // 1024} KB; it must "
+                                               "be less (read stopped there)", Location(GENERAL, "Logo", source=shown)))
+        if not data:
+            raise LimitError(f"logo {logo.filename!r} is an empty file; it must be a PNG, JPG or JPEG image",
+                             Location(GENERAL, "Logo", source=shown))
+        loaded = _pin(lambda: Logo(logo.filename, data), shown)
         template = dataclasses.replace(template, general=dataclasses.replace(template.general, logo=loaded))
     return template
+
+
+def _exists(path: Path) -> bool:
+    """Whether something lies at ``path`` (a name too long for the filesystem: nothing does)."""
+    try:
+        return path.exists()
+    except OSError:
+        return False
+
+
+_KINDS = {stat.S_IFDIR: "a directory", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
+          stat.S_IFIFO: "a named pipe", stat.S_IFSOCK: "a socket"}
+
+
+def read_limited(path: Path, limit: int, what: str, source: str,
+                 too_big: Callable[[], Exception] | None = None) -> bytes:
+    """The bytes of the regular file ``path``, refusing anything else and anything over ``limit``.
+
+    The file is opened without blocking (a named pipe nobody writes would hang ``open``) and
+    checked to be a regular file before a byte is read; then at most ``limit + 1`` bytes are
+    read, so ``/dev/zero`` or a 1 GB file costs nothing.
+    """
+    where = Location(source=source)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as err:
+        raise XMLFormatError(f"cannot read {what}: {err.strerror}", where) from err
+    try:
+        kind = stat.S_IFMT(os.fstat(fd).st_mode)
+        if kind != stat.S_IFREG:
+            raise XMLFormatError(f"cannot read {what}: it is {_KINDS.get(kind, 'not a regular file')}, "
+                                 "not a file", where)
+        chunks, left = [], limit + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    except OSError as err:
+        raise XMLFormatError(f"cannot read {what}: {err.strerror}", where) from err
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > limit:
+        raise too_big() if too_big else XMLFormatError(
+            f"the {what} is over {limit // (1024 * 1024)} MB; a template is a few KB "
+            "(hdkit.limits.MAX_TEMPLATE_BYTES)", where)
+    return data
 
 
 def _pin(make: Callable[[], Any], source: str) -> Any:

@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from hdkit import limits
+
 from hdkit.model import (
     AuthMethod,
     ContentType,
@@ -34,8 +36,8 @@ from hdkit.model import (
 )
 from hdkit.vocabulary import CONTACT_VARIABLES
 
-__all__ = ["SPELLING", "Setting", "is_credential",
-           "parse_value", "value_text"]
+__all__ = ["SPELLING", "Setting", "flag_note", "go_flag", "go_int", "go_space", "is_credential", "parse_value",
+           "value_text"]
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,64 @@ def is_credential(name: str, value: str) -> bool:
             and re.sub(r"[^a-z0-9]", "", name.lower()) in _CREDENTIALS)
 
 
+# Go's unicode.IsSpace (strings.TrimSpace): what the PBX's encoding/xml trims around a number.
+_GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
+            "\u2028\u2029\u202f\u205f\u3000"
+_GO_INT = re.compile(r"[+-]?[0-9]+")
+
+
+def go_space(text: str) -> str:
+    """``text`` without the white space Go's ``strings.TrimSpace`` removes."""
+    return text.strip(_GO_SPACE)
+
+
+def go_int(text: str) -> int:
+    """A number attribute read as the PBX's Go reads it (``encoding/xml`` into an ``int``:
+    ``strings.TrimSpace``, then ``strconv.ParseInt(s, 10, 64)``).
+
+    Python's ``int()`` is kinder than Go and would accept what the PBX refuses: ``5_0``,
+    Arabic-Indic digits, 10^23. ValueError says which rule the text breaks.
+    """
+    digits = go_space(text)
+    if not _GO_INT.fullmatch(digits):
+        raise ValueError("Go reads only an optional sign and the digits 0-9")
+    value = int(digits)
+    if not limits.INT64_MIN <= value <= limits.INT64_MAX:
+        raise ValueError("out of Go's 64-bit integer range")
+    return value
+
+
+_GO_TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})
+_GO_FALSE = frozenset({"0", "f", "F", "FALSE", "false", "False"})
+
+
+def go_flag(text: str) -> bool | None:
+    """A 0/1 switch as Go's ``strconv.ParseBool`` reads it (blank is off); None when Go refuses it.
+
+    The format reference shows only ``0`` and ``1``; a file saying ``true`` means on to any Go
+    reader of a bool, so it must not silently mean off here.
+    """
+    word = go_space(text)
+    if word in _GO_TRUE:
+        return True
+    if word in _GO_FALSE or not word:
+        return False
+    return None
+
+
+def flag_note(name: str, text: str) -> str | None:
+    """What to warn about a switch's literal (None for 0, 1 and blank)."""
+    word = go_space(text)
+    if word in ("", "0", "1"):
+        return None
+    if go_flag(text) is None:
+        return (f"{name}={text!r} is not a switch value (0 or 1; Go would also read true/false); "
+                "hdkit treats it as off and writes it back as it is")
+    state = "on" if go_flag(text) else "off"
+    return (f"{name}={text!r} is read as {state}, as Go's strconv.ParseBool reads it; the format "
+            "reference shows only 0 and 1")
+
+
 def parse_value(kind: str, text: str, default: Any) -> Any:
     """The model value a setting's text stands for.
 
@@ -180,11 +240,11 @@ def parse_value(kind: str, text: str, default: Any) -> Any:
     if kind == "text":
         return text
     if kind == "flag":
-        return text.strip() == "1"
-    if not text.strip():
+        return go_flag(text) is True
+    if not go_space(text):
         return default
     if kind == "number":
-        return int(text.strip())
+        return go_int(text)
     wanted = text.strip().lower()
     for member, spellings in SPELLING["values"][kind].items():
         if wanted in {s.lower() for s in spellings} or wanted == member.value.lower():

@@ -25,6 +25,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from hdkit import arguments
+from hdkit.errors import FileError, Location
 from hdkit.model import Auth, FollowUpRequest, Template, Unrecognized
 from hdkit.model.requests import _Request
 from hdkit.validate import require_valid
@@ -188,7 +190,8 @@ def build(template: Template) -> Out:
              mode=WEAK if g.max_concurrent_requests == 10 else ALWAYS)
     for name, section in (("UserAssociation", t.user_association), ("CallJournal", t.call_journal),
                           ("CreateNewContact", t.contact_creation), ("CreateNewTicket", t.new_ticket)):
-        root.set(name, _b(section.enabled), mode=ALWAYS if section.enabled else WEAK)
+        root.set(name, _b(section.enabled), mode=ALWAYS if section.enabled else WEAK,
+                 same=partial(_means, "flag", section.enabled, False))
     root.sub("Parameters", mode=WEAK)
     scenarios = root.sub("Scenarios", mode=WEAK)
     _write_auth(scenarios, t)
@@ -224,7 +227,7 @@ def build(template: Template) -> Out:
 def to_xml(template: Template) -> str:
     """The template as Yeastar XML text (UTF-8, 2-space indent, entities escaped), in the
     spelling of the file it was read from, or the default spelling for a new template."""
-    out = build(template)
+    out = build(arguments.instance(template, Template, "to_xml", "template", arguments.TEMPLATE_FROM))
     spelling = template.file.spelling if template.file is not None else None
     prolog = ""
     if isinstance(spelling, Spelling):
@@ -244,15 +247,30 @@ def save(template: Template, path: str | os.PathLike[str], *, check: bool = True
     """Write the template atomically; refuses (ValidationFailed) while validation finds errors.
 
     A loaded logo is written beside the file under its own name. Only a regular file is ever
-    replaced (see :func:`_atomic_write`).
+    replaced (see :func:`_atomic_write`). A file that cannot be written is a
+    :class:`~hdkit.errors.FileError` naming it (also an OSError).
     """
+    arguments.instance(template, Template, "save", "template", arguments.TEMPLATE_FROM)
+    path = arguments.path(path, "save")
     if check:
         require_valid(template, "exported")
-    path = Path(path)
-    _atomic_write(path, to_xml(template).encode("utf-8"))
+    _write(path, to_xml(template).encode("utf-8"))
     logo = template.general.logo
     if logo and logo.data:
-        _atomic_write(path.parent / logo.filename, logo.data)
+        _write(path.parent / logo.filename, logo.data)
+
+
+def _write(path: Path, data: bytes) -> None:
+    """:func:`_atomic_write`, its OSError said about ``path`` (never the temporary file beside it)."""
+    try:
+        _atomic_write(path, data)
+    except OSError as err:
+        where = arguments.printable(path)
+        missing = isinstance(err, FileNotFoundError) and not path.parent.is_dir()
+        reason = f"{err.strerror}: the folder {arguments.printable(path.parent)} does not exist" if missing \
+            else err.strerror
+        raise FileError(f"cannot write the file: {reason}", Location(source=where), errno=err.errno,
+                        strerror=reason, filename=str(path)) from err
 
 
 _NOT_REGULAR = {

@@ -25,4 +25,4 @@ def test_run_prints_the_lint_warning_for_a_value_that_stays_valid_json(tmp_path:
     (line,) = err.splitlines()
     assert line.startswith("warning: Contact Creation") and "line 1, column 11: " in line
     assert ".DisplayName is printed inside a JSON string without escaping" in line
-    assert 'fix: write {{printf "%q" .DisplayName}}' in err
+    assert 'fix: write {{template "json" .DisplayName}} in place of {{.DisplayName}}' in err

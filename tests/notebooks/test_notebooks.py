@@ -128,8 +128,8 @@ SHOWN = [
     pytest.param(NB10, "checked",
                  "line 1, column 11: rendered body is not valid JSON (Expecting ',' delimiter): "
                  "{{.DisplayName}} printed 'Dwayne \"The Rock\" Johnson'", id="10-names-the-variable"),
-    pytest.param(NB10, "checked", 'fix: write {{printf "%q" .DisplayName}} in place of '
-                 '"{{.DisplayName}}"', id="10-fix"),
+    pytest.param(NB10, "checked", 'fix: write {{template "json" .DisplayName}} in place of '
+                 '{{.DisplayName}}; define the escaper once', id="10-fix"),
     pytest.param(NB10, "lint", "warning: Contact Creation > Request Body: line 1, column 11: "
                  ".DisplayName is printed inside a JSON string without escaping", id="10-lint-json"),
     pytest.param(NB10, "lint", "fix: write {{UrlEncode .DisplayName}}", id="10-lint-url"),
