@@ -26,6 +26,7 @@ from hdkit.model import Template
 from hdkit.ui.fields import FieldRow, message_html
 from hdkit.ui.forms import TABS, SectionTab
 from hdkit.ui.inputs import InputsForm
+from hdkit.ui.mapping import mapped_path, mapping_edit
 from hdkit.ui.state import Store
 from hdkit.ui.tryit import TryPanel
 from hdkit.yeastar_xml import load, save, to_xml
@@ -57,7 +58,8 @@ class Workbench:
         self.store = Store(_template(template))
         self.inputs = InputsForm(self.store, inputs)
         self.try_panel = TryPanel(self.store, self.inputs, phone=phone, engine_options=engine_options,
-                                  authorize_options=authorize_options)
+                                  authorize_options=authorize_options, apply=self.apply_mapping,
+                                  current=lambda kind, key: mapped_path(self.store.template, kind, key))
 
         self.sample_pick = widgets.Dropdown(options=samples.names(), description="Sample")
         self.load_sample_button = widgets.Button(description="Open sample", icon="folder-open")
@@ -102,6 +104,29 @@ class Workbench:
         if not rows:
             raise KeyError(f"no field {field!r} in section {section!r}")
         return rows[0]
+
+    def wait(self, timeout: float = 60.0) -> None:
+        """Wait until every Try started has finished and shows its result (scripts, tests)."""
+        self.try_panel.wait(timeout)
+
+    def apply_mapping(self, kind: str, key: str, path: str) -> str:
+        """Map PBX field ``key`` (of ``contact`` or ``user``) to ``path``: the refusal, or ""."""
+        refusal = self.store.edit(*mapping_edit(self.store.template, kind, key, path))
+        if refusal is not None:
+            return refusal.message
+        name = "user_association" if kind == "user" else "contact_search"
+        self._rebuild_section(name)
+        return ""
+
+    def _rebuild_section(self, name: str) -> None:
+        """Build one section tab again from the store (its widgets show the template's values)."""
+        old = self.sections[name]
+        old.close()
+        self.sections[name] = SectionTab(self.store, name)
+        children = list(self.tabs.children)
+        children[list(self.sections).index(name)] = self.sections[name].box
+        self.tabs.children = children
+        self._summarise()
 
     # -- opening ----------------------------------------------------------------------------
 
