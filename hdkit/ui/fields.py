@@ -30,7 +30,6 @@ __all__ = ["FieldRow", "Input", "Key", "hints", "input_for", "message_html"]
 Key = tuple[str, str]  # (section, field) exactly as validate's Locations spell them
 Convert = Callable[[Any], Any]
 
-_WIDE = widgets.Layout(width="62%")
 _STYLE = {"description_width": "230px"}
 _MULTILINE = {"body", "headers", "refresh_body"}
 
@@ -71,11 +70,10 @@ def _tooltip(info: model.FieldInfo) -> str:
 def input_for(hint: Any, info: model.FieldInfo, name: str, value: Any) -> tuple[widgets.ValueWidget, Convert]:
     """A widget showing ``value`` and the function turning its ``value`` back into model data."""
     inner, optional = _optional(hint)
-    common: dict[str, Any] = {"description": info.title, "style": _STYLE, "layout": _WIDE,
-                              "tooltip": _tooltip(info)}
     if inner is bool:
-        return widgets.Checkbox(value=value, indent=False, description=info.title,
-                                tooltip=common["tooltip"]), bool
+        return widgets.Checkbox(value=value, indent=False, description=info.title, tooltip=_tooltip(info)), bool
+    common: dict[str, Any] = {"description": info.title, "style": _STYLE, "layout": widgets.Layout(width="62%"),
+                              "tooltip": _tooltip(info)}
     if isinstance(inner, type) and issubclass(inner, enum.Enum):
         options: list[tuple[str, Any]] = [("(none)", None)] if optional else []
         options += [(m.value, m) for m in inner]

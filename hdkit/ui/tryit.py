@@ -77,9 +77,10 @@ class TryPanel:
             widgets.HBox([self.authorize_button, self.users_button, self.search_button, self.matrix_button],
                          layout=widgets.Layout(flex_flow="row wrap")),
             self.simulator.box,
-            self.status,
-            self.debug.box,
         ])
+        # shown under the section tabs, so a Try's result is in view whichever tab started it
+        self.results_box = widgets.VBox([widgets.HTML("<h4 style='margin:6px 0 2px 0'>Last result</h4>"),
+                                         self.status, self.debug.box])
 
     @property
     def records(self) -> pd.DataFrame:
