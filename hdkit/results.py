@@ -43,7 +43,7 @@ Columns = Mapping[str, Sequence[object]]
 
 # Exchange outcomes that mean "this request failed": the helpdesk's side (or the network's)...
 HELPDESK_FAILURES = frozenset(
-    {"http_error", "timeout", "network_error", "tls_error", "invalid_json", "auth_error"}
+    {"http_error", "timeout", "network_error", "tls_error", "invalid_json", "refused", "auth_error"}
 )
 # ...or the user's: a URL that rendered into something no client can send.
 INPUT_FAILURES = frozenset({"invalid_url"})

@@ -43,7 +43,7 @@ from hdkit.model import (
     field_info,
     split_list,
 )
-from hdkit.paths import compile_path
+from hdkit.paths import compile_path, path_traps
 from hdkit.problems import Problem
 from hdkit.secrets import is_secret_name
 
@@ -195,6 +195,9 @@ class _Validator:
                 loc = err.location or Location(section, field)
                 yield self.error(f"path {path!r}: {err.message}", Location(section, field, loc.line, loc.column),
                                  fix=err.hint, code="path-syntax")
+            for trap in path_traps(path, records=section in (CONTACT_SEARCH, USER_ASSOCIATION)):
+                yield self.warn(f"path {path!r}: {trap.message}", Location(section, field, trap.line, trap.column),
+                                fix=trap.fix, code=f"path-{trap.code}")
 
     def method(self, method: str, section: str, field: str = "Request Method") -> Iterator[Problem]:
         if method.upper() not in limits.HTTP_METHODS:

@@ -6,6 +6,7 @@ import pytest
 
 from hdkit.errors import HdkitError, Location, TemplateSyntaxError, caret_snippet
 from hdkit.secrets import MASK, Redactor, Secret, is_secret_name
+from support.leaks import spellings
 
 SENTINEL = "s3cr3t-SENTINEL-value"
 
@@ -43,3 +44,54 @@ def test_error_carries_location_and_snippet():
     assert isinstance(err, ValueError) and isinstance(err, HdkitError)
     again = pickle.loads(pickle.dumps(err))
     assert str(again) == text
+
+
+# -- issue 12, item 6: a secret is found in every spelling it travels in ---------------------------
+
+HOSTILE = 'Zq7"ak\\ e+y%41&=W/v'  # quote, backslash, space, plus, percent, ampersand, equals, slash
+
+
+@pytest.mark.parametrize(("style", "spelled"),  # Basic credentials at all three Base64 alignments
+                         list(spellings(HOSTILE, basic_users=("user", "abc", "ab")).items()))
+def test_a_secret_with_quotes_backslashes_and_spaces_is_masked_in_every_spelling(style: str, spelled: str):
+    r = Redactor([Secret(HOSTILE)])
+    text = f"<before>{spelled}<after>"
+    out = r.text(text)
+    assert spelled not in out and out.startswith("<before>") and out.endswith("<after>")
+    assert MASK in out
+
+
+def test_spellings_mixed_in_one_text_and_unrelated_text_kept():
+    r = Redactor([HOSTILE, "second-secret-value"])
+    spelled = spellings(HOSTILE)
+    text = " | ".join([spelled["httpx-url"], "ordinary text", spelled["json"], "second-secret-value"])
+    out = r.text(text)
+    assert out == f"{MASK} | ordinary text | {MASK} | {MASK}"
+    assert r.text("nothing to see") == "nothing to see"
+
+
+def test_scrub_masks_urls_and_httpcore_header_pairs_without_known_secrets():
+    r = Redactor()
+    line = ("receive_response_headers.complete return_value=(b'HTTP/1.1', 200, b'OK', "
+            "[(b'content-type', b'application/json'), (b'set-cookie', b'session=abc123')]) "
+            "GET https://desk.test/api?api_key=k-1234&page=2")
+    out = r.scrub(line)
+    assert "abc123" not in out and "k-1234" not in out
+    assert "(b'content-type', b'application/json')" in out and "page=2" in out
+
+
+def test_exception_scrubs_message_hint_and_the_cause_chain():
+    r = Redactor([HOSTILE])
+    try:
+        try:
+            raise ValueError(f"bad value {spellings(HOSTILE)['json']}")
+        except ValueError as cause:
+            raise TemplateSyntaxError(f"cannot use {HOSTILE}", Location("Auth", "Credential"),
+                                      hint=f"not {HOSTILE}") from cause
+    except TemplateSyntaxError as exc:
+        r.exception(exc)
+        import traceback
+
+        shown = "".join(traceback.format_exception(exc))
+    assert HOSTILE not in shown and spellings(HOSTILE)["json"] not in shown
+    assert "Auth > Credential: cannot use ********" in shown

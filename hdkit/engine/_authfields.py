@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from hdkit.secrets import reveal
 
 SECTION = "Authentication"
 Render = Callable[[str, Mapping[str, Any], str], str]
@@ -22,5 +21,7 @@ def render_template(source: str, data: Mapping[str, Any], name: str) -> str:
 
 
 def plain_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
-    """Inputs with secrets revealed, for rendering at send time only."""
-    return {k: reveal(v) for k, v in inputs.items()}
+    """Inputs for rendering an auth field. Secrets stay :class:`~hdkit.secrets.Secret`: the
+    renderer prints their value into the output only, so an error (``{{ToMillis .api_key}}``)
+    quotes them masked."""
+    return dict(inputs)

@@ -1,22 +1,34 @@
-"""The one HTTP client of a run: concurrency cap, timeouts, retries, and a redacted log.
+"""The one HTTP client of a run: concurrency cap, limits, retries, and a redacted log.
 
 Every request a run makes (scenario requests, follow-ups, token requests) goes through one
 :class:`Client`, so the template's *Max Concurrent Request* is enforced in exactly one place:
-a semaphore inside the client's transport, around every request that reaches the wire (auth
-requests made by httpx auth flows or by authlib included). ``peak_in_flight`` reports the
-highest concurrency actually reached.
+the run's :class:`~hdkit.engine.transport.GuardedTransport`, around every request that reaches
+the wire (auth requests made by httpx auth flows or by authlib included). ``peak_in_flight``
+reports the highest concurrency actually reached. The same transport bounds each attempt in
+time (``timeout``: connect to last byte) and each body in size (``max_response_bytes``,
+decoded, 10 MB by default).
 
-A helpdesk answering 4xx/5xx, timing out, refusing the connection, failing TLS or sending a
-body that is not JSON is a *recorded outcome*, never an exception: :meth:`Client.send`
-returns a :class:`Response` whose :class:`Exchange` says what was sent, what came back and, in
-``error``, a message that names the step and the cause. Exchanges are redacted when they are
-made (URL, headers, bodies, error text), so nothing downstream can leak a secret by accident;
-the raw body is kept separately on :class:`Response` for extraction only.
+A helpdesk answering 4xx/5xx, timing out, refusing the connection, failing TLS, sending a
+body that is not JSON, or one hdkit refuses (over the size cap, nested too deeply to decode)
+is a *recorded outcome*, never an exception: :meth:`Client.send` returns a :class:`Response`
+whose :class:`Exchange` says what was sent, what came back and, in ``error``, a message that
+names the step and the cause. Exchanges are redacted when they are made (URL, headers, bodies,
+error text), and again when a secret becomes known later in the run (:meth:`Client.add_secret`),
+so nothing downstream can leak a secret by accident; the raw body is kept separately on
+:class:`Response` for extraction only.
 
-Retries follow HTTP semantics: idempotent methods are retried on 429 (honouring
-``Retry-After``), on 5xx and on transport failures, with bounded exponential backoff.
-POST and PATCH are retried only when the request surely never reached the server (the
-connection could not be made); they are never sent twice otherwise.
+**Never sent twice.** Retries follow HTTP semantics: idempotent methods are retried on 429
+(honouring ``Retry-After``), on 5xx and on transport failures (not on an answer that was still
+arriving when the timeout ran out: it would drip again), with bounded exponential backoff. POST and PATCH are retried only when the request surely never reached the server
+(the connection could not be made). An auth flow re-sends a request after refreshing its
+token only by :func:`resend_after_refresh`: never after a 2xx/3xx answer (whatever its body
+says), and a POST/PATCH only after an answer that proves it was not processed (401, or a 4xx
+carrying the token-invalid marker).
+
+**Credentials stay home.** Credentials belong to the origin (scheme, host, port) of the URL
+the template rendered for a request. A redirect, or a next link (``home=``), to another origin
+is followed without them: ``Authorization``, ``Cookie``, every secret-named header, every
+header or query value holding a known secret are dropped, and the exchange says so.
 """
 
 from __future__ import annotations
@@ -26,27 +38,41 @@ import email.utils
 import enum
 import functools
 import json
-import re
 import shlex
 import ssl
 import time
-from collections.abc import Awaitable, Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from types import TracebackType
 from typing import Any
 
 import httpx
 
+from hdkit.display import printable
+from hdkit.engine.logs import redact_logs
+from hdkit.engine.transport import MAX_RESPONSE_BYTES, GuardedTransport, RequestTimeout, ResponseTooLarge, lent
 from hdkit.errors import HdkitError
 from hdkit.secrets import MASK, Redactor, is_secret_name
 
-__all__ = ["Client", "Exchange", "Outcome", "Response", "IDEMPOTENT_METHODS"]
+__all__ = [
+    "IDEMPOTENT_METHODS",
+    "MAX_RESPONSE_BYTES",
+    "Client",
+    "Exchange",
+    "Outcome",
+    "Response",
+    "redact_exchange",
+    "resend_after_refresh",
+    "token_rejected",
+]
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _CURL_SETS_ITSELF = frozenset({"host", "content-length", "connection", "accept-encoding"})
 _EXCERPT_CHARS = 200  # of an error answer's body, quoted in the exchange's error
-_URL_IN_TEXT = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s'\"<>]+")
+_HOME = "hdkit.home"  # request extension: the origin a request's credentials belong to
+_DROPPED = "hdkit.dropped"  # request extension: the credentials held back from another origin
+_TOO_DEEP = "it nests too deeply to decode (hundreds of levels of arrays or objects)"
 
 Sleep = Callable[[float], Awaitable[Any]]
 
@@ -61,6 +87,7 @@ class Outcome(enum.StrEnum):
     TLS_ERROR = "tls_error"
     INVALID_URL = "invalid_url"
     INVALID_JSON = "invalid_json"
+    REFUSED = "refused"  # hdkit refused the answer: over the size cap, nested too deeply
     AUTH_ERROR = "auth_error"
     SKIPPED = "skipped"
     DRY_RUN = "dry_run"
@@ -129,50 +156,10 @@ class Response:
         """The parsed body (``None`` when there is none or it is not JSON)."""
         if not self.text or self.json_error:
             return None
-        return json.loads(self.text)
-
-
-class _LimitedTransport(httpx.AsyncBaseTransport):
-    """Holds a semaphore slot from sending a request until its body is fully read."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport, limit: int) -> None:
-        self._inner = inner
-        self._slots = asyncio.Semaphore(limit)
-        self.in_flight = 0
-        self.peak = 0
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        async with self._slots:
-            self.in_flight += 1
-            self.peak = max(self.peak, self.in_flight)
-            try:
-                response = await self._inner.handle_async_request(request)
-                try:
-                    raw = b"".join([chunk async for chunk in response.stream])  # type: ignore[union-attr]
-                finally:
-                    await response.aclose()
-            finally:
-                self.in_flight -= 1
-        return httpx.Response(
-            response.status_code,
-            headers=response.headers,
-            stream=httpx.ByteStream(raw),
-            extensions=response.extensions,
-            request=request,
-        )
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-
-class _Borrowed(httpx.AsyncBaseTransport):
-    """The run's limited transport lent to another httpx client (authlib); closing is a no-op."""
-
-    def __init__(self, owner: _LimitedTransport) -> None:
-        self._owner = owner
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        return await self._owner.handle_async_request(request)
+        try:
+            return json.loads(self.text)
+        except RecursionError:  # the decoder's depth limit depends on the caller's stack depth
+            return None
 
 
 class Client:
@@ -191,15 +178,19 @@ class Client:
         sleep: Sleep = asyncio.sleep,
         dry_run: bool = False,
         verify: bool | ssl.SSLContext = True,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
     ) -> None:
         if max_concurrent < 1:
             raise ValueError(f"max_concurrent must be at least 1, got {max_concurrent}")
+        if max_response_bytes < 1:
+            raise ValueError(f"max_response_bytes must be at least 1, got {max_response_bytes}")
         self.max_concurrent = max_concurrent
         self.timeout = timeout
         self.retries = max(0, retries)
         self.backoff = backoff
         self.backoff_max = backoff_max
         self.redactor = redactor if redactor is not None else Redactor()
+        redact_logs(self.redactor)  # httpx, httpcore and authlib log through it from now on
         self.dry_run = dry_run
         self.exchanges: list[Exchange] = []
         self._sleep = sleep
@@ -207,14 +198,16 @@ class Client:
             verify=_verifying_context() if verify is True else verify,
             limits=httpx.Limits(max_connections=max_concurrent),
         )
-        self.transport = _LimitedTransport(inner, max_concurrent)
+        self.transport = GuardedTransport(inner, max_concurrent, timeout=timeout,
+                                          max_bytes=max_response_bytes)
         self._http: httpx.AsyncClient | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
 
     async def __aenter__(self) -> Client:
         self._http = httpx.AsyncClient(
-            transport=self.transport, timeout=self.timeout, follow_redirects=True
+            transport=self.transport, timeout=self.timeout, follow_redirects=True,
+            event_hooks={"request": [self._keep_credentials_home]},
         )
         return self
 
@@ -244,11 +237,21 @@ class Client:
         return self._http
 
     def borrowed_transport(self) -> httpx.AsyncBaseTransport:
-        """This run's transport (same concurrency cap) for another httpx client, e.g. authlib's.
-
-        Record what that client exchanges with :meth:`record`.
+        """This run's transport (same concurrency cap and limits) for another httpx client,
+        e.g. authlib's. Record what that client exchanges with :meth:`record`.
         """
-        return _Borrowed(self.transport)
+        return lent(self.transport)
+
+    def add_secret(self, secret: Any) -> None:
+        """Register a secret learnt during the run (a token a follow-up extracted).
+
+        The exchanges already recorded are redacted again, so the answer that carried the
+        secret does not show it either.
+        """
+        before = len(self.redactor)
+        self.redactor.add(secret)
+        if len(self.redactor) != before:
+            self.exchanges[:] = [redact_exchange(e, self.redactor) for e in self.exchanges]
 
     def record(self, step: str, response: httpx.Response, *, elapsed_ms: float = 0.0,
                expect_json: bool = True) -> Response:
@@ -269,12 +272,14 @@ class Client:
         body: str | None = None,
         auth: httpx.Auth | None = None,
         expect_json: bool = True,
+        home: str | None = None,
     ) -> Response:
         """Send one request (with retries) and record it; never raises for HTTP or network.
 
         A blank ``url`` is skipped (the PBX skips a request whose rendered URL is empty).
         With ``expect_json`` a successful response whose body is not JSON is recorded as
-        ``invalid_json``.
+        ``invalid_json``. ``home`` is the URL whose origin the credentials belong to when
+        ``url`` came from a helpdesk's answer (a next link); by default, ``url``'s own.
         """
         method = method.upper()
         headers = dict(headers or {})
@@ -284,6 +289,7 @@ class Client:
         try:
             request = self.http.build_request(method, url.strip(), headers=headers,
                                               content=body.encode() if body is not None else None)
+            request.extensions[_HOME] = _origin(httpx.URL(home) if home else request.url)
         except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as exc:
             return self._record(step, method, url, headers, body, Outcome.INVALID_URL,
                                 error=f"{step}: invalid URL: {self.scrub(str(exc))}")
@@ -309,6 +315,9 @@ class Client:
             except HdkitError as exc:  # raised by an auth flow: no token, failed refresh...
                 return self._failed(step, request, body, Outcome.AUTH_ERROR,
                                     f"{step}: authentication failed: {self.scrub(str(exc))}",
+                                    started, attempt)
+            except ResponseTooLarge as exc:  # the same answer again would be just as large
+                return self._failed(step, request, body, Outcome.REFUSED, f"{step}: refused: {exc}",
                                     started, attempt)
             except httpx.HTTPError as exc:
                 outcome, cause, may_retry = self._classify(exc, idempotent)
@@ -344,10 +353,11 @@ class Client:
         if isinstance(exc, httpx.TimeoutException):
             phase = {httpx.ConnectTimeout: "connecting", httpx.ReadTimeout: "waiting for the response",
                      httpx.WriteTimeout: "sending the request", httpx.PoolTimeout: "waiting for a connection"}
-            what = phase.get(type(exc), "waiting")
+            what = exc.phase if isinstance(exc, RequestTimeout) else phase.get(type(exc), "waiting")
             surely_unsent = isinstance(exc, (httpx.ConnectTimeout, httpx.PoolTimeout))
+            too_slow = isinstance(exc, RequestTimeout) and exc.answering  # would drip again
             return (Outcome.TIMEOUT, f"timed out after {self.timeout:g} s while {what}",
-                    idempotent or surely_unsent)
+                    (idempotent or surely_unsent) and not too_slow)
         if isinstance(exc, httpx.ConnectError):
             if _is_tls(exc):
                 return Outcome.TLS_ERROR, f"TLS error: {text}", False
@@ -367,7 +377,16 @@ class Client:
 
     def scrub(self, text: str) -> str:
         """Redact secrets and secret-named query values from free text (httpx messages)."""
-        return self.redactor.text(_URL_IN_TEXT.sub(lambda m: self.redactor.url(m.group(0)), text))
+        return self.redactor.scrub(text)
+
+    async def _keep_credentials_home(self, request: httpx.Request) -> None:
+        """httpx request hook (every hop of a redirect): credentials only go to their origin."""
+        home = request.extensions.get(_HOME)
+        if home is None or _same_site(home, request.url):
+            return
+        dropped = _drop_credentials(request, self.redactor)
+        if dropped:
+            request.extensions = {**request.extensions, _DROPPED: dropped}
 
     def _record(
         self, step: str, method: str, url: str, headers: Mapping[str, str], body: str | None,
@@ -406,6 +425,11 @@ class Client:
         json_error = _json_error(text)
         status = response.status_code
         error = None
+        dropped = sent.extensions.get(_DROPPED)
+        if dropped:
+            note = (f"{note} " if note else "") + (
+                f"(sent without {', '.join(dropped)}: {sent.url.host} is another host than the "
+                "one the template addressed, and credentials never follow a helpdesk elsewhere)")
         if status >= 400:
             outcome = Outcome.HTTP_ERROR
             error = f"{step}: the helpdesk answered HTTP {status} {response.reason_phrase}".rstrip()
@@ -413,12 +437,16 @@ class Client:
                 error += f" {note}"
             if said := _excerpt(_redact_body(self.redactor, text)):
                 error += f": {said}"
+        elif expect_json and json_error == _TOO_DEEP:
+            outcome = Outcome.REFUSED
+            error = f"{step}: refused: the response is JSON, but {_TOO_DEEP}"
         elif expect_json and json_error:
             outcome = Outcome.INVALID_JSON
-            ctype = response.headers.get("Content-Type", "no content type")
+            ctype = printable(response.headers.get("Content-Type", "no content type"))
             error = f"{step}: the response is not valid JSON ({ctype}): {json_error}"
         else:
             outcome = Outcome.OK
+            error = f"{step}: note: {note.strip('()')}" if dropped else None
         return self._record(
             step, sent.method, str(sent.url), sent.headers, body, outcome, status=status,
             response_headers=response.headers, response_body=text, elapsed_ms=_ms_since(started),
@@ -438,6 +466,84 @@ class Client:
                 flow.close()
         return self._record(step, request.method, str(request.url), request.headers, body,
                             Outcome.DRY_RUN)
+
+
+def redact_exchange(exchange: Exchange, redactor: Redactor) -> Exchange:
+    """``exchange`` redacted again with every secret ``redactor`` knows now (idempotent)."""
+    r = redactor
+    return replace(
+        exchange, url=r.url(exchange.url) if exchange.url else exchange.url,
+        request_headers=r.headers(exchange.request_headers),
+        request_body=r.text(exchange.request_body) if exchange.request_body else exchange.request_body,
+        response_headers=r.headers(exchange.response_headers),
+        response_body=r.text(exchange.response_body) if exchange.response_body else exchange.response_body,
+        error=r.scrub(exchange.error) if exchange.error else exchange.error,
+    )
+
+
+# -- never sent twice ---------------------------------------------------------------------------
+
+
+def token_rejected(response: httpx.Response, markers: Iterable[str] = ()) -> bool:
+    """Whether ``response`` says the access token was refused, so a refresh is due.
+
+    A 401 does; so does a failed answer (4xx/5xx) whose body holds one of the template's
+    token-invalid markers. A 2xx/3xx answer never does, whatever its body says: a contact
+    created for a caller named "invalid_token Doe" echoes the marker in a 201. Nor does an
+    answer from another host, which never saw the token (see :class:`Client`).
+    """
+    if response.request.extensions.get(_DROPPED):
+        return False
+    if response.status_code == 401:
+        return True
+    if response.status_code < 400:
+        return False
+    text = response.text
+    return any(m and m in text for m in markers)
+
+
+def resend_after_refresh(request: httpx.Request, response: httpx.Response) -> bool:
+    """Whether ``request`` may be sent again once its refused token is refreshed.
+
+    Idempotent methods may. POST and PATCH may only when the answer proves the helpdesk did not
+    process them: a 401, or a 4xx (that :func:`token_rejected` accepted, so it names the
+    token). After a 5xx the helpdesk may have acted before failing, so they are not re-sent.
+    """
+    if request.method in IDEMPOTENT_METHODS:
+        return True
+    return 400 <= response.status_code < 500
+
+
+# -- credentials stay home --------------------------------------------------------------------
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    return url.scheme, url.host, url.port or {"http": 80, "https": 443}.get(url.scheme)
+
+
+def _same_site(home: tuple[str, str, int | None], url: httpx.URL) -> bool:
+    """Same origin, or the same host upgraded from http:80 to https:443 (as httpx allows)."""
+    here = _origin(url)
+    return here == home or (home == ("http", here[1], 80) and here == ("https", home[1], 443))
+
+
+def _drop_credentials(request: httpx.Request, redactor: Redactor) -> list[str]:
+    """Remove every credential from ``request`` (in place); the names of what was removed."""
+    dropped: list[str] = []
+    for raw_name, raw_value in list(request.headers.raw):
+        name, value = raw_name.decode("latin-1"), raw_value.decode("latin-1")
+        lower = name.lower()
+        credential = lower in ("authorization", "proxy-authorization", "cookie") or (
+            is_secret_name(lower) and lower not in ("content-type", "accept")) or value in redactor
+        if credential and name in request.headers:
+            del request.headers[name]
+            dropped.append(name)
+    params = request.url.params
+    kept = [(k, v) for k, v in params.multi_items() if not (v in redactor or k in redactor)]
+    if len(kept) != len(params.multi_items()):
+        dropped += [f"query parameter {k!r}" for k, v in params.multi_items() if (k, v) not in kept]
+        request.url = request.url.copy_with(params=httpx.QueryParams(kept))
+    return dropped
 
 
 @functools.cache
@@ -467,7 +573,7 @@ def _redact_body(redactor: Redactor, body: str | None) -> str | None:
         return redactor.text(body) if body else body
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         return redactor.text(body)
     for value in _secret_named_values(data):
         for escaped in {json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1]}:
@@ -488,8 +594,9 @@ def _secret_named_values(data: Any) -> Iterator[str]:
 
 
 def _excerpt(text: str | None, limit: int = _EXCERPT_CHARS) -> str:
-    """The start of a body on one line: what an error answer says, without flooding a log."""
-    flat = " ".join((text or "").split())
+    """The start of a body on one line: what an error answer says, without flooding a log
+    (or a terminal: control characters are shown escaped)."""
+    flat = printable(" ".join((text or "")[: limit * 4].split()))
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
 
 
@@ -498,6 +605,8 @@ def _json_error(text: str | None) -> str | None:
         return None
     try:
         json.loads(text)
+    except RecursionError:
+        return _TOO_DEEP
     except ValueError as exc:
         msg = getattr(exc, "msg", str(exc))
         pos = f" at line {exc.lineno}, column {exc.colno}" if hasattr(exc, "lineno") else ""

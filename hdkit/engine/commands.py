@@ -28,6 +28,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from hdkit.display import PrintableStream, printable, printable_frame
 from hdkit.engine.events import CallKind
 from hdkit.errors import AuthError, EngineError, HelpdeskError, Location, ValidationFailed
 from hdkit.model import FollowUpEvent, Template
@@ -131,15 +132,15 @@ def write_table(frame: pd.DataFrame, fmt: str, out: TextIO | None = None) -> Non
     import pandas as pd
 
     out = out or sys.stdout
-    if fmt == "json":
+    if fmt == "json":  # JSON escapes control characters itself
         out.write(frame.to_json(orient="records", indent=2, default_handler=str) + "\n")
     elif fmt == "csv":
-        frame.to_csv(out, index=False)
+        printable_frame(frame, keep_lines=True).to_csv(out, index=False)  # helpdesk text: no ESC
     elif frame.empty:
         out.write("(no rows)\n")
     else:
         with pd.option_context("display.max_colwidth", 60, "display.width", 200):
-            out.write(frame.to_string(index=False) + "\n")
+            out.write(printable_frame(frame).to_string(index=False) + "\n")
 
 
 def _notes(result: Result) -> list[str]:
@@ -171,7 +172,7 @@ def report(result: Result, fmt: str, out: TextIO | None = None, err: TextIO | No
     """
     from hdkit.results import HELPDESK_FAILURES, CallTrace, frame_of
 
-    err = err or sys.stderr
+    err = PrintableStream(err or sys.stderr)  # notes and errors quote the helpdesk
     if dry_run and not isinstance(result, CallTrace):
         table = result.exchanges()[_DRY_RUN_COLUMNS]
     else:
@@ -205,12 +206,17 @@ def _engine(args: argparse.Namespace) -> Engine:
     from hdkit.validate import validate
 
     template = load_template(args.template)
-    problems = [p for p in validate(template) if p.is_error]
+    found = validate(template)
+    problems = [p for p in found if p.is_error]
     if problems:
         raise ValidationFailed(f"{args.template}: the template has {len(problems)} error(s)", problems)
+    for p in found:  # a value that injects and still leaves valid JSON fails no request: say so
+        if p.code in ("json-unescaped", "url-unescaped"):
+            print(printable(str(p)), file=sys.stderr)
     inputs = read_inputs(template, args.input or [], args.inputs or [])
     tokens = _token_store(args.token_file) if args.token_file else None
-    return Engine(template, inputs, dry_run=getattr(args, "dry_run", False), timeout=args.timeout, tokens=tokens)
+    return Engine(template, inputs, dry_run=getattr(args, "dry_run", False), timeout=args.timeout, tokens=tokens,
+                  max_response_bytes=round(args.max_response_mb * 1024 * 1024))
 
 
 def _token_store(path: str) -> TokenStore:
@@ -231,7 +237,7 @@ def _token_store(path: str) -> TokenStore:
 def _exit_code(exc: EngineError) -> int:
     """Auth and helpdesk failures are the helpdesk's side (3); any other engine error is the
     template's or its inputs' (1): a missing input, an unknown contact type, a bad inputs file."""
-    print(f"error: {exc}", file=sys.stderr)
+    print(printable(f"error: {exc}", keep_lines=True), file=sys.stderr)
     return EXIT_HELPDESK if isinstance(exc, (AuthError, HelpdeskError)) else EXIT_TEMPLATE
 
 
@@ -299,7 +305,10 @@ def _inputs_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input", action="append", metavar="NAME=VALUE", help="a custom field value")
     parser.add_argument("--inputs", action="append", metavar="FILE.json", help="custom field values (JSON object)")
     parser.add_argument("--token-file", metavar="PATH", help="OAuth2/Bearer tokens (written 0600 by hdkit auth)")
-    parser.add_argument("--timeout", type=_positive(float), default=10.0, help="seconds per request (default 10)")
+    parser.add_argument("--timeout", type=_positive(float), default=10.0,
+                        help="seconds per request attempt, connect to last byte (default 10)")
+    parser.add_argument("--max-response-mb", type=_positive(float), default=10.0,
+                        help="refuse a response body larger than this, decoded (default 10)")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:

@@ -32,7 +32,7 @@ with warnings.catch_warnings():
     from authlib.integrations.httpx_client import AsyncOAuth2Client
 
 from hdkit.engine._authfields import SECTION, Render, plain_inputs, render_template
-from hdkit.engine.client import Client
+from hdkit.engine.client import Client, resend_after_refresh, token_rejected
 from hdkit.engine.paging import add_query
 from hdkit.engine.tokens import Tokens, TokenStore
 from hdkit.errors import AuthError, Location
@@ -119,8 +119,8 @@ class OAuth2Session(httpx.Auth):
         data["redirect_uri"] = self.redirect_uri
         tokens = self.tokens
         if tokens is not None:
-            data["AccessToken"] = tokens.access_token.reveal()
-            data["RefreshToken"] = tokens.refresh_token.reveal() if tokens.refresh_token else ""
+            data["AccessToken"] = tokens.access_token  # Secrets: revealed in the output only
+            data["RefreshToken"] = tokens.refresh_token or ""
         return data
 
     def _render(self, source: str, field: str) -> str:
@@ -200,6 +200,9 @@ class OAuth2Session(httpx.Auth):
                             f"{self.client.scrub(str(exc))}", Location(SECTION, "Token Endpoint")) from None
         except ValueError:
             raise AuthError("the token endpoint's answer is not JSON (see the recorded exchange)",
+                            Location(SECTION, "Token Endpoint")) from None
+        except RecursionError:
+            raise AuthError("the token endpoint's answer is JSON nested too deeply to decode",
                             Location(SECTION, "Token Endpoint")) from None
         tokens = Tokens.from_response(token, self.clock())
         self.store.put(self.key, tokens)
@@ -288,10 +291,7 @@ class OAuth2Session(httpx.Auth):
             return await self.refresh()
 
     def _token_invalid(self, response: httpx.Response) -> bool:
-        if response.status_code == 401:
-            return True
-        markers = [m for m in (self.config.token_invalid or ()) if m]
-        return bool(markers) and any(m in response.text for m in markers)
+        return token_rejected(response, self.config.token_invalid or ())
 
     def _sign(self, request: httpx.Request, tokens: Tokens) -> None:
         token_type = self.config.token_type or "Bearer"
@@ -303,10 +303,12 @@ class OAuth2Session(httpx.Auth):
         response = yield request
         await response.aread()
         if self._token_invalid(response):
-            retry = httpx.Request(request.method, request.url, headers=request.headers,
-                                  content=request.content, extensions=request.extensions)
-            self._sign(retry, await self._refresh_once(tokens))
-            yield retry
+            fresh = await self._refresh_once(tokens)
+            if resend_after_refresh(request, response):  # never a POST the helpdesk may have processed
+                retry = httpx.Request(request.method, request.url, headers=request.headers,
+                                      content=request.content, extensions=request.extensions)
+                self._sign(retry, fresh)
+                yield retry
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Sign with the current token, without refreshing (dry runs use this)."""
@@ -352,7 +354,7 @@ class _Recorder:
         await response.aread()
         try:
             data = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):
             data = None
         if isinstance(data, dict):
             _register_json_secrets(self.client.redactor, data)

@@ -204,11 +204,13 @@ class _Sender:
     body: str | None
     auth: httpx.Auth | None
     sent: int = 0
+    home: str | None = None  # the first page's URL: credentials go to its host only
 
     def __call__(self, url: str, headers: Mapping[str, str], page: int) -> Awaitable[Response]:
         self.sent += 1
+        self.home = self.home or url
         return self.client.send(f"{self.step} (page {page})", self.method, url, headers=headers,
-                                body=self.body, auth=self.auth)
+                                body=self.body, auth=self.auth, home=self.home)
 
 
 class _Stop(Exception):

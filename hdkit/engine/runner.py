@@ -23,7 +23,7 @@ import httpx
 from hdkit.engine import calls, scenarios
 from hdkit.engine._sync import run_sync
 from hdkit.engine.auth import OAuth2Session, Tokens, TokenStore, auth_for
-from hdkit.engine.client import Client
+from hdkit.engine.client import MAX_RESPONSE_BYTES, Client
 from hdkit.engine.events import QUEUE_AGENTS, CallEvent, CallKind, queue_call, simulate
 from hdkit.engine.prepare import Renderer, scope
 from hdkit.engine.session import Session
@@ -42,6 +42,8 @@ class Engine:
 
     ``transport`` is an httpx transport (``httpx.MockTransport`` in tests); ``tokens`` an auth
     token store (OAuth2/Bearer); ``sleep`` and ``clock`` are the seams for waiting and time.
+    ``timeout`` bounds every attempt of every request, connect to last byte, and
+    ``max_response_bytes`` the size of every (decoded) response body.
     """
 
     def __init__(
@@ -59,6 +61,7 @@ class Engine:
         verify: bool = True,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         clock: Callable[[], float] = time.time,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
     ) -> None:
         self.template = template
         self.inputs = inputs if isinstance(inputs, Inputs) else Inputs.for_template(template, inputs or {})
@@ -72,6 +75,7 @@ class Engine:
         self.verify = verify
         self.sleep = sleep
         self.clock = clock
+        self.max_response_bytes = max_response_bytes
         self.renderer = Renderer(template)
 
     def __repr__(self) -> str:
@@ -85,12 +89,13 @@ class Engine:
             max_concurrent=self.max_concurrent, timeout=self.timeout, retries=self.retries,
             backoff=self.backoff, transport=self.transport, redactor=Redactor(self.inputs.secrets()),
             sleep=self.sleep, dry_run=self.dry_run, verify=self.verify,
+            max_response_bytes=self.max_response_bytes,
         )
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[Session]:
         """One run: a client, authenticated, with the base variables (inputs, auth values)."""
-        async with self._client() as client:
+        async with self._client() as client, _redacted_errors(client):
             auth, auth_vars = await _authenticate(self, client)
             base = scope(dict(self.inputs), auth_vars)
             yield Session(self.template, client, self.renderer, base, auth)
@@ -160,7 +165,7 @@ class Engine:
         """
         if self.tokens is None:
             self.tokens = TokenStore()
-        async with self._client() as client:
+        async with self._client() as client, _redacted_errors(client):
             flow = auth_for(self.template.auth, self.inputs, client=client, store=self.tokens,
                             key=_token_key(self.template), clock=self.clock, pkce=pkce)
             if not isinstance(flow, OAuth2Session):
@@ -228,6 +233,16 @@ async def _authenticate(engine: Engine, client: Client) -> tuple[httpx.Auth | No
                     key=_token_key(engine.template), clock=engine.clock)
     variables = getattr(flow, "variables", None)
     return flow, (dict(variables()) if variables else {})
+
+
+@asynccontextmanager
+async def _redacted_errors(client: Client) -> AsyncIterator[None]:
+    """No error leaves a run with a secret in its text (see :meth:`Redactor.exception`)."""
+    try:
+        yield
+    except Exception as exc:
+        client.redactor.exception(exc)
+        raise
 
 
 def _token_key(template: Template) -> str:

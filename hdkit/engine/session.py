@@ -6,7 +6,12 @@ run's :class:`~hdkit.engine.client.Client`. Dry run or real run, the same code r
 the client decides whether the request leaves the machine.
 
 Extraction reads the raw (unredacted) body; everything that leaves the session for display
-(step outputs, trace variables) goes through the run's Redactor first.
+(step outputs, trace variables) goes through the run's Redactor first. A value extracted into
+a variable whose name, or whose path's last key, says it is secret (``AccessToken`` from
+``$.data.access_token`` after a login follow-up) becomes a :class:`~hdkit.secrets.Secret` the
+moment it is extracted: it is registered with the run's redactor (the exchanges already
+recorded are redacted again) and later requests still receive its value, revealed only when
+rendered into them.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from typing import Any
 
 import httpx
 
-from hdkit.engine.client import Client, Exchange, Response
+from hdkit.engine.client import Client, Exchange, Response, redact_exchange
 from hdkit.engine.prepare import Prepared, Renderer, Spec
 from hdkit.errors import HdkitError, Location
 from hdkit.extract import extract_records, extract_values
@@ -25,9 +30,11 @@ from hdkit.model import Template
 from hdkit.paths import MISSING
 from hdkit.problems import Problem
 from hdkit.results import Step
-from hdkit.secrets import Redactor, Secret
+from hdkit.secrets import Redactor, Secret, is_secret_name
 
-__all__ = ["Sent", "Session", "matched_nothing"]
+__all__ = ["LEARNT_MIN_CHARS", "Sent", "Session", "matched_nothing"]
+
+LEARNT_MIN_CHARS = 8  # a value learnt from an answer is redacted elsewhere from this length on
 
 
 @dataclass(frozen=True)
@@ -49,7 +56,8 @@ class Sent:
 
     def step(self, outputs: Mapping[str, object], redactor: Redactor, note: str = "") -> Step:
         shown = {k: _shown(v, redactor) for k, v in outputs.items()}
-        exchange = replace(self.exchange, extracted=shown) if shown else self.exchange
+        exchange = redact_exchange(self.exchange, redactor)  # secrets learnt since
+        exchange = replace(exchange, extracted=shown) if shown else exchange
         return Step(self.prepared.step, exchange, shown, tuple(self.problems), note or (self.exchange.error or ""))
 
 
@@ -126,7 +134,23 @@ class Session:
         except HdkitError as exc:
             sent.problems.append(_problem(sent, exc))
             return {}
-        return {name: value for name, value in zip(names, found, strict=False) if value is not MISSING}
+        values = {name: value for name, value in zip(names, found, strict=False) if value is not MISSING}
+        return self._guard_secrets(values, dict(outputs))
+
+    def _guard_secrets(self, values: dict[str, object], paths: Mapping[str, str]) -> dict[str, object]:
+        """Secret-looking outputs become Secrets, known to the redactor from now on.
+
+        When only the path says so (``Status`` from ``$.session.state``), the value is searched
+        for in other text only from :data:`LEARNT_MIN_CHARS` characters on: a short ``"open"``
+        would mask every ``open`` of the run, and a real token is never that short.
+        """
+        for name, value in values.items():
+            path = paths.get(name, "")
+            if isinstance(value, str) and value and _names_a_secret(name, path):
+                if is_secret_name(name) or len(value) >= LEARNT_MIN_CHARS:
+                    self.client.add_secret(value)
+                values[name] = Secret(value)
+        return values
 
 
 def matched_nothing(step: str, section: str, name: str, path: str, records: int) -> Problem:
@@ -134,6 +158,13 @@ def matched_nothing(step: str, section: str, name: str, path: str, records: int)
     return Problem("warning", f"{step}: the path {path!r} matched nothing in any of {records} record(s)",
                    Location(section, name.strip("\x00")), fix="check the path against the response body",
                    code="path-matched-nothing")
+
+
+def _names_a_secret(variable: str, path: str) -> bool:
+    """A variable (``AccessToken``) or the last key of its path (``data.access_token``) that
+    says its value is a credential."""
+    last = path.replace("[", ".").replace("]", "").rstrip(".").rsplit(".", 1)[-1]
+    return is_secret_name(variable) or is_secret_name(last)
 
 
 def _problem(sent: Sent, exc: HdkitError) -> Problem:

@@ -24,9 +24,9 @@ from hdkit.errors import Location, PathError, caret_snippet
 from hdkit.gotemplate import compile as compile_template
 
 from .document import load_json
-from .gjson import lookup
-from .results import GJSONResult, from_pygjson
-from .syntax import check_gjson, check_size
+from .gjson import answer
+from .results import GJSONResult
+from .syntax import check_size, fast_path
 
 __all__ = ["CompiledPath", "PathKind", "compile_path", "escape_query_value", "render_path"]
 
@@ -52,7 +52,7 @@ class CompiledPath:
     def get(self, json_text: str) -> GJSONResult:
         """Apply the path to a JSON document (text)."""
         if self._jsonpath is None:
-            return from_pygjson(lookup(json_text, self.expr, self._gjson))
+            return answer(json_text, self.expr, self._gjson, self.location)
         return self.find(load_json(json_text, self.location))
 
     def find(self, document: Any) -> GJSONResult:
@@ -68,8 +68,9 @@ class CompiledPath:
 def compile_path(expr: str, location: Location | None = None) -> CompiledPath:
     """Check and compile a GJSON path, or a JSONPath when ``expr`` starts with ``$``.
 
-    Raises :class:`PathError` naming the bad part and its column, and
-    :class:`UnsupportedPathError` for GJSON hdkit cannot answer the way the PBX does.
+    Raises :class:`PathError` naming the bad part and its column: an empty path, a JSONPath
+    that does not parse, a path too long or nesting too deep. Any other GJSON path is
+    answered the way the PBX answers it, malformed or not.
     """
     where = location or Location(field="path")
     if not expr.strip():
@@ -77,8 +78,8 @@ def compile_path(expr: str, location: Location | None = None) -> CompiledPath:
     if expr.lstrip().startswith("$"):
         check_size(expr, where)
         return CompiledPath(expr, "jsonpath", where, _jsonpath=_parse_jsonpath(expr, where))
-    check_gjson(expr, where)
-    return CompiledPath(expr, "gjson", where, _gjson=pygjson.compile(expr))
+    check_size(expr, where)
+    return CompiledPath(expr, "gjson", where, _gjson=pygjson.compile(expr) if fast_path(expr) else None)
 
 
 def _parse_jsonpath(expr: str, where: Location) -> JSONPath:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 import pygjson
 
 from hdkit.errors import Location, PathError, caret_snippet
 
-__all__ = ["MAX_JSON_DEPTH", "check_json", "check_nesting", "load_json", "too_deep"]
+__all__ = ["MAX_JSON_DEPTH", "check_json", "check_nesting", "is_container_json", "load_json", "too_deep"]
 
 MAX_JSON_DEPTH = 10_000
 _CHEAP_OPENERS = 100_000  # fewer openers than this cannot nest deep enough to hurt validate()
@@ -43,24 +44,32 @@ def check_nesting(json_text: str, location: Location | None = None) -> None:
 
     Cheap for realistic bodies: only text with very many brackets is scanned.
     """
+    at = _too_deep_at(json_text)
+    if at is not None:
+        before = json_text[:at]
+        line = before.count("\n") + 1
+        column = at - before.rfind("\n")
+        raise PathError(
+            f"response body nests deeper than {MAX_JSON_DEPTH} levels",
+            _body(location, line, column),
+            hint="the helpdesk response is not a realistic record list; check the endpoint",
+        )
+
+
+def _too_deep_at(json_text: str) -> int | None:
+    """Offset of the first bracket nested deeper than :data:`MAX_JSON_DEPTH`, if any."""
     if json_text.count("[") + json_text.count("{") < _CHEAP_OPENERS:
-        return
+        return None
     depth = 0
     for token in _TOKEN.finditer(json_text):
         c = token.group()
         if c in "[{":
             depth += 1
             if depth > MAX_JSON_DEPTH:
-                before = json_text[: token.start()]
-                line = before.count("\n") + 1
-                column = token.start() - before.rfind("\n")
-                raise PathError(
-                    f"response body nests deeper than {MAX_JSON_DEPTH} levels",
-                    _body(location, line, column),
-                    hint="the helpdesk response is not a realistic record list; check the endpoint",
-                )
+                return token.start()
         elif c in "]}":
             depth -= 1
+    return None
 
 
 def load_json(json_text: str, location: Location | None = None) -> Any:
@@ -82,5 +91,28 @@ def load_json(json_text: str, location: Location | None = None) -> Any:
 def check_json(json_text: str, location: Location | None = None) -> None:
     """Raise :class:`PathError` saying where (line/column of the body) when it is not JSON."""
     check_nesting(json_text, location)
-    if not pygjson.validate(json_text):
+    if not _valid(json_text):
         load_json(json_text, location)
+
+
+def is_container_json(json_text: str) -> bool:
+    """Valid JSON with an object or array at the top, nested within :data:`MAX_JSON_DEPTH`:
+    the documents pygjson reads like Go.
+
+    gjson reads any other text leniently (and finds ``[1]`` inside ``"a [1]"``); hdkit's own
+    evaluator answers those. Remembered for the last few bodies, so reading many fields from
+    one response costs one validation.
+    """
+    return _container(json_text)
+
+
+@lru_cache(maxsize=8)
+def _container(json_text: str) -> bool:
+    if _too_deep_at(json_text) is not None:
+        return False
+    return _valid(json_text) and json_text.lstrip(" \t\r\n")[:1] in ("{", "[")
+
+
+@lru_cache(maxsize=8)
+def _valid(json_text: str) -> bool:
+    return bool(pygjson.validate(json_text))

@@ -1,10 +1,12 @@
-"""GJSON lookups answered by pygjson (gjson.rs) the way Go gjson 1.14.4 answers them.
+"""GJSON lookups answered the way Go gjson 1.14.4 answers them, every path.
 
-One native call answers a path on the fast path. Where the oracle showed gjson.rs answering
-differently from Go in search order or presentation, the answer is patched here: Go's
-fall-through to the next matching key when the rest of the path misses (``f*.0.first``,
-duplicate keys), multipaths under a missing parent, empty query projections followed by a pipe.
-Syntax that cannot be patched is refused before lookup by :mod:`hdkit.paths.syntax`.
+Two engines, one answer. pygjson (gjson.rs) answers ordinary paths in one native call; where
+the oracle showed it answering differently from Go in search order or presentation, the answer
+is patched here: Go's fall-through to the next matching key when the rest of the path misses
+(``f*.0.first``, duplicate keys), multipaths under a missing parent, empty query projections
+followed by a pipe. Every other path (modifiers gjson.rs lacks, literals, legacy queries,
+malformed paths...) goes to hdkit's own evaluator, :mod:`.evaluate`; :func:`.syntax.fast_path`
+decides, once per path. Only a path too long or too deeply nested is refused.
 """
 
 from __future__ import annotations
@@ -13,13 +15,16 @@ import re
 
 import pygjson
 
-from hdkit.errors import Location, PathError, caret_snippet
+from hdkit.errors import Location
 
-from .document import check_nesting
-from .results import GJSONResult, from_pygjson
-from .syntax import Part, chained, check_gjson, is_projection_query, is_query, is_wild, plain_key, split_path
+from .document import check_nesting, is_container_json, too_deep
+from .evaluate import evaluate
+from .results import GJSONResult, from_pygjson, from_value
+from .syntax import (
+    Part, chained, check_size, fast_path, is_projection_query, is_query, is_wild, plain_key, split_path,
+)
 
-__all__ = ["gjson_get", "lookup", "oracle_gjson"]
+__all__ = ["answer", "gjson_get", "lookup", "oracle_gjson"]
 
 
 def _key_matcher(text: str) -> re.Pattern[str]:
@@ -86,17 +91,29 @@ _MISSING_RESULT = pygjson.get("{}", "missing")
 
 
 def lookup(json_text: str, path: str, compiled: pygjson.Path | None = None) -> pygjson.Result:
-    """pygjson's answer, corrected where Go differs (see the guards)."""
+    """pygjson's answer, corrected where Go differs (see the guards). Only for paths
+    :func:`.syntax.fast_path` accepts."""
     found = _gjson_walk(json_text, path, compiled)
     if "#(" in path and "|" in path:
         return _empty_projection_guard(json_text, path, found)
     return found
 
 
+def answer(json_text: str, path: str, compiled: pygjson.Path | None = None,
+           location: Location | None = None) -> GJSONResult:
+    """The result of a size-checked path: pygjson where it answers like Go (a path
+    :func:`.syntax.fast_path` accepts, over valid JSON), else hdkit's evaluator."""
+    if fast_path(path) and is_container_json(json_text):
+        return from_pygjson(lookup(json_text, path, compiled))
+    check_nesting(json_text, location)
+    try:
+        return from_value(evaluate(json_text, path))
+    except RecursionError as exc:  # a modifier walking a value nested hundreds deep
+        raise too_deep(location) from exc
+
+
 def _gjson_walk(json_text: str, path: str, compiled: pygjson.Path | None) -> pygjson.Result:
     """pygjson's answer (one native call on the fast path), in Go's search order."""
-    if path.startswith(".."):
-        _check_json_lines(json_text)
     wild = ("*" in path or "?" in path) and _wild_chain(split_path(path, 0))
     if not wild:
         found = pygjson.get(json_text, compiled if compiled is not None else path)
@@ -132,18 +149,6 @@ def _empty_projection_guard(json_text: str, path: str, found: pygjson.Result) ->
     return found
 
 
-def _check_json_lines(json_text: str) -> None:
-    """``..`` paths read JSON lines; on a broken line Go's answer is arbitrary, so refuse it."""
-    check_nesting(json_text)
-    for number, line in enumerate(json_text.splitlines(), 1):
-        if line.strip() and not pygjson.validate(line):
-            raise PathError(
-                "a '..' path reads JSON lines, and this line is not valid JSON",
-                Location(field="response body", line=number, column=1),
-                snippet=caret_snippet(json_text, number, 1),
-            )
-
-
 def _multipath_guard(json_text: str, path: str, found: pygjson.Result) -> pygjson.Result:
     """Go answers ``a.b.{x}`` as missing when ``a`` is not an object or array (and
     ``a.#(q).{x}`` when no element of the array ``a`` matches); gjson.rs answers ``{}``/``[]``."""
@@ -172,12 +177,15 @@ def _multipath_guard(json_text: str, path: str, found: pygjson.Result) -> pygjso
 
 
 def gjson_get(json_text: str, path: str, location: Location | None = None) -> GJSONResult:
-    """Look up ``path`` in ``json_text`` the way Go gjson 1.14.4 does.
+    """Look up ``path`` in ``json_text`` the way Go gjson 1.14.4 does: ``(exists, String())``
+    plus ``raw``, ``type`` and ``value()``.
 
-    Raises :class:`UnsupportedPathError` for syntax hdkit cannot answer like Go.
+    Raises :class:`PathError` only for a path longer than
+    :data:`~hdkit.paths.syntax.MAX_PATH_LENGTH` or nesting brackets deeper than
+    :data:`~hdkit.paths.syntax.MAX_PATH_NESTING`, and for a body nested too deeply to read.
     """
-    check_gjson(path, location or Location(field="path"))
-    return from_pygjson(lookup(json_text, path))
+    check_size(path, location or Location(field="path"))
+    return answer(json_text, path, location=location)
 
 
 def oracle_gjson(json_text: str, path: str) -> tuple[bool, str]:

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
 import pygjson
 
 from .document import too_deep
+from .lenient import FALSE, JSON, NUMBER, STRING, TRUE, Value, for_each
 
-__all__ = ["MISSING", "GJSONResult", "ResultType", "format_go_float", "from_pygjson", "go_string"]
+__all__ = [
+    "MISSING", "GJSONResult", "ResultType", "format_go_float", "from_pygjson", "from_value", "go_string",
+]
 
 ResultType = Literal["Null", "False", "True", "Number", "String", "JSON"]
 
@@ -83,19 +85,53 @@ def go_string(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-@dataclass(frozen=True)
-class GJSONResult:
+class GJSONResult(tuple[bool, str]):
     """One looked-up value, mirroring Go gjson's ``Result``.
 
-    ``string`` equals Go's ``String()``; ``raw`` is the JSON text of the value (for strings,
-    re-encoded: gjson.rs does not expose the source bytes); ``type`` is Go's type name.
+    It is the pair ``(exists, string)``, what the oracle harness compares, where ``string``
+    equals Go's ``String()``. ``raw`` is the JSON text of the value (for strings found by
+    pygjson re-encoded: gjson.rs does not expose the source bytes), ``type`` Go's type name,
+    :meth:`value` the decoded Python value. Immutable; equal when all of these are.
     """
 
-    exists: bool
-    string: str
     raw: str
     type: ResultType
-    _value: Any = field(default=MISSING, repr=False)
+    _value: Any
+
+    def __new__(cls, exists: bool, string: str, raw: str = "", type: ResultType = "Null",
+                value: Any = MISSING) -> GJSONResult:
+        self = super().__new__(cls, (exists, string))
+        for name, item in (("raw", raw), ("type", type), ("_value", value)):
+            object.__setattr__(self, name, item)
+        return self
+
+    @property
+    def exists(self) -> bool:
+        return self[0]
+
+    @property
+    def string(self) -> str:
+        return self[1]
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"GJSONResult is immutable (tried to set {name!r})")
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, GJSONResult):
+            return tuple(self) == tuple(other) and (self.raw, self.type) == (other.raw, other.type)
+        return tuple.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash((tuple(self), self.raw, self.type))
+
+    def __repr__(self) -> str:
+        return f"GJSONResult(exists={self.exists!r}, string={self.string!r}, raw={self.raw!r}, type={self.type!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (GJSONResult, (self.exists, self.string, self.raw, self.type, self._value))
 
     def value(self) -> Any:
         """The Python value: ``MISSING`` when absent, ``None`` for JSON null."""
@@ -120,6 +156,49 @@ class GJSONResult:
         raw = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
         kind: ResultType = "String" if isinstance(value, str) else "JSON"
         return cls(True, go_string(value), raw, kind, value)
+
+
+_TYPE_NAMES: tuple[ResultType, ...] = ("Null", "False", "Number", "String", "True", "JSON")
+
+
+def from_value(found: Value) -> GJSONResult:
+    """hdkit's own evaluator's answer as a result (its ``raw`` is the source text)."""
+    if not found.exists:
+        return GJSONResult.missing()
+    kind = found.kind
+    return GJSONResult(True, found.string(), found.raw, _TYPE_NAMES[kind], _python_value(found))
+
+
+def _python_value(found: Value) -> Any:
+    kind = found.kind
+    if kind == STRING:
+        return found.str
+    if kind == NUMBER:
+        return int(found.raw) if _INTEGER.fullmatch(found.raw) else found.num
+    if kind in (TRUE, FALSE):
+        return kind == TRUE
+    if kind != JSON:
+        return None
+    try:
+        return json.loads(found.raw)
+    except ValueError:  # lenient gjson text: read it the way gjson does
+        try:
+            return _lenient_value(found)
+        except RecursionError as exc:
+            raise too_deep() from exc
+    except RecursionError as exc:
+        raise too_deep() from exc
+
+
+_INTEGER = re.compile(r"-?[0-9]+")
+
+
+def _lenient_value(found: Value) -> Any:
+    if found.kind != JSON:
+        return _python_value(found)
+    if found.is_object():
+        return {key.string(): _lenient_value(item) for key, item in for_each(found)}
+    return [_lenient_value(item) for _, item in for_each(found)]
 
 
 def from_pygjson(res: pygjson.Result) -> GJSONResult:

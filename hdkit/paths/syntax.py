@@ -1,14 +1,17 @@
-"""GJSON path syntax: split a path into parts and refuse what hdkit cannot answer like Go.
+"""GJSON path syntax: split a path, bound its size, and choose who answers it.
 
-The PBX reads paths with Go gjson 1.14.4; hdkit answers them with pygjson (gjson.rs). Diffing
-the two against the Go oracle (the recorded cases, then ~50,000 fuzzed paths) showed which
-syntax gjson.rs answers differently. :func:`check_gjson` refuses exactly that, at compile time,
-with an :class:`~hdkit.errors.UnsupportedPathError` naming the part and its column: ``!``
-literals, the legacy ``#[...]`` query, empty queries, queries against ``""``, quoted multipath
-keys, the ``@reverse``/``@keys``/``@values``/``@tostr``/``@fromstr``/``@group`` modifiers, and
-compositions (wildcards or multipaths after projections, pipes inside projections). Plain
-mistakes (an unclosed bracket, a dangling backslash, a path too long or too deeply nested) are
-refused here too, so no path reaches gjson.rs in a shape that could hang or crash it.
+The PBX reads paths with Go gjson 1.14.4. Two engines answer them in hdkit: pygjson (gjson.rs,
+one native call, fast) and hdkit's own evaluator (:mod:`.evaluate`, every path, in Python).
+Diffing gjson.rs against the Go oracle (the recorded cases, then ~100,000 fuzzed paths) showed
+which syntax it answers differently; :func:`fast_path` sends exactly that to the evaluator:
+``!`` literals, the legacy ``#[...]`` query, empty queries, queries against ``""``, quoted
+multipath keys, the ``@reverse``/``@keys``/``@values``/``@tostr``/``@fromstr``/``@group``
+modifiers, compositions (wildcards or multipaths after projections, pipes inside
+projections), ``..`` JSON lines, and malformed paths (an unclosed bracket, a dangling
+backslash), which Go still answers in its own way.
+
+Only a path that could exhaust the process is refused (:func:`check_size`): longer than
+:data:`MAX_PATH_LENGTH` or nesting brackets deeper than :data:`MAX_PATH_NESTING`.
 """
 
 from __future__ import annotations
@@ -17,15 +20,17 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
-from hdkit.errors import Location, PathError, UnsupportedPathError, caret_snippet
+from hdkit.errors import Location, PathError, caret_snippet
 
 __all__ = [
     "MAX_PATH_LENGTH",
     "MAX_PATH_NESTING",
     "Part",
     "chained",
-    "check_gjson",
+    "check_size",
+    "fast_path",
     "is_projection_query",
     "is_query",
     "is_wild",
@@ -88,42 +93,24 @@ def split_path(path: str, base: int, seps: str = ".|") -> list[Part]:
     return parts
 
 
-_SUPPORTED_MODIFIERS = {"this", "valid", "pretty", "ugly", "flatten", "join"}
-_UNSUPPORTED_MODIFIERS = {"reverse", "keys", "values", "tostr", "fromstr", "group", "dig"}
+_STAR = re.compile(r"(?<!\\)(?:\\\\)*\*")
+_HASH_INSIDE = re.compile(r"(?<!\\)(?:\\\\)*#")
+_FAST_MODIFIERS = {"this", "valid", "pretty", "ugly", "flatten", "join"}
 _QUERY_OPERATOR = re.compile(r"==|!=|<=|>=|!%|%|=|<|>|~")
 _EMPTY_STRING_QUERY = re.compile(r'(==|!=|<=|>=|!%|%|=|<|>)\s*""\s*$')
 
 
+class _Slow(Exception):
+    """The path needs hdkit's own evaluator: gjson.rs would answer it differently from Go."""
+
+
 class _Checker:
-    """Walks a GJSON path and refuses what pygjson would answer differently from Go."""
-
-    def __init__(self, path: str, location: Location) -> None:
-        self.path = path
-        self.location = location
-
-    def refuse(self, offset: int, what: str, why: str, hint: str) -> UnsupportedPathError:
-        line, col = line_col(self.path, offset)
-        return UnsupportedPathError(
-            f"unsupported GJSON {what}: {why}",
-            self.location.at(line, col),
-            hint=hint,
-            snippet=caret_snippet(self.path, line, col),
-        )
-
-    def unclosed(self, part: Part, bracket: str) -> UnsupportedPathError:
-        return self.refuse(
-            part.start, f"{bracket!r} in {part.text!r}",
-            "it is never closed, or closed by another kind of bracket (Go's answer is arbitrary)",
-            f"close the {bracket!r} or escape it with a backslash if it is part of a key",
-        )
+    """Walks a GJSON path and raises :class:`_Slow` where pygjson would differ from Go."""
 
     def check(self, path: str, base: int, top: bool = False) -> None:
         self.check_empty_keys(path, base, top)
         if re.search(r"(?<!\\)(\\\\)*\\$", path):
-            raise self.refuse(
-                base + len(path) - 1, "escape '\\'", "a backslash ends the path",
-                "remove the trailing backslash",
-            )
+            raise _Slow
         parts = split_path(path, base)
         for i, part in enumerate(parts):
             self.check_part(part)
@@ -140,34 +127,22 @@ class _Checker:
             return
         for part in parts:
             if not part.text and (part.sep or len(parts) > 1):
-                raise self.refuse(
-                    part.start - (1 if part.sep else 0), "empty key (a doubled '.' or '|')",
-                    "outside a single 'a..b' in plain keys gjson.rs reads it differently from Go",
-                    "remove the doubled '.' or '|'",
-                )
+                raise _Slow
 
     def check_placement(self, before: list[Part], part: Part, after: list[Part], top: bool) -> None:
-        """Refuse the compositions where gjson.rs and Go part ways (found by fuzzing the oracle)."""
+        """The compositions where gjson.rs and Go part ways (found by fuzzing the oracle)."""
         if before and part.text[:1] in ("{", "["):
             self.check_mid_multipath(before, part, top, more=bool(after))
         elif _is_wild_key(part.text) and after and (before or not top or _has_modifier(after)):
             self.check_wildcard(before, part, after, top)
         elif part.sep == "|" and len(before) > 1 and _pipe_stays_inside(before):
-            raise self.refuse(
-                part.start, f"pipe '|{part.text}' after {before[-1].text!r}",
-                "inside a projection Go applies it to each element, gjson.rs to the array",
-                "write '.' instead of '|', or split the path in two",
-            )
+            raise _Slow
         elif (
             is_projection_query(part.text)
             and any(p.text.startswith("#") for p in before)
             and any(p.sep == "|" for p in after)
         ):
-            raise self.refuse(
-                part.start, f"query {part.text!r} inside another projection",
-                "with a later '|', gjson.rs and Go disagree on empty matches",
-                "split the path: extract the outer projection first",
-            )
+            raise _Slow
 
     def check_wildcard(self, before: list[Part], part: Part, after: list[Part], top: bool) -> None:
         """Wildcard keys are walked in Go's order only along the leading ``a.b*.c`` chain, and
@@ -175,12 +150,7 @@ class _Checker:
         chain = before + [part]
         plain = all(plain_key(p.text) for p in chain) and all(chained(p) for p in chain[1:])
         if not (top and plain) or _has_modifier(after):
-            where = f" after {before[-1].text!r}" if before else " in this path"
-            raise self.refuse(
-                part.start, f"wildcard key {part.text!r}{where}",
-                "gjson.rs matches it differently from Go there",
-                "spell the key out, or move the wildcard before any '#', query, modifier or '|'",
-            )
+            raise _Slow
 
     def check_mid_multipath(self, before: list[Part], part: Part, top: bool, more: bool) -> None:
         """``a.b.{x}`` / ``a.#.{x}``: Go answers missing when ``a`` is not an object or array,
@@ -191,124 +161,69 @@ class _Checker:
         last_ok = (plain_key(last.text) and "\\" not in last.text) or last.text.startswith("#")
         last_ok = last_ok and not (projected and more)
         if not (top and plain and last_ok):
-            raise self.refuse(
-                part.start, f"multipath {part.text!r} after {last.text!r}",
-                "gjson.rs keeps empty results there where Go answers missing",
-                "put the multipath after plain keys ('data.#.{id,name}', 'data.0.{id,name}')",
-            )
+            raise _Slow
 
     def check_part(self, part: Part) -> None:
         text = part.text
         if text.startswith("!"):
-            raise self.refuse(
-                part.start, f"literal {text!r}", "JSON literals ('!true') are not honoured",
-                "put the constant in the template instead of the path",
-            )
+            raise _Slow
         if text.startswith("@"):
             self.check_modifier(part)
         elif text.startswith("#["):
-            raise self.refuse(
-                part.start, f"query {text!r}", "the legacy '#[...]' query form is not honoured",
-                "write the query with parentheses: '#(...)'",
-            )
+            raise _Slow
         elif text.startswith("#("):
             self.check_query(part)
         elif text.startswith("#") and text != "#":
-            raise self.refuse(
-                part.start, f"key {text!r}", "'#' starts a count or a query, Go reads no key there",
-                f"escape it if '#' is part of the key: '\\{text}'",
-            )
+            raise _Slow
         elif text[:1] in ("{", "["):
             self.check_multipath(part)
-        elif (at := _swallowing_bracket(text)) is not None:
-            raise self.refuse(
-                part.start + at, f"{text[at]!r} inside the key {text!r}",
-                "brackets in a key that hide a '.', '|' or ',', or do not balance, are read "
-                "differently by gjson.rs and Go",
-                f"escape it with a backslash ('\\{text[at]}') if it is part of the key, "
-                "or put a '.' before a multipath or query",
-            )
+        elif _swallowing_bracket(text) is not None or (text != "#" and _HASH_INSIDE.search(text)):
+            raise _Slow  # and a '#' inside a key: in an array Go reads it as a count
 
     def check_modifier(self, part: Part) -> None:
-        name, _, arg = part.text[1:].partition(":")
-        if name in _SUPPORTED_MODIFIERS:
-            if name == "pretty" and arg:
-                self.check_pretty_options(part, arg)
-            return
-        if name in _UNSUPPORTED_MODIFIERS:
-            raise self.refuse(
-                part.start, f"modifier '@{name}'", "it answers differently from the PBX",
-                "extract the value without the modifier and post-process it in Python",
-            )
-        raise self.refuse(
-            part.start, f"modifier '@{name}'",
-            "there is no such modifier (Go would read it as a key, pygjson does not)",
-            f"to read a key named '@{name}', escape it: '\\@{name}'",
-        )
+        name, colon, arg = part.text[1:].partition(":")
+        if name not in _FAST_MODIFIERS:
+            raise _Slow  # modifiers gjson.rs answers differently, and '@name' keys
+        if colon:
+            self.check_options(arg)
 
-    def check_pretty_options(self, part: Part, arg: str) -> None:
+    def check_options(self, arg: str) -> None:
+        """Options gjson.rs reads like Go: a JSON object, blank prefix and indent."""
         try:
             options = json.loads(arg)
         except ValueError:
             options = None
         if not isinstance(options, dict):
-            raise self.refuse(
-                part.start, f"@pretty options {arg!r}", "they are not a JSON object",
-                'write them as JSON, e.g. \'@pretty:{"sortKeys":true}\'',
-            )
+            raise _Slow
         for key in ("prefix", "indent"):
             value = options.get(key)
             if isinstance(value, str) and value.strip():
-                raise self.refuse(
-                    part.start, f"@pretty option {key!r}",
-                    "a non-blank prefix or indent is not honoured", "use blanks only",
-                )
+                raise _Slow
 
     def closing(self, part: Part, open_at: int, after: str = "") -> int:
-        """Where the bracket at ``open_at`` closes; refuse it unclosed, closed by the wrong
+        """Where the bracket at ``open_at`` closes; slow when unclosed, closed by the wrong
         kind of bracket, or followed by anything but ``after`` before the next '.' or '|'."""
         text = part.text
         close = _matching(text, open_at)
-        if close < 0 and (quote := _unclosed_quote(text, open_at)) is not None:
-            raise self.refuse(
-                part.start + quote, f"string {text[quote:]!r}", "its closing '\"' is missing",
-                "close the string, or escape a '\"' that is part of the value as '\\\"'",
-            )
         if close < 0 or text[close] != _CLOSE[_OPEN.index(text[open_at])]:
-            raise self.unclosed(part, text[open_at])
+            raise _Slow
         if text[close + 1 :] not in ("", after):
-            raise self.refuse(
-                part.start + close + 1, f"text {text[close + 1:]!r} after {text[close]!r}",
-                "a key must follow a '.' or '|' (Go's answer is arbitrary)",
-                f"insert a '.' after {text[close]!r}, or remove what follows it",
-            )
+            raise _Slow
         return close
 
     def check_query(self, part: Part) -> None:
         close = self.closing(part, 1, after="#")
         inner = part.text[2:close]
         if not inner.strip():
-            raise self.refuse(
-                part.start, "query '#()'", "an empty query matches nothing in Go",
-                "write a condition, e.g. '#(id==1)', or remove the query",
-            )
+            raise _Slow
         if _EMPTY_STRING_QUERY.search(inner):
-            raise self.refuse(
-                part.start, f"query {part.text!r}", 'comparing against "" is not honoured',
-                'match on another field, or extract the array and filter it in Python',
-            )
+            raise _Slow
         lhs = _query_lhs(inner)
         if is_wild(lhs):
-            raise self.refuse(
-                part.start, f"query {part.text!r}", "a wildcard in the queried path is not honoured",
-                "spell out the key the query compares",
-            )
+            raise _Slow
         op = inner[len(lhs) :]
         if op and not _QUERY_OPERATOR.match(op):
-            raise self.refuse(
-                part.start + 2 + len(lhs), f"query operator in {part.text!r}", "it is not one of "
-                "== != < <= > >= % !%", "write a comparison such as '#(age>=40)' or '#(name%\"J*\")'",
-            )
+            raise _Slow
         if lhs.strip():
             self.check(lhs.strip(), part.start + 2 + (len(lhs) - len(lhs.lstrip())))
 
@@ -321,13 +236,9 @@ class _Checker:
             offset = elem.start + len(elem.text) - len(item)
             if not item:
                 continue
-            if text[0] == "{" and item.startswith('"'):
-                raise self.refuse(
-                    offset, f"multipath key {item.split(':')[0]!r}",
-                    "quoted keys in '{...}' keep their quotes",
-                    "write the key without quotes: '{name:path}'",
-                )
             pieces = split_path(item, offset, seps=":")
+            if item.startswith('"') or (text[0] == "[" and len(pieces) > 1):
+                raise _Slow  # quoted names, and names in '[...]' (Go drops them)
             if text[0] == "{" and len(pieces) > 1 and not item.startswith("@"):
                 value_start = pieces[1].start
                 item, offset = item[value_start - offset :], value_start
@@ -349,18 +260,6 @@ def _swallowing_bracket(key: str) -> int | None:
         elif depth and c in ".|,":
             return first
     return first if balance else None
-
-
-def _unclosed_quote(text: str, start: int) -> int | None:
-    """Where a string that is never closed opens, reading from inside brackets at ``start``."""
-    opened, i = None, start
-    while i < len(text):
-        if text[i] == "\\":
-            i += 1
-        elif text[i] == '"':
-            opened = i if opened is None else None
-        i += 1
-    return opened
 
 
 def _query_lhs(inner: str) -> str:
@@ -420,24 +319,21 @@ def chained(part: Part) -> bool:
     return part.sep == "." and part.text[:1] not in ("@", "{", "[")
 
 
-def check_gjson(path: str, location: Location) -> None:
-    """Raise :class:`PathError` for a path hdkit cannot look up, and
-    :class:`UnsupportedPathError` for one pygjson would answer differently from Go."""
-    if "{{" in path:
-        col = path.index("{{") + 1
-        raise PathError(
-            "path holds a template action; render it first",
-            location.at(1, col),
-            hint="use hdkit.paths.render_path(path, data) before looking it up",
-            snippet=caret_snippet(path, 1, col),
-        )
-    check_size(path, location)
-    _Checker(path, location).check(path, 0, top=True)
+@lru_cache(maxsize=4096)
+def fast_path(path: str) -> bool:
+    """True when pygjson answers ``path`` exactly like Go (checked once per path)."""
+    if path.startswith("..") or len(path) > MAX_PATH_LENGTH or len(_STAR.findall(path)) > 1:
+        return False  # several stars: gjson.rs backtracks without gjson's step limit
+    try:
+        _Checker().check(path, 0, top=True)
+    except _Slow:
+        return False
+    return True
 
 
 def check_size(path: str, location: Location) -> None:
     """Bound what a hostile path can cost: gjson.rs recurses per component and crashes the
-    process on ~20,000 of them, and the checker above recurses per bracket."""
+    process on ~20,000 of them; the checker above and hdkit's evaluator recurse per bracket."""
     if len(path) > MAX_PATH_LENGTH:
         raise PathError(
             f"path is {len(path)} characters long, more than hdkit accepts ({MAX_PATH_LENGTH})",

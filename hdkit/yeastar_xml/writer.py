@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
@@ -236,7 +237,8 @@ def to_xml(template: Template) -> str:
 def save(template: Template, path: str | os.PathLike[str], *, check: bool = True) -> None:
     """Write the template atomically; refuses (ValidationFailed) while validation finds errors.
 
-    A loaded logo is written beside the file under its own name.
+    A loaded logo is written beside the file under its own name. Only a regular file is ever
+    replaced (see :func:`_atomic_write`).
     """
     if check:
         from hdkit.validate import validate
@@ -246,20 +248,54 @@ def save(template: Template, path: str | os.PathLike[str], *, check: bool = True
         if n_errors:
             raise ValidationFailed(f"{n_errors} error(s); not exported", problems)
     path = Path(path)
-    if path.is_dir():  # os.replace would report a busy device, not the real mistake
-        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
     _atomic_write(path, to_xml(template).encode("utf-8"))
     logo = template.general.logo
     if logo and logo.data:
         _atomic_write(path.parent / logo.filename, logo.data)
 
 
+_NOT_REGULAR = {
+    stat.S_IFLNK: "a symbolic link", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
+    stat.S_IFIFO: "a named pipe", stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a directory",
+}
+
+
 def _atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename, so a reader never
+    sees half a file and a failed write leaves the old one.
+
+    Only a regular file (or nothing) is replaced: a rename over a symbolic link would replace
+    the link, and over a device node (``-o /dev/null`` as root) the system's node, so anything
+    else is refused with an :class:`OSError` that says what ``path`` is. The file gets the
+    mode a new file gets under the umask (``0o666 & ~umask``), or keeps the mode of the file it
+    replaces; never the temporary file's 0600.
+    """
+    try:
+        existing = path.lstat()
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
+    else:
+        kind = stat.S_IFMT(existing.st_mode)
+        if kind != stat.S_IFREG:
+            what = _NOT_REGULAR.get(kind, "not a regular file")
+            code = errno.EISDIR if kind == stat.S_IFDIR else errno.EEXIST
+            raise OSError(code, f"it is {what}; hdkit only replaces regular files", str(path))
+        mode = stat.S_IMODE(existing.st_mode)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    """The process umask (reading it means setting it; it is put back at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

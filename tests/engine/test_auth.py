@@ -101,7 +101,7 @@ class Provider:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if token not in self.valid_access:
             if self.invalid_text:
-                return httpx.Response(200, json={"error": {"code": "invalid_token"}})
+                return httpx.Response(400, json={"error": {"code": "invalid_token"}})  # a failed answer
             return httpx.Response(401, json={"error": "unauthorized"})
         return httpx.Response(200, json={"users": [{"id": 1}], "scheme": scheme})
 

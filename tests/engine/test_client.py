@@ -260,3 +260,120 @@ def test_runs_share_one_certificate_verifying_tls_context():
     first, again = _verifying_context(), _verifying_context()
     assert first is again
     assert first.verify_mode is ssl.CERT_REQUIRED and first.check_hostname
+
+
+# -- issue 12, item 2: a response nested 5,000 levels deep is an outcome, not a RecursionError -----
+
+DEEP = "[" * 5000 + "]" * 5000
+
+
+@pytest.mark.parametrize(
+    ("answer", "outcome", "error_part"),
+    [
+        pytest.param(httpx.Response(200, text=DEEP), Outcome.REFUSED,
+                     "Get users: refused: the response is JSON, but it nests too deeply to decode", id="200"),
+        pytest.param(httpx.Response(500, text='{"error": ' + DEEP + "}"), Outcome.HTTP_ERROR,
+                     "Get users: the helpdesk answered HTTP 500", id="500"),
+        pytest.param(httpx.Response(400, text='{"token": ' + DEEP + "}"), Outcome.HTTP_ERROR,
+                     "Get users: the helpdesk answered HTTP 400", id="400-secret-named"),
+    ],
+)
+def test_deep_json_is_a_recorded_outcome(answer, outcome, error_part):
+    response, _ = send(Recorder(answer), retries=0)
+    assert response.outcome is outcome and response.exchange.error.startswith(error_part)
+    assert response.json() is None
+
+
+# -- issue 12, item 1: never sent twice ---------------------------------------------------------------
+
+
+def _answered(method: str, status: int, body: str) -> tuple[httpx.Request, httpx.Response]:
+    request = httpx.Request(method, "https://desk.test/api/contacts")
+    return request, httpx.Response(status, text=body, request=request)
+
+
+@pytest.mark.parametrize(
+    ("method", "status", "body", "rejected", "resend"),
+    [
+        pytest.param("POST", 201, '{"name": "invalid_token Doe"}', False, False, id="marker-in-201"),
+        pytest.param("GET", 200, '{"error": "invalid_token"}', False, False, id="marker-in-200"),
+        pytest.param("POST", 302, "invalid_token", False, False, id="marker-in-302"),
+        pytest.param("POST", 401, "", True, True, id="post-401"),
+        pytest.param("POST", 400, '{"error": "invalid_token"}', True, True, id="post-400-marker"),
+        pytest.param("POST", 403, '{"error": "forbidden"}', False, False, id="post-403-no-marker"),
+        pytest.param("POST", 500, '{"error": "invalid_token"}', True, False, id="post-500-marker"),
+        pytest.param("PATCH", 503, "invalid_token", True, False, id="patch-503-marker"),
+        pytest.param("GET", 500, "invalid_token", True, True, id="get-500-marker"),
+        pytest.param("PUT", 401, "", True, True, id="put-401"),
+    ],
+)
+def test_the_token_invalid_marker_counts_only_on_failed_answers(method, status, body, rejected, resend):
+    from hdkit.engine.client import resend_after_refresh, token_rejected
+
+    request, response = _answered(method, status, body)
+    assert token_rejected(response, ["invalid_token"]) is rejected
+    assert (rejected and resend_after_refresh(request, response)) is resend
+
+
+# -- issue 12, item 10: credentials never follow a helpdesk to another host -----------------------
+
+
+def _desk_redirecting_to(location: str) -> Recorder:
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "desk.test" and request.url.path == "/api/users":
+            return httpx.Response(302, headers={"Location": location})
+        return httpx.Response(200, json={"users": [], "seen": dict(request.headers)})
+    return Recorder(answer)
+
+
+def _send_with_credentials(handler: Recorder, url: str = "https://desk.test/api/users", **kw) -> Response:
+    async def go() -> Response:
+        async with Client(transport=httpx.MockTransport(handler), redactor=Redactor([SENTINEL])) as client:
+            return await client.send("Get users", "GET", url, auth=httpx.BasicAuth("user", SENTINEL),
+                                     headers={"X-API-Key": SENTINEL, "X-Trace": f"t-{SENTINEL}",
+                                              "Accept": "application/json"}, **kw)
+    return asyncio.run(go())
+
+
+def test_an_off_host_redirect_is_followed_without_any_credential():
+    handler = _desk_redirecting_to(f"https://cdn.example/files?sig=abc&key={SENTINEL}&page=2")
+    response = _send_with_credentials(handler, url=f"https://desk.test/api/users?api_key={SENTINEL}")
+    first, second = handler.requests
+    assert first.headers["X-API-Key"] == SENTINEL and first.headers["Authorization"].startswith("Basic ")
+    assert second.url.host == "cdn.example"
+    assert not {"authorization", "x-api-key", "x-trace", "cookie"} & set(second.headers)
+    assert second.headers["accept"] == "application/json"
+    assert SENTINEL not in str(second.url) and second.url.params["sig"] == "abc" and second.url.params["page"] == "2"
+    assert response.ok and response.exchange.error.startswith("Get users: note: sent without ")
+    assert "cdn.example is another host than the one the template addressed" in response.exchange.error
+    assert SENTINEL not in response.exchange.error
+
+
+@pytest.mark.parametrize("location", ["https://desk.test/api/v2/users", "/api/v2/users"])
+def test_a_redirect_on_the_same_host_keeps_the_credentials(location):
+    handler = _desk_redirecting_to(location)
+    response = _send_with_credentials(handler)
+    _, second = handler.requests
+    assert second.headers["X-API-Key"] == SENTINEL and response.ok and response.exchange.error is None
+
+
+def test_a_next_link_to_another_host_is_sent_without_credentials():
+    handler = Recorder(httpx.Response(401, json={"error": "who are you"}))
+    response = _send_with_credentials(handler, url="https://evil.example/api/users?page=2",
+                                      home="https://desk.test/api/users")
+    (request,) = handler.requests
+    assert not {"authorization", "x-api-key", "x-trace"} & set(request.headers)
+    assert response.outcome is Outcome.HTTP_ERROR
+    assert "(sent without X-API-Key, X-Trace, Authorization: evil.example is another host" in response.exchange.error
+
+
+# -- issue 12, item 5: a secret learnt mid-run is masked in what was already recorded ----------------
+
+
+def test_add_secret_redacts_exchanges_recorded_before_it_was_known():
+    late = 'L4te "tok\\en+%&'
+    response, client = send(Recorder(httpx.Response(200, json={"data": {"jwt": late}})))
+    assert late.replace("\\", "\\\\").replace('"', '\\"') in client.exchanges[0].response_body
+    client.add_secret(late)
+    assert "********" in client.exchanges[0].response_body
+    assert "tok" not in client.exchanges[0].response_body and response.json()["data"]["jwt"] == late
