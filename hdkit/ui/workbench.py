@@ -37,6 +37,7 @@ from hdkit.ui.inputs import InputsForm
 from hdkit.ui.library import LibraryPanel
 from hdkit.ui.lifecycle import close_tree
 from hdkit.ui.mapping import mapped_path, mapping_edit
+from hdkit.ui.nav import SectionNav
 from hdkit.ui.render import problem_line
 from hdkit.ui.state import Store
 from hdkit.ui.tryit import TryPanel
@@ -109,7 +110,7 @@ class Workbench:
                                           lambda t: self.load(t, f"saved template {t.key}"))
 
         self.problems_view = widgets.HTML()
-        self.tabs = widgets.Tab()
+        self.tabs = SectionNav()
         self.sections: dict[str, SectionTab] = {}
         self._extra_tabs = [(TRY_TAB, self.try_panel.box), (LIBRARY_TAB, self.library_panel.box),
                             (EXPORT_TAB, self.export_panel.box)]
@@ -119,7 +120,7 @@ class Workbench:
         bar = widgets.HBox([self.sample_pick, self.load_sample_button, self.xml_path, self.load_xml_button,
                             self.upload, self.keep_inputs], layout=widgets.Layout(flex_flow="row wrap"))
         self.box = widgets.VBox([
-            bar, self.open_label, self.load_message, self.tabs, self.try_panel.results_box,
+            bar, self.open_label, self.load_message, self.tabs.box, self.try_panel.results_box,
             widgets.HTML("<h4 style='margin:6px 0 2px 0'>Problems</h4>"), self.problems_view,
         ])
 
