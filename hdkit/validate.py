@@ -8,12 +8,22 @@ fix Go users need), GJSON paths that do not compile, JSON bodies that are not JS
 values, values printed raw where they can break a body or a query, variables no scenario
 provides, follow-ups nobody reaches, and secrets pasted literally where a Password Input
 belongs. Errors block export and runs; warnings do not.
+
+A template read from a file holds more than the form shows, and hdkit keeps and runs all of it;
+validation says where that goes beyond what the product documents: a value hdkit does not know
+(kept as read), a request the form does not offer (a POST search with a body, a second ticket
+request: run, but the PBX's support is undocumented), contact types that map fields
+differently, a parameter nothing sends, an element kept unread. The warnings import raised
+(a secret it dropped) come first, and every problem is located at its file line when the
+template came from a file.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from hdkit import limits
@@ -27,22 +37,29 @@ from hdkit.model import (
     CALL_JOURNAL,
     CONTACT_CREATION,
     CONTACT_SEARCH,
+    EXTRAS,
     FOLLOW_UPS,
     GENERAL,
     HEADERS,
+    KEYWORD_SEARCH,
     NEW_TICKET,
     USER_ASSOCIATION,
+    CONTACT_ID_ALIASES,
     CONTACT_VARIABLES,
+    USER_VARIABLES,
     AuthMethod,
     ContactFields,
     FieldType,
     PaginationMode,
+    Part,
     PopupMode,
     Provider,
     Template,
+    Unrecognized,
     field_info,
     split_list,
 )
+from hdkit.model.requests import _Request
 from hdkit.paths import compile_path, path_traps
 from hdkit.problems import Problem
 from hdkit.secrets import is_secret_name
@@ -71,6 +88,7 @@ KNOWN_VARIABLES: dict[str, frozenset[str]] = {
     HEADERS: frozenset(_AUTH),
     USER_ASSOCIATION: frozenset(_AUTH | _PAGING),
     CONTACT_SEARCH: frozenset(_AUTH | _CALL | _CONTACT | {"SearchValue"}),
+    KEYWORD_SEARCH: frozenset(_AUTH | _CONTACT | {"SearchValue", "Phone"}),
     CONTACT_CREATION: frozenset(_AUTH | _CALL | _CONTACT | _USERS),
     CALL_JOURNAL: frozenset(_AUTH | _CALL | _CONTACT | _USERS | _TEXTS | {"TicketId"}),
     NEW_TICKET: frozenset(_AUTH | _CALL | _CONTACT | _USERS | _TEXTS | {"TicketId", "DepartmentId"}),
@@ -102,18 +120,47 @@ def errors(problems: Iterable[Problem]) -> list[Problem]:
 
 
 def validate(template: Template) -> list[Problem]:
-    """Every problem of ``template``, errors and warnings, in form order."""
-    return list(_Validator(template).run())
+    """Every problem of ``template``, errors and warnings, in form order; the warnings import
+    raised first. A template read from a file has each problem located at its file line."""
+    problems = [*template.warnings, *_Validator(template).run()]
+    return [_at_file_line(p, template) for p in problems]
+
+
+def _at_file_line(problem: Problem, template: Template) -> Problem:
+    """The problem located at the line of the file its field came from (when it has no line)."""
+    record = template.file
+    where = problem.location
+    if record is None or where.line is not None:
+        return problem
+    found = record.position(where.section, where.field)
+    if found is None:
+        return problem
+    return dataclasses.replace(problem, location=dataclasses.replace(
+        where, line=found[0], column=found[1], source=where.source or record.source))
+
+
+def _unknown_values(part: Any, section: str, prefix: str = "") -> Iterator[tuple[str, str, str]]:
+    """(section, field, value) of every value a file held that hdkit does not know."""
+    for f in dataclasses.fields(part):
+        value = getattr(part, f.name)
+        title = field_info(part, f.name).title
+        if isinstance(value, Unrecognized):
+            yield section, prefix + title, str(value)
+        elif isinstance(value, Part) and not isinstance(value, _Request):
+            yield from _unknown_values(value, getattr(value, "SECTION", "") or section, prefix)
 
 
 class _Validator:
     def __init__(self, template: Template) -> None:
         self.t = template
         self.custom = {f.name for f in template.auth.custom_fields}
-        self.produced = {var for f in template.follow_ups for var, _ in f.outputs()}
-        outputs = [o.name for section in (template.call_journal, template.new_ticket) for o in section.outputs]
-        outputs += [o.name for ct in template.contact_creation.contact_types for o in ct.outputs]
-        self.produced |= set(outputs)
+        self.custom |= {v.name for section in (template.contact_search, template.user_association,
+                                               template.contact_creation, template.call_journal, template.new_ticket)
+                        for v in section.variables}
+        self.produced = {o.name for f in template.follow_ups for o in f.outputs if o.name and o.path}
+        for section, _, request in template.requests():
+            if section not in (CONTACT_SEARCH, KEYWORD_SEARCH, USER_ASSOCIATION):
+                self.produced |= {o.name for o in request.outputs if o.name}
 
     # ------------------------------------------------------------------ helpers
 
@@ -211,12 +258,41 @@ class _Validator:
         yield from self.method(method, section, f"{prefix}Request Method")
         yield from self.template(body, section, f"{prefix}{body_title}", "json")
 
+    def undocumented(self, what: str, section: str, field: str) -> Problem:
+        return self.warn(f"{what}: the product form does not offer this; hdkit runs it as written, but "
+                         "whether the PBX does is undocumented", Location(section, field), code="undocumented")
+
     # ------------------------------------------------------------------ sections
 
     def run(self) -> Iterator[Problem]:
         for check in (self.general, self.auth, self.headers, self.users, self.follow_ups,
-                      self.contact_search, self.creation, self.journal, self.ticket):
+                      self.contact_search, self.keyword_search, self.creation, self.journal, self.ticket,
+                      self.unknown, self.extras):
             yield from check()
+
+    def unknown(self) -> Iterator[Problem]:
+        """Values a file held that hdkit does not know: kept and written back as they were."""
+        t = self.t
+        found = [*_unknown_values(t.general, GENERAL), *_unknown_values(t.auth, AUTHENTICATION),
+                 *_unknown_values(t.user_association, USER_ASSOCIATION),
+                 *_unknown_values(t.contact_search, CONTACT_SEARCH)]
+        for i, f in enumerate(t.auth.custom_fields, 1):
+            found += _unknown_values(f, AUTHENTICATION, f"Custom Field {i} > ")
+        for i, f in enumerate(t.follow_ups, 1):
+            if isinstance(f.event, Unrecognized):
+                found.append((FOLLOW_UPS, f"Request {i} > Triggered Event", str(f.event)))
+        for section, field, value in found:
+            yield self.warn(f"{value!r} is not a value hdkit knows for {field.rpartition(' > ')[2]}; it is kept "
+                            "and written back unchanged, but hdkit cannot tell what the PBX does with it",
+                            Location(section, field), code="unknown-value")
+
+    def extras(self) -> Iterator[Problem]:
+        for extra in self.t.extras:
+            if extra.xml.startswith("<!--"):  # a comment: kept, nothing to interpret
+                continue
+            what = f"attribute {extra.where.rpartition('/@')[2]!r}" if "/@" in extra.where else extra.xml[:60]
+            yield self.warn(f"kept as written, not interpreted by hdkit: {what}", Location(EXTRAS, extra.where),
+                            code="kept-unread")
 
     def general(self) -> Iterator[Problem]:
         g = self.t.general
@@ -262,6 +338,33 @@ class _Validator:
             yield from self.template(a.basic.credential_format, AUTHENTICATION, title)
         if a.method in (AuthMethod.OAUTH2, AuthMethod.BEARER):
             yield from self.oauth2()
+        if a.method is AuthMethod.BEARER:
+            yield from self.bearer()
+
+    def bearer(self) -> Iterator[Problem]:
+        """Bearer token both ways: fetched from the Token Endpoint, or pasted into a Password input."""
+        a = self.t.auth
+        title = field_info(type(a.oauth2), "token_endpoint").title
+        if a.bearer_fetched:
+            if not a.oauth2.authorization_endpoint.strip():
+                yield self.warn("the bearer token is fetched from the Token Endpoint with the authorization-code "
+                                "flow (hdkit auth), which needs an Authorization Endpoint; without one hdkit can "
+                                "only use a token already in its token store",
+                                Location(AUTHENTICATION, field_info(type(a.oauth2), "authorization_endpoint").title),
+                                code="bearer-fetch")
+            return
+        candidates = a.token_inputs()
+        if not candidates:
+            yield self.error("a bearer token without a Token Endpoint is taken from a Password input, and this "
+                             "template has none", Location(AUTHENTICATION, "Custom Fields"),
+                             fix=f"add a Password Input custom field for the token, or set the {title}",
+                             code="bearer-token-input")
+        elif len(candidates) > 1:
+            chosen = a.bearer_input()
+            names = ", ".join(repr(f.name) for f in candidates)
+            yield self.warn(f"the bearer token is taken from the Password input {chosen.name!r} (of {names}); "
+                            "a name holding 'token' is preferred, else the first",
+                            Location(AUTHENTICATION, "Custom Fields"), code="bearer-token-input")
 
     def oauth2(self) -> Iterator[Problem]:
         o = self.t.auth.oauth2
@@ -272,7 +375,7 @@ class _Validator:
 
         if oauth2:
             yield from self.required(o.authorization_endpoint, AUTHENTICATION, title("authorization_endpoint"))
-        yield from self.required(o.token_endpoint, AUTHENTICATION, title("token_endpoint"))
+            yield from self.required(o.token_endpoint, AUTHENTICATION, title("token_endpoint"))
         for name in ("authorization_endpoint", "token_endpoint", "refresh_endpoint"):
             yield from self.template(getattr(o, name), AUTHENTICATION, title(name), "url")
         yield from self.template(o.additional_query, AUTHENTICATION, title("additional_query"))
@@ -301,7 +404,7 @@ class _Validator:
                 yield self.warn(f"header {h.name!r} is defined twice", Location(HEADERS, prefix + "Name"),
                                 code="duplicate")
             names.add(h.name.lower())
-            if h.name.lower() == "authorization" and self.t.auth.method.sets_authorization:
+            if h.name.lower() == "authorization" and self.t.auth.method is not AuthMethod.NONE:
                 yield self.warn(
                     f"Authorization overrides the header the {self.t.auth.method.value} method sets",
                     Location(HEADERS, prefix + "Name"), fix="remove this header", code="authorization-header")
@@ -321,6 +424,18 @@ class _Validator:
         for name in ("user_id", "first_name", "last_name", "email"):
             yield from self.paths(getattr(ua.fields, name), USER_ASSOCIATION,
                                   field_info(type(ua.fields), name).title, required=name == "user_id")
+        for i, r in enumerate(ua.requests, 1):
+            prefix = f"Request {i} > "
+            if i > 1:
+                yield self.warn(f"request {r.name!r} is not run: hdkit pages the first request of User "
+                                "Association only, and what the PBX does with more is undocumented",
+                                Location(USER_ASSOCIATION, prefix + "URL"), code="not-run")
+                continue
+            if r.body:
+                yield self.undocumented("a body on the Get User request", USER_ASSOCIATION, prefix + "Request Body")
+                yield from self.template(r.body, USER_ASSOCIATION, prefix + "Request Body", "json")
+            yield from self.params(r, USER_ASSOCIATION, prefix)
+            yield from self.other_outputs(r, set(USER_VARIABLES.values()), USER_ASSOCIATION, prefix)
         yield from self.pagination()
 
     def pagination(self) -> Iterator[Problem]:
@@ -349,7 +464,7 @@ class _Validator:
 
     def follow_ups(self) -> Iterator[Problem]:
         names = [f.name for f in self.t.follow_ups]
-        targets = {ct.next for ct in self.t.contact_search.contact_types} | {f.next for f in self.t.follow_ups}
+        targets = {r.next for _, _, r in self.t.requests()}
         for i, f in enumerate(self.t.follow_ups, 1):
             prefix = f"Request {i} > "
             yield from self.required(f.name, FOLLOW_UPS, prefix + "Name")
@@ -365,8 +480,33 @@ class _Validator:
                 if not f.headers.lstrip().startswith("{"):
                     yield self.error("Headers must be a JSON object", Location(FOLLOW_UPS, prefix + "Headers"),
                                      code="json-object")
+            yield from self.params(f, FOLLOW_UPS, prefix)
             yield from self.outputs(f.response_paths, f.target_variables, prefix)
             yield from self.next_target(f.next, FOLLOW_UPS, prefix + "Next Request")
+
+    def params(self, r: _Request, section: str, prefix: str) -> Iterator[Problem]:
+        """A request's parameters beyond its body: headers are sent, anything else is not."""
+        for i, p in enumerate(r.params, 1):
+            where = f"{prefix}Parameter {i}"
+            if p.type.lower() == "header":
+                if not _HEADER_NAME.match(p.name):
+                    yield self.error(f"{p.name!r} is not a valid HTTP header name", Location(section, where),
+                                     code="header-name")
+                if is_secret_name(p.name) and p.value.strip() and "{{" not in p.value:
+                    yield self.warn(f"header {p.name!r} holds a literal secret", Location(section, where),
+                                    fix="add a Password Input custom field and reference it, e.g. {{.api_key}}",
+                                    code="literal-secret")
+                yield from self.template(p.value, section, where)
+            else:
+                yield self.warn(f"parameter {p.name!r} of type {p.type or '(none)'!r} is kept as written but "
+                                "hdkit sends only Body and Header parameters; what the PBX does with it is "
+                                "undocumented", Location(section, where), code="parameter-not-sent")
+
+    def other_outputs(self, r: _Request, shown: set[str], section: str, prefix: str) -> Iterator[Problem]:
+        """Paths of the outputs a form view does not show (a view checks its own)."""
+        for j, o in enumerate(r.outputs, 1):
+            if o.name not in shown and o.path.strip():
+                yield from self.paths(o.path, section, f"{prefix}Output {j} ({o.name or 'no variable'})")
 
     def outputs(self, paths: str, variables: str, prefix: str) -> Iterator[Problem]:
         path_list, names = split_paths(paths), split_list(variables)
@@ -386,26 +526,59 @@ class _Validator:
             yield self.error(f"next request {name!r} is not a follow-up request of this template",
                              Location(section, field), code="unknown-next")
 
+    def search_request(self, ct: Any, section: str, prefix: str, shown: set[str]) -> Iterator[Problem]:
+        """A contact search request (a contact type, a keyword search): URL, body, headers, outputs."""
+        yield from self.request(ct.url, ct.method, ct.body, section, prefix, "Contact Match Query URL",
+                                "Request Body")
+        if ct.body:
+            yield self.undocumented(f"a {ct.method} contact search with a request body", section,
+                                    prefix + "Request Body")
+        yield from self.params(ct, section, prefix)
+        yield from self.other_outputs(ct, shown, section, prefix)
+        yield from self.next_target(ct.next, section, prefix + "Next Request")
+
     def contact_search(self) -> Iterator[Problem]:
         cs = self.t.contact_search
         if not cs.contact_types:
             yield self.error("add at least one contact type (searching contacts is mandatory)",
                              Location(CONTACT_SEARCH, "Contact Types"), code="required")
         names = [ct.name for ct in cs.contact_types]
+        mapped = {*CONTACT_VARIABLES.values(), *CONTACT_ID_ALIASES}
         for i, ct in enumerate(cs.contact_types, 1):
             prefix = f"Contact Type {i} > "
             yield from self.required(ct.name, CONTACT_SEARCH, prefix + "Contact Type")
             if names.count(ct.name) > 1:
                 yield self.error(f"contact type {ct.name!r} is used twice",
                                  Location(CONTACT_SEARCH, prefix + "Contact Type"), code="duplicate")
-            yield from self.request(ct.url, ct.method, "", CONTACT_SEARCH, prefix, "Contact Match Query URL", "")
-            yield from self.next_target(ct.next, CONTACT_SEARCH, prefix + "Next Request")
+            yield from self.search_request(ct, CONTACT_SEARCH, prefix, mapped if i == 1 else set())
+        first = cs.contact_types[0].name if cs.contact_types else ""
+        for ct, output in cs.mapped_differently():
+            i = cs.contact_types.index(ct) + 1
+            theirs, mine = cs.contact_types[0].mapping().get(output), ct.mapping().get(output)
+            yield self.warn(
+                f"contact type {ct.name!r} maps {output} to {'nothing' if mine is None else repr(mine)} but "
+                f"{first!r} maps it to {'nothing' if theirs is None else repr(theirs)}; each runs with its own "
+                "outputs, while the Contact Field Mapping shows the first contact type's and sets every one's",
+                Location(CONTACT_SEARCH, f"Contact Type {i} > Outputs"), code="contact-mapping-differs")
         if cs.popup.mode is PopupMode.URL_FORMAT:
             yield from self.required(cs.popup.url_format, CONTACT_SEARCH, "URL Format")
             yield from self.template(cs.popup.url_format, CONTACT_SEARCH, "URL Format", "url")
-        else:
+        elif cs.popup.mode is PopupMode.CONTACT_FIELD:
             yield from self.paths(cs.popup.contact_field_path, CONTACT_SEARCH, "Contact Field for URL", required=True)
+            yield from self.popup_output(cs.popup.contact_field_path)
         yield from self.contact_fields(cs.fields)
+
+    def popup_output(self, path: str) -> Iterator[Problem]:
+        """Contact Field for URL naming an output (what hdkit once wrote) instead of a response path."""
+        outputs = {o.name: o.path for ct in self.t.contact_search.contact_types for o in ct.outputs}
+        if path.strip() in outputs and outputs[path.strip()]:
+            yield self.warn(f"Contact Field for URL {path!r} names an output, but the PBX reads a GJSON path of the "
+                            "search response here", Location(CONTACT_SEARCH, "Contact Field for URL"),
+                            fix=f"use the output's path: {outputs[path.strip()]}", code="popup-output-name")
+
+    def keyword_search(self) -> Iterator[Problem]:
+        for i, ct in enumerate(self.t.keyword_search.contact_types, 1):
+            yield from self.search_request(ct, KEYWORD_SEARCH, f"Contact Type {i} > ", set())
 
     def contact_fields(self, fields: ContactFields) -> Iterator[Problem]:
         for name, mapping in fields.items():
@@ -434,15 +607,28 @@ class _Validator:
             yield from self.required(ct.name, CONTACT_CREATION, prefix + "Contact Type")
             yield from self.request(ct.url, ct.method, ct.body, CONTACT_CREATION, prefix,
                                     "Contact Creation URL (POST)", "Contact Creation Request Body")
+            yield from self.params(ct, CONTACT_CREATION, prefix)
+            yield from self.other_outputs(ct, set(), CONTACT_CREATION, prefix)
+
+    def sequence(self, section: Any, what: str) -> Iterator[Problem]:
+        """The requests of a journal or ticket: the first is the form's, the others run after it."""
+        titles = {CALL_JOURNAL: ("Create Call Journal URL (POST)", "Call Journal Creation Request Data"),
+                  NEW_TICKET: ("Create New Ticket URL (POST)", "New Ticket Creation Request Body")}[section.SECTION]
+        yield from self.request(section.url, section.method, section.body, section.SECTION, "", *titles)
+        for i, r in enumerate(section.requests, 1):
+            prefix = f"Request {i} > "
+            if i > 1:
+                yield self.undocumented(f"a second {what} request ({r.name!r}, run after the first and seeing its "
+                                        "outputs)", section.SECTION, prefix + "URL")
+                yield from self.request(r.url, r.method, r.body, section.SECTION, prefix, "URL", "Request Body")
+            yield from self.params(r, section.SECTION, prefix)
+            yield from self.other_outputs(r, set(), section.SECTION, prefix)
+        yield from self.template(section.subject.default, section.SECTION, "Subject")
+        yield from self.template(section.description.default, section.SECTION, "Description")
 
     def journal(self) -> Iterator[Problem]:
-        cj = self.t.call_journal
-        if not cj.enabled:
-            return
-        yield from self.request(cj.url, cj.method, cj.body, CALL_JOURNAL, "",
-                                "Create Call Journal URL (POST)", "Call Journal Creation Request Data")
-        yield from self.template(cj.subject.default, CALL_JOURNAL, "Subject")
-        yield from self.template(cj.description.default, CALL_JOURNAL, "Description")
+        if self.t.call_journal.enabled:
+            yield from self.sequence(self.t.call_journal, "call journal")
 
     def ticket(self) -> Iterator[Problem]:
         nt = self.t.new_ticket
@@ -451,8 +637,4 @@ class _Validator:
         if self.t.general.provider is Provider.CRM:
             yield self.warn("ticket creation is a Helpdesk feature; CRM templates ignore it",
                             Location(NEW_TICKET, "Create New Ticket Automatically"), code="provider")
-        yield from self.request(nt.url, nt.method, nt.body, NEW_TICKET, "",
-                                "Create New Ticket URL (POST)", "New Ticket Creation Request Body")
-        yield from self.template(nt.subject.default, NEW_TICKET, "Subject")
-        yield from self.template(nt.description.default, NEW_TICKET, "Description")
-
+        yield from self.sequence(nt, "ticket")

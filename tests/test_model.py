@@ -15,7 +15,11 @@ from hdkit.model import (
     CallOption,
     ContactCreation,
     ContactFields,
+    ContactSearch,
+    ContactType,
     CustomField,
+    CustomVariable,
+    FieldMapping,
     FieldType,
     FollowUpEvent,
     FollowUpRequest,
@@ -28,10 +32,15 @@ from hdkit.model import (
     Output,
     Pagination,
     PaginationMode,
+    Param,
     Provider,
+    Request,
     Template,
+    Unrecognized,
     UserAssociation,
+    UserFields,
     field_info,
+    replace,
 )
 from hdkit.secrets import Secret
 from support.images import jpeg, png
@@ -270,7 +279,8 @@ def test_dropdown_options_are_what_a_template_file_can_list(options, result) -> 
 def test_follow_up_lists_are_kept_as_the_file_holds_them() -> None:
     request = FollowUpRequest("F", response_paths=' data.#(a=="1,2").b , c,', target_variables="X , Y,")
     assert (request.response_paths, request.target_variables) == ('data.#(a=="1,2").b,c', "X,Y")
-    assert request.outputs() == [("X", 'data.#(a=="1,2").b'), ("Y", "c")]
+    assert request.pairs() == [("X", 'data.#(a=="1,2").b'), ("Y", "c")]
+    assert request.outputs == (Output("X", 'data.#(a=="1,2").b'), Output("Y", "c"))
 
 
 def test_http_methods_are_kept_upper_case() -> None:
@@ -278,3 +288,103 @@ def test_http_methods_are_kept_upper_case() -> None:
     assert OAuth2(refresh_method="put").refresh_method == "PUT"
     assert CallJournal(method="patch") == CallJournal(method="PATCH")
     assert Auth(method="basic").method is AuthMethod.BASIC  # the auth method is no HTTP method
+
+
+# --------------------------------------------------------------------------- requests and views
+
+
+def test_a_section_field_a_request_holds_is_a_view_of_its_first_request() -> None:
+    journal = CallJournal(True, "https://h/calls", '{"a": 1}', "put", outputs=(Output("CallId", "id"),))
+    (request,) = journal.requests
+    assert (request.name, request.method, request.url, request.body) == ("CallJournal", "PUT", "https://h/calls",
+                                                                          '{"a": 1}')
+    assert (journal.url, journal.method, journal.outputs) == (request.url, "PUT", request.outputs)
+    second = Request("UpdateTicket", "https://h/t/{{.CallId}}", "PATCH")
+    longer = replace(journal, requests=(*journal.requests, second))
+    edited = replace(longer, url="https://h/v2/calls")  # the view writes the first request, keeps the rest
+    assert edited.requests[0].url == "https://h/v2/calls" and edited.requests[1] == second
+    assert CallJournal().url == "" and CallJournal().requests == ()  # no request until one is written
+
+
+def test_dataclasses_replace_of_the_requests_never_reapplies_a_stale_view() -> None:
+    search = ContactSearch((ContactType("A", "https://h/a"), ContactType("B", "https://h/b")),
+                           fields=ContactFields(contact_id=FieldMapping(True, "data.#.id")))
+    other = ContactType("C", "https://h/c", outputs=(Output("ContactsId", "c.#.id"),))
+    for edit in (dataclasses.replace, replace):
+        moved = edit(search, contact_types=(other, *search.contact_types))
+        assert moved.contact_types == (other, *search.contact_types)  # C keeps its own outputs
+        assert moved.fields.contact_id == FieldMapping(True, "c.#.id")
+        assert edit(search, contact_types=()).contact_types == ()
+
+
+def test_the_contact_field_mapping_writes_what_changed_to_every_contact_type() -> None:
+    a = ContactType("A", "https://h/a", outputs=(Output("ContactId", "a.id", (("Type", "string"),)),))
+    b = ContactType("B", "https://h/b", outputs=(Output("ContactsId", "b.id"), Output("Extra", "x")))
+    search = ContactSearch((a, b))
+    assert search.fields.contact_id.path == "a.id"  # ContactId and ContactsId are one field
+    fields = dataclasses.replace(search.fields, first_name=FieldMapping(True, "n"),
+                                 contact_id=FieldMapping(True, "a.id"))
+    edited = replace(search, fields=fields)
+    assert edited.switches.first_name and edited.switches.contact_id and not edited.switches.email
+    assert edited.contact_types[0].outputs == (Output("ContactId", "a.id", (("Type", "string"),)), Output("FirstName", "n"))
+    assert edited.contact_types[1].outputs == (Output("ContactsId", "b.id"), Output("Extra", "x"), Output("FirstName", "n"))
+    assert [(t.name, name) for t, name in edited.mapped_differently()] == [("B", "ContactId"), ("B", "ContactsId"),
+                                                                             ("B", "Extra")]
+
+
+def test_users_field_mapping_is_a_view_of_the_get_user_outputs() -> None:
+    users = UserAssociation(True, "https://h/users", fields=UserFields("data.#.id", email="data.#.mail"))
+    assert users.requests[0].outputs == (Output("UserUniqueId", "data.#.id"), Output("Email", "data.#.mail"))
+    assert users.fields == UserFields("data.#.id", "", "", "data.#.mail")
+
+
+def test_unknown_values_from_a_file_are_kept_and_a_typo_in_code_is_refused() -> None:
+    assert Auth(method=Unrecognized("digest")).method == "digest"
+    assert Auth(method=Unrecognized("digest")).method.value == "digest"
+    assert Pagination(mode=Unrecognized("cursor")) != Pagination()
+    with pytest.raises(ModelError) as info:
+        Pagination(mode="cursor")
+    assert "'cursor'" in str(info.value) and "Unrecognized" in info.value.hint
+
+
+@pytest.mark.parametrize(
+    "attrs, words",
+    [
+        pytest.param((("Weight", "0"), ("Weight", "1")), ["'Weight'", "twice"], id="twice"),
+        pytest.param((("URLFormat", "x"),), ["'URLFormat'"], id="a-field"),
+        pytest.param((("bad name", "x"),), ["'bad name'", "not an XML attribute name"], id="not-a-name"),
+    ],
+)
+def test_other_attributes_are_xml_names_given_once(attrs, words) -> None:
+    with pytest.raises(ModelError) as info:
+        Request("R", "https://h", attrs=attrs)
+    for word in words:
+        assert word in str(info.value)
+
+
+def test_a_request_sorts_its_parameters_for_the_engine() -> None:
+    request = Request("R", "https://h", params=(Param("X-Api-Version", "2", "Header"), Param("Note", "n", "Query")),
+                      outputs=(Output("A", "a"), Output("", "b"), Output("C", "")))
+    assert request.header_params() == [("X-Api-Version", "2")]
+    assert request.other_params() == [Param("Note", "n", "Query")]
+    assert request.pairs() == [("A", "a")] and request.mapping() == {"A": "a", "C": ""}
+
+
+def test_a_bearer_token_input_is_chosen_the_same_way_everywhere() -> None:
+    fields = (CustomField("host"), CustomField("secret_key", type="password"),
+              CustomField("personal_token", type="password"))
+    assert Auth(method="bearer_token", custom_fields=fields).bearer_input().name == "personal_token"
+    assert Auth(method="bearer_token", custom_fields=fields[:2]).bearer_input().name == "secret_key"
+    assert Auth(method="bearer_token", custom_fields=fields[:1]).bearer_input() is None
+    assert not Auth(method="bearer_token").bearer_fetched
+    assert Auth(method="bearer_token", oauth2=OAuth2(token_endpoint="https://t")).bearer_fetched
+
+
+def test_tokens_never_expire_whatever_the_refresh_time() -> None:
+    assert OAuth2(no_refresh=True, refresh_minutes=25).refresh_interval_minutes == 0
+    assert OAuth2(refresh_minutes=0).refresh_interval_minutes == 0
+
+
+def test_a_scenario_variable_is_part_of_its_section() -> None:
+    ticket = NewTicket(variables=(CustomVariable("DepartmentId", "42"),))
+    assert ticket.variables[0] == CustomVariable("DepartmentId", "42") and ticket != NewTicket()

@@ -9,6 +9,11 @@ import pytest
 
 from hdkit.model import (
     Auth,
+    Extra,
+    Output,
+    Param,
+    Request,
+    Unrecognized,
     BasicAuth,
     CallJournal,
     ContactCreation,
@@ -70,8 +75,14 @@ def with_fields(**kw) -> Template:
     return with_search(fields=replace(good().contact_search.fields, **kw))
 
 
+def with_types(*types: ContactType) -> Template:
+    """good() with other contact types, each given the good Contact Field Mapping."""
+    search = good().contact_search
+    return edit(contact_search=ContactSearch(types, search.popup, search.fields))
+
+
 def with_url(url: str) -> Template:
-    return with_search(contact_types=(ContactType("Contacts", url),))
+    return with_types(ContactType("Contacts", url))
 
 
 def users(**pagination) -> Template:
@@ -81,7 +92,7 @@ def users(**pagination) -> Template:
 
 def follow(*requests: FollowUpRequest, next_: str = "") -> Template:
     types = (ContactType("Contacts", "https://{{.host}}/c?phone={{UrlEncode .Phone}}", next=next_),)
-    return replace(with_search(contact_types=types), follow_ups=requests)
+    return replace(with_types(*types), follow_ups=requests)
 
 
 def test_a_good_template_has_no_problems() -> None:
@@ -90,7 +101,9 @@ def test_a_good_template_has_no_problems() -> None:
 
 def test_reference_example_4_1_validates_without_errors() -> None:
     problems = validate(load(DATA / "example_desk_4_1.xml"))
-    assert errors(problems) == [] and {p.code for p in problems} == {"json-unescaped", "url-unescaped"}
+    assert errors(problems) == [] and {p.code for p in problems} == {"json-unescaped", "url-unescaped", "kept-unread"}
+    kept = [p for p in problems if p.code == "kept-unread"]  # the journal's TicketId: kept, named with its line
+    assert [(p.location.source, p.location.line) for p in kept] == [(str(DATA / "example_desk_4_1.xml"), 150)]
 
 
 def test_reconstructed_example_4_2_gaps_are_reported() -> None:
@@ -116,8 +129,12 @@ ROWS = [
                  None, None, id="basic-format"),
     pytest.param(edit(auth=Auth(method="oauth2", oauth2=OAuth2(token_endpoint="https://t"))), "error",
                  "Authentication", "Authorization Endpoint", "required", None, None, id="oauth2-authorize"),
-    pytest.param(edit(auth=Auth(method="bearer_token")), "error", "Authentication", "Token Endpoint", "required",
-                 None, None, id="bearer-token-endpoint"),
+    pytest.param(edit(auth=Auth(method="bearer_token")), "error", "Authentication", "Custom Fields",
+                 "bearer-token-input", None, None, id="bearer-without-token-input"),
+    pytest.param(edit(auth=Auth(method="bearer_token", custom_fields=(
+        CustomField("api_key", "Key", "password"), CustomField("api_token", "Token", "password")))),
+                 "warning", "Authentication", "Custom Fields", "bearer-token-input", None, None,
+                 id="bearer-two-token-inputs"),
     pytest.param(edit(auth=Auth(method="oauth2", oauth2=OAuth2("https://a", "https://t", refresh_minutes=-1))),
                  "error", "Authentication", "Token Refresh Time", "range", None, None, id="refresh-negative"),
     pytest.param(edit(auth=Auth(custom_fields=(CustomField("my-host", "H"),))), "error", "Authentication",
@@ -209,6 +226,45 @@ ROWS = [
                  "required", None, None, id="ticket-url"),
     pytest.param(replace(with_general(provider="crm"), new_ticket=NewTicket(True, "https://h/t")), "warning",
                  "New Ticket", "Create New Ticket Automatically", "provider", None, None, id="ticket-on-crm"),
+    # what a file holds beyond the form: kept and run, with a warning
+    pytest.param(with_types(ContactType("C", "https://{{.host}}/search", "POST", body='{"phone": "{{.Phone}}"}')),
+                 "warning", "Contact Search", "Contact Type 1 > Request Body", "undocumented", None, None,
+                 id="search-with-body"),
+    pytest.param(edit(new_ticket=NewTicket(True, requests=(Request("A", "https://h/t", "POST"),
+                                                           Request("B", "https://h/t/{{.TicketId}}", "PATCH")))),
+                 "warning", "New Ticket", "Request 2 > URL", "undocumented", None, None, id="second-ticket-request"),
+    pytest.param(edit(user_association=UserAssociation(True, fields=UserFields("id"), requests=(
+        Request("U", "https://h/u", outputs=(Output("UserUniqueId", "id"),)), Request("V", "https://h/v")))),
+                 "warning", "User Association", "Request 2 > URL", "not-run", None, None, id="second-user-request"),
+    pytest.param(with_types(ContactType("C", "https://{{.host}}/c?p={{UrlEncode .Phone}}",
+                                        params=(Param("limit", "5", "Query"),))),
+                 "warning", "Contact Search", "Contact Type 1 > Parameter 1", "parameter-not-sent", None, None,
+                 id="parameter-not-sent"),
+    pytest.param(with_types(ContactType("C", "https://{{.host}}/c?p={{UrlEncode .Phone}}",
+                                        params=(Param("X-Api-Key", "sk_live_1", "Header"),))),
+                 "warning", "Contact Search", "Contact Type 1 > Parameter 1", "literal-secret", None, None,
+                 id="request-header-literal-secret"),
+    pytest.param(with_types(ContactType("C", "https://{{.host}}/c?p={{UrlEncode .Phone}}",
+                                        params=(Param("X-Api-Version", "{{.Nope}}", "Header"),))),
+                 "warning", "Contact Search", "Contact Type 1 > Parameter 1", "unknown-variable", 1, 3,
+                 id="request-header-template"),
+    pytest.param(with_types(ContactType("C", "https://{{.host}}/c?p={{UrlEncode .Phone}}",
+                                        outputs=(Output("ContactUrl", "$.data["),))),
+                 "error", "Contact Search", "Contact Type 1 > Output 1 (ContactUrl)", "path-syntax", None, None,
+                 id="other-output-path"),
+    pytest.param(with_search(popup=Popup("contact_field", contact_field_path="ContactsId")), "warning",
+                 "Contact Search", "Contact Field for URL", "popup-output-name", None, None, id="popup-output-name"),
+    pytest.param(with_search(popup=Popup(Unrecognized("iframe"))), "warning", "Contact Search", "Contact Popup URL",
+                 "unknown-value", None, None, id="unknown-popup-mode"),
+    pytest.param(edit(auth=Auth(custom_fields=(CustomField("host", "Host", Unrecognized("checkbox")),))), "warning",
+                 "Authentication", "Custom Field 1 > Type", "unknown-value", None, None, id="unknown-field-editor"),
+    pytest.param(edit(contact_search=ContactSearch((
+        ContactType("A", "https://{{.host}}/a?p={{UrlEncode .Phone}}", outputs=(Output("ContactsId", "a.#.id"),)),
+        ContactType("B", "https://{{.host}}/b?p={{UrlEncode .Phone}}", outputs=(Output("ContactsId", "b.#.id"),))))),
+                 "warning", "Contact Search", "Contact Type 2 > Outputs", "contact-mapping-differs", None, None,
+                 id="contact-mapping-differs"),
+    pytest.param(edit(extras=(Extra("Scenario[CallJournal]/Parameters", '<Parameter Name="TicketId" />'),)),
+                 "warning", "Extras", "Scenario[CallJournal]/Parameters", "kept-unread", None, None, id="extra"),
 ]
 
 
@@ -257,9 +313,10 @@ def test_all_problems_are_returned_at_once() -> None:
         pytest.param(replace(with_fields(business_number=FieldMapping(True, "")),
                              follow_ups=(FollowUpRequest("Ids", None, url="https://{{.host}}/i/{{.ContactsId}}",
                                                          response_paths="ids.0", target_variables="BusinessNumber"),),
-                             contact_search=replace(with_fields(business_number=FieldMapping(True, "")).contact_search,
-                                                    contact_types=(ContactType("C", "https://{{.host}}/c?p={{UrlEncode .Phone}}",
-                                                                               next="Ids"),))),
+                             contact_search=ContactSearch(
+                                 (ContactType("C", "https://{{.host}}/c?p={{UrlEncode .Phone}}", next="Ids"),),
+                                 good().contact_search.popup,
+                                 replace(good().contact_search.fields, business_number=FieldMapping(True, "")))),
                      id="phone-from-follow-up"),
         pytest.param(with_fields(mobile_number=FieldMapping(True, 'data.#(m=="{{.Phone}}")#.m,data.#.m2')),
                      id="path-with-template-and-alternatives"),

@@ -113,8 +113,11 @@ def auth_for(
 ) -> httpx.Auth | None:
     """The auth flow for a template's ``Auth`` section (``None`` for method None).
 
-    Bearer takes its token from the input named ``bearer_input`` (default: the first input
-    whose name mentions a token), else from the token store.
+    A bearer token comes one of two ways. With a Token Endpoint it is fetched like an OAuth2
+    token (``hdkit auth``; kept in the token store and refreshed by the template's refresh
+    settings). Without one it is pasted into a Password input: the one named ``bearer_input``,
+    else the one the template's :meth:`~hdkit.model.Auth.bearer_input` picks (validation says
+    which when several could be), else a token from the store.
     """
     method = str(getattr(auth.method, "name", auth.method)).upper()
     if method == "NONE":
@@ -122,12 +125,13 @@ def auth_for(
     if method == "BASIC":
         return BasicCredential(auth.basic.credential_format, inputs, redactor=client.redactor,
                                render=render)
-    if method in ("BEARER", "BEARER_TOKEN"):
-        name = bearer_input or next((n for n in inputs if "token" in n.lower()), None)
+    if method in ("BEARER", "BEARER_TOKEN") and not auth.oauth2.token_endpoint.strip():
+        field = auth.bearer_input()
+        name = bearer_input or (field.name if field is not None else None)
         token = inputs.get(name) if name else None
         return BearerToken(token, store=store, key=key, token_type=auth.oauth2.token_type or "Bearer",
                            redactor=client.redactor)
-    if method == "OAUTH2":
+    if method in ("OAUTH2", "BEARER", "BEARER_TOKEN"):
         return OAuth2Session(auth.oauth2, inputs, client=client, store=store, key=key, pkce=pkce,
                              clock=clock, render=render)
     raise AuthError(f"unknown authentication method {auth.method!r}", Location(SECTION, "Authentication Method"))

@@ -12,6 +12,10 @@ The order is the one a real call takes (format reference 3.6-3.8, section 5):
    when the template's "hide missed calls for unanswered agents" option is on;
    ``call_journal_created`` follow-ups.
 
+A ticket or journal scenario runs every request the file gives it, in file order, each as
+written (method, body, header parameters, outputs) and each seeing the outputs of the earlier
+ones (the sample's ``CreateNewTicket`` then ``UpdateTicket``).
+
 Outputs of each step (``ContactId``, ``TicketId``, follow-up target variables) are visible to
 every later step. Subject and Description are rendered from the section's defaults (empty when
 the option is off: inferred) and sit between event data and outputs in the scope. When the
@@ -23,14 +27,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from hdkit.engine.events import CallEvent
-from hdkit.engine.prepare import Spec, scope
+from hdkit.engine.prepare import Spec, defaults, scope
 from hdkit.engine.scenarios import create_contact, search
 from hdkit.engine.session import Session
 from hdkit.model import CallJournal, CallOption, FollowUpEvent, NewTicket
 from hdkit.problems import Problem
 from hdkit.results import CallTrace, Step
 
-__all__ = ["call", "fire", "is_on"]
+__all__ = ["authenticated", "call", "fire", "is_on"]
 
 _TRUE = {"1", "true", "yes", "on", "enabled"}
 
@@ -52,9 +56,19 @@ async def fire(session: Session, event: FollowUpEvent, variables: Mapping[str, o
             continue
         scoped = scope(variables, outputs)
         sent = await session.send(Spec.follow_up(request), scoped)
-        values = session.values(sent, request.outputs(), scoped)
+        values = session.values(sent, request.pairs(), scoped)
         outputs.update(values)
         steps.append(sent.step(values, session.redactor, note=f"on {event.value}"))
+
+
+async def authenticated(session: Session) -> list[Step]:
+    """The ``authenticated`` follow-ups, once per run right after authentication: their outputs
+    (a login's token) join the base variables every later request of the run sees."""
+    steps: list[Step] = []
+    outputs: dict[str, object] = {}
+    await fire(session, FollowUpEvent.AUTHENTICATED, session.base, outputs, steps)
+    session.base.update(outputs)
+    return steps
 
 
 def _texts(session: Session, section: CallJournal | NewTicket, name: str,
@@ -118,18 +132,23 @@ async def call(session: Session, legs: Sequence[CallEvent], *, hide_missed: bool
 async def _send_section(session: Session, section: CallJournal | NewTicket, name: str,
                         event_vars: Mapping[str, object], outputs: dict[str, object], steps: list[Step],
                         done: FollowUpEvent) -> None:
-    """One ticket or journal request: render its subject/description, send, keep its outputs."""
-    base = scope(session.base, event_vars)
+    """A ticket or journal: render its subject/description, then send each of its requests in
+    order, each seeing the outputs of the earlier ones; the event fires when the first succeeded."""
+    base = scope(defaults(section), session.base, event_vars)
     problems: list[Problem] = []
     texts = _texts(session, section, name, scope(base, outputs), problems)
-    variables = scope(base, texts, outputs)
-    sent = await session.send(Spec(name, section.SECTION, section.method or "POST", section.url, section.body),
-                              variables)
-    sent.problems[:0] = problems
-    values = session.values(sent, [(o.name, o.path) for o in section.outputs if o.path], variables)
-    outputs.update(values)
-    steps.append(sent.step(values, session.redactor))
-    if sent.response.ok:
+    first_ok = False
+    for i, request in enumerate(section.requests):
+        step = name if i == 0 else f"{name} > {request.name or f'Request {i + 1}'}"
+        variables = scope(base, texts, outputs)
+        sent = await session.send(Spec.of(request, section.SECTION, step), variables)
+        if i == 0:
+            sent.problems[:0] = problems
+            first_ok = sent.response.ok
+        values = session.values(sent, request.pairs(), variables)
+        outputs.update(values)
+        steps.append(sent.step(values, session.redactor))
+    if first_ok:
         await fire(session, done, base, outputs, steps)
 
 

@@ -290,6 +290,11 @@ class OAuth2Session(httpx.Auth):
                 return tokens  # another request refreshed it meanwhile
             return await self.refresh()
 
+    def _can_refresh(self, tokens: Tokens) -> bool:
+        """A refresh has something to send (a refresh token, or the template's own body); when it
+        has not, the helpdesk's refusal stands as it was answered (a pasted token, say)."""
+        return tokens.refresh_token is not None or bool(self.config.refresh_body.strip())
+
     def _token_invalid(self, response: httpx.Response) -> bool:
         return token_rejected(response, self.config.token_invalid or ())
 
@@ -302,7 +307,7 @@ class OAuth2Session(httpx.Auth):
         self._sign(request, tokens)
         response = yield request
         await response.aread()
-        if self._token_invalid(response):
+        if self._token_invalid(response) and self._can_refresh(tokens):
             fresh = await self._refresh_once(tokens)
             if resend_after_refresh(request, response):  # never a POST the helpdesk may have processed
                 retry = httpx.Request(request.method, request.url, headers=request.headers,

@@ -26,9 +26,9 @@ from functools import lru_cache
 from hdkit import gotemplate
 from hdkit.errors import EngineError, Location
 from hdkit.injection import render_checked
-from hdkit.model import AuthMethod, FollowUpRequest, Template
+from hdkit.model import CONTACT_VARIABLES, AuthMethod, FollowUpRequest, Template
+from hdkit.model.requests import _Request
 from hdkit.problems import Problem
-from hdkit.yeastar_xml import CONTACT_OUTPUTS
 
 __all__ = [
     "AUTH_VARIABLES",
@@ -36,6 +36,7 @@ __all__ = [
     "Prepared",
     "Renderer",
     "Spec",
+    "defaults",
     "scope",
 ]
 
@@ -44,8 +45,12 @@ NO_VALUE = "<no value>"
 # Variables the auth layer provides (format reference 3.1).
 AUTH_VARIABLES = ("AccessToken", "basic_string", "redirect_uri")
 
-# ContactFields attribute -> the variable the PBX names it (format reference 3.3, 3.9).
-CONTACT_VARIABLES: dict[str, str] = dict(CONTACT_OUTPUTS)
+
+
+def defaults(section: object) -> dict[str, object]:
+    """A scenario's own variables with a value (the file's CustomScenarioParameter): the lowest
+    layer of its requests' scope, so an input or a run's variable of the same name wins."""
+    return {v.name: v.value for v in getattr(section, "variables", ()) if v.name and v.value}
 
 
 def scope(*layers: Mapping[str, object] | None) -> dict[str, object]:
@@ -59,11 +64,12 @@ def scope(*layers: Mapping[str, object] | None) -> dict[str, object]:
 
 @dataclass(frozen=True)
 class Spec:
-    """One request as a template section declares it (sources, not rendered).
+    """One request as the template file states it (sources, not rendered).
 
-    ``headers_json`` is a follow-up's headers, one JSON object template; ``template_headers``
-    says whether the template's custom headers apply (scenario requests yes; auth and
-    follow-ups no).
+    ``headers`` are the request's own header parameters (``<Parameter Type="Header">``, in file
+    order); ``headers_json`` is a follow-up's headers, one JSON object template;
+    ``template_headers`` says whether the template's custom headers apply (scenario requests
+    yes; auth and follow-ups no).
     """
 
     step: str
@@ -73,12 +79,21 @@ class Spec:
     body: str = ""
     headers_json: str = ""
     template_headers: bool = True
+    headers: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, request: _Request, section: str, step: str | None = None) -> Spec:
+        """A scenario request as written: method, URL, body and its own header parameters."""
+        return cls(step or request.name, section, request.method, request.url, request.body,
+                   headers=tuple(request.header_params()))
 
     @classmethod
     def follow_up(cls, request: FollowUpRequest) -> Spec:
-        """A follow-up request: its own JSON headers, never the template's custom headers."""
+        """A follow-up request: its own headers (JSON object and parameters), never the
+        template's custom headers."""
         return cls(request.name, "Follow-up Requests", request.method, request.url, request.body,
-                   headers_json=request.headers, template_headers=False)
+                   headers_json=request.headers, template_headers=False,
+                   headers=tuple(request.header_params()))
 
 
 @dataclass(frozen=True)
@@ -124,10 +139,11 @@ class Renderer:
         return self._text(spec, field_name, source, variables, "text", problems)
 
     def _headers(self, spec: Spec, variables: Mapping[str, object], problems: list[Problem]) -> dict[str, str]:
+        """Template headers, then the request's own (a request header of the same name wins),
+        then a follow-up's JSON headers; the auth method's Authorization is never overridden."""
         pairs = [(h.name, h.value) for h in self.template.headers] if spec.template_headers else []
+        pairs += list(spec.headers)
         out: dict[str, str] = {}
-        if spec.headers_json.strip():
-            out.update(self._json_headers(spec, variables, problems))
         for name, source in pairs:
             if name.lower() == "authorization" and self._auth_sets_authorization:
                 problems.append(Problem(
@@ -139,7 +155,11 @@ class Renderer:
                     code="authorization-header-ignored",
                 ))
                 continue
+            for known in [k for k in out if k.lower() == name.lower()]:
+                del out[known]
             out[name] = self._text(spec, f"Header {name}", source, variables, "text", problems)
+        if spec.headers_json.strip():
+            out.update(self._json_headers(spec, variables, problems))
         return out
 
     def require(self, step: str, where: Location, source: str,

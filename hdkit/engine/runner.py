@@ -98,7 +98,9 @@ class Engine:
         async with self._client() as client, _redacted_errors(client):
             auth, auth_vars = await _authenticate(self, client)
             base = scope(dict(self.inputs), auth_vars)
-            yield Session(self.template, client, self.renderer, base, auth)
+            session = Session(self.template, client, self.renderer, base, auth)
+            await calls.authenticated(session)
+            yield session
 
     async def _run(self, scenario: Callable[[Session], Awaitable[T]]) -> T:
         async with self.session() as session:
@@ -116,6 +118,10 @@ class Engine:
         async def run(s: Session) -> SearchResult:
             return (await scenarios.search(s, phone, contact_type))[0]
         return await self._run(run)
+
+    async def akeyword_search(self, text: str) -> SearchResult:
+        """The keyword search from Linkus (the file's SearchContact scenario) for ``text``."""
+        return await self._run(lambda s: scenarios.keyword_search(s, text))
 
     async def amatch_matrix(self, phone: str, contact_type: str | None = None, *,
                             last_digits: int = 7, default_country: str = "1") -> MatrixResult:
@@ -169,9 +175,11 @@ class Engine:
             flow = auth_for(self.template.auth, self.inputs, client=client, store=self.tokens,
                             key=_token_key(self.template), clock=self.clock, pkce=pkce)
             if not isinstance(flow, OAuth2Session):
-                raise EngineError("this template does not use OAuth2; nothing to authorize",
+                raise EngineError("this template fetches no token (neither OAuth2 nor a bearer token with a "
+                                  "Token Endpoint); nothing to authorize",
                                   Location("Authentication", "Authentication Method"),
-                                  hint="hdkit auth is for OAuth2 templates; others run with their inputs")
+                                  hint="hdkit auth is for OAuth2 and fetched bearer tokens; others run with "
+                                       "their inputs")
             if paste is not None:
                 url = flow.authorization_url(redirect_uri or "http://127.0.0.1/callback")
                 return await flow.complete(paste(url))
@@ -185,6 +193,9 @@ class Engine:
 
     def search(self, phone: str, contact_type: str | None = None) -> SearchResult:
         return run_sync(self.asearch(phone, contact_type))
+
+    def keyword_search(self, text: str) -> SearchResult:
+        return run_sync(self.akeyword_search(text))
 
     def match_matrix(self, phone: str, contact_type: str | None = None, *,
                      last_digits: int = 7, default_country: str = "1") -> MatrixResult:

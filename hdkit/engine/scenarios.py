@@ -1,9 +1,11 @@
-"""The template's lookup scenarios: user sync, contact search, match matrix, contact creation.
+"""The template's lookup scenarios: user sync, contact search, keyword search, match matrix,
+contact creation.
 
 Each is a coroutine over a :class:`~hdkit.engine.session.Session` returning a result object
-from :mod:`hdkit.results`. Follow-up (``Next``) requests run once per matched record and their
-outputs are merged into it, the "retrieve additional variables" pattern of the format
-reference (3.5).
+from :mod:`hdkit.results`. Each request runs as the file states it: its method, URL, body,
+header parameters and its own outputs (a contact type reads the fields *its* outputs map).
+Follow-up (``Next``) requests run once per matched record and their outputs are merged into
+it, the "retrieve additional variables" pattern of the format reference (3.5).
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from typing import Any
 from hdkit.engine.client import Outcome
 from hdkit.engine.paging import Paged, add_query, fetch_pages
 from hdkit.engine.phones import formats
-from hdkit.engine.prepare import CONTACT_VARIABLES, Spec, scope
+from hdkit.engine.prepare import Spec, defaults, scope
 from hdkit.engine.session import Sent, Session, matched_nothing
 from hdkit.errors import EngineError, Location
 from hdkit.extract import extract_records
 from hdkit.model import ContactType, PopupMode, Template
+from hdkit.model.requests import _Request
 from hdkit.paths import MISSING, gjson_get
 from hdkit.problems import Problem
 from hdkit.results import (
@@ -35,7 +38,8 @@ from hdkit.results import (
     redact_columns,
 )
 
-__all__ = ["create_contact", "follow_chain", "match_matrix", "search", "user_columns", "user_rows", "users"]
+__all__ = ["create_contact", "follow_chain", "keyword_search", "match_matrix", "search", "user_columns",
+           "user_rows", "users"]
 
 USERS_STEP = "GetUsers"
 _POPUP = "\x00popup"  # a mapping key no template variable can spell
@@ -46,9 +50,9 @@ MAX_CHAIN = 10
 
 
 def _user_mapping(template: Template) -> dict[str, str]:
-    f = template.user_association.fields
-    pairs = {"UserUniqueId": f.user_id, "FirstName": f.first_name, "LastName": f.last_name, "Email": f.email}
-    return {name: path for name, path in pairs.items() if path.strip()}
+    """Every output of the Get User request (the User Field Mapping and any other the file has)."""
+    first = template.user_association.requests[0] if template.user_association.requests else None
+    return dict(first.pairs()) if first else {}
 
 
 async def users(session: Session) -> UsersResult:
@@ -61,15 +65,16 @@ async def users(session: Session) -> UsersResult:
     mapping = _user_mapping(session.template)
     if "UserUniqueId" not in mapping:
         raise EngineError("the User Unique ID path is not mapped", Location("User Association", "User Unique ID"))
-    spec = Spec(USERS_STEP, "User Association", ua.method, ua.url)
-    prepared = session.renderer.render(spec, session.base)
+    spec = Spec.of(ua.requests[0], "User Association", USERS_STEP)
+    base = scope(defaults(ua), session.base)
+    prepared = session.renderer.render(spec, base)
     names = list(mapping)
 
     def request(params: Mapping[str, Any]) -> tuple[str, Mapping[str, str]]:
         return add_query(prepared.url, params), prepared.headers
 
     def extract(response: Any) -> list[tuple[Any, ...]]:
-        return user_rows(response.text or "", mapping, session.base) if response.text else []
+        return user_rows(response.text or "", mapping, base) if response.text else []
 
     def next_link(response: Any) -> str | None:
         path = ua.pagination.next_link_path
@@ -113,12 +118,13 @@ def user_columns(rows: list[tuple[Any, ...]], names: list[str]) -> dict[str, lis
 # --------------------------------------------------------------------------- contact search
 
 
-def contact_mapping(template: Template) -> dict[str, str]:
-    """Template variable -> GJSON path(s) for every contact field with a path."""
-    cs = template.contact_search
-    mapping = {CONTACT_VARIABLES[name]: fm.path for name, fm in cs.fields.items() if fm.path.strip()}
-    if cs.popup.mode is PopupMode.CONTACT_FIELD and cs.popup.contact_field_path.strip():
-        mapping[_POPUP] = cs.popup.contact_field_path
+def contact_mapping(template: Template, request: _Request) -> dict[str, str]:
+    """Variable -> GJSON path(s) of every output of a contact search request, plus the pop-up
+    URL's path (Contact Field for URL, evaluated on the same response) when the pop-up uses it."""
+    mapping = dict(request.pairs())
+    popup = template.contact_search.popup
+    if popup.mode is PopupMode.CONTACT_FIELD and popup.contact_field_path.strip():
+        mapping[_POPUP] = popup.contact_field_path
     return mapping
 
 
@@ -154,7 +160,7 @@ async def follow_chain(session: Session, name: str, variables: Mapping[str, obje
     if depth >= MAX_CHAIN:
         raise EngineError(f"next requests chain deeper than {MAX_CHAIN} (a loop?) at {name!r}", where)
     sent = await session.send(Spec.follow_up(request), variables)
-    outputs = session.values(sent, request.outputs(), variables)
+    outputs = session.values(sent, request.pairs(), variables)
     steps.append(sent.step(outputs, session.redactor))
     if request.next and sent.ok:
         outputs.update(await follow_chain(session, request.next, scope(variables, outputs), steps, depth + 1))
@@ -162,9 +168,11 @@ async def follow_chain(session: Session, name: str, variables: Mapping[str, obje
 
 
 async def _search_type(session: Session, ct: ContactType, variables: Mapping[str, object],
-                       steps: list[Step], *, follow: bool = True) -> list[tuple[ContactMatch, dict[str, Any]]]:
-    sent = await session.send(Spec(f"Search {ct.name}", "Contact Search", ct.method, ct.url), variables)
-    records = [_with_aliases(r) for r in session.records(sent, contact_mapping(session.template), variables)]
+                       steps: list[Step], *, follow: bool = True,
+                       section: str = "Contact Search") -> list[tuple[ContactMatch, dict[str, Any]]]:
+    sent = await session.send(Spec.of(ct, section, f"Search {ct.name}"), variables)
+    mapping = contact_mapping(session.template, ct) if section == "Contact Search" else dict(ct.pairs())
+    records = [_with_aliases(r) for r in session.records(sent, mapping, variables, section)]
     answered = sent.exchange.outcome is Outcome.OK  # a dry run matched nothing: it sent nothing
     steps.append(sent.step({"matches": len(records)} if answered else {}, session.redactor))
     if follow and ct.next and records:
@@ -195,7 +203,8 @@ async def search(session: Session, phone: str, contact_type: str | None = None, 
     types = _contact_types(session.template, contact_type)
     if not types:
         raise EngineError("the template has no contact types", Location("Contact Search", "Contact Types"))
-    scoped = scope(session.base, variables, {"Phone": phone, "SearchValue": phone})
+    scoped = scope(defaults(session.template.contact_search), session.base, variables,
+                   {"Phone": phone, "SearchValue": phone})
     steps = [] if steps is None else steps
     first_step = len(steps)
     found = await asyncio.gather(*(_search_type(session, ct, scoped, steps) for ct in types))
@@ -204,6 +213,23 @@ async def search(session: Session, phone: str, contact_type: str | None = None, 
     log = tuple(s.exchange for s in own if s.exchange is not None)
     result = SearchResult(phone, tuple(m for m, _ in pairs), log, tuple(p for s in own for p in s.problems))
     return result, (pairs[0][1] if pairs else {})
+
+
+async def keyword_search(session: Session, text: str) -> SearchResult:
+    """The keyword search from Linkus (the file's ``SearchContact`` scenario): each of its
+    requests with ``SearchValue`` (and ``Phone``) set to ``text``, with its own outputs and
+    follow-ups."""
+    types = list(session.template.keyword_search.contact_types)
+    if not types:
+        raise EngineError("the template has no keyword search requests", Location("Keyword Search", "Contact Types"),
+                          hint="a template file's SearchContact scenario holds them")
+    scoped = scope(session.base, {"SearchValue": text, "Phone": text})
+    steps: list[Step] = []
+    found = await asyncio.gather(*(_search_type(session, ct, scoped, steps, section="Keyword Search")
+                                   for ct in types))
+    pairs = [pair for group in found for pair in group]
+    log = tuple(s.exchange for s in steps if s.exchange is not None)
+    return SearchResult(text, tuple(m for m, _ in pairs), log, tuple(p for s in steps for p in s.problems))
 
 
 # --------------------------------------------------------------------------- match matrix
@@ -217,12 +243,11 @@ async def match_matrix(session: Session, phone: str, contact_type: str | None = 
         variants = formats(phone, default_country).items(last_digits)
     except ValueError as exc:
         raise EngineError(str(exc), Location("Contact Search", "Phone")) from exc
-    mapping = contact_mapping(session.template)
-
     async def one(ct: ContactType, fmt: str, number: str) -> tuple[MatrixRow, Any]:
-        variables = scope(session.base, {"Phone": number, "SearchValue": number})
-        sent = await session.send(Spec(f"Search {ct.name} [{fmt}]", "Contact Search", ct.method, ct.url), variables)
-        hits = len(session.records(sent, mapping, variables))
+        variables = scope(defaults(session.template.contact_search), session.base,
+                          {"Phone": number, "SearchValue": number})
+        sent = await session.send(Spec.of(ct, "Contact Search", f"Search {ct.name} [{fmt}]"), variables)
+        hits = len(session.records(sent, contact_mapping(session.template, ct), variables))
         return MatrixRow(ct.name, fmt, number, hits, str(sent.exchange.outcome)), sent.exchange
 
     done = await asyncio.gather(*(one(ct, f, n) for ct in types for f, n in variants))
@@ -249,12 +274,11 @@ async def create_contact(session: Session, phone: str, *, first_name: str = "", 
     given = {"Phone": phone, "BusinessNumber": phone, "ContactNumber": phone, "DisplayName": display}
     if first_name or last_name:
         given |= {"FirstName": first_name, "LastName": last_name}
-    scoped = scope(session.base, given, variables)
+    scoped = scope(defaults(creation), session.base, given, variables)
     steps = [] if steps is None else steps
     ct = chosen[0]
-    spec = Spec(f"Create {ct.name}", "Contact Creation", ct.method or "POST", ct.url, ct.body)
-    sent = await session.send(spec, scoped)
-    outputs = _with_aliases(session.values(sent, [(o.name, o.path) for o in ct.outputs if o.path], scoped))
+    sent = await session.send(Spec.of(ct, "Contact Creation", f"Create {ct.name}"), scoped)
+    outputs = _with_aliases(session.values(sent, ct.pairs(), scoped))
     steps.append(sent.step(outputs, session.redactor))
     trace = CallTrace("create-contact", tuple(steps), session.shown(scope(scoped, outputs)))
     return trace, outputs

@@ -72,7 +72,7 @@ def zendesk() -> Template:
                            CustomField("client_secret", "Client Secret", FieldType.PASSWORD)),
             oauth2=OAuth2(authorization_endpoint="{{.base_url}}/oauth/authorizations/new",
                           token_endpoint="{{.base_url}}/oauth/tokens", scope="read write",
-                          refresh_minutes=0, token_type="Bearer", token_invalid=("invalid_token",)),
+                          no_refresh=True, token_type="Bearer", token_invalid=("invalid_token",)),
         ),
         headers=JSON_HEADERS,
         user_association=UserAssociation(

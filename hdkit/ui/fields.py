@@ -35,14 +35,15 @@ _MULTILINE = {"body", "headers", "refresh_body"}
 
 
 def hints(cls: type) -> dict[str, Any]:
-    """The resolved type hints of a model class (its annotations are strings)."""
-    return typing.get_type_hints(cls, vars(model))
+    """The resolved type hints of a model class (its annotations are strings); a view's hint is
+    the type it reads and writes."""
+    return model.type_hints(cls)
 
 
 def _optional(hint: Any) -> tuple[Any, bool]:
     if typing.get_origin(hint) in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(hint) if a is not type(None)]
-        return args[0], len(args) < len(typing.get_args(hint))
+        args = [a for a in typing.get_args(hint) if a not in (type(None), model.Unrecognized)]
+        return args[0], type(None) in typing.get_args(hint)
     return hint, False
 
 
@@ -77,6 +78,8 @@ def input_for(hint: Any, info: model.FieldInfo, name: str, value: Any) -> tuple[
     if isinstance(inner, type) and issubclass(inner, enum.Enum):
         options: list[tuple[str, Any]] = [("(none)", None)] if optional else []
         options += [(m.value, m) for m in inner]
+        if isinstance(value, model.Unrecognized):  # a file's value hdkit does not know: kept, shown
+            options.append((f"{value} (kept as read)", value))
         return widgets.Dropdown(options=options, value=value, **common), lambda v: v
     if inner is int:
         return widgets.Text(value="" if value is None else str(value), placeholder=info.example,

@@ -49,6 +49,7 @@ ITEM_LABELS: dict[type, str] = {
     model.ContactType: "Contact Type",
     model.CreationType: "Contact Type",
     model.Output: "Output",
+    model.CustomVariable: "Custom Variable",
 }
 
 # An on/off switch and one value, shown as one row keyed by the field that holds them.
@@ -112,7 +113,7 @@ class Form:
         self.section = getattr(cls, "SECTION", "") or section
         self.key: Key = (self.section, prefix + title)
         self.message = widgets.HTML()
-        names = [f.name for f in dataclasses.fields(cls)]
+        names = model.form_fields(cls)
         self.children: list[View] = [self._view(name, prefix) for name in names]
         self._conditional = [(child, SHOWN_WHEN[(cls, name)])
                              for name, child in zip(names, self.children, strict=True) if (cls, name) in SHOWN_WHEN]

@@ -2,7 +2,7 @@
 
 Forms never keep their own copy of the template. A field edit names the *path* of the value it
 changed (``("auth", "custom_fields", 0, "name")``) and :meth:`Store.edit` rebuilds the template
-along that path with ``dataclasses.replace``, so the model checks every edit exactly as it
+along that path with ``hdkit.model.replace``, so the model checks every edit exactly as it
 checks a file: a wrong type or a 6th custom field raises, and the store keeps the template it had
 and hands the message back. Every accepted edit re-validates (``problems``) and then bumps
 ``revision``, the trait views observe. A view that rebuilds widgets for an edit (a list's Add)
@@ -11,13 +11,13 @@ makes the edit inside ``hold_trait_notifications()``, so observers see the new w
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import traitlets
 
 from hdkit.errors import HdkitError
 from hdkit.model import Template
+from hdkit.model import replace as model_replace
 from hdkit.problems import Problem
 from hdkit.validate import validate
 
@@ -34,7 +34,11 @@ def get_at(obj: Any, path: Path) -> Any:
 
 
 def replace_at(obj: Any, path: Path, value: Any) -> Any:
-    """A copy of ``obj`` with ``value`` at ``path``; every level is rebuilt, so the model checks it."""
+    """A copy of ``obj`` with ``value`` at ``path``; every level is rebuilt, so the model checks it.
+
+    Each level is rebuilt with :func:`hdkit.model.replace`, so a view along the path (a journal's
+    URL, the Contact Field Mapping) writes the requests it reads, and nothing else.
+    """
     if not path:
         return value
     head, rest = path[0], path[1:]
@@ -42,7 +46,7 @@ def replace_at(obj: Any, path: Path, value: Any) -> Any:
         items = list(obj)
         items[head] = replace_at(items[head], rest, value)
         return tuple(items)
-    return dataclasses.replace(obj, **{head: replace_at(getattr(obj, head), rest, value)})
+    return model_replace(obj, **{head: replace_at(getattr(obj, head), rest, value)})
 
 
 class Store(traitlets.HasTraits):

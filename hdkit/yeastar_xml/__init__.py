@@ -2,19 +2,21 @@
 
 The format follows ``yeastar-template-format.md`` section 2: an ``<Information>`` root with the
 General settings as attributes and one ``<Scenario>`` per feature (``AuthMethod``,
-``SyncContactAuto``, ``UserAssociation``, ``CreateNewContact``, ``CallJournal``,
-``CreateNewTicket``, ``Common``). Contact types are the Requests of ``SyncContactAuto``, creation
-types the Requests of ``CreateNewContact``, follow-up requests the Requests of ``Common`` (the
-sample's ``GetIdentities`` is reached through ``<Outputs Next=...>``).
+``SyncContactAuto``, ``SearchContact``, ``UserAssociation``, ``CreateNewContact``,
+``CallJournal``, ``CreateNewTicket``, ``Common``). Every ``<Request>`` of every scenario becomes a
+:class:`~hdkit.model.Request` with everything it holds; scenario parameters become the section's
+typed settings. A file is written back in the spelling it came in; a new template gets the
+default spelling.
 
 One module per concept, behind this surface:
 
-* :mod:`.spelling` -- :data:`SPELLING`, every reconstructed spelling (the only place to fix them
-  against a real PBX export), and the output names of contact and user fields;
+* :mod:`.spelling` -- :data:`SPELLING`, every spelling seen and the default one (reconstructed
+  names are there and nowhere else), and what a pasted credential is;
 * :mod:`.document` -- the parsed file: positions for error messages, what was read, secrets
   starred out of snippets;
 * :mod:`.reader` -- :func:`from_xml` and :func:`load`;
 * :mod:`.writer` -- :func:`to_xml` and :func:`save`;
+* :mod:`.layout` -- a file's recorded shape, and export following it;
 * :mod:`.extras` -- what import does not understand, kept and written back in place.
 """
 

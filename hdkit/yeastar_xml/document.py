@@ -23,8 +23,7 @@ from .spelling import SPELLING
 
 
 # Parameters hdkit reads as settings: their names say "token" but their values are no secrets.
-_SETTINGS = {"TokenType", "TokenEndPoint", "TokenInvalid", "NoNeedRefreshAccessToken", "Base64EncodedCredential",
-             "CredentialType", *SPELLING["oauth2"].values()}
+_SETTINGS = {"TokenInvalid", *(name for table in SPELLING["settings"].values() for s in table for name in s.names)}
 _TAG = re.compile(r"<[^<>]*>")
 _NAME = re.compile(r"""\bName\s*=\s*(["'])(.*?)\1""", re.DOTALL)
 _PASSWORD = re.compile(r"""\bEditor\s*=\s*(["'])password\1""")
@@ -53,6 +52,21 @@ def _masked(text: str) -> str:
     return _TAG.sub(tag, text)
 
 
+_ENTITY = re.compile(r"&(?:[A-Za-z_][\w.-]*|#[0-9]+|#x[0-9A-Fa-f]+);")
+
+
+def _raw_ampersand(text: str, line: int, col: int) -> int | None:
+    """The 0-based column of the unescaped ``&`` that made expat stop at ``col``, if that is why."""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return None
+    before = lines[line - 1][: col + 1]
+    amp = before.rfind("&")
+    if amp < 0 or any(q in before[amp:col] for q in "\"'<>") or _ENTITY.match(lines[line - 1], amp):
+        return None
+    return amp
+
+
 class _Tree:
     """A parsed document plus each element's file position and the bookkeeping of what was read."""
 
@@ -73,13 +87,24 @@ class _Tree:
                 positions[id(el)] = (expat.CurrentLineNumber, expat.CurrentColumnNumber + 1)
                 return el
 
-        parser = DET.DefusedXMLParser(target=Builder(), forbid_dtd=False, encoding=encoding)
+        # comments a user wrote are kept (as extras, written back in place)
+        parser = DET.DefusedXMLParser(target=Builder(insert_comments=True), forbid_dtd=False, encoding=encoding)
         expat = parser.parser
         try:
             parser.feed(data)
             return parser.close()
         except ET.ParseError as err:
             line, col = err.position
+            amp = _raw_ampersand(self.text, line, col)
+            if amp is not None:  # the one malformation the PBX is known to refuse (format reference 6.1)
+                before = self.text.splitlines()[line - 1][:amp]
+                where = " in an attribute value" if before.rfind("<") > before.rfind(">") else ""
+                raise XMLFormatError(
+                    f"a raw '&'{where}: the PBX refuses such a file with \"content of the "
+                    "uploaded template file is incorrect\"",
+                    Location(line=line, column=amp + 1, source=self.source),
+                    snippet=caret_snippet(self.text, line, amp + 1), hint="write & as &amp;",
+                ) from err
             raise XMLFormatError(
                 f"malformed XML: {str(err).split(':')[0]}",
                 Location(line=line, column=col + 1, source=self.source),

@@ -2,390 +2,351 @@
 
 Import parses with ``defusedxml`` (entity expansion and external entities are refused with one
 :class:`~hdkit.errors.XMLFormatError`), accepts XML 1.0 and 1.1 declarations and both empty
-element forms, lets the last of duplicate parameters and outputs win, and keeps every element or
-attribute it does not understand as an :class:`~hdkit.model.Extra` that export writes back in
-place. What the model cannot hold without losing part of it is refused with its line instead of
-half read: a scenario given twice, or contact types whose outputs map the contact fields
-differently (the product has one Contact Field Mapping for all contact types).
+element forms, and reads every spelling :data:`~.spelling.SPELLING` lists. Nothing read is
+dropped but pasted secrets (a Password Input's value, a client secret, an issued token: each
+named in a warning with its line):
+
+* every request of every scenario is kept whole (:class:`~hdkit.model.Request`): method, URL,
+  body, every other parameter and output with all their attributes, ``Next``;
+* a value hdkit does not know (a pop-up mode, a credential type) is kept verbatim
+  (:class:`~hdkit.model.Unrecognized`) and written back unchanged; validation warns about it;
+* an element or attribute the readers do not use is kept as an :class:`~hdkit.model.Extra`
+  and written back where it was; of duplicated settings the last one counts, the others are
+  kept that way;
+* the file's spelling, the warnings and the line of each part are kept in the template's
+  :class:`~hdkit.model.FileRecord`, so export writes the file back as it came and validation
+  names file lines.
+
+Refused, with the line: malformed or unsafe XML, a root other than ``<Information>``, a number
+that is not one, a scenario given twice (which one the PBX uses is unknown), and what the model
+itself refuses (a 6th custom field, a 21st header, a logo that is no PNG/JPG).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from hdkit.errors import Location, ModelError, XMLFormatError
-from hdkit.limits import DEFAULT_MAX_CONCURRENT_REQUESTS, MAX_CUSTOM_FIELDS, MAX_HEADERS
+from hdkit.limits import MAX_CUSTOM_FIELDS, MAX_HEADERS
 from hdkit.model import (
+    AUTHENTICATION,
+    CALL_JOURNAL,
+    CONTACT_CREATION,
+    CONTACT_SEARCH,
+    FOLLOW_UPS,
+    GENERAL,
+    HEADERS,
+    KEYWORD_SEARCH,
+    NEW_TICKET,
+    USER_ASSOCIATION,
     Auth,
-    BasicAuth,
     CallJournal,
-    CallOption,
     ContactCreation,
-    ContactFields,
     ContactSearch,
     ContactType,
     CreationType,
     CustomField,
-    FieldMapping,
+    CustomVariable,
     FieldType,
+    FileRecord,
     FollowUpRequest,
     General,
     Header,
+    KeywordSearch,
     Logo,
     NewTicket,
-    OAuth2,
     Output,
-    Pagination,
-    PaginationMode,
-    Popup,
-    PopupMode,
+    Param,
+    Request,
     Template,
     UserAssociation,
-    UserFields,
+    field_info,
     split_list,
 )
+from hdkit.problems import Problem
 
-from .document import _Params, _Tree
-from .extras import _collect_extras
-from .spelling import _RESPONSE_TYPE, CONTACT_ID_ALIASES, CONTACT_OUTPUTS, SPELLING, USER_OUTPUTS
+from .document import _Tree
+from .extras import collect, dropped
+from .layout import Spelling
+from .spelling import FIRST_METHOD, SPELLING, parse_value
 
 _SWITCHES = ("UserAssociation", "CallJournal", "CreateNewContact", "CreateNewTicket")
+_REQUEST_ATTRS = ("Name", "Method", "URLFormat", "ResponseType")
+_VERSION = re.compile(rb"""<\?xml[^>]*?version\s*=\s*["']([^"']+)["']""")
 
 
-def _reverse(table: dict[Any, str], text: str, section: str, field: str) -> Any:
-    """The model value a file spelling stands for (model spellings are accepted too); an unknown
-    spelling is refused listing the file's own spellings."""
-    for value, spelled in table.items():
-        if text.strip().lower() in (spelled.lower(), str(value).lower()):
-            return value
-    raise ModelError(f"unknown {field} {text!r}; a template file spells it as one of "
-                     + ", ".join(repr(v) for v in table.values()), Location(section, field))
+def _get(part: Any, path: str) -> Any:
+    for name in path.split("."):
+        part = getattr(part, name)
+    return part
 
 
-def _read_outputs(tree: _Tree, request: ET.Element | None, *, chained: bool = True,
-                  ) -> tuple[dict[str, ET.Element], str]:
-    """Name -> Output element (not yet marked read), and the Outputs' ``Next`` when the model
-    keeps it (``chained``); otherwise ``Next`` stays an extra."""
-    box = tree.child(request, "Outputs")
-    if box is None:
-        return {}, ""
-    outputs: dict[str, ET.Element] = {}
-    for o in box.findall("Output"):
-        earlier = outputs.get(o.get("Name", ""))
-        if earlier is not None:
-            tree.use(earlier, *earlier.attrib)  # duplicate: the last one wins, as for parameters
-        outputs[o.get("Name", "")] = o
-    return outputs, tree.get(box, "Next") if chained else ""
+def _title(cls: type, path: str) -> str:
+    """The form title of a dotted setting path (``popup.mode`` -> "Contact Popup URL")."""
+    *parents, leaf = path.split(".")
+    part = cls()
+    for name in parents:
+        part = getattr(part, name)
+    return field_info(part, leaf).title
 
 
-def _take(tree: _Tree, outputs: dict[str, ET.Element], name: str) -> str | None:
-    o = outputs.get(name)
-    if o is None:
-        return None
-    tree.use(o, "Name", "Path")
-    return o.get("Path", "")
+def _nest(values: dict[str, Any]) -> dict[str, Any]:
+    """``{"oauth2.scope": x}`` -> ``{"oauth2": {"scope": x}}`` (nested parts build from mappings)."""
+    out: dict[str, Any] = {}
+    for path, value in values.items():
+        *parents, leaf = path.split(".")
+        level = out
+        for name in parents:
+            level = level.setdefault(name, {})
+        level[leaf] = value
+    return out
 
 
-def _request_common(tree: _Tree, request: ET.Element) -> tuple[str, str, str, _Params]:
-    if request.get("ResponseType", _RESPONSE_TYPE) == _RESPONSE_TYPE:
-        tree.get(request, "ResponseType")  # export writes it; any other value stays an extra
-    params = _Params(tree, request)
-    body = params.by_type("Body")
-    return (
-        tree.get(request, "Method"),  # the model keeps methods upper-case
-        tree.get(request, "URLFormat"),
-        body.get("Value", "") if body is not None else "",
-        params,
-    )
+class _Reader:
+    """One import: the parsed file, what each read element is (its key), warnings, positions."""
 
+    def __init__(self, tree: _Tree) -> None:
+        self.tree = tree
+        self.keys: dict[int, str] = {}
+        self.notes: list[Problem] = []
+        self.positions: dict[tuple[str | None, str | None], tuple[int, int]] = {}
+        tree.dropped = set()
 
-def _outputs(tree: _Tree, request: ET.Element | None) -> tuple[Output, ...]:
-    outs, _ = _read_outputs(tree, request, chained=False)
-    found = []
-    for name, o in outs.items():
-        tree.use(o, "Name", "Path")
-        found.append(tree.build(o, lambda o=o, name=name: Output(name, o.get("Path", ""))))
-    return tuple(found)
+    # -- bookkeeping -----------------------------------------------------------------------
 
+    def mark(self, el: ET.Element, key: str, section: str | None = None, field: str | None = None,
+             *attrs: str) -> ET.Element:
+        """Element ``el`` is read as ``key`` (and is where the form's ``section > field`` sits)."""
+        self.tree.use(el, *attrs)
+        self.keys[id(el)] = key
+        if section is not None and id(el) in self.tree.pos:
+            self.positions.setdefault((section, field), self.tree.pos[id(el)])
+        return el
 
-def _read_general(tree: _Tree, root: ET.Element) -> General:
-    g = tree.get
-    logo_name = g(root, "Logo")
-    max_req = tree.number(g(root, "MaxConcurrentRequest"), root, "General", "Max Concurrent Request")
-    return tree.build(root, lambda: General(
-        name=g(root, "Name"),
-        max_concurrent_requests=DEFAULT_MAX_CONCURRENT_REQUESTS if max_req is None else max_req,
-        remark=g(root, "Remark"),
-        logo=Logo(logo_name) if logo_name else None,
-        key=g(root, "Key"),
-        version=g(root, "Version", "1.0.0"),
-        provider=g(root, "Provider", "helpdesk"),
-    ))
+    def container(self, owner: ET.Element | None, tag: str) -> ET.Element | None:
+        """The first ``<tag>`` child of ``owner`` (a second one is kept unread)."""
+        return self.tree.child(owner, tag)
 
+    def drop(self, el: ET.Element) -> str:
+        """A pasted secret: not imported, never written back, said in a warning."""
+        self.tree.use(el, "Value")
+        self.tree.dropped.add((id(el), "Value"))
+        self.notes.append(dropped(self.tree, el))
+        return ""
 
-def _read_auth(tree: _Tree, root: ET.Element, scenario: ET.Element | None) -> tuple[Auth, tuple[Header, ...]]:
-    p = _Params(tree, scenario)
-    auth_type = tree.get(root, "AuthType")
-    method = p.value("AuthMethod") or auth_type or "none"
-    fields, field_els = [], p.group("CustomFieldList")
-    for f in field_els:
-        editor = tree.get(f, "Editor", "string")
-        ftype = tree.build(f, lambda editor=editor: _reverse(SPELLING["field_editor"], editor, "Authentication",
-                                                             "Type"))
-        if ftype is FieldType.PASSWORD:
-            tree.get(f, "Value")  # a secret pasted into the file: dropped, never re-exported
-        fields.append(tree.build(f, lambda f=f, ftype=ftype: CustomField(
-            name=tree.get(f, "Name"),
-            title=tree.get(f, "Title"),
-            type=ftype,
-            options=tuple(split_list(tree.get(f, SPELLING["field_options_attr"]))),
-        )))
-        tree.get(f, "Key")
-    header_els = [h for h in p.group("PopulateTemplateString") if tree.get(h, "Type", "Header") == "Header"]
-    headers = tuple(
-        tree.build(h, lambda h=h: Header(tree.get(h, "Name"), tree.get(h, "Value"),
-                                         tree.get(h, SPELLING["header_description_attr"])))
-        for h in header_els
-    )
-    if len(header_els) > MAX_HEADERS:  # the model refuses them; name the first extra header's line
-        tree.build(header_els[MAX_HEADERS], lambda: Template(headers=headers))
-    names = SPELLING["oauth2"]
-    no_refresh = any(
-        tree.get(o, "Name") == "NoNeedRefreshAccessToken" and tree.get(o, "Value") == "1"
-        for o in p.group("AuthOption")
-    )
-    interval = p.el(names["refresh_minutes"])
-    minutes = None
-    if interval is not None:
-        minutes = tree.number(interval.get("Value", ""), interval, "Authentication", "Token Refresh Time (min)")
-    invalid = tuple(tree.use(t, "Type", "Name").get("Value", "") for t in p.group("TokenErrorMap"))
-    for t in p.group("TokenErrorMap"):
-        tree.use(t, "Value")
-    cred_el = p.el("CredentialType")
-    cred = "username_password"
-    if cred_el is not None and cred_el.get("Value", "").strip():
-        cred = tree.build(cred_el, lambda: _reverse(SPELLING["credential_type"], cred_el.get("Value", ""),
-                                                    "Authentication", "Credential Type"))
-    anchor = scenario if scenario is not None else root
-    if len(field_els) > MAX_CUSTOM_FIELDS:  # the model refuses them; name the first extra field's line
-        anchor = field_els[MAX_CUSTOM_FIELDS]
-    auth = tree.build(anchor, lambda: Auth(
-        method=method,
-        custom_fields=tuple(fields),
-        basic=BasicAuth(
-            credential_type=cred,
-            credential_format=p.value("Base64EncodedCredential"),
-        ),
-        oauth2=OAuth2(
-            authorization_endpoint=p.value("AuthEndPoint"),
-            token_endpoint=p.value("TokenEndPoint"),
-            content_type=p.value(names["content_type"]) or "application/x-www-form-urlencoded",
-            scope=p.value("Scope"),
-            additional_query=p.value("AdditionalQueryString"),
-            refresh_method=p.value(names["refresh_method"]) or "POST",
-            refresh_endpoint=p.value(names["refresh_endpoint"]),
-            refresh_content_type=p.value(names["refresh_content_type"]) or "application/x-www-form-urlencoded",
-            refresh_minutes=0 if no_refresh else minutes,
-            refresh_body=p.value(names["refresh_body"]),
-            token_type=p.value("TokenType", "Bearer"),
-            token_invalid=invalid,
-        ),
-    ))
-    return auth, headers
+    def note(self, message: str, el: ET.Element, code: str, section: str | None = None,
+             field: str | None = None) -> None:
+        line, column = self.tree.pos.get(id(el), (None, None))
+        self.notes.append(Problem("warning", message, Location(section, field, line, column, self.tree.source),
+                                  code=code))
 
+    # -- settings --------------------------------------------------------------------------
 
-def _contact_outputs(tree: _Tree, outs: dict[str, ET.Element], popup: str) -> dict[str, ET.Element]:
-    """Model field (or the popup output) -> the Output element that maps it, marked read."""
-    found: dict[str, ET.Element] = {}
-    for name, out_name in CONTACT_OUTPUTS.items():
-        aliases = CONTACT_ID_ALIASES if name == "contact_id" else (out_name,)
-        for alias in aliases:
-            if alias in outs and _take(tree, outs, alias) and name not in found:
-                found[name] = outs[alias]
-    if popup and popup in outs:
-        _take(tree, outs, popup)
-        found[popup] = outs[popup]
-    return found
+    def variables(self, scenario: ET.Element | None, section: str) -> tuple[CustomVariable, ...]:
+        """The scenario's own variables (CustomScenarioParameter), in order."""
+        box = self.container(scenario, "Parameters")
+        found = []
+        for i, el in enumerate(p for p in (box.findall("Parameter") if box is not None else [])
+                               if p.get("Father") == SPELLING["variable_father"]):
+            self.mark(el, f"var:{i}", section, f"Custom Variable {i + 1}", "Father", "Name", "Value")
+            found.append(self.tree.build(el, lambda el=el: CustomVariable(el.get("Name", ""), el.get("Value", ""))))
+        return tuple(found)
 
-
-def _same_mapping(tree: _Tree, types: list[tuple[ET.Element, dict[str, ET.Element]]]) -> None:
-    """Refuse contact types that map the contact fields differently.
-
-    The product has one Contact Field Mapping for all contact types and writes it into every
-    contact request; a file whose requests differ cannot be modelled without losing one of them.
-    """
-    (first, expected), others = types[0], types[1:]
-    for request, found in others:
-        for name in sorted(expected.keys() | found.keys()):
-            want = expected[name].get("Path", "") if name in expected else None
-            got = found[name].get("Path", "") if name in found else None
-            if want == got:
+    def settings(self, scenario: ET.Element | None, sid: str, cls: type, section: str) -> dict[str, Any]:
+        """The scenario's settings (and its own variables) as a nested mapping for ``cls``
+        (absent settings: the default)."""
+        box = self.container(scenario, "Parameters")
+        params = box.findall("Parameter") if box is not None else []
+        blank = cls()
+        values: dict[str, Any] = {}
+        for s in SPELLING["settings"].get(sid, ()):
+            found = [p for p in params if p.get("Name") in s.names and p.get("Father", "") in s.fathers]
+            if not found:
                 continue
-            el = found.get(name, request)
-            output = CONTACT_OUTPUTS.get(name, name)
-            raise XMLFormatError(
-                f"contact type {request.get('Name', '')!r} maps {output} to "
-                f"{'nothing' if got is None else repr(got)} but contact type {first.get('Name', '')!r} "
-                f"maps it to {'nothing' if want is None else repr(want)}; a template has one Contact "
-                "Field Mapping for all contact types",
-                tree.loc(el, "Contact Search", "Contact Field Mapping"),
-                snippet=tree._snippet(el),
-                hint="give every contact request the same <Output> elements",
-            )
+            *earlier, p = found
+            title = _title(cls, s.path)
+            for e in earlier:
+                self.note(f"{e.get('Name')} is given again on line {self.tree.pos[id(p)][0]}; the last one is "
+                          "used, this one is kept as it is", e, "duplicate-setting", section, title)
+            self.mark(p, f"set:{s.path}", section, title, "Name", "Father", "Value")
+            if "Value" not in p.attrib:
+                continue
+            try:
+                values[s.path] = parse_value(s.kind, p.get("Value", ""), _get(blank, s.path))
+            except ValueError:
+                raise XMLFormatError(
+                    f"{p.get('Name')} must be a whole number, got {p.get('Value')!r}",
+                    self.tree.loc(p, section, title), snippet=self.tree._snippet(p),
+                ) from None
+        nested = _nest(values)
+        if "variables" in {f.name for f in dataclasses.fields(cls)}:
+            nested["variables"] = self.variables(scenario, section)
+        return nested
 
+    # -- requests --------------------------------------------------------------------------
 
-def _read_contact_search(tree: _Tree, scenario: ET.Element | None) -> ContactSearch:
-    p = _Params(tree, scenario)
-    popup_output = p.value("ContactFieldForUri")
-    types, mappings = [], []
-    for r in tree.children(scenario, "Requests", "Request"):
-        outs, nxt = _read_outputs(tree, r)
-        mappings.append((r, _contact_outputs(tree, outs, popup_output)))
-        if not r.attrib:  # a draft's mapping, written while it has no contact type yet
-            continue
-        method, url, _, _ = _request_common(tree, r)
-        types.append(tree.build(r, lambda r=r, method=method, url=url, nxt=nxt: ContactType(
-            name=tree.get(r, "Name"), url=url, method=method or "GET", next=nxt)))
-    if mappings:
-        _same_mapping(tree, mappings)
-    found = mappings[0][1] if mappings else {}
-    # the popup URL is an output of every contact request (4.2); keep its path
-    field_for_uri = found[popup_output].get("Path", "") if popup_output in found else popup_output
-    mode_el = p.el("ContactUrlType")
-    mode = PopupMode.URL_FORMAT
-    if mode_el is not None:
-        mode = tree.build(mode_el, lambda: _reverse(SPELLING["popup_mode"], mode_el.get("Value", ""),
-                                                    "Contact Search", "Contact Popup URL"))
-    fields = {
-        name: FieldMapping(p.flag(f"{out_name}Enable"), found[name].get("Path", "") if name in found else "")
-        for name, out_name in CONTACT_OUTPUTS.items()
-    }
-    anchor = scenario if scenario is not None else tree.root
-    return tree.build(anchor, lambda: ContactSearch(
-        contact_types=tuple(types),
-        popup=Popup(mode=mode, url_format=p.value("URLFormat"), contact_field_path=field_for_uri),
-        fields=ContactFields(**fields),
-    ))
+    def requests(self, scenario: ET.Element | None, sid: str, cls: type, section: str,
+                 noun: str) -> tuple[Any, ...]:
+        box = self.container(scenario, "Requests")
+        found = []
+        for i, el in enumerate(box.findall("Request") if box is not None else []):
+            self.mark(el, f"request:{i}", section, f"{noun} {i + 1}")
+            kwargs = self.request(el, cls is FollowUpRequest, FIRST_METHOD[sid])
+            found.append(self.tree.build(el, lambda cls=cls, kwargs=kwargs: cls(**kwargs)))
+        return tuple(found)
 
+    def request(self, el: ET.Element, follow_up: bool, method: str) -> dict[str, Any]:
+        """A request's fields: everything it holds, in file order."""
+        tree = self.tree
+        tree.use(el, *_REQUEST_ATTRS, *el.attrib)
+        kwargs: dict[str, Any] = {
+            "name": el.get("Name", ""), "method": el.get("Method", method), "url": el.get("URLFormat", ""),
+            "response_type": el.get("ResponseType", ""),
+            "attrs": tuple((k, v) for k, v in el.attrib.items() if k not in _REQUEST_ATTRS),
+        }
+        params: list[Param] = []
+        box = self.container(el, "Parameters")
+        for p in box.findall("Parameter") if box is not None else []:
+            name, type_ = p.get("Name", ""), p.get("Type", "")
+            if type_ == SPELLING["body"][1] and "body" not in kwargs:
+                self.mark(p, "body", None, None, "Name", "Type", "Value")
+                kwargs["body"] = p.get("Value", "")
+            elif follow_up and name == SPELLING["follow_up_event"] and "event" not in kwargs:
+                self.mark(p, "event", None, None, "Name", "Value")
+                kwargs["event"] = parse_value("follow_up_event", p.get("Value", ""), None) or None
+            elif follow_up and name == SPELLING["follow_up_headers"] and type_ == "Header" and "headers" not in kwargs:
+                self.mark(p, "headers", None, None, "Name", "Type", "Value")
+                kwargs["headers"] = p.get("Value", "")
+            else:
+                self.mark(p, f"param:{len(params)}", None, None, *p.attrib)
+                value = p.get("Value", "")
+                others = tuple((k, v) for k, v in p.attrib.items() if k not in ("Name", "Type", "Value"))
+                params.append(tree.build(p, lambda n=name, v=value, t=type_, o=others: Param(n, v, t, o)))
+        kwargs["params"] = tuple(params)
+        outputs: list[Output] = []
+        box = self.container(el, "Outputs")
+        if box is not None:
+            kwargs["next"] = tree.get(box, "Next")
+            for k, o in enumerate(box.findall("Output")):
+                self.mark(o, f"output:{k}", None, None, *o.attrib)
+                others = tuple((n, v) for n, v in o.attrib.items() if n not in ("Name", "Path"))
+                outputs.append(tree.build(o, lambda o=o, others=others: Output(o.get("Name", ""), o.get("Path", ""),
+                                                                                others)))
+        kwargs["outputs"] = tuple(outputs)
+        return kwargs
 
-def _read_users(tree: _Tree, enabled: bool, scenario: ET.Element | None) -> UserAssociation:
-    p = _Params(tree, scenario)
-    pag: dict[str, Any] = {}
-    named = {tree.get(e, "Name"): e for e in p.group(SPELLING["pagination_father"])}
-    for field_name, xml_name in SPELLING["pagination"].items():
-        e = named.get(xml_name)
-        if e is None:
-            continue
-        value = tree.get(e, "Value")
-        if field_name == "mode":
-            pag[field_name] = PaginationMode.DISABLED if not value.strip() else tree.build(
-                e, lambda value=value: _reverse(SPELLING["pagination_mode"], value, "User Association",
-                                                "Pagination Type"))
-        elif field_name in ("page_start", "size", "offset_start", "limit"):
-            pag[field_name] = tree.number(value, e, "User Association", f"Pagination {xml_name}")
-        else:
-            pag[field_name] = value
-    requests = tree.children(scenario, "Requests", "Request")
-    method, url = "GET", ""
-    paths: dict[str, str] = {}
-    if requests:
-        _default_name(tree, requests[0], "UserAssociation")
-        method, url, _, _ = _request_common(tree, requests[0])
-        outs, _ = _read_outputs(tree, requests[0])
-        paths = {k: _take(tree, outs, v) or "" for k, v in USER_OUTPUTS.items()}
-    anchor = scenario if scenario is not None else tree.root
-    return tree.build(anchor, lambda: UserAssociation(
-        enabled=enabled, url=url, method=method or "GET",
-        pagination=Pagination(**pag), fields=UserFields(**paths),
-    ))
+    # -- sections --------------------------------------------------------------------------
 
+    def general(self, root: ET.Element) -> General:
+        g = self.tree.get
+        logo_name = g(root, "Logo")
+        max_req = self.tree.number(g(root, "MaxConcurrentRequest"), root, GENERAL, "Max Concurrent Request")
+        values: dict[str, Any] = {"name": g(root, "Name"), "remark": g(root, "Remark"), "key": g(root, "Key"),
+                                  "logo": {"filename": logo_name} if logo_name else None}
+        if max_req is not None:
+            values["max_concurrent_requests"] = max_req
+        if "Version" in root.attrib:
+            values["version"] = g(root, "Version")
+        if "Provider" in root.attrib:
+            values["provider"] = parse_value("provider", g(root, "Provider"), General().provider)
+        return self.tree.build(root, lambda: General(**values))
 
-def _read_follow_ups(tree: _Tree, scenario: ET.Element | None) -> tuple[FollowUpRequest, ...]:
-    found = []
-    for r in tree.children(scenario, "Requests", "Request"):
-        method, url, body, params = _request_common(tree, r)
-        event = params.value(SPELLING["follow_up_event"]) or None
-        headers_el = params.el(SPELLING["follow_up_headers"])
-        if headers_el is not None:
-            tree.get(headers_el, "Type")
-        box = tree.child(r, "Outputs")
-        nxt = tree.get(box, "Next") if box is not None else ""
-        pairs = [(o.get("Name"), o.get("Path")) for o in box.findall("Output")] if box is not None else []
-        for o in box.findall("Output") if box is not None else []:
-            tree.use(o, "Name", "Path")
-        found.append(tree.build(r, lambda r=r, m=method, u=url, b=body, e=event, h=headers_el,
-                                pairs=pairs, nxt=nxt: FollowUpRequest(
-            name=tree.get(r, "Name"), event=e, method=m or "GET", url=u,
-            headers=h.get("Value", "") if h is not None else "", body=b,
-            response_paths=",".join(path for _, path in pairs if path is not None),
-            target_variables=",".join(name for name, _ in pairs if name is not None), next=nxt,
-        )))
-    return tuple(found)
+    def auth(self, root: ET.Element, scenario: ET.Element | None) -> tuple[Auth, tuple[Header, ...]]:
+        values = self.settings(scenario, "AuthMethod", Auth, AUTHENTICATION)
+        auth_type = self.tree.get(root, "AuthType")
+        if auth_type.strip():
+            from_root = parse_value("auth_method", auth_type, Auth().method)
+            if "method" in values and values["method"] != from_root:
+                self.note(f"AuthType {auth_type!r} and the AuthMethod parameter {values['method']!r} disagree; "
+                          "hdkit uses the AuthMethod parameter and writes it to both",
+                          root, "auth-type-mismatch", AUTHENTICATION, "Authentication Method")
+            if "method" not in values:
+                self.positions.setdefault((AUTHENTICATION, "Authentication Method"), self.tree.pos[id(root)])
+                values["method"] = from_root
+        box = self.container(scenario, "Parameters")
+        params = box.findall("Parameter") if box is not None else []
 
+        def group(father: str) -> list[ET.Element]:
+            return [p for p in params if p.get("Father") == father]
 
-def _read_creation(tree: _Tree, enabled: bool, scenario: ET.Element | None) -> ContactCreation:
-    types = []
-    for r in tree.children(scenario, "Requests", "Request"):
-        method, url, body, _ = _request_common(tree, r)
-        outputs = _outputs(tree, r)
-        types.append(tree.build(r, lambda r=r, m=method, u=url, b=body, o=outputs: CreationType(
-            name=tree.get(r, "Name"), url=u, body=b, method=m or "POST", outputs=o)))
-    return ContactCreation(enabled=enabled, contact_types=tuple(types))
+        invalid = []
+        father, type_, _ = SPELLING["token_invalid"]
+        for i, el in enumerate(group(father)):
+            self.mark(el, f"invalid:{i}", AUTHENTICATION, "Token Invalid Errors", "Father", "Type", "Name", "Value")
+            invalid.append(el.get("Value", ""))
+        if invalid:
+            values.setdefault("oauth2", {})["token_invalid"] = tuple(invalid)
+        field_els = group(SPELLING["custom_field_father"])
+        values["custom_fields"] = tuple(self.custom_field(i, el) for i, el in enumerate(field_els))
+        header_els = [h for h in group(SPELLING["header_father"]) if h.get("Type", SPELLING["header_type"])
+                      == SPELLING["header_type"]]
+        headers = tuple(self.header(i, h) for i, h in enumerate(header_els))
+        if len(header_els) > MAX_HEADERS:  # the model refuses them; name the first extra header's line
+            self.tree.build(header_els[MAX_HEADERS], lambda: Template(headers=headers))
+        anchor = scenario if scenario is not None else root
+        if len(field_els) > MAX_CUSTOM_FIELDS:  # the model refuses them; name the first extra field's line
+            anchor = field_els[MAX_CUSTOM_FIELDS]
+        return self.tree.build(anchor, lambda: Auth(**values)), headers
 
+    def custom_field(self, i: int, el: ET.Element) -> CustomField:
+        where = f"Custom Field {i + 1}"
+        options = SPELLING["field_options_attr"]
+        self.mark(el, f"field:{i}", AUTHENTICATION, where, "Father", "Name", "Editor", "Title", "Key", options)
+        editor = parse_value("field_editor", el.get("Editor", ""), FieldType.TEXT)
+        if el.get("Value", "").strip() and editor is FieldType.PASSWORD:
+            self.drop(el)
+        return self.tree.build(el, lambda: CustomField(el.get("Name", ""), el.get("Title", ""), editor,
+                                                       tuple(split_list(el.get(options, "")))))
 
-def _option(p: _Params, name: str, enable: str | None = None) -> CallOption:
-    return CallOption(p.flag(enable or f"Enable{name}"), p.value(name))
+    def header(self, i: int, el: ET.Element) -> Header:
+        self.mark(el, f"header:{i}", HEADERS, f"Header {i + 1}", "Father", "Name", "Type", "Value",
+                  SPELLING["header_description_attr"])
+        return self.tree.build(el, lambda: Header(el.get("Name", ""), el.get("Value", ""),
+                                                  el.get(SPELLING["header_description_attr"], "")))
 
+    def contact_search(self, scenario: ET.Element | None) -> ContactSearch:
+        values = self.settings(scenario, "SyncContactAuto", ContactSearch, CONTACT_SEARCH)
+        values["contact_types"] = self.requests(scenario, "SyncContactAuto", ContactType, CONTACT_SEARCH,
+                                                "Contact Type")
+        return self.tree.build(scenario if scenario is not None else self.tree.root, lambda: ContactSearch(**values))
 
-def _default_name(tree: _Tree, request: ET.Element, default: str) -> None:
-    """A single-request scenario's request name is export's default, or kept as an extra."""
-    if request.get("Name") == default:
-        tree.get(request, "Name")
+    def keyword_search(self, scenario: ET.Element | None) -> KeywordSearch:
+        types = self.requests(scenario, "SearchContact", ContactType, KEYWORD_SEARCH, "Contact Type")
+        return KeywordSearch(contact_types=types)
 
+    def users(self, enabled: bool, scenario: ET.Element | None) -> UserAssociation:
+        values = self.settings(scenario, "UserAssociation", UserAssociation, USER_ASSOCIATION)
+        values["requests"] = self.requests(scenario, "UserAssociation", Request, USER_ASSOCIATION, "Request")
+        return self.tree.build(scenario if scenario is not None else self.tree.root,
+                               lambda: UserAssociation(enabled=enabled, **values))
 
-def _first_request(tree: _Tree, scenario: ET.Element | None) -> tuple[str, str, str, tuple[Output, ...]]:
-    requests = tree.children(scenario, "Requests", "Request")
-    if not requests:
-        return "POST", "", "", ()
-    _default_name(tree, requests[0], scenario.get("Id", "") if scenario is not None else "")
-    method, url, body, _ = _request_common(tree, requests[0])
-    # further requests (the sample's UpdateTicket) stay as extras, written back after the first
-    for extra in requests[1:]:
-        tree.used.discard(id(extra))
-    return method or "POST", url, body, _outputs(tree, requests[0])
+    def follow_ups(self, scenario: ET.Element | None) -> tuple[FollowUpRequest, ...]:
+        return self.requests(scenario, "Common", FollowUpRequest, FOLLOW_UPS, "Request")
 
+    def creation(self, enabled: bool, scenario: ET.Element | None) -> ContactCreation:
+        values = self.settings(scenario, "CreateNewContact", ContactCreation, CONTACT_CREATION)
+        types = self.requests(scenario, "CreateNewContact", CreationType, CONTACT_CREATION, "Contact Type")
+        return ContactCreation(enabled=enabled, contact_types=types, **values)
 
-def _read_journal(tree: _Tree, enabled: bool, scenario: ET.Element | None) -> CallJournal:
-    p = _Params(tree, scenario)
-    method, url, body, outputs = _first_request(tree, scenario)
-    enable_hide, hide = SPELLING["hide_missed"]
-    return CallJournal(
-        enabled=enabled, url=url, body=body, method=method,
-        subject=_option(p, "Subject"), description=_option(p, "Description"),
-        play_recording=_option(p, "PlayCallRecording"),
-        hide_missed_for_unanswered=_option(p, hide, enable_hide),
-        need_contact_match=p.flag("NeedSyncContact", True), outputs=outputs,
-    )
-
-
-def _read_ticket(tree: _Tree, enabled: bool, scenario: ET.Element | None) -> NewTicket:
-    p = _Params(tree, scenario)
-    method, url, body, outputs = _first_request(tree, scenario)
-    return NewTicket(
-        enabled=enabled, url=url, body=body, method=method,
-        subject=_option(p, "Subject"), description=_option(p, "Description"),
-        need_contact_match=p.flag("NeedSyncContact", True), outputs=outputs,
-    )
+    def with_options(self, cls: type, sid: str, section: str, enabled: bool,
+                     scenario: ET.Element | None) -> Any:
+        values = self.settings(scenario, sid, cls, section)
+        values["requests"] = self.requests(scenario, sid, Request, section, "Request")
+        return self.tree.build(scenario if scenario is not None else self.tree.root,
+                               lambda: cls(enabled=enabled, **values))
 
 
 def from_xml(data: str | bytes, source: str | None = None) -> Template:
     """Read a Yeastar template. Raises XMLFormatError / ModelError / LimitError with file positions."""
     if isinstance(data, str):  # already text: its encoding declaration no longer applies
-        tree = _Tree(data.encode("utf-8"), source, encoding="utf-8")
+        data = data.encode("utf-8")
+        tree = _Tree(data, source, encoding="utf-8")
     else:
         tree = _Tree(data, source)
     root = tree.root
@@ -394,7 +355,9 @@ def from_xml(data: str | bytes, source: str | None = None) -> Template:
             f"not a Yeastar template: the root element is <{root.tag}>, expected <Information>",
             tree.loc(root),
         )
-    tree.child(root, "Parameters")
+    r = _Reader(tree)
+    r.mark(root, "Information", GENERAL, None)
+    r.container(root, "Parameters")
     scenarios: dict[str, ET.Element] = {}
     for s in tree.children(root, "Scenarios", "Scenario"):
         sid = tree.get(s, "Id")
@@ -404,38 +367,51 @@ def from_xml(data: str | bytes, source: str | None = None) -> Template:
                 f"scenario {sid!r} appears twice (first on line {line}); a template has one of each",
                 tree.loc(s), snippet=tree._snippet(s), hint="merge the two scenarios into one",
             )
-        if sid in _READERS or sid == "AuthMethod":
-            tree.get(s, "Type")
+        if sid in _SCENARIOS:
+            r.mark(s, f"Scenario:{sid}", _SCENARIOS[sid], None, "Id", "Type")
             for container in ("Presets", "Parameters", "Requests", "Responses"):
-                tree.child(s, container)
+                r.container(s, container)
             scenarios[sid] = s
         else:
             tree.used.discard(id(s))
     switch = {name: tree.get(root, name).strip() == "1" for name in _SWITCHES}
-    general = _read_general(tree, root)
-    auth, headers = _read_auth(tree, root, scenarios.get("AuthMethod"))
-    parts = {sid: read(tree, switch, scenarios.get(sid)) for sid, read in _READERS.items()}
-    return tree.build(root, lambda: Template(
-        general=general,
-        auth=auth,
-        headers=headers,
-        user_association=parts["UserAssociation"],
-        follow_ups=parts["Common"],
-        contact_search=parts["SyncContactAuto"],
-        contact_creation=parts["CreateNewContact"],
-        call_journal=parts["CallJournal"],
-        new_ticket=parts["CreateNewTicket"],
-        extras=_collect_extras(tree),
-    ))
+    general = r.general(root)
+    auth, headers = r.auth(root, scenarios.get("AuthMethod"))
+    get = scenarios.get
+    parts: dict[str, Any] = dict(
+        contact_search=r.contact_search(get("SyncContactAuto")),
+        keyword_search=r.keyword_search(get("SearchContact")),
+        user_association=r.users(switch["UserAssociation"], get("UserAssociation")),
+        follow_ups=r.follow_ups(get("Common")),
+        contact_creation=r.creation(switch["CreateNewContact"], get("CreateNewContact")),
+        call_journal=r.with_options(CallJournal, "CallJournal", CALL_JOURNAL, switch["CallJournal"],
+                                    get("CallJournal")),
+        new_ticket=r.with_options(NewTicket, "CreateNewTicket", NEW_TICKET, switch["CreateNewTicket"],
+                                  get("CreateNewTicket")),
+    )
+    extras, layout = collect(tree, r.keys, r.notes, r.positions)
+    version = _VERSION.search(data[:200])
+    spelling = Spelling(version.group(1).decode() if version else "1.0", layout, _prolog(data))
+    record = FileRecord(source, tuple(r.notes), spelling, r.positions)
+    return tree.build(root, lambda: Template(general=general, auth=auth, headers=headers, extras=extras,
+                                             file=record, **parts))
 
 
-_READERS: dict[str, Callable[[_Tree, dict[str, bool], ET.Element | None], Any]] = {
-    "SyncContactAuto": lambda t, sw, s: _read_contact_search(t, s),
-    "UserAssociation": lambda t, sw, s: _read_users(t, sw["UserAssociation"], s),
-    "CreateNewContact": lambda t, sw, s: _read_creation(t, sw["CreateNewContact"], s),
-    "CallJournal": lambda t, sw, s: _read_journal(t, sw["CallJournal"], s),
-    "CreateNewTicket": lambda t, sw, s: _read_ticket(t, sw["CreateNewTicket"], s),
-    "Common": lambda t, sw, s: _read_follow_ups(t, s),
+def _prolog(data: bytes) -> str:
+    """The comments a file has between its XML declaration and its root element."""
+    text = data.decode("utf-8", errors="replace")
+    start = text.find("<Information")
+    head = text[:start] if start > 0 else ""
+    return "\n".join(m.group() for m in _COMMENT.finditer(head))
+
+
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+# Scenario id -> the form section it fills.
+_SCENARIOS = {
+    "AuthMethod": AUTHENTICATION, "SyncContactAuto": CONTACT_SEARCH, "SearchContact": KEYWORD_SEARCH,
+    "UserAssociation": USER_ASSOCIATION, "Common": FOLLOW_UPS, "CreateNewContact": CONTACT_CREATION,
+    "CallJournal": CALL_JOURNAL, "CreateNewTicket": NEW_TICKET,
 }
 
 
@@ -450,10 +426,8 @@ def load(path: str | os.PathLike[str]) -> Template:
     logo = template.general.logo
     beside = path.parent / logo.filename if logo else None
     if logo and beside and beside.is_file():
-        from dataclasses import replace
-
         loaded = _pin(lambda: Logo(logo.filename, beside.read_bytes()), str(beside))
-        template = replace(template, general=replace(template.general, logo=loaded))
+        template = dataclasses.replace(template, general=dataclasses.replace(template.general, logo=loaded))
     return template
 
 

@@ -1,12 +1,16 @@
 """:class:`~hdkit.model.Template` -> Yeastar template XML (:func:`to_xml`, :func:`save`).
 
-A draft whose Contact Field Mapping is filled in before any contact type is written with the
-mapping in a ``<Request>`` with no attributes (validation refuses exporting such a draft; the
-library saves drafts). Follow-up paths and variables are written one ``<Output>`` per pair, an
-unpaired one alone. Secrets have no place in the model, so they are never written: a Password
-Input's value, or a literal value of any parameter whose name says secret (``client_secret``,
-``AccessToken``), is dropped on import and starred out of error snippets. :func:`to_xml`
-serialises whatever it is given; :func:`save` refuses while validation finds errors.
+Export builds the file a new template gets (the first spelling of everything in
+:data:`~hdkit.yeastar_xml.spelling.SPELLING`); for a template read from a file it then follows
+the spelling the file had (:mod:`.layout`): the same parameter names and ``Father`` groups,
+the same optional elements present or absent, the same order, and the elements and attributes
+hdkit keeps unread back where they were. Every request is written with every parameter,
+output and attribute the model holds.
+
+Secrets have no place in the model, so they are never written: a Password Input's value, or a
+pasted credential (a client secret, an issued token), is dropped on import with a warning.
+:func:`to_xml` serialises whatever it is given; :func:`save` refuses while validation finds
+errors.
 """
 
 from __future__ import annotations
@@ -17,177 +21,148 @@ import stat
 import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from itertools import zip_longest
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from hdkit.errors import ValidationFailed
-from hdkit.model import (
-    CallJournal,
-    CallOption,
-    ContactCreation,
-    ContactSearch,
-    FollowUpRequest,
-    NewTicket,
-    Template,
-    UserAssociation,
-)
+from hdkit.model import Auth, FollowUpRequest, Template, Unrecognized
+from hdkit.model.requests import _Request
 
 from .extras import _write_extras
-from .spelling import _RESPONSE_TYPE, CONTACT_OUTPUTS, SPELLING, USER_OUTPUTS
+from .layout import ALWAYS, GHOST, WEAK, Out, Spelling, emit, merge
+from .spelling import FIRST_METHOD, SPELLING, Setting, parse_value, value_text
 
-_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
+_DECLARATION = '<?xml version="{version}" encoding="UTF-8"?>\n'
 
 
 def _b(flag: bool) -> str:
     return "1" if flag else "0"
 
 
-def _param(parent: ET.Element, name: str, value: str | None = "", **attrs: str) -> ET.Element:
-    el = ET.SubElement(parent, "Parameter")
-    if "Father" in attrs:
-        el.set("Father", attrs.pop("Father"))
-    el.set("Name", name)
-    for k, v in attrs.items():
-        el.set(k, v)
-    if value is not None:
-        el.set("Value", value)
-    return el
+def _means(kind: str, value: Any, default: Any, literal: str) -> bool:
+    """Whether a file's literal stands for ``value`` (so export keeps the file's spelling)."""
+    try:
+        return parse_value(kind, literal, default) == value and not isinstance(value, Unrecognized)
+    except ValueError:
+        return False
 
 
-def _scenario(scenarios: ET.Element, sid: str, type_: str = "REST") -> tuple[ET.Element, ET.Element, ET.Element]:
-    s = ET.SubElement(scenarios, "Scenario", {"Id": sid, "Type": type_})
-    ET.SubElement(s, "Presets")
-    params = ET.SubElement(s, "Parameters")
-    requests = ET.SubElement(s, "Requests")
+def _get(part: Any, path: str) -> Any:
+    for name in path.split("."):
+        part = getattr(part, name)
+    return part
+
+
+def _variables(params: Out, part: Any) -> None:
+    """The scenario's own variables (CustomScenarioParameter)."""
+    for i, v in enumerate(part.variables):
+        el = params.sub("Parameter", f"var:{i}")
+        el.set("Father", SPELLING["variable_father"], own=False).set("Name", v.name)
+        el.set("Value", v.value, mode=WEAK if not v.value else ALWAYS)
+
+
+def _settings(params: Out, settings: Sequence[Setting], part: Any) -> None:
+    """One Parameter per setting of the scenario, the model value in the first spelling."""
+    blank = type(part)()
+    for s in settings:
+        value, default = _get(part, s.path), _get(blank, s.path)
+        at_default = value == default and type(value) is type(default)
+        mode = (GHOST if s.optional else WEAK) if at_default else ALWAYS
+        p = params.sub("Parameter", f"set:{s.path}", mode)
+        if s.fathers[0]:
+            p.set("Father", s.fathers[0], own=False)
+        p.set("Name", s.names[0], own=False)
+        p.set("Value", value_text(s.kind, value), mode=WEAK if at_default else ALWAYS,
+              same=None if s.kind == "text" else partial(_means, s.kind, value, default))
+
+
+def _scenario(scenarios: Out, sid: str, mode: str, type_: str = "REST") -> tuple[Out, Out, Out]:
+    """A scenario: WEAK (written by a new template, else only when it carries something),
+    ALWAYS (an optional section in use) or GHOST (an optional section not in use)."""
+    s = scenarios.sub("Scenario", f"Scenario:{sid}", mode)
+    s.set("Id", sid, own=False)
+    s.set("Type", type_, own=False)
+    s.sub("Presets", mode=WEAK)
+    params = s.sub("Parameters", mode=WEAK)
+    requests = s.sub("Requests", mode=WEAK)
+    s.sub("Responses", mode=WEAK if type_ == "AUTH" else GHOST)
     return s, params, requests
 
 
-def _request(requests: ET.Element, name: str, method: str, url: str, body: str = "",
-             outputs: Sequence[tuple[str | None, str | None]] = (), next_: str = "") -> ET.Element:
-    r = ET.SubElement(requests, "Request", {"Name": name, "Method": method,
-                                            "ResponseType": _RESPONSE_TYPE, "URLFormat": url})
-    params = ET.SubElement(r, "Parameters")
-    if body:
-        _param(params, "Data", body, Type="Body")
-    outs = ET.SubElement(r, "Outputs")
-    if next_:
-        outs.set("Next", next_)
-    for name_, path in outputs:  # None: an unpaired path or variable, written alone
-        attrs = {"Name": name_, "Path": path}
-        ET.SubElement(outs, "Output", {k: v for k, v in attrs.items() if v is not None})
-    return r
+def _attrs(el: Out, attrs: tuple[tuple[str, str], ...]) -> None:
+    for name, value in attrs:
+        el.set(name, value)
 
 
-def _write_auth(scenarios: ET.Element, t: Template) -> None:
-    auth, o = t.auth, t.auth.oauth2
-    names = SPELLING["oauth2"]
-    s, p, _ = _scenario(scenarios, "AuthMethod", "AUTH")
-    _param(p, "AuthMethod", auth.method.value)
-    _param(p, "TokenType", o.token_type)
-    _param(p, "AuthEndPoint", o.authorization_endpoint)
-    _param(p, "TokenEndPoint", o.token_endpoint)
-    _param(p, names["content_type"], o.content_type.value)
-    _param(p, "AdditionalQueryString", o.additional_query)
-    _param(p, "Scope", o.scope)
-    _param(p, names["refresh_method"], o.refresh_method)
-    _param(p, names["refresh_endpoint"], o.refresh_endpoint)
-    _param(p, names["refresh_content_type"], o.refresh_content_type.value)
-    if o.refresh_minutes == 0:
-        _param(p, "NoNeedRefreshAccessToken", "1", Father="AuthOption")
-    else:
-        _param(p, names["refresh_minutes"], "" if o.refresh_minutes is None else str(o.refresh_minutes))
-    _param(p, names["refresh_body"], o.refresh_body)
-    for text in o.token_invalid:
-        _param(p, "TokenInvalid", text, Father="TokenErrorMap", Type="TokenInvalid")
-    _param(p, "CredentialType", SPELLING["credential_type"][auth.basic.credential_type.value])
-    _param(p, "Base64EncodedCredential", auth.basic.credential_format)
-    for f in auth.custom_fields:
-        extra = {SPELLING["field_options_attr"]: ",".join(f.options)} if f.options else {}
-        _param(p, f.name, None, Father="CustomFieldList", Editor=SPELLING["field_editor"][f.type],
-               Title=f.title, Key=f.name, **extra)
-    for h in t.headers:
-        extra = {SPELLING["header_description_attr"]: h.description} if h.description else {}
-        _param(p, h.name, h.value, Father="PopulateTemplateString", Type="Header", **extra)
-    ET.SubElement(s, "Responses")
+def _request(requests: Out, index: int, r: _Request, method: str) -> Out:
+    """A request with every parameter, output and attribute it holds."""
+    el = requests.sub("Request", f"request:{index}")
+    el.set("Name", r.name, mode=GHOST if not r.name else ALWAYS)
+    el.set("Method", r.method, mode=WEAK if r.method == method else ALWAYS)
+    el.set("ResponseType", r.response_type, mode=GHOST if not r.response_type else ALWAYS)
+    el.set("URLFormat", r.url, mode=ALWAYS if r.url else WEAK)
+    _attrs(el, r.attrs)
+    params = el.sub("Parameters", mode=WEAK)
+    name, type_ = SPELLING["body"]
+    body = params.sub("Parameter", "body", GHOST if not r.body else ALWAYS)
+    body.set("Name", name, own=False).set("Type", type_, own=False).set("Value", r.body)
+    if isinstance(r, FollowUpRequest):
+        event = params.sub("Parameter", "event", GHOST if r.event is None else ALWAYS)
+        event.set("Name", SPELLING["follow_up_event"], own=False)
+        event.set("Value", "" if r.event is None else value_text("follow_up_event", r.event))
+        headers = params.sub("Parameter", "headers", GHOST if not r.headers else ALWAYS)
+        headers.set("Name", SPELLING["follow_up_headers"], own=False).set("Type", "Header", own=False)
+        headers.set("Value", r.headers)
+    for j, p in enumerate(r.params):
+        param = params.sub("Parameter", f"param:{j}")
+        param.set("Name", p.name).set("Type", p.type, mode=GHOST if not p.type else ALWAYS)
+        param.set("Value", p.value, mode=WEAK if not p.value else ALWAYS)
+        _attrs(param, p.attrs)
+    outputs = el.sub("Outputs", mode=WEAK)
+    outputs.set("Next", r.next, mode=GHOST if not r.next else ALWAYS)
+    for k, o in enumerate(r.outputs):
+        out = outputs.sub("Output", f"output:{k}")
+        out.set("Name", o.name, mode=GHOST if not o.name else ALWAYS)
+        out.set("Path", o.path, mode=GHOST if not o.path else ALWAYS)
+        _attrs(out, o.attrs)
+    return el
 
 
-def _write_contact_search(scenarios: ET.Element, cs: ContactSearch) -> None:
-    _, p, requests = _scenario(scenarios, "SyncContactAuto")
-    popup_out = SPELLING["popup_output"] if cs.popup.contact_field_path else ""
-    _param(p, "ContactUrlType", SPELLING["popup_mode"][cs.popup.mode])
-    _param(p, "URLFormat", cs.popup.url_format)
-    _param(p, "ContactFieldForUri", popup_out)
-    for name, mapping in cs.fields.items():
-        _param(p, f"{CONTACT_OUTPUTS[name]}Enable", _b(mapping.enabled))
-    outputs = [(CONTACT_OUTPUTS[n], m.path) for n, m in cs.fields.items() if m.path]
-    if popup_out:
-        outputs.append((popup_out, cs.popup.contact_field_path))
-    for ct in cs.contact_types:
-        _request(requests, ct.name, ct.method, ct.url, outputs=outputs, next_=ct.next)
-    if outputs and not cs.contact_types:  # a draft: keep its mapping in a request of no type
-        outs = ET.SubElement(ET.SubElement(requests, "Request"), "Outputs")
-        for name, path in outputs:
-            ET.SubElement(outs, "Output", {"Name": name, "Path": path})
+def _requests(container: Out, requests: Sequence[_Request], sid: str) -> None:
+    for i, r in enumerate(requests):
+        _request(container, i, r, FIRST_METHOD[sid])
 
 
-def _write_users(scenarios: ET.Element, ua: UserAssociation) -> None:
-    _, p, requests = _scenario(scenarios, "UserAssociation")
-    pag = ua.pagination
-    for field_name, xml_name in SPELLING["pagination"].items():
-        value = getattr(pag, field_name)
-        if field_name == "mode":
-            value = SPELLING["pagination_mode"][value]
-        if value not in (None, ""):
-            _param(p, xml_name, str(value), Father=SPELLING["pagination_father"])
-    outputs = [(USER_OUTPUTS[k], getattr(ua.fields, k)) for k in USER_OUTPUTS if getattr(ua.fields, k)]
-    _request(requests, "UserAssociation", ua.method, ua.url, outputs=outputs)
+def _write_auth(scenarios: Out, t: Template) -> None:
+    auth = t.auth
+    _, p, _ = _scenario(scenarios, "AuthMethod", WEAK, "AUTH")
+    _settings(p, SPELLING["settings"]["AuthMethod"], auth)
+    father, type_, name = SPELLING["token_invalid"]
+    for i, text in enumerate(auth.oauth2.token_invalid):
+        el = p.sub("Parameter", f"invalid:{i}")
+        el.set("Father", father, own=False).set("Type", type_, own=False).set("Name", name, own=False)
+        el.set("Value", text)
+    _custom_fields(p, auth)
+    for i, h in enumerate(t.headers):
+        el = p.sub("Parameter", f"header:{i}")
+        el.set("Father", SPELLING["header_father"], own=False)
+        el.set("Name", h.name).set("Type", SPELLING["header_type"], own=False).set("Value", h.value)
+        el.set(SPELLING["header_description_attr"], h.description, mode=GHOST if not h.description else ALWAYS)
 
 
-def _write_follow_ups(scenarios: ET.Element, follow_ups: tuple[FollowUpRequest, ...]) -> None:
-    _, _, requests = _scenario(scenarios, "Common")
-    for f in follow_ups:
-        pairs = list(zip_longest(f.variables(), f.paths()))  # unpaired items are kept too
-        r = _request(requests, f.name, f.method, f.url, f.body, pairs, f.next)
-        params = r.find("Parameters")
-        if f.event is not None:
-            _param(params, SPELLING["follow_up_event"], f.event.value)
-        if f.headers:
-            _param(params, SPELLING["follow_up_headers"], f.headers, Type="Header")
-
-
-def _write_creation(scenarios: ET.Element, cc: ContactCreation) -> None:
-    _, _, requests = _scenario(scenarios, "CreateNewContact")
-    for ct in cc.contact_types:
-        _request(requests, ct.name, ct.method, ct.url, ct.body, [(o.name, o.path) for o in ct.outputs])
-
-
-def _write_options(p: ET.Element, options: list[tuple[str, str, CallOption]], need_match: bool) -> None:
-    for enable, name, option in options:
-        _param(p, enable, _b(option.enabled))
-        _param(p, name, option.default)
-    _param(p, "NeedSyncContact", _b(need_match))
-
-
-def _write_journal(scenarios: ET.Element, cj: CallJournal) -> None:
-    _, p, requests = _scenario(scenarios, "CallJournal")
-    enable_hide, hide = SPELLING["hide_missed"]
-    _write_options(p, [
-        ("EnableSubject", "Subject", cj.subject),
-        ("EnableDescription", "Description", cj.description),
-        ("EnablePlayCallRecording", "PlayCallRecording", cj.play_recording),
-        (enable_hide, hide, cj.hide_missed_for_unanswered),
-    ], cj.need_contact_match)
-    _request(requests, "CallJournal", cj.method, cj.url, cj.body, [(o.name, o.path) for o in cj.outputs])
-
-
-def _write_ticket(scenarios: ET.Element, nt: NewTicket) -> None:
-    _, p, requests = _scenario(scenarios, "CreateNewTicket")
-    _write_options(p, [
-        ("EnableSubject", "Subject", nt.subject),
-        ("EnableDescription", "Description", nt.description),
-    ], nt.need_contact_match)
-    _request(requests, "CreateNewTicket", nt.method, nt.url, nt.body, [(o.name, o.path) for o in nt.outputs])
+def _custom_fields(params: Out, auth: Auth) -> None:
+    editors = SPELLING["values"]["field_editor"]
+    for i, f in enumerate(auth.custom_fields):
+        el = params.sub("Parameter", f"field:{i}")
+        el.set("Father", SPELLING["custom_field_father"], own=False)
+        el.set("Name", f.name)
+        el.set("Editor", value_text("field_editor", f.type),
+               same=partial(_means, "field_editor", f.type, None) if f.type in editors else None)
+        el.set("Title", f.title)
+        el.set("Key", f.name, own=False)
+        el.set(SPELLING["field_options_attr"], ",".join(f.options), mode=GHOST if not f.options else ALWAYS)
+        el.owns.add("Value")  # a Password Input's value: never the model's, never written
 
 
 def _differs(section: Any) -> bool:
@@ -195,43 +170,74 @@ def _differs(section: Any) -> bool:
     return section.enabled or section != type(section)(enabled=section.enabled)
 
 
+def _used(flag: bool) -> str:
+    return WEAK if flag else GHOST
+
+
+def build(template: Template) -> Out:
+    """The file a new template gets, keyed so a recorded spelling can be followed."""
+    g, t = template.general, template
+    root = Out("Information", "Information")
+    root.set("Provider", value_text("provider", g.provider), mode=WEAK if g.provider == "helpdesk" else ALWAYS)
+    root.set("Name", g.name, mode=ALWAYS if g.name else WEAK).set("Key", g.key, mode=ALWAYS if g.key else WEAK)
+    root.set("Logo", g.logo.filename if g.logo else "", mode=ALWAYS if g.logo else WEAK)
+    root.set("Remark", g.remark, mode=ALWAYS if g.remark else WEAK)
+    root.set("Version", g.version, mode=WEAK if g.version == "1.0.0" else ALWAYS)
+    root.set("AuthType", value_text("auth_method", t.auth.method), mode=WEAK)
+    root.set("MaxConcurrentRequest", str(g.max_concurrent_requests),
+             mode=WEAK if g.max_concurrent_requests == 10 else ALWAYS)
+    for name, section in (("UserAssociation", t.user_association), ("CallJournal", t.call_journal),
+                          ("CreateNewContact", t.contact_creation), ("CreateNewTicket", t.new_ticket)):
+        root.set(name, _b(section.enabled), mode=ALWAYS if section.enabled else WEAK)
+    root.sub("Parameters", mode=WEAK)
+    scenarios = root.sub("Scenarios", mode=WEAK)
+    _write_auth(scenarios, t)
+
+    _, p, r = _scenario(scenarios, "SyncContactAuto", WEAK)
+    _settings(p, SPELLING["settings"]["SyncContactAuto"], t.contact_search)
+    _variables(p, t.contact_search)
+    _requests(r, t.contact_search.contact_types, "SyncContactAuto")
+
+    _, _, r = _scenario(scenarios, "SearchContact", _used(bool(t.keyword_search.contact_types)))
+    _requests(r, t.keyword_search.contact_types, "SearchContact")
+
+    _, p, r = _scenario(scenarios, "UserAssociation", _used(_differs(t.user_association)))
+    _settings(p, SPELLING["settings"]["UserAssociation"], t.user_association)
+    _variables(p, t.user_association)
+    _requests(r, t.user_association.requests, "UserAssociation")
+
+    _, _, r = _scenario(scenarios, "Common", _used(bool(t.follow_ups)))
+    _requests(r, t.follow_ups, "Common")
+
+    _, p, r = _scenario(scenarios, "CreateNewContact", _used(_differs(t.contact_creation)))
+    _variables(p, t.contact_creation)
+    _requests(r, t.contact_creation.contact_types, "CreateNewContact")
+
+    for sid, section in (("CallJournal", t.call_journal), ("CreateNewTicket", t.new_ticket)):
+        _, p, r = _scenario(scenarios, sid, _used(_differs(section)))
+        _settings(p, SPELLING["settings"][sid], section)
+        _variables(p, section)
+        _requests(r, section.requests, sid)
+    return root
+
+
 def to_xml(template: Template) -> str:
-    """The template as Yeastar XML text (UTF-8 declaration, 2-space indent, entities escaped)."""
-    g = template.general
-    root = ET.Element("Information", {
-        "Provider": g.provider.value,
-        "Name": g.name,
-        "Key": g.key,
-        "Logo": g.logo.filename if g.logo else "",
-        "Remark": g.remark,
-        "Version": g.version,
-        "AuthType": template.auth.method.value,
-        "MaxConcurrentRequest": str(g.max_concurrent_requests),
-        "UserAssociation": _b(template.user_association.enabled),
-        "CallJournal": _b(template.call_journal.enabled),
-        "CreateNewContact": _b(template.contact_creation.enabled),
-        "CreateNewTicket": _b(template.new_ticket.enabled),
-    })
-    ET.SubElement(root, "Parameters")
-    scenarios = ET.SubElement(root, "Scenarios")
-    _write_auth(scenarios, template)
-    _write_contact_search(scenarios, template.contact_search)
-    if _differs(template.user_association):
-        _write_users(scenarios, template.user_association)
-    if template.follow_ups:
-        _write_follow_ups(scenarios, template.follow_ups)
-    if _differs(template.contact_creation):
-        _write_creation(scenarios, template.contact_creation)
-    if _differs(template.call_journal):
-        _write_journal(scenarios, template.call_journal)
-    if _differs(template.new_ticket):
-        _write_ticket(scenarios, template.new_ticket)
-    _write_extras(root, template.extras)
+    """The template as Yeastar XML text (UTF-8, 2-space indent, entities escaped), in the
+    spelling of the file it was read from, or the default spelling for a new template."""
+    out = build(template)
+    spelling = template.file.spelling if template.file is not None else None
+    prolog = ""
+    if isinstance(spelling, Spelling):
+        root, left = merge(spelling.root, out, template.extras)
+        version, prolog = spelling.version, spelling.prolog + "\n" if spelling.prolog else ""
+    else:
+        root, left, version = emit(out) or ET.Element("Information"), list(template.extras), "1.0"
+    _write_extras(root, tuple(left))
     ET.indent(root, "  ")
     text = ET.tostring(root, encoding="unicode", short_empty_elements=True)
     # ElementTree writes &#10; &#13; &#09;; the format reference's sample uses the hex forms.
     text = text.replace("&#10;", "&#xA;").replace("&#13;", "&#xD;").replace("&#09;", "&#x9;")
-    return _DECLARATION + text + "\n"
+    return _DECLARATION.format(version=version) + prolog + text + "\n"
 
 
 def save(template: Template, path: str | os.PathLike[str], *, check: bool = True) -> None:
@@ -299,3 +305,6 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+__all__ = ["build", "save", "to_xml"]

@@ -196,7 +196,8 @@ def test_auth_then_run_with_the_token_file(fresh_sandbox, tmp_path, monkeypatch,
 
 def test_auth_refuses_a_template_without_oauth2(capsys) -> None:
     assert hdkit(["auth", "freshdesk", "--input", "base_url=http://127.0.0.1:9", "--input", "api_key=k"]) == 1
-    assert "this template does not use OAuth2; nothing to authorize" in capsys.readouterr().err
+    assert "fetches no token (neither OAuth2 nor a bearer token with a Token Endpoint); nothing to authorize" in (
+        capsys.readouterr().err)
 
 
 def test_run_without_authorizing_an_oauth_template_is_a_helpdesk_error(fresh_sandbox, capsys) -> None:

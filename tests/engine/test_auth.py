@@ -27,7 +27,7 @@ from hdkit.engine.auth import (
 )
 from hdkit.engine.client import Client, Outcome, Response
 from hdkit.errors import AuthError, TemplateExecError
-from hdkit.model import Auth, AuthMethod, BasicAuth, ContentType, OAuth2
+from hdkit.model import Auth, AuthMethod, BasicAuth, ContentType, CustomField, OAuth2
 from hdkit.secrets import Redactor, Secret
 
 CLIENT_SECRET = "cl1ent-SECRET-sentinel-77"
@@ -228,23 +228,31 @@ def test_bearer_without_a_token_is_a_recorded_auth_error():
     assert "no bearer token" in response.exchange.error
 
 
+TOKEN_INPUTS = (CustomField("api_key", "Key", "password"), CustomField("api_token", "Token", "password"))
+
+
 @pytest.mark.parametrize(
-    ("method", "expected"),
+    ("method", "oauth2", "expected"),
     [
-        pytest.param(AuthMethod.NONE, type(None), id="none"),
-        pytest.param(AuthMethod.BASIC, BasicCredential, id="basic"),
-        pytest.param(AuthMethod.BEARER, BearerToken, id="bearer"),
-        pytest.param(AuthMethod.OAUTH2, OAuth2Session, id="oauth2"),
+        pytest.param(AuthMethod.NONE, oauth_config(), type(None), id="none"),
+        pytest.param(AuthMethod.BASIC, oauth_config(), BasicCredential, id="basic"),
+        pytest.param(AuthMethod.BEARER, OAuth2(), BearerToken, id="bearer-pasted"),
+        pytest.param(AuthMethod.BEARER, oauth_config(), OAuth2Session, id="bearer-fetched"),
+        pytest.param(AuthMethod.OAUTH2, oauth_config(), OAuth2Session, id="oauth2"),
     ],
 )
-def test_auth_for_picks_the_flow_of_the_template(method, expected):
-    auth = Auth(method=method, basic=BasicAuth(credential_format="{{.api_key}}"), oauth2=oauth_config())
+def test_auth_for_picks_the_flow_of_the_template(method, oauth2, expected):
+    auth = Auth(method=method, custom_fields=TOKEN_INPUTS, basic=BasicAuth(credential_format="{{.api_key}}"),
+                oauth2=oauth2)
 
     async def go() -> Any:
         async with Client() as client:
-            return auth_for(auth, {"api_key": Secret(PASSWORD), "api_token": "tok-123456"}, client=client)
+            return auth_for(auth, {"api_key": Secret(PASSWORD), "api_token": Secret("tok-123456")}, client=client)
 
-    assert isinstance(asyncio.run(go()), expected)
+    flow = asyncio.run(go())
+    assert isinstance(flow, expected)
+    if isinstance(flow, BearerToken):  # the Password input whose name says token
+        assert flow.access_token().reveal() == "tok-123456"
 
 
 # -- OAuth2: authorization --------------------------------------------------------------------------

@@ -47,7 +47,8 @@ def test_notebook_shows_the_workbench_and_each_result(executed) -> None:
     widget_views = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
                     if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
     assert widget_views, "the workbench widget was displayed"
-    assert "General (1) | error: General > Helpdesk Name: Helpdesk Name is required" in outs[1]
+    assert ("General (1) | error: freshdesk.xml: General > Helpdesk Name: line 2, column 1: Helpdesk Name is required"
+            in outs[1])  # located at the line of the file the sample came from
     assert "at most 5 custom fields are allowed" in outs[2] and "Add disabled: False" in outs[2]
     assert f"<UsersResult {AGENT_COUNT} users" in outs[3] and "UserUniqueId" in outs[3]
     assert "<table" in outs[3]  # the users DataFrame rendered as a table

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from hdkit.errors import LimitError, ModelError, ValidationFailed, XMLFormatError
 from hdkit.model import (
     Auth,
+    Unrecognized,
     BasicAuth,
     CallJournal,
     CallOption,
@@ -19,6 +21,7 @@ from hdkit.model import (
     ContactType,
     CreationType,
     CustomField,
+    CustomVariable,
     FieldMapping,
     FollowUpRequest,
     General,
@@ -33,6 +36,7 @@ from hdkit.model import (
     UserAssociation,
     UserFields,
 )
+from hdkit.validate import validate
 from hdkit.yeastar_xml import from_xml, load, save, to_xml
 from support.images import png
 import support
@@ -133,20 +137,24 @@ def test_example_4_1_reads_every_section() -> None:
     assert t.contact_search.contact_types[0].next == "GetIdentities"
     assert t.contact_search.fields.business_number == FieldMapping(True, "users.#.phone")
     follow = t.follow_up("GetIdentities")
-    assert follow is not None and follow.outputs()[0] == (
+    assert follow is not None and follow.pairs()[0] == (
         "BusinessNumber2", 'identities.#(type=="phone_number")#|1.value')
     assert t.user_association.fields.user_id == "users.#.id"
     assert t.contact_creation.contact_types[0].outputs == (Output("ContactId", "user.id"),)
     assert t.new_ticket.subject.enabled and t.new_ticket.outputs == (Output("TicketId", "ticket.id"),)
     assert t.call_journal.url.startswith("{{if .RecordPath}}")
-    kept = {e.where for e in t.extras}
-    assert {"Scenarios", "Scenario[CreateNewTicket]/Parameters"} <= kept  # SearchContact, DepartmentId
+    assert [ct.name for ct in t.keyword_search.contact_types] == ["SearchContact_contacts"]
+    assert t.keyword_search.contact_types[0].next == "GetIdentities"
+    assert t.new_ticket.variables == (CustomVariable("DepartmentId", ""),)  # CustomScenarioParameter
+    assert [(e.where, e.xml) for e in t.extras] == [  # a journal parameter hdkit does not know
+        ("Scenario[CallJournal]/Parameters", '<Parameter Name="TicketId" Value="" />')]
 
 
 def test_example_4_2_popup_from_contact_field() -> None:
     t = load(DATA / "acme_crm_4_2.xml")
     assert t.contact_search.popup.mode.value == "contact_field"
-    assert t.contact_search.popup.contact_field_path == "data.#.url"
+    assert t.contact_search.popup.contact_field_path == "data.#.contact_url"
+    assert t.contact_search.contact_types[0].mapping()["ContactUrl"] == "data.#.url"  # an output like any
     assert t.auth.method.value == "bearer_token" and t.general.max_concurrent_requests == 5
 
 
@@ -252,8 +260,6 @@ EXTERNAL = """<?xml version="1.0"?>
         pytest.param(BILLION_LAUGHS, XMLFormatError, ["unsafe XML", "lol"], None, id="billion-laughs"),
         pytest.param(EXTERNAL, XMLFormatError, ["unsafe XML", "ext"], None, id="external-entity"),
         pytest.param("<Crm/>", XMLFormatError, ["<Crm>", "<Information>"], 1, id="wrong-root"),
-        pytest.param('<Information AuthType="digest"/>', ModelError,
-                     ["Authentication Method", "'digest'"], 1, id="unknown-auth-method"),
         pytest.param('<Information\n MaxConcurrentRequest="ten"/>', XMLFormatError,
                      ["Max Concurrent Request", "'ten'", "whole number"], 1, id="non-numeric-limit"),
         pytest.param('<Information Logo="logo.gif"/>', LimitError, ["logo.gif", "PNG"], 1, id="logo-format"),
@@ -264,20 +270,6 @@ EXTERNAL = """<?xml version="1.0"?>
         pytest.param('<Information><Scenarios><Scenario Id="UserAssociation"><Parameters>\n\n'
                      '<Parameter Father="Pagination" Name="PageSize" Value="1e3"/></Parameters></Scenario>'
                      '</Scenarios></Information>', XMLFormatError, ["PageSize", "'1e3'"], 3, id="page-size"),
-        pytest.param('<Information><Scenarios><Scenario Id="AuthMethod"><Parameters>\n'
-                     '<Parameter Father="CustomFieldList" Name="x" Editor="checkbox"/></Parameters></Scenario>'
-                     '</Scenarios></Information>', ModelError, ["Type 'checkbox'", "'string', 'password', 'select'"],
-                     2, id="field-editor"),
-        pytest.param('<Information><Scenarios><Scenario Id="SyncContactAuto"><Parameters>\n'
-                     '<Parameter Name="ContactUrlType" Value="weird"/></Parameters></Scenario></Scenarios>'
-                     '</Information>', ModelError, ["'weird'", "'specify_url_format', 'contact_field'"], 2,
-                     id="popup-mode"),
-        pytest.param('<Information><Scenarios><Scenario Id="UserAssociation"><Parameters>\n'
-                     '<Parameter Father="Pagination" Name="Mode" Value="cursor"/></Parameters></Scenario>'
-                     '</Scenarios></Information>', ModelError, ["'cursor'", "'next_link'"], 2, id="pagination-mode"),
-        pytest.param('<Information><Scenarios><Scenario Id="AuthMethod"><Parameters>\n'
-                     '<Parameter Name="CredentialType" Value="cert"/></Parameters></Scenario></Scenarios>'
-                     '</Information>', ModelError, ["'cert'", 'Value="cert"', "'api_key'"], 2, id="credential-type"),
     ],
 )
 def test_bad_input_gives_one_clear_error_with_position(text, error, words, line) -> None:
@@ -290,6 +282,54 @@ def test_bad_input_gives_one_clear_error_with_position(text, error, words, line)
     if line is not None:
         assert info.value.location.line == line and info.value.location.column
     assert "Traceback" not in message
+
+
+UNKNOWN = """<Information AuthType="digest" Provider="pbx">
+<Scenarios>
+<Scenario Id="AuthMethod" Type="AUTH"><Parameters>
+<Parameter Father="CustomFieldList" Name="x" Editor="checkbox" Title="X"/>
+<Parameter Name="CredentialType" Value="cert"/>
+<Parameter Name="TokenContentType" Value="text/plain"/>
+</Parameters></Scenario>
+<Scenario Id="SyncContactAuto"><Parameters>
+<Parameter Name="ContactUrlType" Value="weird"/>
+</Parameters></Scenario>
+<Scenario Id="UserAssociation"><Parameters>
+<Parameter Father="Pagination" Name="Mode" Value="cursor"/>
+</Parameters></Scenario>
+<Scenario Id="Common"><Requests><Request Name="F" URLFormat="https://h">
+<Parameters><Parameter Name="TriggerEvent" Value="on_hold"/></Parameters>
+</Request></Requests></Scenario>
+</Scenarios></Information>"""
+
+
+@pytest.mark.parametrize(
+    "section, field, value, line",
+    [
+        pytest.param("Authentication", "Authentication Method", "digest", 1, id="auth-method"),
+        pytest.param("General", "Provider", "pbx", 1, id="provider"),
+        pytest.param("Authentication", "Custom Field 1 > Type", "checkbox", 4, id="field-editor"),
+        pytest.param("Authentication", "Credential Type", "cert", 5, id="credential-type"),
+        pytest.param("Authentication", "Content Type", "text/plain", 6, id="content-type"),
+        pytest.param("Contact Search", "Contact Popup URL", "weird", 9, id="popup-mode"),
+        pytest.param("User Association", "Pagination Type", "cursor", 12, id="pagination-mode"),
+        pytest.param("Follow-up Requests", "Request 1 > Triggered Event", "on_hold", 14, id="follow-up-event"),
+    ],
+)
+def test_unknown_values_load_with_a_warning_naming_the_line_and_are_written_back(section, field, value, line):
+    template = from_xml(UNKNOWN, source="odd.xml")
+    (warning,) = [p for p in validate(template) if p.code == "unknown-value" and p.location.field == field]
+    assert warning.severity == "warning" and repr(value) in warning.message
+    assert (warning.location.section, warning.location.source, warning.location.line) == (section, "odd.xml", line)
+    xml = to_xml(template)
+    assert f'"{value}"' in xml and from_xml(xml) == template and to_xml(from_xml(xml)) == xml
+
+
+def test_unknown_values_are_refused_from_python_code() -> None:
+    with pytest.raises(ModelError) as info:
+        Popup(mode="weird")
+    assert "'weird'" in str(info.value) and "Unrecognized" in (info.value.hint or "")
+    assert Popup(mode=Unrecognized("weird")).mode == "weird"
 
 
 def _params(tag: str, n: int) -> str:
@@ -362,52 +402,64 @@ def _search(*requests: str) -> str:
         for name, outputs in (r.split("|", 1) for r in requests)
     )
     return ('<Information Name="n" Key="k"><Scenarios><Scenario Id="SyncContactAuto"><Parameters>'
-            '<Parameter Name="ContactFieldForUri" Value="ContactUrl"/></Parameters><Requests>\n'
+            '<Parameter Name="ContactUrlType" Value="retrieve_from_contact"/>'
+            '<Parameter Name="ContactFieldForUri" Value="data.#.url"/></Parameters><Requests>\n'
             f"{body}\n</Requests></Scenario></Scenarios></Information>")
 
 
 ID = '<Output Name="ContactsId" Path="data.#.id"/>'
 NAME = '<Output Name="FirstName" Path="data.#.fn"/>'
-URL = '<Output Name="ContactUrl" Path="data.#.url"/>'
 
 
 @pytest.mark.parametrize(
     "requests, words, line",
     [
         pytest.param((f"Contacts|{ID}{NAME}", f'Leads|{ID}<Output Name="FirstName" Path="leads.#.fn"/>'),
-                     ["'Leads' maps FirstName to 'leads.#.fn'", "'Contacts' maps it to 'data.#.fn'"], 5,
+                     ["'Leads' maps FirstName to 'leads.#.fn'", "'Contacts' maps it to 'data.#.fn'"], 4,
                      id="different-path"),
         pytest.param((f"Contacts|{ID}{NAME}", f"Leads|{ID}"), ["'Leads' maps FirstName to nothing"], 4,
                      id="missing-output"),
         pytest.param((f"Contacts|{ID}", f"Leads|{ID}{NAME}"), ["'Leads' maps FirstName to 'data.#.fn'",
-                                                            "maps it to nothing"], 5, id="extra-output"),
-        pytest.param((f"Contacts|{ID}{URL}", f'Leads|{ID}<Output Name="ContactUrl" Path="x"/>'),
-                     ["maps ContactUrl to 'x'"], 5, id="popup-path"),
+                                                            "maps it to nothing"], 4, id="extra-output"),
         pytest.param((f"Contacts|{ID}", f'Leads|<Output Name="ContactId" Path="other.id"/>'),
-                     ["maps ContactsId to 'other.id'"], 5, id="contact-id-alias"),
+                     ["'Leads' maps ContactId to 'other.id'"], 4, id="contact-id-alias"),
     ],
 )
-def test_contact_types_with_different_mappings_are_refused_not_dropped(requests, words, line) -> None:
-    with pytest.raises(XMLFormatError) as info:
-        from_xml(_search(*requests), source="t.xml")
-    assert (info.value.location.section, info.value.location.field) == ("Contact Search", "Contact Field Mapping")
-    assert (info.value.location.source, info.value.location.line) == ("t.xml", line)
+def test_contact_types_that_map_differently_are_kept_each_with_its_outputs(requests, words, line) -> None:
+    template = from_xml(_search(*requests), source="t.xml")
+    warnings = [p for p in validate(template) if p.code == "contact-mapping-differs"]
+    assert warnings and all(p.severity == "warning" for p in warnings)
+    assert {(p.location.section, p.location.source, p.location.line) for p in warnings} == {
+        ("Contact Search", "t.xml", line)}
+    text = " ".join(p.message for p in warnings)
     for word in words:
-        assert word in str(info.value)
+        assert word in text
+    leads = template.contact_search.contact_types[1]  # kept exactly as its request has them
+    assert [(o.name, o.path) for o in leads.outputs] == re.findall(r'Name="(\w+)" Path="([^"]*)"', requests[1])
+    assert from_xml(to_xml(template)) == template
+    assert to_xml(from_xml(to_xml(template))) == to_xml(template)
 
 
-def test_contact_types_with_the_same_mapping_share_it() -> None:
-    t = from_xml(_search(f"Contacts|{ID}{NAME}{URL}", f'Leads|<Output Name="ContactId" Path="data.#.id"/>{URL}{NAME}'))
-    fields = t.contact_search.fields
+def test_each_contact_type_keeps_its_own_outputs_and_the_mapping_view_sets_them_all() -> None:
+    template = from_xml(_search(f"Contacts|{ID}{NAME}", f'Leads|<Output Name="ContactId" Path="l.#.id"/>'
+                                                        '<Output Name="FirstName" Path="l.#.fn" Type="string"/>'))
+    contacts, leads = template.contact_search.contact_types
+    assert leads.outputs == (Output("ContactId", "l.#.id"), Output("FirstName", "l.#.fn", (("Type", "string"),)))
+    fields = template.contact_search.fields  # the view reads the first contact type
     assert (fields.contact_id.path, fields.first_name.path) == ("data.#.id", "data.#.fn")
-    assert t.contact_search.popup.contact_field_path == "data.#.url"
-    assert [ct.name for ct in t.contact_search.contact_types] == ["Contacts", "Leads"]
-    assert from_xml(to_xml(t)) == t
+    assert template.contact_search.popup.contact_field_path == "data.#.url"
+    edited = template.contact_search.replace(
+        fields=dataclasses.replace(fields, first_name=FieldMapping(True, "x.#.name")))
+    for ct in edited.contact_types:  # written to every contact request, in place, attributes kept
+        assert ct.mapping()["FirstName"] == "x.#.name"
+    assert edited.contact_types[1].outputs[1].attrs == (("Type", "string"),)
+    assert edited.contact_types[1].mapping()["ContactId"] == "l.#.id"  # an unchanged field stays as it was
 
 
 def test_duplicate_outputs_last_one_wins_and_round_trips() -> None:
     t = from_xml(_search(f'Contacts|{ID}<Output Name="FirstName" Path="old"/>{NAME}'))
-    assert t.contact_search.fields.first_name.path == "data.#.fn" and not t.extras
+    assert t.contact_search.fields.first_name.path == "data.#.fn"
+    assert [o.path for o in t.contact_search.contact_types[0].outputs] == ["data.#.id", "old", "data.#.fn"]
     assert from_xml(to_xml(t)) == t
 
 
@@ -428,13 +480,15 @@ def test_follow_up_outputs_keep_unpaired_items(paths: str, variables: str, outpu
     assert from_xml(xml) == template
 
 
-def test_a_draft_without_contact_types_keeps_its_mapping() -> None:
+def test_a_mapping_set_before_any_contact_type_lives_in_a_blank_one() -> None:
     draft = Template(contact_search=ContactSearch(fields=ContactFields(
         contact_id=FieldMapping(True, "data.#.id"), mobile_number=FieldMapping(True, "data.#.m"))))
+    (blank,) = draft.contact_search.contact_types
+    assert (blank.name, blank.url) == ("", "") and blank.mapping() == {"ContactsId": "data.#.id", "MobileNumber": "data.#.m"}
     xml = to_xml(draft)
-    assert "<Request>" in xml and 'Name="MobileNumber" Path="data.#.m"' in xml
+    assert 'Name="MobileNumber" Path="data.#.m"' in xml
     again = from_xml(xml)
-    assert again == draft and again.contact_search.contact_types == ()
+    assert again == draft and again.contact_search.fields.mobile_number == FieldMapping(True, "data.#.m")
 
 
 @pytest.mark.parametrize(

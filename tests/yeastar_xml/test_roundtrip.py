@@ -16,6 +16,8 @@ import inspect
 import sys
 import types
 import typing
+import xml.etree.ElementTree as ET
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -109,23 +111,62 @@ def test_every_template_the_tests_build_round_trips(template: Template, tmp_path
     assert to_xml(again) == xml
 
 
+# --------------------------------------------------------------------------- every template file
+
+FILES = sorted([*(support.DATA / "templates").rglob("*.xml"), *(support.ROOT / "hdkit" / "samples").glob("*.xml")])
+
+
+def _attributes(xml: bytes) -> dict[str, Counter[tuple[str, str]]]:
+    """Element path ("Information/Scenarios/Scenario/Parameters/Parameter") -> the multiset of
+    its elements' (attribute, value) pairs."""
+    found: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
+
+    def walk(el: ET.Element, path: str) -> None:
+        path = f"{path}/{el.tag}" if path else el.tag
+        found[path].update(el.attrib.items())
+        for child in el:
+            walk(child, path)
+
+    walk(ET.fromstring(xml), "")
+    return dict(found)
+
+
+def test_the_files_include_the_corpus_and_the_samples() -> None:
+    names = {p.name for p in FILES}
+    assert {"example_desk_4_1.xml", "zendesk.xml"} <= names and len(FILES) >= 16
+    assert any(p.parent.name == "corpus" for p in FILES)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_every_template_file_keeps_every_attribute_value_and_round_trips(path: Path) -> None:
+    template = load(path)
+    xml = to_xml(template)
+    assert _attributes(xml.encode("utf-8")) == _attributes(path.read_bytes())
+    again = from_xml(xml, source=str(path))
+    assert again == template
+    assert to_xml(again) == xml
+
+
 # --------------------------------------------------------------------------- hostile text
 
 HOSTILE = 'q"uote & amp <lt> ]]> \'apos\' line1\nline2\r\ttab \u00e9\u4e2d\U0001f600 &#10; &amp; {{"x"}} '
 
 
 def _fill(cls: type, text: str) -> Any:
-    """An instance of ``cls`` whose every text field holds ``text`` plus the field's own name."""
+    """An instance of ``cls`` whose every text field holds ``text`` plus the field's own name
+    (every stored field: a view writes the same stored fields; the file record is no content)."""
     if cls is Logo:  # the file names its logo; the bytes travel beside it
         return Logo(f"{text}.png")
-    hints = typing.get_type_hints(cls, vars(model))
+    hints = model.type_hints(cls)
     return cls(**{f.name: _value(hints[f.name], f"{text}{cls.__name__}.{f.name}", f.name)
-                  for f in dataclasses.fields(cls)})
+                  for f in dataclasses.fields(cls) if f.compare})
 
 
 def _value(hint: Any, text: str, name: str) -> Any:
     if typing.get_origin(hint) in (typing.Union, types.UnionType):
-        (hint,) = [a for a in typing.get_args(hint) if a is not type(None)]
+        (hint,) = [a for a in typing.get_args(hint) if a not in (type(None), model.Unrecognized)]
+    if name == "attrs":  # other attributes: XML names, hostile values
+        return (("Weight", text), ("Extra-Attr.1", text))
     if typing.get_origin(hint) is tuple:
         item = typing.get_args(hint)[0]
         return () if item is Extra else tuple(_value(item, f"{text}[{i}]", name) for i in range(2))
@@ -143,7 +184,10 @@ def _value(hint: Any, text: str, name: str) -> Any:
 def _texts(value: Any) -> Iterator[str]:
     if dataclasses.is_dataclass(value):
         for f in dataclasses.fields(value):
-            yield from _texts(getattr(value, f.name))
+            if f.name == "attrs":  # (name, value) pairs: the names are XML names
+                yield from (v for _, v in getattr(value, f.name))
+            elif f.compare:
+                yield from _texts(getattr(value, f.name))
     elif isinstance(value, tuple):
         for item in value:
             yield from _texts(item)

@@ -1,0 +1,123 @@
+"""The closed sets of the template form, and the PBX's variable names for its fields.
+
+Each enum's values are the words users and the product form use; how a template file spells
+them is :mod:`hdkit.yeastar_xml`'s business. A file value hdkit does not know is kept as
+:class:`~hdkit.model.base.Unrecognized`, never refused.
+"""
+
+from __future__ import annotations
+
+import enum
+
+__all__ = [
+    "AuthMethod",
+    "CONTACT_VARIABLES",
+    "ContentType",
+    "CredentialType",
+    "FieldType",
+    "FollowUpEvent",
+    "PaginationMode",
+    "PopupMode",
+    "Provider",
+    "USER_VARIABLES",
+]
+
+
+class _Choice(str, enum.Enum):
+    """A closed set whose values are the strings users and files spell."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Provider(_Choice):
+    HELPDESK = "helpdesk"
+    CRM = "crm"
+
+
+class AuthMethod(_Choice):
+    NONE = "none"
+    BASIC = "basic"
+    OAUTH2 = "oauth2"
+    BEARER = "bearer_token"
+
+    @property
+    def sets_authorization(self) -> bool:
+        """Whether the PBX adds an ``Authorization`` header itself for this method."""
+        return self is not AuthMethod.NONE
+
+
+class CredentialType(_Choice):
+    USERNAME_PASSWORD = "username_password"
+    API_KEY = "api_key"
+
+
+class ContentType(_Choice):
+    FORM = "application/x-www-form-urlencoded"
+    JSON = "application/json"
+
+
+class FieldType(_Choice):
+    TEXT = "text"
+    PASSWORD = "password"
+    DROPDOWN = "dropdown"
+
+
+class PaginationMode(_Choice):
+    DISABLED = "disabled"
+    PAGE = "page"
+    OFFSET = "offset"
+    NEXT_LINK = "next_link"
+
+
+class PopupMode(_Choice):
+    """Where the pop-up URL comes from: a URL template, or a contact field of the search response."""
+
+    URL_FORMAT = "url_format"
+    CONTACT_FIELD = "contact_field"
+
+
+class FollowUpEvent(_Choice):
+    """System events that trigger a follow-up request (the engine dispatches on these)."""
+
+    AUTHENTICATED = "authenticated"
+    CALL_RINGING = "call_ringing"
+    CALL_ANSWERED = "call_answered"
+    CALL_ENDED = "call_ended"
+    CONTACT_MATCHED = "contact_matched"
+    CONTACT_NOT_FOUND = "contact_not_found"
+    CONTACT_CREATED = "contact_created"
+    CALL_JOURNAL_CREATED = "call_journal_created"
+    TICKET_CREATED = "ticket_created"
+
+
+# The template variable (and output name) of each PBX contact field, format reference 3.3 [S];
+# the address names are not seen in any sample [I]. ContactId is a second spelling of ContactsId.
+CONTACT_VARIABLES: dict[str, str] = {
+    "contact_id": "ContactsId",
+    "first_name": "FirstName",
+    "last_name": "LastName",
+    "company": "Company",
+    "email": "Email",
+    "business_number": "BusinessNumber",
+    "business_number2": "BusinessNumber2",
+    "business_fax_number": "BusinessFaxNumber",
+    "mobile_number": "MobileNumber",
+    "mobile_number2": "MobileNumber2",
+    "home_number": "HomeNumber",
+    "home_number2": "HomeNumber2",
+    "home_fax_number": "HomeFaxNumber",
+    "other_number": "OtherNumber",
+    "remark": "Remark",
+    "custom_value": "CustomValue",
+    "zip": "Zip",
+    "street": "Street",
+    "city": "City",
+    "state": "State",
+    "country": "Country",
+}
+CONTACT_ID_ALIASES = ("ContactsId", "ContactId")  # 3.3 [S]: both spellings occur
+
+# The output names of the User Field Mapping (format reference 3.2).
+USER_VARIABLES: dict[str, str] = {"user_id": "UserUniqueId", "first_name": "FirstName",
+                                  "last_name": "LastName", "email": "Email"}

@@ -1,0 +1,648 @@
+"""The sections of the template form: typed settings, and the requests they are views of.
+
+Each section keeps the settings the product form shows as its own fields (switches, options,
+pagination, the pop-up, authentication) and holds the file's requests. What the form shows as
+one field of a section but the file keeps in a request (a journal's URL, method, body and
+outputs; the User and Contact Field Mappings) is a view (:func:`~hdkit.model.base.view`): it
+reads the first request (or, for the Contact Field Mapping, the outputs of the first contact
+type), and writing it writes the request (every contact type's outputs). No value is kept twice.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import struct
+from dataclasses import InitVar
+from typing import Any, ClassVar
+
+from hdkit import limits
+from hdkit.errors import LimitError, ModelError
+from hdkit.model.base import (
+    AUTHENTICATION,
+    CALL_JOURNAL,
+    CONTACT_CREATION,
+    CONTACT_SEARCH,
+    EXTRAS,
+    GENERAL,
+    HEADERS,
+    KEYWORD_SEARCH,
+    NEW_TICKET,
+    USER_ASSOCIATION,
+    Part,
+    Unrecognized,
+    at_most,
+    fld,
+    item_where,
+    model,
+    view,
+)
+from hdkit.model.enums import (
+    CONTACT_ID_ALIASES,
+    CONTACT_VARIABLES,
+    USER_VARIABLES,
+    AuthMethod,
+    ContentType,
+    CredentialType,
+    FieldType,
+    PaginationMode,
+    PopupMode,
+    Provider,
+)
+from hdkit.model.requests import ContactType, CreationType, Output, Request, with_paths
+
+__all__ = [
+    "Auth",
+    "BasicAuth",
+    "CallJournal",
+    "CallOption",
+    "ContactCreation",
+    "ContactFields",
+    "ContactSearch",
+    "ContactSwitches",
+    "CustomField",
+    "CustomVariable",
+    "Extra",
+    "FieldMapping",
+    "General",
+    "Header",
+    "KeywordSearch",
+    "Logo",
+    "NewTicket",
+    "OAuth2",
+    "Pagination",
+    "Popup",
+    "UserAssociation",
+    "UserFields",
+]
+
+
+class _FirstRequest(Part):
+    """A section whose URL, method, body and outputs are views of its first request.
+
+    ``FIRST`` names the request hdkit creates when a view is written before any request
+    exists (its name and method): a new journal's request is ``CallJournal``, ``POST``.
+    """
+
+    __slots__ = ()
+    FIRST: ClassVar[tuple[str, str]] = ("", "GET")
+
+    def _first(self) -> Request | None:
+        requests: tuple[Request, ...] = getattr(self, "requests")
+        return requests[0] if requests else None
+
+    def _edit_first(self, **changes: Any) -> None:
+        first = self._first() or Request(name=self.FIRST[0], method=self.FIRST[1])
+        self._set(requests=(dataclasses.replace(first, **changes), *getattr(self, "requests")[1:]))
+
+    def _get_url(self) -> str:
+        first = self._first()
+        return first.url if first else ""
+
+    def _put_url(self, value: str) -> None:
+        self._edit_first(url=value)
+
+    def _get_method(self) -> str:
+        first = self._first()
+        return first.method if first else self.FIRST[1]
+
+    def _put_method(self, value: str) -> None:
+        self._edit_first(method=value)
+
+    def _get_body(self) -> str:
+        first = self._first()
+        return first.body if first else ""
+
+    def _put_body(self, value: str) -> None:
+        self._edit_first(body=value)
+
+    def _get_outputs(self) -> tuple[Output, ...]:
+        first = self._first()
+        return first.outputs if first else ()
+
+    def _put_outputs(self, value: tuple[Output, ...]) -> None:
+        self._edit_first(outputs=value)
+
+
+def _requests(help: str) -> Any:
+    return fld("Requests", (), hidden=True, help=help)
+
+
+# --------------------------------------------------------------------------- General
+
+
+def _image_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height from a PNG IHDR or a JPEG SOFn segment; None when not found."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) >= 24 and data[12:16] == b"IHDR":
+        return struct.unpack(">II", data[16:24])
+    if data.startswith(b"\xff\xd8"):
+        i = 2
+        while i + 9 <= len(data):
+            if data[i] != 0xFF:
+                return None
+            marker = data[i + 1]
+            if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
+                i += 2
+                continue
+            (length,) = struct.unpack(">H", data[i + 2 : i + 4])
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+                height, width = struct.unpack(">HH", data[i + 5 : i + 9])
+                return width, height
+            i += 2 + length
+    return None
+
+
+@model
+class Logo(Part):
+    """The logo shown in the Helpdesk list: PNG/JPG/JPEG, under 500 KB, 150x150 suggested.
+
+    ``data`` may be empty when only the file name is known (a template XML names its logo but
+    does not embed it); format and size are then checked once the bytes are loaded.
+    """
+
+    SECTION: ClassVar[str] = GENERAL
+    filename: str = fld("Logo", example="helpdesk.png")
+    data: bytes = fld("Logo file", b"", limit=limits.LOGO_MAX_BYTES)
+
+    def __repr__(self) -> str:
+        return f"Logo(filename={self.filename!r}, {len(self.data)} bytes)"
+
+    def _check(self) -> None:
+        where = self._where("filename")
+        if any(sep in self.filename for sep in "/\\") or self.filename.startswith("."):
+            # load() reads and save() writes the logo beside the template under this name
+            raise ModelError(f"logo {self.filename!r} must be a plain file name, not a path", where)
+        ext = self.filename.rsplit(".", 1)[-1].lower() if "." in self.filename else ""
+        allowed = ", ".join(e.upper() for e in limits.LOGO_FORMATS)
+        if ext not in limits.LOGO_FORMATS:
+            raise LimitError(f"logo {self.filename!r} must be a {allowed} file", where)
+        if not self.data:
+            return
+        if len(self.data) >= limits.LOGO_MAX_BYTES:
+            raise LimitError(
+                f"logo {self.filename!r} is {len(self.data)} bytes; it must be less than "
+                f"{limits.LOGO_MAX_BYTES // 1024} KB",
+                where,
+            )
+        is_png = self.data.startswith(b"\x89PNG\r\n\x1a\n")
+        is_jpeg = self.data.startswith(b"\xff\xd8\xff")
+        if not (is_png or is_jpeg) or (is_png and ext != "png") or (is_jpeg and ext == "png"):
+            raise LimitError(
+                f"logo {self.filename!r} content is not a {ext.upper()} image "
+                f"(allowed: {allowed})",
+                where,
+            )
+
+    @property
+    def size(self) -> tuple[int, int] | None:
+        """(width, height) read from the image header, or None when unknown."""
+        return _image_size(self.data) if self.data else None
+
+    @property
+    def width(self) -> int | None:
+        return self.size[0] if self.size else None
+
+    @property
+    def height(self) -> int | None:
+        return self.size[1] if self.size else None
+
+
+@model
+class General(Part):
+    SECTION: ClassVar[str] = GENERAL
+    name: str = fld("Helpdesk Name", "", required=True, example="Example Desk")
+    max_concurrent_requests: int = fld(
+        "Max Concurrent Request",
+        limits.DEFAULT_MAX_CONCURRENT_REQUESTS,
+        help="Maximum number of concurrent HTTP requests to the Helpdesk (a positive integer).",
+    )
+    remark: str = fld("Remark", "", help="Shown on the Template Management page.")
+    logo: Logo | None = fld("Logo", None, help="PNG (recommended), JPG or JPEG, under 500 KB.")
+    key: str = fld("Key", "", required=True, help="Stable machine key, unique per template.")
+    version: str = fld("Version", "1.0.0")
+    provider: Provider | Unrecognized = fld("Provider", Provider.HELPDESK)
+
+
+
+# --------------------------------------------------------------------------- User association
+
+
+@model
+class Pagination(Part):
+    """How the user list is fetched in batches; the numbers a mode needs are checked by validate."""
+
+    SECTION: ClassVar[str] = USER_ASSOCIATION
+    mode: PaginationMode | Unrecognized = fld("Pagination Type", PaginationMode.DISABLED)
+    page_param: str = fld("Page Parameter Name", "", example="page")
+    page_start: int | None = fld("Page Start Value", None, example="1")
+    size_param: str = fld("Page Size Parameter Name", "", example="per_page")
+    size: int | None = fld("Page Size Value", None, example="100")
+    offset_param: str = fld("Offset Parameter Name", "", example="offset")
+    offset_start: int | None = fld("Offset Value", None, example="0")
+    limit_param: str = fld("Limit Parameter Name", "", example="limit")
+    limit: int | None = fld("Limit Value", None, example="100")
+    next_link_path: str = fld("Next Page Link Path", "", example="links.next")
+
+
+@model
+class UserFields(Part):
+    SECTION: ClassVar[str] = USER_ASSOCIATION
+    user_id: str = fld("User Unique ID", "", required=True, example="users.#.id")
+    first_name: str = fld("First Name", "", example="users.#.first_name")
+    last_name: str = fld("Last Name", "", example="users.#.last_name")
+    email: str = fld("Email", "", example="users.#.email")
+
+
+
+@model
+class CustomVariable(Part):
+    """A variable a scenario defines for its own requests (the file's ``CustomScenarioParameter``):
+    ``{{.name}}`` there renders ``value`` unless a run sets it (the PBX admin's value)."""
+
+    PART: ClassVar[str] = "Custom Variable"
+    name: str = fld("Name", "", required=True, example="DepartmentId")
+    value: str = fld("Value", "", help="Its default; empty means the run must set it.")
+
+
+def _variables() -> Any:
+    return fld("Custom Variables", (), help="Variables this scenario's requests can use, e.g. {{.DepartmentId}}.")
+
+
+@model
+class UserAssociation(_FirstRequest):
+    """Get User: its URL, method and User Field Mapping are views of the first request."""
+
+    SECTION: ClassVar[str] = USER_ASSOCIATION
+    FIRST: ClassVar[tuple[str, str]] = ("UserAssociation", "GET")
+    enabled: bool = fld("User Association", False)
+    url: InitVar[str] = view("Get User", example="https://www.api.example.com/v1/users?type=ActiveUsers")
+    method: InitVar[str] = view("Request Method")
+    pagination: Pagination = fld("Pagination", factory=Pagination)
+    fields: InitVar[UserFields] = view("User Field Mapping")
+    variables: tuple[CustomVariable, ...] = _variables()
+    requests: tuple[Request, ...] = _requests("The scenario's requests; the first is the Get User request.")
+
+    def _get_fields(self) -> UserFields:
+        first = self._first()
+        mapping = first.mapping() if first else {}
+        return UserFields(**{name: mapping.get(variable, "") for name, variable in USER_VARIABLES.items()})
+
+    def _put_fields(self, value: UserFields) -> None:
+        first = self._first()
+        paths = {variable: getattr(value, name) for name, variable in USER_VARIABLES.items()}
+        self._edit_first(outputs=with_paths(first.outputs if first else (), paths))
+
+
+# --------------------------------------------------------------------------- Authentication
+
+
+@model
+class CustomField(Part):
+    """An input the user fills in when integrating; its value is the variable ``{{.name}}``."""
+
+    SECTION: ClassVar[str] = AUTHENTICATION
+    name: str = fld("Name", required=True, example="client_id")
+    title: str = fld("Title", "", example="Client ID")
+    type: FieldType | Unrecognized = fld("Type", FieldType.TEXT)
+    options: tuple[str, ...] = fld("Dropdown Options", (), help="Options of a Dropdown List.")
+
+    def _check(self) -> None:
+        # a template file lists the options comma separated, so an option can hold no comma
+        options = tuple(option.strip() for option in self.options)
+        for i, option in enumerate(options, 1):
+            if not option or limits.LIST_SEPARATOR in option:
+                raise ModelError(
+                    f"dropdown option {self.options[i - 1]!r} must be non-empty and hold no "
+                    f"{limits.LIST_SEPARATOR!r}",
+                    item_where(self._where("options"), i),
+                )
+        object.__setattr__(self, "options", options)
+
+
+@model
+class BasicAuth(Part):
+    SECTION: ClassVar[str] = AUTHENTICATION
+    credential_type: CredentialType | Unrecognized = fld("Credential Type", CredentialType.USERNAME_PASSWORD)
+    credential_format: str = fld(
+        "Base64 Encoded Credential",
+        "",
+        help="Combination of the credential variables that is Base64 encoded (basic_string).",
+        example="{{.username}}:{{.password}}",
+    )
+
+
+@model
+class OAuth2(Part):
+    """OAuth2 (and Bearer token) endpoints and refresh settings; never holds a token."""
+
+    SECTION: ClassVar[str] = AUTHENTICATION
+    authorization_endpoint: str = fld(
+        "Authorization Endpoint", "", example="https://www.api.example.com/auth/v2/authorize"
+    )
+    token_endpoint: str = fld("Token Endpoint", "", example="https://www.api.example.com/oauth/v2/token")
+    content_type: ContentType | Unrecognized = fld("Content Type", ContentType.FORM)
+    scope: str = fld("Scope", "", example="contacts.read,contacts.write")
+    additional_query: str = fld(
+        "Additional Query String", "", example="client_id={{.client_id}}&redirect_uri={{.redirect_uri}}"
+    )
+    refresh_method: str = fld("Token Refresh Request Method", "POST")
+    refresh_endpoint: str = fld("Token Refresh Endpoint", "")
+    refresh_content_type: ContentType | Unrecognized = fld("Token Refresh Content Type", ContentType.FORM)
+    refresh_minutes: int | None = fld(
+        "Token Refresh Time (min)",
+        None,
+        help=f"Blank refreshes every {limits.DEFAULT_REFRESH_MINUTES} minutes; 0 never refreshes.",
+    )
+    refresh_body: str = fld("Token Refresh Request Body", "")
+    token_type: str = fld("Token Type", "Bearer")
+    token_invalid: tuple[str, ...] = fld(
+        "Token Invalid Errors", (), help="Error texts that mark the access token as invalid."
+    )
+    no_refresh: bool = fld("Tokens Never Expire", False,
+                           help="The file's NoNeedRefreshAccessToken: never refresh, whatever the refresh time says.")
+
+    @property
+    def refresh_interval_minutes(self) -> int:
+        """Effective refresh interval: 0 (never) when the tokens never expire or the time is 0;
+        blank means the default."""
+        if self.no_refresh:
+            return 0
+        if self.refresh_minutes is None:
+            return limits.DEFAULT_REFRESH_MINUTES
+        return self.refresh_minutes
+
+
+@model
+class Auth(Part):
+    SECTION: ClassVar[str] = AUTHENTICATION
+    method: AuthMethod | Unrecognized = fld("Authentication Method", AuthMethod.NONE)
+    custom_fields: tuple[CustomField, ...] = fld(
+        "Custom Fields", (), limit=limits.MAX_CUSTOM_FIELDS
+    )
+    basic: BasicAuth = fld("Basic", factory=BasicAuth)
+    oauth2: OAuth2 = fld("OAuth2", factory=OAuth2)
+
+    def _check(self) -> None:
+        at_most(self.custom_fields, limits.MAX_CUSTOM_FIELDS, AUTHENTICATION, "Custom Field")
+
+    @property
+    def refresh_interval_minutes(self) -> int:
+        return self.oauth2.refresh_interval_minutes
+
+    @property
+    def bearer_fetched(self) -> bool:
+        """Bearer token fetched from the Token Endpoint (else pasted into a Password input)."""
+        return self.method is AuthMethod.BEARER and bool(self.oauth2.token_endpoint.strip())
+
+    def token_inputs(self) -> list[CustomField]:
+        """The Password inputs a pasted bearer token can come from."""
+        return [f for f in self.custom_fields if f.type is FieldType.PASSWORD]
+
+    def bearer_input(self) -> CustomField | None:
+        """The Password input a pasted bearer token is taken from: the only one, else the first
+        whose name mentions a token, else the first (validation says which when in doubt)."""
+        candidates = self.token_inputs()
+        named = [f for f in candidates if "token" in f.name.lower()]
+        return (named or candidates or [None])[0]
+
+
+# --------------------------------------------------------------------------- Headers
+
+
+@model
+class Header(Part):
+    SECTION: ClassVar[str] = HEADERS
+    name: str = fld("Name", required=True, example="Content-Type")
+    value: str = fld("Value", "", example="application/json")
+    description: str = fld("Description", "")
+
+
+# --------------------------------------------------------------------------- Contact search
+
+
+@model
+class Popup(Part):
+    SECTION: ClassVar[str] = CONTACT_SEARCH
+    mode: PopupMode | Unrecognized = fld("Contact Popup URL", PopupMode.URL_FORMAT)
+    url_format: str = fld("URL Format", "", example="https://desk.example.com/users/{{.ContactId}}")
+    contact_field_path: str = fld(
+        "Contact Field for URL", "", example="data.#.contactUrl",
+        help="A GJSON path evaluated on the contact search response.")
+
+
+@model
+class FieldMapping(Part):
+    """Whether a PBX field is synced, and the GJSON path(s) it is read from (comma separated)."""
+
+    SECTION: ClassVar[str] = CONTACT_SEARCH
+    enabled: bool = fld("Enabled", False)
+    path: str = fld("Path", "")
+
+
+def _map(title: str, limit: int | None = None, required: bool = False, example: str = "") -> Any:
+    return fld(title, factory=FieldMapping, limit=limit, required=required, example=example)
+
+
+@model
+class ContactFields(Part):
+    """Helpdesk response field -> PBX contact field (format reference 3.3)."""
+
+    SECTION: ClassVar[str] = CONTACT_SEARCH
+    contact_id: FieldMapping = _map("Contact ID", required=True, example="data.#.id")
+    first_name: FieldMapping = _map(
+        "First Name", limits.NAME_MAX_CHARS, required=True, example="data.#.first_name"
+    )
+    last_name: FieldMapping = _map("Last Name", limits.NAME_MAX_CHARS)
+    company: FieldMapping = _map("Company", limits.COMPANY_MAX_CHARS)
+    email: FieldMapping = _map("Email", limits.EMAIL_MAX_CHARS)
+    business_number: FieldMapping = _map("Business Number", limits.NUMBER_MAX_CHARS)
+    business_number2: FieldMapping = _map("Business Number 2", limits.NUMBER_MAX_CHARS)
+    business_fax_number: FieldMapping = _map("Business Fax", limits.NUMBER_MAX_CHARS)
+    mobile_number: FieldMapping = _map("Mobile", limits.NUMBER_MAX_CHARS)
+    mobile_number2: FieldMapping = _map("Mobile 2", limits.NUMBER_MAX_CHARS)
+    home_number: FieldMapping = _map("Home", limits.NUMBER_MAX_CHARS)
+    home_number2: FieldMapping = _map("Home 2", limits.NUMBER_MAX_CHARS)
+    home_fax_number: FieldMapping = _map("Home Fax", limits.NUMBER_MAX_CHARS)
+    other_number: FieldMapping = _map("Other", limits.NUMBER_MAX_CHARS)
+    remark: FieldMapping = _map("Remark", limits.REMARK_MAX_CHARS)
+    custom_value: FieldMapping = _map("Custom Value")
+    zip: FieldMapping = _map("ZIP Code", limits.ADDRESS_MAX_CHARS)
+    street: FieldMapping = _map("Street", limits.ADDRESS_MAX_CHARS)
+    city: FieldMapping = _map("City", limits.ADDRESS_MAX_CHARS)
+    state: FieldMapping = _map("State", limits.ADDRESS_MAX_CHARS)
+    country: FieldMapping = _map("Country", limits.ADDRESS_MAX_CHARS)
+
+    PHONE_FIELDS: ClassVar[tuple[str, ...]] = (
+        "business_number",
+        "business_number2",
+        "business_fax_number",
+        "mobile_number",
+        "mobile_number2",
+        "home_number",
+        "home_number2",
+        "home_fax_number",
+        "other_number",
+    )
+
+    def items(self) -> list[tuple[str, FieldMapping]]:
+        """(field name, mapping) for every PBX field, in form order."""
+        return [(f.name, getattr(self, f.name)) for f in dataclasses.fields(self)]
+
+
+def _switches() -> type:
+    """ContactSwitches: which PBX contact fields are synced (the file's ``<Field>Enable``), one
+    switch per field of :class:`ContactFields`, titled alike."""
+    specs = [(f.name, bool, dataclasses.field(default=False, metadata=f.metadata))
+             for f in dataclasses.fields(ContactFields)]
+    cls = dataclasses.make_dataclass("ContactSwitches", specs, bases=(Part,), frozen=True, slots=True,
+                                     namespace={"SECTION": CONTACT_SEARCH, "__module__": __name__,
+                                                "__doc__": "Which PBX contact fields are synced."})
+    return cls
+
+
+ContactSwitches = _switches()
+
+
+@model
+class ContactSearch(Part):
+    """Contact types (one request each, with its own outputs), the pop-up, and the mapping view.
+
+    The Contact Field Mapping reads the first contact type's outputs and the switches; writing
+    it sets the switches and every contact type's outputs. A mapping written before any contact
+    type exists creates a blank one to hold it (validation then asks for its name and URL).
+    """
+
+    SECTION: ClassVar[str] = CONTACT_SEARCH
+    contact_types: tuple[ContactType, ...] = fld("Contact Types", (), required=True)
+    popup: Popup = fld("Call Popup", factory=Popup)
+    fields: InitVar[ContactFields] = view("Contact Field Mapping")
+    switches: ContactSwitches = fld("Synced Fields", factory=ContactSwitches, hidden=True)  # type: ignore[valid-type]
+    variables: tuple[CustomVariable, ...] = _variables()
+
+    def _get_fields(self) -> ContactFields:
+        mapping = self.contact_types[0].mapping() if self.contact_types else {}
+        found = {}
+        for name, variable in CONTACT_VARIABLES.items():
+            names = CONTACT_ID_ALIASES if name == "contact_id" else (variable,)
+            path = next((mapping[n] for n in names if n in mapping), "")
+            found[name] = FieldMapping(getattr(self.switches, name), path)
+        return ContactFields(**found)
+
+    def _put_fields(self, value: ContactFields) -> None:
+        """Set the switches, and every contact type's path of each field that changed (a field
+        left as the view showed it keeps each contact type's own path)."""
+        shown = self._get_fields()
+        paths = {CONTACT_VARIABLES[name]: mapping.path for name, mapping in value.items()
+                 if mapping.path != getattr(shown, name).path}
+        types = self.contact_types
+        if not types and any(paths.values()):
+            types = (ContactType(),)
+        aliases = {CONTACT_VARIABLES["contact_id"]: CONTACT_ID_ALIASES}
+        self._set(
+            switches=ContactSwitches(**{name: mapping.enabled for name, mapping in value.items()}),
+            contact_types=tuple(dataclasses.replace(t, outputs=with_paths(t.outputs, paths, aliases))
+                                for t in types),
+        )
+
+    def mapped_differently(self) -> list[tuple[ContactType, str]]:
+        """(contact type, output name) where a later contact type maps a field unlike the first."""
+        if len(self.contact_types) < 2:
+            return []
+        first = self.contact_types[0].mapping()
+        return [(t, name) for t in self.contact_types[1:]
+                for name in sorted(first.keys() | t.mapping().keys())
+                if first.get(name) != t.mapping().get(name)]
+
+
+@model
+class KeywordSearch(Part):
+    """The keyword search from Linkus (the file's ``SearchContact`` scenario): its own requests."""
+
+    SECTION: ClassVar[str] = KEYWORD_SEARCH
+    contact_types: tuple[ContactType, ...] = fld("Contact Types", ())
+
+
+# --------------------------------------------------------------------------- Contact creation
+
+
+@model
+class ContactCreation(Part):
+    SECTION: ClassVar[str] = CONTACT_CREATION
+    enabled: bool = fld("Create New Contact", False)
+    contact_types: tuple[CreationType, ...] = fld("Contact Types", ())
+    variables: tuple[CustomVariable, ...] = _variables()
+
+
+# --------------------------------------------------------------------------- Call journal, ticket
+
+
+@model
+class CallOption(Part):
+    """An option offered to the integrating user, and its default value."""
+
+    PART: ClassVar[str] = "Call Option"
+    enabled: bool = fld("Enabled", False)
+    default: str = fld("Default", "")
+
+
+@model
+class CallJournal(_FirstRequest):
+    """The call journal: options of its own; URL, body, method and outputs are its first request's.
+
+    Further requests of the scenario run after the first, in file order.
+    """
+
+    SECTION: ClassVar[str] = CALL_JOURNAL
+    FIRST: ClassVar[tuple[str, str]] = ("CallJournal", "POST")
+    enabled: bool = fld("Call Journal", False)
+    url: InitVar[str] = view("Create Call Journal URL (POST)", required=True)
+    body: InitVar[str] = view("Call Journal Creation Request Data")
+    method: InitVar[str] = view("Request Method")
+    subject: CallOption = fld("Subject", factory=CallOption)
+    description: CallOption = fld("Description", factory=CallOption)
+    play_recording: CallOption = fld("Play Call Recording", factory=CallOption)
+    hide_missed_for_unanswered: CallOption = fld(
+        "Disable Display Missed Call Records in Unanswered Agents", factory=CallOption
+    )
+    need_contact_match: bool = fld("Need Contact Match", True)
+    outputs: InitVar[tuple[Output, ...]] = view("Outputs")
+    variables: tuple[CustomVariable, ...] = _variables()
+    requests: tuple[Request, ...] = _requests("The scenario's requests, run in order.")
+
+
+@model
+class NewTicket(_FirstRequest):
+    """Ticket creation: options of its own; URL, body, method and outputs are its first request's.
+
+    Further requests (the sample's ``UpdateTicket``) run after the first, each seeing the
+    outputs of the earlier ones.
+    """
+
+    SECTION: ClassVar[str] = NEW_TICKET
+    FIRST: ClassVar[tuple[str, str]] = ("CreateNewTicket", "POST")
+    enabled: bool = fld("Create New Ticket Automatically", False)
+    url: InitVar[str] = view("Create New Ticket URL (POST)", required=True)
+    body: InitVar[str] = view("New Ticket Creation Request Body")
+    method: InitVar[str] = view("Request Method")
+    subject: CallOption = fld("Subject", factory=CallOption)
+    description: CallOption = fld("Description", factory=CallOption)
+    need_contact_match: bool = fld("Need Contact Match", True)
+    outputs: InitVar[tuple[Output, ...]] = view("Outputs", help="Response values kept, e.g. TicketId.")
+    variables: tuple[CustomVariable, ...] = _variables()
+    requests: tuple[Request, ...] = _requests("The scenario's requests, run in order.")
+
+
+# --------------------------------------------------------------------------- Extras
+
+
+@model
+class Extra(Part):
+    """Something in a template file hdkit does not model, kept so export writes it back.
+
+    ``where`` names the place in the file (``Scenario[CallJournal]/Parameters``); ``xml`` is
+    the element's markup. For an unknown attribute, ``where`` ends in ``/@Name`` and ``xml``
+    is the attribute's value.
+    """
+
+    SECTION: ClassVar[str] = EXTRAS
+    where: str = fld("Where")
+    xml: str = fld("XML")
