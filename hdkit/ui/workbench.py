@@ -31,8 +31,8 @@ from hdkit.errors import HdkitError
 from hdkit.library import TemplateLibrary
 from hdkit.model import Template
 from hdkit.ui.export import ExportPanel
-from hdkit.ui.fields import FieldRow, message_html
-from hdkit.ui.forms import TABS, SectionTab
+from hdkit.ui.fields import MONO_CLASS, FieldRow, message_html
+from hdkit.ui.forms import OPTIONAL_TABS, TABS, SectionTab
 from hdkit.ui.inputs import InputsForm
 from hdkit.ui.library import LibraryPanel
 from hdkit.ui.lifecycle import close_tree
@@ -49,6 +49,8 @@ TRY_TAB = "Try it"
 LIBRARY_TAB = "Library"
 EXPORT_TAB = "Export"
 SampleInputs = Callable[[str], Mapping[str, Any]]
+# Code editors in a monospace font (ipywidgets' text styles cannot set a font family).
+STYLE = f"<style>.{MONO_CLASS} textarea {{font-family: var(--jp-code-font-family, monospace); font-size: 12px;}}</style>"
 
 
 def _template(source: Template | str | None) -> Template:
@@ -120,7 +122,7 @@ class Workbench:
         bar = widgets.HBox([self.sample_pick, self.load_sample_button, self.xml_path, self.load_xml_button,
                             self.upload, self.keep_inputs], layout=widgets.Layout(flex_flow="row wrap"))
         self.box = widgets.VBox([
-            bar, self.open_label, self.load_message, self.tabs.box, self.try_panel.results_box,
+            widgets.HTML(STYLE), bar, self.open_label, self.load_message, self.tabs.box, self.try_panel.results_box,
             widgets.HTML("<h4 style='margin:6px 0 2px 0'>Problems</h4>"), self.problems_view,
         ])
 
@@ -196,10 +198,15 @@ class Workbench:
         self.open_label.value = f"<b>Open:</b> {html.escape(name)} <small>({html.escape(origin)})</small>"
         self.load_message.value = ""
 
+    def _tab_names(self) -> list[str]:
+        """The section tabs of the template open: the product's nine, and any other it holds."""
+        optional = [name for name in OPTIONAL_TABS if getattr(self.store.template, name).contact_types]
+        return [*TABS, *optional]
+
     def _build_sections(self) -> None:
         selected = self.tabs.selected_index
         old = [tab.box for tab in self.sections.values()]
-        self.sections = {name: SectionTab(self.store, name) for name in TABS}
+        self.sections = {name: SectionTab(self.store, name, self.try_panel.actions) for name in self._tab_names()}
         self.tabs.children = [t.box for t in self.sections.values()] + [box for _, box in self._extra_tabs]
         self.tabs.selected_index = selected or 0
         close_tree(*old)
@@ -209,7 +216,7 @@ class Workbench:
         """Build one section tab again from the store (its widgets show the template's values)."""
         old = self.sections[name]
         old.close()
-        self.sections[name] = SectionTab(self.store, name)
+        self.sections[name] = SectionTab(self.store, name, self.try_panel.actions)
         children = list(self.tabs.children)
         children[list(self.sections).index(name)] = self.sections[name].box
         self.tabs.children = children
@@ -217,9 +224,10 @@ class Workbench:
         self._summarise()
 
     def _summarise(self) -> None:
-        problems = self.store.problems
-        counts = {s: sum(p.is_error and p.location.section == s for p in problems) for s in TABS.values()}
-        self.tabs.titles = [f"{s} ({counts[s]})" if counts[s] else s for s in TABS.values()] + [
+        problems = self.store.all_problems
+        tabs = self.sections.values()
+        counts = {t.section: sum(p.is_error and p.location.section == t.section for p in problems) for t in tabs}
+        self.tabs.titles = [f"{t.title} ({counts[t.section]})" if counts[t.section] else t.title for t in tabs] + [
             title for title, _ in self._extra_tabs]
         errors = sum(p.is_error for p in problems)
         head = f"{errors} error(s), {len(problems) - errors} warning(s)" if problems else "no problems"
