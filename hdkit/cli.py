@@ -4,7 +4,8 @@ Each subcommand is a small ``_cmd_*`` function registered in :func:`build_parser
 itself lives in the library so the CLI, notebooks and tests run the same code.
 
 Exit codes: 0 success, 1 template problems (validation errors, bad input file),
-2 usage error, 3 helpdesk or network errors.
+2 usage error, 3 helpdesk or network errors, 4 an incomplete result (a user sync that looped
+or hit the request cap).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ EXIT_OK = 0
 EXIT_TEMPLATE = 1
 EXIT_USAGE = 2
 EXIT_HELPDESK = 3
+EXIT_INCOMPLETE = 4
 
 
 def _report(problems: list[Problem]) -> None:

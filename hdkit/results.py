@@ -37,6 +37,7 @@ __all__ = [
     "failed",
     "frame_of",
     "redact_columns",
+    "sync_summary",
 ]
 
 Columns = Mapping[str, Sequence[object]]
@@ -121,15 +122,77 @@ def _width(columns: Columns) -> int:
 
 @dataclass(frozen=True)
 class Stop:
-    """Why a paged request sequence ended: ``reason`` is one of the paging stop reasons."""
+    """Why a paged request sequence ended: ``reason`` is one of the paging stop reasons.
+
+    ``complete`` says whether stopping there means every record was fetched (a loop, the
+    request cap or a failed page: no). ``past_end`` holds the requests sent after the page
+    that ended the sync (fetched ahead, then discarded), each with what it got.
+    """
 
     step: str
     reason: str
     requests: int
     records: int
     detail: str = ""
-    pages: int = 0  # pages used (fetched-ahead pages past the end are not)
+    pages: int = 0  # pages consumed (fetched-ahead pages past the end are not)
     exchange: ExchangeLike | None = None  # the page that ended the sync
+    data_pages: int = 0  # pages consumed that held records
+    complete: bool = True
+    past_end: tuple[ExchangeLike, ...] = ()
+    retries: int = 0  # extra attempts spent on pages that failed for a passing reason
+    latencies_ms: tuple[float, ...] = ()  # per page consumed, in page order
+    page_records: tuple[int, ...] = ()  # records of each page consumed, in page order
+
+    @property
+    def past_last_page(self) -> tuple[ExchangeLike, ...]:
+        """Every request that went past the last page of data: the empty (or 404) page that
+        ended a complete sync, and what was fetched ahead of it."""
+        ending = (self.exchange,) if self.exchange is not None and self.reason in _ENDS_PAST_LAST else ()
+        return ending + self.past_end
+
+
+_ENDS_PAST_LAST = frozenset({"empty_page", "not_found"})
+
+
+def _answers(exchanges: Sequence[ExchangeLike]) -> str:
+    """``HTTP 404`` x3, ``HTTP 200`` x1... in first-seen order: what a group of requests got."""
+    counts: dict[str, int] = {}
+    for e in exchanges:
+        said = f"HTTP {e.status}" if e.status is not None else str(e.outcome).replace("_", " ")
+        counts[said] = counts.get(said, 0) + 1
+    return ", ".join(f"{n} x {said}" for said, n in counts.items())
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def sync_summary(result: UsersResult) -> str:
+    """A user sync in words: what the CLI prints after it and the workbench shows under it.
+
+    Pages with data, users, duplicates, requests sent past the last page (with what they got),
+    retries, and why the sync stopped, saying plainly when the list is incomplete.
+    """
+    stop = result.stop
+    if stop is None:
+        return f"{_plural(len(result), 'user')}"
+    if stop.reason == "dry_run":
+        return f"dry run: {stop.detail}"
+    head = "" if stop.complete else "incomplete sync: "
+    parts = [f"{head}{_plural(len(result), 'user')} from {_plural(stop.data_pages, 'page')} of data "
+             f"in {_plural(stop.requests, 'request')}"]
+    dupes = result.duplicates()
+    parts.append(f"{_plural(dupes, 'duplicate user id')}" if dupes else "no duplicates")
+    if stop.retries:
+        parts.append(f"{_plural(stop.retries, 'page retry')}".replace("retrys", "retries"))
+    parts.append(f"stopped: {stop.detail}")
+    if stop.complete and stop.past_last_page:
+        past = stop.past_last_page
+        parts.append(f"{_plural(len(past), 'request')} past the last page ({_answers(past)})")
+    elif stop.past_end:
+        parts.append(f"{_plural(len(stop.past_end), 'request')} sent after that page and discarded "
+                     f"({_answers(stop.past_end)})")
+    return "; ".join(parts)
 
 
 USER_FIELDS = ("UserUniqueId", "FirstName", "LastName", "Email")
@@ -153,6 +216,23 @@ class UsersResult:
     def exchanges(self) -> pd.DataFrame:
         return exchanges_frame(self.log)
 
+    def duplicates(self) -> int:
+        """How many records repeat a ``UserUniqueId`` already seen (empty ids not counted)."""
+        ids = [i for i in self.columns.get("UserUniqueId", ()) if i not in ("", None)]
+        return len(ids) - len({str(i) for i in ids})
+
+    def summary(self) -> str:
+        """The sync in words (:func:`sync_summary`)."""
+        return sync_summary(self)
+
+    def pages(self) -> pd.DataFrame:
+        """One row per page consumed: records and latency (what a plot of the sync shows)."""
+        stop = self.stop
+        records = list(stop.page_records) if stop else []
+        latency = list(stop.latencies_ms) if stop else []
+        return pd.DataFrame({"page": list(range(1, len(records) + 1)), "records": records,
+                             "latency_ms": latency[:len(records)]})
+
     def failures(self) -> tuple[ExchangeLike, ...]:
         """The failed page that ended the sync, if one did.
 
@@ -163,9 +243,10 @@ class UsersResult:
 
     def stops(self) -> pd.DataFrame:
         stops = [self.stop] if self.stop else []
-        return pd.DataFrame(
-            {k: [getattr(s, k) for s in stops] for k in ("step", "reason", "pages", "requests", "records", "detail")}
-        )
+        keys = ("step", "reason", "complete", "pages", "data_pages", "requests", "retries", "records", "detail")
+        frame = pd.DataFrame({k: [getattr(s, k) for s in stops] for k in keys})
+        frame["past_end"] = [len(s.past_last_page) if s.complete else len(s.past_end) for s in stops]
+        return frame
 
     def associate(self, extensions: Mapping[str, str] | Iterable[tuple[str, str]]) -> UsersResult:
         """Bind users to PBX extensions by email (case-insensitive), as the PBX's auto-association.
@@ -229,41 +310,88 @@ class SearchResult:
 
 @dataclass(frozen=True)
 class MatrixRow:
+    """One notation of the number searched in one contact type, and what it found.
+
+    ``records`` counts what the search returned; ``found`` names those contacts (their
+    Contact ID, else email or name); ``hit`` is true only when the expected contact is among
+    them; ``note`` flags a search that returned several records for one number.
+    """
+
     contact_type: str
     format: str
     number: str
-    hits: int
+    records: int
     outcome: str
+    found: tuple[str, ...] = ()
+    hit: bool = False
+    note: str = ""
+
+    def cell(self) -> str:
+        """The row as a matrix cell: ``hit 17``, ``miss: 20 others``, ``none``, ``failed: ...``."""
+        if self.outcome not in ("ok", "dry_run"):
+            return f"failed: {self.outcome}"
+        if self.outcome == "dry_run":
+            return "dry run"
+        if not self.records:
+            return "none"
+        shown = ", ".join(self.found[:2]) + (f" +{len(self.found) - 2} more" if len(self.found) > 2 else "")
+        flag = " (!)" if self.note and "filter" in self.note else ""
+        return f"{'hit' if self.hit else 'miss'}: {shown or f'{self.records} record(s)'}{flag}"
+
+
+_MATRIX_COLUMNS = ("contact_type", "format", "number", "hit", "records", "found", "outcome", "note")
 
 
 @dataclass(frozen=True)
 class MatrixResult:
-    """One number tried in several formats: which formats find a contact, per contact type."""
+    """One number tried in several notations: which ones find the expected contact, per type.
+
+    ``expected`` maps a contact type to the contact a hit must find (the user's, or the one
+    the canonical notation found); ``notes`` say why a contact type has none.
+    """
 
     phone: str
     rows: tuple[MatrixRow, ...] = ()
     log: tuple[ExchangeLike, ...] = ()
+    expected: Mapping[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
     def records(self) -> pd.DataFrame:
-        keys = ("contact_type", "format", "number", "hits", "outcome")
-        return pd.DataFrame({k: [getattr(r, k) for r in self.rows] for k in keys}, columns=list(keys))
+        """One row per notation and contact type, with the contacts found (long form)."""
+        columns: dict[str, list[object]] = {k: [getattr(r, k) for r in self.rows] for k in _MATRIX_COLUMNS}
+        columns["found"] = [", ".join(f) for f in columns["found"]]  # type: ignore[arg-type]
+        return pd.DataFrame(columns, columns=list(_MATRIX_COLUMNS))
 
     def matrix(self) -> pd.DataFrame:
-        """Formats down, contact types across, match counts in the cells."""
-        long = self.records()
-        if long.empty:
-            return pd.DataFrame()
-        table = long.pivot_table(index=["format", "number"], columns="contact_type", values="hits", sort=False)
-        return table.astype(int)
+        """Notations down, contact types across: 1 where the expected contact was found."""
+        return self._pivot(lambda r: int(r.hit)).astype(int) if self.rows else pd.DataFrame()
+
+    def table(self) -> pd.DataFrame:
+        """The matrix as words: each cell says hit or miss and which contacts were found."""
+        return self._pivot(MatrixRow.cell) if self.rows else pd.DataFrame()
+
+    def _pivot(self, cell: Any) -> pd.DataFrame:
+        index = list(dict.fromkeys((r.format, r.number) for r in self.rows))
+        types = list(dict.fromkeys(r.contact_type for r in self.rows))
+        values = {(r.format, r.number, r.contact_type): cell(r) for r in self.rows}
+        frame = pd.DataFrame({t: [values.get((f, n, t)) for f, n in index] for t in types},
+                             index=pd.MultiIndex.from_tuples(index, names=["format", "number"]))
+        frame.columns.name = "contact_type"
+        return frame
 
     def hits(self) -> dict[str, list[str]]:
-        """Contact type -> the formats that matched at least one contact."""
+        """Contact type -> the notations that found the expected contact."""
         out: dict[str, list[str]] = {}
         for r in self.rows:
             out.setdefault(r.contact_type, [])
-            if r.hits:
+            if r.hit:
                 out[r.contact_type].append(r.format)
         return out
+
+    def warnings(self) -> list[str]:
+        """What a reader must know beside the table: why nothing is expected, suspicious searches."""
+        flagged = [f"{r.contact_type} [{r.format}] {r.number}: {r.note}" for r in self.rows if r.note]
+        return [*self.notes, *flagged]
 
     def exchanges(self) -> pd.DataFrame:
         return exchanges_frame(self.log)
@@ -272,7 +400,7 @@ class MatrixResult:
         return failed(self.log)
 
     def __repr__(self) -> str:
-        return f"<MatrixResult phone={self.phone!r} {self.hits()}>"
+        return f"<MatrixResult phone={self.phone!r} expected={dict(self.expected)} hits={self.hits()}>"
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,8 @@ def test_users_records_have_the_user_fields_first_and_associate_by_email() -> No
     assert bound.associate([("1003", " B@X.IO ")]).records()["Extension"].tolist() == ["", "1003", ""]
     stops = users.stops()
     assert stops.to_dict("records") == [
-        {"step": "GetUsers", "reason": "short_page", "pages": 1, "requests": 1, "records": 3, "detail": ""}
+        {"step": "GetUsers", "reason": "short_page", "complete": True, "pages": 1, "data_pages": 0, "requests": 1,
+         "retries": 0, "records": 3, "detail": "", "past_end": 0}
     ]
     assert "3 users" in repr(users) and "short_page" in repr(users)
 
@@ -80,20 +81,28 @@ def test_search_records_union_fields_per_match() -> None:
     assert frame_of(res).equals(df)
 
 
-def test_matrix_pivots_formats_against_contact_types() -> None:
-    rows = tuple(
-        MatrixRow(ct, fmt, num, hits, "ok")
-        for ct, fmt, num, hits in [
-            ("Contacts", "e164", "+15550100", 1), ("Contacts", "digits", "15550100", 0),
-            ("Leads", "e164", "+15550100", 0), ("Leads", "digits", "15550100", 2),
-        ]
+def test_matrix_marks_a_hit_only_where_the_expected_contact_was_found() -> None:
+    rows = (
+        MatrixRow("Contacts", "e164", "+15550100", 1, "ok", ("17",), hit=True),
+        MatrixRow("Contacts", "digits", "15550100", 20, "ok", tuple(str(i) for i in range(20)), hit=False,
+                  note="20 records for one number: the filter was probably not applied"),
+        MatrixRow("Leads", "e164", "+15550100", 0, "ok"),
+        MatrixRow("Leads", "digits", "15550100", 2, "ok", ("L1", "L2"), hit=True),
     )
-    m = MatrixResult("+15550100", rows)
+    m = MatrixResult("+15550100", rows, expected={"Contacts": "17", "Leads": "L2"})
     table = m.matrix()
     assert table.loc[("e164", "+15550100"), "Contacts"] == 1
-    assert table.loc[("digits", "15550100"), "Leads"] == 2
+    assert table.loc[("digits", "15550100"), "Contacts"] == 0  # 20 records, but not the expected one
+    assert table.loc[("digits", "15550100"), "Leads"] == 1
     assert m.hits() == {"Contacts": ["e164"], "Leads": ["digits"]}
-    assert MatrixResult("x").matrix().empty
+    words = m.table()
+    assert words.loc[("e164", "+15550100"), "Contacts"] == "hit: 17"
+    assert words.loc[("digits", "15550100"), "Contacts"] == "miss: 0, 1 +18 more (!)"
+    assert words.loc[("e164", "+15550100"), "Leads"] == "none"
+    assert m.warnings() == ["Contacts [digits] 15550100: 20 records for one number: the filter was probably not applied"]
+    long = m.records()
+    assert long.loc[3, "found"] == "L1, L2" and bool(long.loc[3, "hit"]) and long.loc[1, "records"] == 20
+    assert MatrixResult("x").matrix().empty and MatrixResult("x").table().empty
 
 
 def test_call_trace_lists_steps_outputs_and_problems() -> None:

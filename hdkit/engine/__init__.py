@@ -7,8 +7,10 @@ events (:func:`simulate`, :func:`queue_call`) and event follow-ups. Results
 
 The lower layers are public too, for scripts that need one piece: :class:`Client` (the run's
 HTTP client: concurrency cap, retries, redacted :class:`Exchange` log), :class:`Paged` and
-:class:`StopReason` (user-sync paging), :class:`OAuth2Session`, :class:`TokenStore` and
-:class:`Tokens` (auth), and :func:`run_sync` (async code from sync code, even in Jupyter).
+:class:`StopReason` (user-sync paging, with :class:`SyncOptions` and the :class:`SyncProgress`
+a watcher gets), :class:`OAuth2Session`, :class:`Consent` (an OAuth2 consent driven without
+blocking, from ``Engine.aconsent()``), :class:`TokenStore` and :class:`Tokens` (auth), and
+:func:`run_sync` (async code from sync code, even in Jupyter).
 
 Names load on first use (PEP 562): the engine pulls in httpx, authlib and pandas, and the
 ``hdkit`` command should not pay for them just to print its help or validate a file.
@@ -24,13 +26,16 @@ if TYPE_CHECKING:
     from hdkit.engine.auth import OAuth2Session, Tokens, TokenStore
     from hdkit.engine.client import Client, Exchange, Outcome, Response
     from hdkit.engine.events import CallEvent, CallKind, queue_call, simulate
-    from hdkit.engine.paging import Paged, StopReason
+    from hdkit.engine.oauth2 import Consent, ConsentState
+    from hdkit.engine.paging import Paged, StopReason, SyncOptions, SyncProgress
     from hdkit.engine.runner import Engine
 
 __all__ = [
     "CallEvent",
     "CallKind",
     "Client",
+    "Consent",
+    "ConsentState",
     "Engine",
     "Exchange",
     "OAuth2Session",
@@ -38,6 +43,8 @@ __all__ = [
     "Paged",
     "Response",
     "StopReason",
+    "SyncOptions",
+    "SyncProgress",
     "TokenStore",
     "Tokens",
     "queue_call",
@@ -49,7 +56,8 @@ _HOME = {
     "CallEvent": "events", "CallKind": "events", "queue_call": "events", "simulate": "events",
     "Client": "client", "Exchange": "client", "Outcome": "client", "Response": "client",
     "OAuth2Session": "auth", "TokenStore": "auth", "Tokens": "auth",
-    "Paged": "paging", "StopReason": "paging",
+    "Paged": "paging", "StopReason": "paging", "SyncOptions": "paging", "SyncProgress": "paging",
+    "Consent": "oauth2", "ConsentState": "oauth2",
     "Engine": "runner",
     "run_sync": "_sync",
 }  # fmt: skip

@@ -1,9 +1,10 @@
 """``hdkit demo``: the README's first command, a short story of what hdkit does.
 
 It starts the sandbox helpdesk, runs one API-key sample template against it (users synced
-page by page and why the sync stopped, a contact search hit with its pop-up URL, a missed
-call traced request by request) and ends with the command to try next. It must read well and
-finish in a few seconds, so it prints sentences and small tables, not whole results.
+page by page, summed up in the same words as ``hdkit run ... users``; a contact search hit
+with its pop-up URL; a missed call traced request by request) and ends with the command to
+try next. It must read well and finish in a few seconds, so it prints sentences and small
+tables, not whole results.
 """
 
 from __future__ import annotations
@@ -40,10 +41,7 @@ def demo(sample: str = "freshdesk", out: TextIO | None = None) -> int:
         started = time.perf_counter()
         users = engine.users()
         took = time.perf_counter() - started
-        stop = users.stop
-        say(f"2. Users: {len(users)} synced from {stop.pages} pages in {took:.2f} s "
-            f"({stop.requests} requests, up to {engine.max_concurrent} at once); "
-            f"stopped: {stop.reason} ({stop.detail}).")
+        say(f"2. Users synced in {took:.2f} s, up to {engine.max_concurrent} requests at once: {users.summary()}.")
         write_table(users.records().head(3), "table", _Indented(out))
 
         phone = samples.demo_phone(sample)

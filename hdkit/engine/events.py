@@ -21,13 +21,17 @@ Which values are documented and which are inferred (see the format reference, 3.
 A queue call rings several agents: :func:`queue_call` returns one event per agent leg, the
 answering agent's leg ``ANSWERED`` and the others ``NO ANSWER`` with ``missed_leg=True``, so the
 runner can honour the template's "hide missed calls for unanswered agents" option.
+
+``simulate(..., variables={...})`` (or :meth:`CallEvent.with_variables`) sets any variable by
+hand, overriding what the simulator supplies: ``Call_To``, ``CallerDisplayName``, ``Owner``,
+``TicketId``, a custom variable. That is how a given call is reproduced.
 """
 
 from __future__ import annotations
 
 import random
 import time as _time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone, tzinfo
 from enum import Enum
@@ -78,19 +82,27 @@ class CallEvent:
     who_module: str = ""
     missed_leg: bool = False
     tz: tzinfo = timezone.utc
+    overrides: tuple[tuple[str, object], ...] = ()  # variables set by hand; they win
 
     @property
     def inbound(self) -> bool:
         return self.kind.inbound
 
+    def with_variables(self, variables: Mapping[str, object] | None) -> CallEvent:
+        """The same call with ``variables`` set by hand (added to, and winning over, earlier ones)."""
+        if not variables:
+            return self
+        return replace(self, overrides=tuple({**dict(self.overrides), **variables}.items()))
+
     def variables(self) -> dict[str, object]:
-        """Every predefined call variable (section 3.9), typed as the PBX would pass them."""
+        """Every predefined call variable (section 3.9), typed as the PBX would pass them, with
+        the variables set by hand on top."""
         external = _party(self.contact_name, self.phone)
         internal = _party(self.extension_name, self.extension)
         caller, callee = (self.phone, self.extension) if self.inbound else (self.extension, self.phone)
         call_from, call_to = (external, internal) if self.inbound else (internal, external)
         first, _, last = self.contact_name.partition(" ")
-        return {
+        simulated: dict[str, object] = {
             "Phone": self.phone,
             "CallerNumber": caller,
             "CallerDisplayName": self.contact_name if self.inbound else self.extension_name,
@@ -113,6 +125,7 @@ class CallEvent:
             "Owner": self.owner,
             "WhoModule": self.who_module,
         }
+        return simulated | dict(self.overrides)
 
     @property
     def log_status(self) -> str:
@@ -153,6 +166,7 @@ def simulate(
     who_module: str = "",
     tz: tzinfo = timezone.utc,
     clock: Callable[[], float] = _time.time,
+    variables: Mapping[str, object] | None = None,
 ) -> CallEvent:
     """A realistic call of ``kind`` with external party ``phone``.
 
@@ -179,7 +193,7 @@ def simulate(
         owner=owner,
         who_module=who_module,
         tz=tz,
-    )
+    ).with_variables(variables)
 
 
 def queue_call(

@@ -2,20 +2,30 @@
 
 OAuth2 uses authlib's httpx integration for what it covers (the authorization URL with state
 and PKCE, the code exchange); the refresh request is the template's own (method, endpoint,
-content type, body), so it goes through the run's client like any other request. The redirect
-is caught by a one-shot server on 127.0.0.1, or pasted. Tokens live in a
-:class:`~hdkit.engine.tokens.TokenStore` and are registered with the run's redactor the moment
-they are known; they never enter the template.
+content type, body), so it goes through the run's client like any other request. Tokens live
+in a :class:`~hdkit.engine.tokens.TokenStore` and are registered with the run's redactor the
+moment they are known; they never enter the template.
+
+The consent itself is a :class:`Consent`: start it to get the consent URL (shown first, always),
+then the redirect arrives by itself on a one-shot server on 127.0.0.1 or is pasted
+(:meth:`Consent.feed`, from any thread), whichever comes first; its ``state`` says where it is.
+Nothing in it blocks the event loop, so the CLI and a notebook kernel drive the same object:
+opening a browser runs ``webbrowser`` in a child process from a worker thread and is waited for
+a bounded time, because a ``BROWSER`` command may never return (issue 12).
 """
 
 from __future__ import annotations
 
 import asyncio
+import enum
 import json
+import os
+import subprocess
+import sys
+import threading
 import time
 import warnings
-import webbrowser
-from collections.abc import AsyncGenerator, Callable, Generator, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -38,7 +48,7 @@ from hdkit.engine.tokens import Tokens, TokenStore
 from hdkit.errors import AuthError, Location
 from hdkit.secrets import Redactor, Secret, is_secret_name, reveal
 
-__all__ = ["OAuth2Session"]
+__all__ = ["Consent", "ConsentState", "OAuth2Session", "browser_unavailable", "open_in_browser"]
 
 Clock = Callable[[], float]
 _CALLBACK_PATH = "/callback"
@@ -170,13 +180,13 @@ class OAuth2Session(httpx.Auth):
         return await self._exchange(code, pending)
 
     async def authorize(self, *, port: int = 0, timeout: float = 300.0,
-                        open_browser: Callable[[str], Any] = webbrowser.open) -> Tokens:
-        """Run the whole flow: catch the redirect on 127.0.0.1 and exchange the code."""
-        async with _LoopbackCatcher(port) as catcher:
-            url = self.authorization_url(catcher.redirect_uri)
-            open_browser(url)
-            redirected = await catcher.wait(timeout)
-        return await self.complete(redirected)
+                        open_browser: Callable[[str], Any] | None = None) -> Tokens:
+        """Run the whole flow: open the consent URL, catch the redirect on 127.0.0.1, exchange
+        the code (a :class:`Consent` driven to its end)."""
+        async with Consent(self, port=port) as consent:
+            await consent.start()
+            await consent.open_browser(open_browser)
+            return await consent.result(timeout)
 
     async def _exchange(self, code: str, pending: _Pending) -> Tokens:
         token_url = self._render(self.config.token_endpoint, "Token Endpoint")
@@ -390,34 +400,251 @@ def _dedupe_query(url: str) -> str:
     return parts._replace(query="&".join(kept)).geturl()
 
 
-class _LoopbackCatcher:
-    """A one-shot HTTP server on 127.0.0.1 that waits for the OAuth2 redirect."""
+class ConsentState(enum.StrEnum):
+    """Where a :class:`Consent` is."""
 
-    def __init__(self, port: int = 0) -> None:
+    NEW = "new"
+    WAITING = "waiting"  # the consent URL is out; waiting for the redirect (loopback or pasted)
+    EXCHANGING = "exchanging"  # the redirect arrived; exchanging the code for tokens
+    AUTHORIZED = "authorized"
+    FAILED = "failed"
+    CLOSED = "closed"
+
+
+class Consent:
+    """An OAuth2 consent given in a browser, driven without blocking the event loop.
+
+    ``url = await consent.start()`` builds the consent URL and, unless a fixed ``redirect_uri``
+    was given, starts catching the redirect on 127.0.0.1 (``port`` 0: any free port). Show the
+    URL; then the redirect arrives by itself, or the user pastes it: :meth:`feed` (callable
+    from any thread, e.g. a stdin reader or a widget callback) hands it over. ``await
+    consent.result(timeout)`` waits for the first of the two and exchanges the code, once.
+    ``state`` and ``message`` say where it is at any moment; :meth:`aclose` (or ``async with``)
+    stops the catcher and runs ``on_close`` (the engine closes the run's client there).
+    """
+
+    def __init__(self, session: OAuth2Session, *, port: int = 0, redirect_uri: str | None = None,
+                 on_close: Callable[[], Awaitable[Any]] | None = None) -> None:
+        self.session = session
         self.port = port
-        self.redirect_uri = ""
-        self._server: asyncio.AbstractServer | None = None
-        self._caught: asyncio.Future[str] | None = None
+        self.fixed_redirect_uri = redirect_uri
+        self.on_close = on_close
+        self.state = ConsentState.NEW
+        self.message = ""
+        self.url = ""
+        self.redirect_uri = redirect_uri or ""
+        self.tokens: Tokens | None = None
+        self._catcher: _LoopbackCatcher | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._redirect: asyncio.Future[str] | None = None
+        self._started = 0.0
 
-    async def __aenter__(self) -> _LoopbackCatcher:
-        self._caught = asyncio.get_running_loop().create_future()
-        self._server = await asyncio.start_server(self._handle, "127.0.0.1", self.port)
-        port = self._server.sockets[0].getsockname()[1]
-        self.redirect_uri = f"http://127.0.0.1:{port}{_CALLBACK_PATH}"
+    def __repr__(self) -> str:  # the URL carries no secret, but its state value is not for logs
+        return f"<Consent {self.state.value} redirect_uri={self.redirect_uri!r}>"
+
+    @property
+    def listening(self) -> bool:
+        """Whether a loopback catcher waits for the redirect (else only a pasted URL can come)."""
+        return self._catcher is not None
+
+    async def start(self) -> str:
+        """Build the consent URL (and start the loopback catcher): show this URL first."""
+        if self.state is not ConsentState.NEW:
+            raise AuthError(f"this consent was already started (it is {self.state.value})",
+                            hint="start a new consent to authorize again")
+        self._loop = asyncio.get_running_loop()
+        self._started = self._loop.time()
+        self._redirect = self._loop.create_future()
+        if self.fixed_redirect_uri is None:
+            self._catcher = _LoopbackCatcher(self.port, self._deliver)
+            await self._catcher.start()
+            self.redirect_uri = self._catcher.redirect_uri
+        try:
+            self.url = self.session.authorization_url(self.redirect_uri)
+        except BaseException as exc:
+            self.session.redactor.exception(exc)  # a template function may quote a secret
+            await self.aclose()
+            raise
+        self.state = ConsentState.WAITING
+        self.message = "waiting for the redirect after consent"
+        return self.url
+
+    def feed(self, redirected_to: str) -> None:
+        """Hand over the URL the browser was redirected to (pasted); safe from any thread.
+
+        Text that is not a redirect at all (no ``code`` and no ``error`` parameter) is refused
+        at once and the consent keeps waiting; a real redirect is checked (state) and exchanged
+        by :meth:`result`.
+        """
+        text = redirected_to.strip()
+        params = dict(parse_qsl(urlsplit(text).query, keep_blank_values=True))
+        if "code" not in params and "error" not in params:
+            raise AuthError("that is not the redirect URL: it has no 'code' parameter",
+                            hint=f"paste the whole URL the browser was sent to after consent "
+                                 f"(it starts with {self.redirect_uri or 'the redirect URI'})")
+        if self._loop is None:
+            raise AuthError("the consent has not started: start it first")
+        try:
+            self._loop.call_soon_threadsafe(self._deliver, text)
+        except RuntimeError:  # the loop is gone: the consent is over
+            raise AuthError("the consent is over; start a new one") from None
+
+    def _deliver(self, redirected_to: str) -> None:
+        if self._redirect is not None and not self._redirect.done():
+            self._redirect.set_result(redirected_to)
+
+    async def open_browser(self, opener: Callable[[str], Any] | None = None, *, wait: float = 5.0) -> bool | None:
+        """Open the consent URL in a browser, waiting at most ``wait`` seconds for the attempt.
+
+        ``True``: a browser took it (an opener returning ``None`` counts as yes); ``False``: none
+        could; ``None``: the opener has not returned yet (a ``BROWSER`` command that waits) or
+        the redirect arrived first. Either way nothing blocks: the redirect or a paste can
+        still finish the consent.
+        """
+        if not self.url:
+            raise AuthError("the consent has not started: start it first")
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[bool] = loop.create_future()
+        use = opener or open_in_browser
+        url = self.url
+
+        def attempt() -> None:
+            try:
+                answer = use(url)
+                opened = True if answer is None else bool(answer)
+            except Exception:  # noqa: BLE001 - a broken opener means "no browser"
+                opened = False
+            try:
+                loop.call_soon_threadsafe(lambda: done.done() or done.set_result(opened))
+            except RuntimeError:  # the consent (and its loop) ended first
+                pass
+
+        threading.Thread(target=attempt, name="hdkit-open-browser", daemon=True).start()
+        waiting = {done} if self._redirect is None else {done, asyncio.shield(self._redirect)}
+        finished, pending = await asyncio.wait(waiting, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
+        for other in pending - {done}:
+            other.cancel()
+        return done.result() if done in finished else None
+
+    def abandon(self, message: str) -> None:
+        """End the wait with ``message`` (no redirect can come any more); safe from any thread."""
+        if self._loop is None:
+            return
+
+        def end() -> None:
+            if self._redirect is not None and not self._redirect.done():
+                self._redirect.set_exception(AuthError(message))
+        try:
+            self._loop.call_soon_threadsafe(end)
+        except RuntimeError:  # the loop is gone: nothing waits any more
+            pass
+
+    async def result(self, timeout: float = 300.0) -> Tokens:
+        """Wait for the redirect until ``timeout`` seconds after :meth:`start`, then exchange the code."""
+        if self._redirect is None or self._loop is None:
+            raise AuthError("the consent has not started: start it first")
+        if self.state is ConsentState.AUTHORIZED and self.tokens is not None:
+            return self.tokens
+        left = max(0.0, timeout - (self._loop.time() - self._started))
+        try:
+            redirected = await asyncio.wait_for(asyncio.shield(self._redirect), left)
+        except asyncio.TimeoutError:
+            self._fail(f"no OAuth2 redirect arrived within {timeout:g} s")
+            raise AuthError(self.message, hint="finish the consent in the browser, or paste the redirect URL") from None
+        except AuthError as exc:  # abandoned
+            self._fail(exc.message)
+            raise
+        self.state, self.message = ConsentState.EXCHANGING, "exchanging the code for tokens"
+        try:
+            self.tokens = await self.session.complete(redirected)
+        except AuthError as exc:
+            self._fail(self.session.redactor.exception(exc).message)  # type: ignore[attr-defined]
+            raise
+        finally:
+            await self._stop_catcher()
+        self.state, self.message = ConsentState.AUTHORIZED, "authorized"
+        return self.tokens
+
+    def _fail(self, message: str) -> None:
+        self.state, self.message = ConsentState.FAILED, message
+
+    async def _stop_catcher(self) -> None:
+        catcher, self._catcher = self._catcher, None
+        if catcher is not None:
+            await catcher.stop()
+
+    async def aclose(self) -> None:
+        await self._stop_catcher()
+        if self._redirect is not None and not self._redirect.done():
+            self._redirect.cancel()
+        if self.state in (ConsentState.NEW, ConsentState.WAITING):
+            self.state, self.message = ConsentState.CLOSED, "closed before the redirect arrived"
+        on_close, self.on_close = self.on_close, None
+        if on_close is not None:
+            await on_close()
+
+    async def __aenter__(self) -> Consent:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        assert self._server is not None
-        self._server.close()
-        await self._server.wait_closed()
+        await self.aclose()
 
-    async def wait(self, timeout: float) -> str:
-        assert self._caught is not None
+
+# Runs webbrowser in a child process: a fresh look at DISPLAY/BROWSER, no text browser taking
+# over this terminal (its stdin is a pipe), and nothing of it inside this process. The URL
+# goes through stdin, not the command line.
+_OPEN_SCRIPT = "import sys, webbrowser; sys.exit(0 if webbrowser.open(sys.stdin.read().strip()) else 1)"
+
+
+def open_in_browser(url: str) -> bool:
+    """Open ``url`` with Python's ``webbrowser`` in a child process; whether a browser took it.
+
+    This blocks while a ``BROWSER`` command runs (some wait for the browser to close), which is
+    why :meth:`Consent.open_browser` calls it from a worker thread and waits a bounded time.
+    """
+    try:
+        done = subprocess.run([sys.executable, "-c", _OPEN_SCRIPT], input=url, text=True,
+                              capture_output=True, check=False)
+    except OSError:
+        return False
+    return done.returncode == 0
+
+
+def browser_unavailable(environ: Mapping[str, str] | None = None, platform: str | None = None) -> str:
+    """Why no browser can be opened here ("" when one probably can): no display, no BROWSER."""
+    environ = os.environ if environ is None else environ
+    platform = sys.platform if platform is None else platform
+    if environ.get("BROWSER", "").strip():
+        return ""
+    unix = not platform.startswith(("win", "darwin", "cygwin"))
+    if unix and not (environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY")):
+        return "no DISPLAY, WAYLAND_DISPLAY or BROWSER is set"
+    return ""
+
+
+class _LoopbackCatcher:
+    """A one-shot HTTP server on 127.0.0.1 that hands the OAuth2 redirect to ``deliver``."""
+
+    def __init__(self, port: int, deliver: Callable[[str], None]) -> None:
+        self.port = port
+        self.deliver = deliver
+        self.redirect_uri = ""
+        self._server: asyncio.AbstractServer | None = None
+
+    async def start(self) -> None:
         try:
-            return await asyncio.wait_for(asyncio.shield(self._caught), timeout)
-        except asyncio.TimeoutError:
-            raise AuthError(f"no OAuth2 redirect arrived within {timeout:g} s",
-                            hint="finish the consent in the browser, or paste the redirect URL") from None
+            self._server = await asyncio.start_server(self._handle, "127.0.0.1", self.port)
+        except OSError as exc:
+            raise AuthError(f"cannot listen for the OAuth2 redirect on 127.0.0.1:{self.port}: {exc.strerror}",
+                            hint="choose another --port, or 0 for any free port") from None
+        port = self._server.sockets[0].getsockname()[1]
+        self.redirect_uri = f"http://127.0.0.1:{port}{_CALLBACK_PATH}"
+
+    async def stop(self) -> None:
+        server, self._server = self._server, None
+        if server is not None:
+            server.close()
+            await server.wait_closed()
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -438,7 +665,9 @@ class _LoopbackCatcher:
                      f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body)
         try:
             await writer.drain()
+        except ConnectionError:
+            pass
         finally:
             writer.close()
-        if caught and self._caught is not None and not self._caught.done():
-            self._caught.set_result(self.redirect_uri + target[len(_CALLBACK_PATH):])
+        if caught:
+            self.deliver(self.redirect_uri + target[len(_CALLBACK_PATH):])

@@ -5,18 +5,33 @@ request in advance (:meth:`Indexed.params` for the k-th page), so :func:`fetch_p
 ahead concurrently, keeping up to *Max Concurrent Request* pages in flight, and still hands
 records back in page order: pages are consumed strictly in order and the first page that ends
 the sync (empty, short, repeated, failed) discards everything fetched after it. The
-next-link mode can only go one page at a time. The request cap is enforced once, around all
-modes: no more than ``max_requests`` requests are ever sent.
+next-link mode can only go one page at a time, and so does ``sequential=True``
+(:class:`SyncOptions`): the PBX-faithful mode, which sends exactly the requests the PBX would,
+one after the other. The request cap is enforced once, around all modes: no more than
+``max_requests`` page requests are ever sent (a retried page counts once).
 
-Every sync says why it stopped (:class:`StopReason` plus a detail sentence), because a sync
-that silently truncates is the bug users of other tools cannot see.
+A sync is honest about what it did, because a sync that silently truncates or overshoots is
+the bug users of other tools cannot see:
+
+* it says why it stopped (:class:`StopReason` plus a detail sentence) and whether that means
+  the list is complete (:attr:`StopReason.complete`): a looping sync, one that hit the cap or
+  one that failed is not;
+* the requests sent past the page that ended it (fetched ahead, then discarded) are awaited
+  and reported with their statuses (:attr:`Paged.past_end`), never dropped unseen;
+* a page that failed for a passing reason (429, 5xx, a timeout, a truncated body) is retried
+  within bounds (:attr:`SyncOptions.page_retries`, a ``Retry-After`` up to
+  :attr:`SyncOptions.max_retry_wait`) before the sync gives up and says so;
+* a watcher (the CLI's progress bar, the workbench) gets a :class:`SyncProgress` after every
+  page through :attr:`SyncOptions.progress`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import enum
 import hashlib
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -24,13 +39,10 @@ from urllib.parse import quote, unquote_plus, urljoin, urlsplit, urlunsplit
 
 import httpx
 
-from hdkit.engine.client import Client, Response
+from hdkit.engine.client import IDEMPOTENT_METHODS, Client, Outcome, Response
 from hdkit.errors import EngineError, HdkitError, Location
-
-try:
-    from hdkit.limits import MAX_SYNC_REQUESTS
-except ImportError:  # pragma: no cover - limits lands separately
-    MAX_SYNC_REQUESTS = 100
+from hdkit.limits import MAX_SYNC_REQUESTS
+from hdkit.results import Stop
 
 USER_ASSOCIATION = "User Association"
 
@@ -39,6 +51,8 @@ __all__ = [
     "NextLink",
     "Paged",
     "StopReason",
+    "SyncOptions",
+    "SyncProgress",
     "add_query",
     "fetch_pages",
     "strategy_for",
@@ -47,6 +61,10 @@ __all__ = [
 RequestFn = Callable[[Mapping[str, Any]], "tuple[str, Mapping[str, str]]"]
 ExtractFn = Callable[[Response], list[dict]]
 NextLinkFn = Callable[[Response], "str | None"]
+Sleep = Callable[[float], Awaitable[Any]]
+
+_TRANSIENT_STATUSES = frozenset({429, 500, 502, 503, 504})
+_TRANSIENT_OUTCOMES = frozenset({Outcome.TIMEOUT, Outcome.NETWORK_ERROR, Outcome.INVALID_JSON})
 
 
 class StopReason(enum.StrEnum):
@@ -56,10 +74,62 @@ class StopReason(enum.StrEnum):
     EMPTY_PAGE = "empty_page"
     SHORT_PAGE = "short_page"
     NO_NEXT_LINK = "no_next_link"
+    NOT_FOUND = "not_found"  # a page after the first answered 404: the page before was the last
     REPEATED_PAGE = "repeated_page"
     REPEATED_LINK = "repeated_link"
     REQUEST_CAP = "request_cap"
     ERROR = "error"
+    DRY_RUN = "dry_run"  # nothing was sent: only the first page can be rendered
+
+    @property
+    def complete(self) -> bool:
+        """Whether stopping here means every user was fetched (a loop, the cap or a failure: no)."""
+        return self in _COMPLETE
+
+
+_COMPLETE = frozenset({StopReason.SINGLE_REQUEST, StopReason.EMPTY_PAGE, StopReason.SHORT_PAGE,
+                       StopReason.NO_NEXT_LINK, StopReason.NOT_FOUND})
+
+
+@dataclass(frozen=True)
+class SyncProgress:
+    """A sync as a watcher sees it, after every page (and once more when it ends).
+
+    ``latencies_ms`` holds one figure per page consumed, in page order (a retried page: its
+    last attempt); ``note`` says what the sync is waiting for, when it waits (a Retry-After).
+    """
+
+    pages: int
+    records: int
+    requests: int
+    in_flight: int
+    latencies_ms: tuple[float, ...] = ()
+    retries: int = 0
+    max_requests: int = MAX_SYNC_REQUESTS
+    note: str = ""
+    stop_reason: StopReason | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.stop_reason is not None
+
+
+@dataclass(frozen=True)
+class SyncOptions:
+    """How a sync runs. The defaults are the fast mode; ``sequential=True`` is the PBX's.
+
+    ``page_retries`` extra rounds are spent on a page that failed for a passing reason, after
+    the client's own retries, waiting the helpdesk's ``Retry-After`` (up to
+    ``max_retry_wait`` seconds) or a doubling pause; ``sleep`` is the waiting seam (tests
+    pass one that returns at once). Only idempotent requests are retried. ``progress`` is
+    called on the thread running the sync's event loop (a worker thread under Jupyter).
+    """
+
+    sequential: bool = False
+    progress: Callable[[SyncProgress], None] | None = None
+    page_retries: int = 2
+    max_retry_wait: float = 60.0
+    sleep: Sleep | None = None
 
 
 @dataclass(frozen=True)
@@ -67,7 +137,9 @@ class Paged:
     """The outcome of a sync: records in page order, the pages used, and why it stopped.
 
     ``responses`` holds the pages consumed, in order (the stopping page last); ``requests``
-    counts every request sent, including pages fetched ahead and then discarded.
+    counts every page request sent, including pages fetched ahead and then discarded, which
+    ``past_end`` holds (in page order, each with its status); ``retries`` counts the extra
+    attempts spent on pages that failed for a passing reason.
     """
 
     records: list[dict]
@@ -76,6 +148,23 @@ class Paged:
     detail: str
     requests: int
     pages: int = field(default=0)
+    past_end: tuple[Response, ...] = ()
+    retries: int = 0
+    latencies_ms: tuple[float, ...] = ()
+    data_pages: int = 0  # pages consumed that held at least one record
+    page_records: tuple[int, ...] = ()  # records of each page consumed, in page order
+
+    @property
+    def complete(self) -> bool:
+        return self.stop_reason.complete
+
+    def stop(self, step: str) -> Stop:
+        """The result-side record of this sync (:class:`hdkit.results.Stop`)."""
+        last = self.responses[-1].exchange if self.responses else None
+        return Stop(step, str(self.stop_reason), self.requests, len(self.records), self.detail, self.pages,
+                    last, data_pages=self.data_pages, complete=self.complete,
+                    past_end=tuple(r.exchange for r in self.past_end), retries=self.retries,
+                    latencies_ms=self.latencies_ms, page_records=self.page_records)
 
 
 class Indexed(Protocol):
@@ -178,39 +267,25 @@ async def fetch_pages(
     method: str = "GET",
     body: str | None = None,
     auth: httpx.Auth | None = None,
+    options: SyncOptions | None = None,
 ) -> Paged:
     """Fetch every page of a user sync (see the module docstring for the rules).
 
     ``request(vars)`` renders the Get User request and returns ``(url, headers)``; ``vars``
     holds the page's parameters (empty for the first next-link page). ``extract`` maps a
-    page to its records; ``next_link`` finds the next page's URL in a response.
+    page to its records; ``next_link`` finds the next page's URL in a response. A dry run
+    renders the first page only: the next ones depend on the helpdesk's answers.
     """
+    options = options or SyncOptions()
     max_requests = max(1, min(max_requests, MAX_SYNC_REQUESTS))
     strategy = strategy_for(pagination)
-    send = _Sender(client, step, method, body, auth)
+    run = _Run(client, step, method.upper(), body, auth, options, extract, max_requests,
+               getattr(strategy, "page_size", None))
     if isinstance(strategy, NextLink):
-        return await _follow_links(send, request, strategy, extract, next_link, max_requests)
-    window = max(1, max_concurrent or client.max_concurrent)
-    single = isinstance(strategy, _Single)
-    return await _fetch_indexed(send, request, strategy, extract,
-                                1 if single else max_requests, 1 if single else window, single)
-
-
-@dataclass
-class _Sender:
-    client: Client
-    step: str
-    method: str
-    body: str | None
-    auth: httpx.Auth | None
-    sent: int = 0
-    home: str | None = None  # the first page's URL: credentials go to its host only
-
-    def __call__(self, url: str, headers: Mapping[str, str], page: int) -> Awaitable[Response]:
-        self.sent += 1
-        self.home = self.home or url
-        return self.client.send(f"{self.step} (page {page})", self.method, url, headers=headers,
-                                body=self.body, auth=self.auth, home=self.home)
+        return await _follow_links(run, request, strategy, next_link)
+    single = isinstance(strategy, _Single) or client.dry_run
+    window = 1 if single or options.sequential else max(1, max_concurrent or client.max_concurrent)
+    return await _fetch_indexed(run, request, strategy, 1 if single else max_requests, window, single)
 
 
 class _Stop(Exception):
@@ -218,21 +293,92 @@ class _Stop(Exception):
         self.reason, self.detail = reason, detail
 
 
-class _Pages:
-    """Consumes pages in order, applying the stop rules shared by every mode."""
+class _Run:
+    """One sync's state: what was sent, what was consumed, and the stop rules of every mode."""
 
-    def __init__(self, extract: ExtractFn, page_size: int | None) -> None:
+    def __init__(self, client: Client, step: str, method: str, body: str | None, auth: httpx.Auth | None,
+                 options: SyncOptions, extract: ExtractFn, max_requests: int, page_size: int | None) -> None:
+        self.client, self.step, self.method, self.body, self.auth = client, step, method, body, auth
+        self.options = options
         self.extract = extract
+        self.max_requests = max_requests
         self.page_size = page_size
+        self.sleep: Sleep = options.sleep or asyncio.sleep
+        self.sent = 0
+        self.home: str | None = None  # the first page's URL: credentials go to its host only
+        self.in_flight = 0
+        self.retries = 0
         self.records: list[dict] = []
         self.responses: list[Response] = []
+        self.latencies: list[float] = []
+        self.page_records: list[int] = []
+        self.data_pages = 0
+        self.page_retries = 0  # extra attempts of the page being consumed
+        self.refusal = ""  # why that page was not retried, when a retry was refused
         self._seen: dict[str, int] = {}
 
-    def take(self, response: Response) -> list[dict]:
+    # -- sending ---------------------------------------------------------------------------
+
+    def launch(self, url: str, headers: Mapping[str, str]) -> asyncio.Task[Response]:
+        """Send the next page's request (counted against the cap now, answered later)."""
+        self.sent += 1
+        self.home = self.home or url
+        return asyncio.ensure_future(self._send(url, headers, self.sent))
+
+    async def _send(self, url: str, headers: Mapping[str, str], page: int) -> Response:
+        self.in_flight += 1
+        try:
+            return await self.client.send(f"{self.step} (page {page})", self.method, url, headers=headers,
+                                          body=self.body, auth=self.auth, home=self.home)
+        finally:
+            self.in_flight -= 1
+
+    async def settle(self, response: Response, url: str, headers: Mapping[str, str], page: int) -> Response:
+        """``response``, or the answer of a bounded retry when it failed for a passing reason."""
+        self.page_retries, self.refusal = 0, ""
+        for attempt in range(self.options.page_retries):
+            wait = self._retry_wait(response, attempt)
+            if wait is None:
+                return response
+            self.report(note=f"page {page} answered {_said(response)}; retrying in {wait:g} s")
+            await self.sleep(wait)
+            self.retries += 1
+            self.page_retries += 1
+            response = await self._send(url, headers, page)
+        return response
+
+    def _retry_wait(self, response: Response, attempt: int) -> float | None:
+        """Seconds to wait before retrying a failed page; ``None``: do not retry it."""
+        outcome, status = response.exchange.outcome, response.exchange.status
+        transient = outcome in _TRANSIENT_OUTCOMES or (
+            outcome is Outcome.HTTP_ERROR and status in _TRANSIENT_STATUSES)
+        if not transient or self.method not in IDEMPOTENT_METHODS:
+            return None
+        asked = _seconds(response.headers.get("Retry-After"))
+        if asked is not None and asked > self.options.max_retry_wait:
+            self.refusal = (f"; not retried: its Retry-After of {asked:g} s is longer than the "
+                            f"{self.options.max_retry_wait:g} s a sync waits")
+            return None
+        if asked is not None:
+            return asked
+        return min(2.0 ** attempt, self.options.max_retry_wait)
+
+    # -- consuming -------------------------------------------------------------------------
+
+    def take(self, response: Response) -> None:
+        """Consume the next page in order; raise :class:`_Stop` when it ends the sync."""
         number = len(self.responses) + 1
         self.responses.append(response)
+        self.latencies.append(response.exchange.elapsed_ms)
+        self.page_records.append(0)
+        if self.client.dry_run:
+            raise _Stop(StopReason.DRY_RUN, "nothing was sent; page 1 is rendered, the next pages depend on "
+                                            "the helpdesk's answers")
+        if response.exchange.status == 404 and number > 1:
+            raise _Stop(StopReason.NOT_FOUND, f"page {number} answered HTTP 404: the page before was the last")
         if not response.ok:
-            raise _Stop(StopReason.ERROR, response.exchange.error or f"page {number} failed")
+            detail = response.exchange.error or f"page {number} failed"
+            raise _Stop(StopReason.ERROR, detail + self._retried_note())
         try:
             records = list(self.extract(response))
         except HdkitError as exc:
@@ -246,72 +392,96 @@ class _Pages:
                         "probably ignores the pagination parameters")
         self._seen[digest] = number
         self.records.extend(records)
+        self.page_records[-1] = len(records)
+        self.data_pages += 1
         if self.page_size and len(records) < self.page_size:
             raise _Stop(StopReason.SHORT_PAGE,
                         f"page {number} had {len(records)} of {self.page_size} records: the last page")
-        return records
+        self.report()
 
-    def result(self, reason: StopReason, detail: str, requests: int) -> Paged:
-        return Paged(self.records, self.responses, reason, detail, requests, len(self.responses))
+    def _retried_note(self) -> str:
+        if self.page_retries:
+            return f" (still failing after {self.page_retries} more attempt(s) of the page)"
+        return self.refusal
+
+    async def finish(self, stop: _Stop, later: list[asyncio.Task[Response]]) -> Paged:
+        """The result, once the requests sent past the stopping page have answered.
+
+        They are already on the wire (the window is the concurrency limit), so waiting for
+        them costs at most one page's latency and lets the report say what they got.
+        """
+        answered = await asyncio.gather(*later, return_exceptions=True) if later else []
+        past_end = tuple(r for r in answered if isinstance(r, Response))
+        paged = Paged(self.records, self.responses, stop.reason, stop.detail, self.sent, len(self.responses),
+                      past_end, self.retries, tuple(self.latencies), self.data_pages, tuple(self.page_records))
+        self.report(stop=stop.reason)
+        return paged
+
+    def report(self, *, note: str = "", stop: StopReason | None = None) -> None:
+        if self.options.progress is None:
+            return
+        self.options.progress(SyncProgress(
+            pages=len(self.responses), records=len(self.records), requests=self.sent,
+            in_flight=self.in_flight, latencies_ms=tuple(self.latencies), retries=self.retries,
+            max_requests=self.max_requests, note=note, stop_reason=stop,
+        ))
 
 
-async def _fetch_indexed(send: _Sender, request: RequestFn, strategy: Indexed, extract: ExtractFn,
-                         max_requests: int, window: int, single: bool) -> Paged:
-    pages = _Pages(extract, strategy.page_size)
+async def _fetch_indexed(run: _Run, request: RequestFn, strategy: Indexed, max_requests: int,
+                         window: int, single: bool) -> Paged:
+    planned: dict[int, tuple[str, Mapping[str, str]]] = {}
     tasks: dict[int, asyncio.Task[Response]] = {}
 
     def launch(k: int) -> None:
         params = strategy.params(k)
         url, headers = request(params)
-        tasks[k] = asyncio.ensure_future(send(add_query(url, params), headers, k + 1))
+        planned[k] = (add_query(url, params), headers)
+        tasks[k] = run.launch(*planned[k])
 
     try:
+        run.report()
         for k in range(max_requests):
             # Slide the window: at most `window` pages past the one being consumed, so at
-            # most window - 1 requests are wasted past the last page.
-            while send.sent < min(max_requests, k + window):
-                launch(send.sent)
+            # most window - 1 requests are sent past the last page (and reported).
+            while run.sent < min(max_requests, k + window):
+                launch(run.sent)
+            response = await run.settle(await tasks[k], *planned[k], k + 1)
             try:
-                pages.take(await tasks[k])
+                run.take(response)
             except _Stop as stop:
-                return pages.result(stop.reason, stop.detail, send.sent)
+                return await run.finish(stop, [tasks[j] for j in range(k + 1, run.sent)])
             if single:
-                return pages.result(StopReason.SINGLE_REQUEST,
-                                    "pagination is disabled: one request", send.sent)
-        return pages.result(StopReason.REQUEST_CAP,
-                            f"stopped at the {max_requests}-request cap; more users may exist",
-                            send.sent)
+                return await run.finish(_Stop(StopReason.SINGLE_REQUEST, "pagination is disabled: one request"), [])
+        return await run.finish(_Stop(StopReason.REQUEST_CAP,
+                                      f"the {max_requests}-request cap was reached; more users may exist"), [])
     finally:
         await _cancel(tasks.values())
 
 
-async def _follow_links(send: _Sender, request: RequestFn, strategy: NextLink, extract: ExtractFn,
-                        next_link: NextLinkFn, max_requests: int) -> Paged:
-    pages = _Pages(extract, None)
+async def _follow_links(run: _Run, request: RequestFn, strategy: NextLink, next_link: NextLinkFn) -> Paged:
     url, headers = request({})
     seen = {url}
+    run.report()
     while True:
-        response = await send(url, headers, send.sent + 1)
+        response = await run.settle(await run.launch(url, headers), url, headers, run.sent)
         try:
-            pages.take(response)
+            run.take(response)
         except _Stop as stop:
-            return pages.result(stop.reason, stop.detail, send.sent)
+            return await run.finish(stop, [])
         try:
             link = next_link(response)
         except HdkitError as exc:
-            return pages.result(StopReason.ERROR, f"page {send.sent}: next link: {exc}", send.sent)
+            return await run.finish(_Stop(StopReason.ERROR, f"page {run.sent}: next link: {exc}"), [])
         nxt = strategy.next_url(url, link)
         if nxt is None:
-            return pages.result(StopReason.NO_NEXT_LINK,
-                                f"page {send.sent} has no next link: the last page", send.sent)
+            return await run.finish(_Stop(StopReason.NO_NEXT_LINK,
+                                          f"page {run.sent} has no next link: the last page"), [])
         if nxt in seen:
-            return pages.result(StopReason.REPEATED_LINK,
-                                f"page {send.sent} links back to a page already fetched",
-                                send.sent)
-        if send.sent >= max_requests:
-            return pages.result(StopReason.REQUEST_CAP,
-                                f"stopped at the {max_requests}-request cap; more users may exist",
-                                send.sent)
+            return await run.finish(_Stop(StopReason.REPEATED_LINK,
+                                          f"page {run.sent} links back to a page already fetched"), [])
+        if run.sent >= run.max_requests:
+            return await run.finish(_Stop(StopReason.REQUEST_CAP, f"the {run.max_requests}-request cap was "
+                                                                  "reached; more users may exist"), [])
         seen.add(nxt)
         url = nxt
 
@@ -322,6 +492,25 @@ async def _cancel(tasks: Any) -> None:
         t.cancel()
     if pending:
         await asyncio.gather(*pending, return_exceptions=True)
+
+
+def _said(response: Response) -> str:
+    e = response.exchange
+    return f"HTTP {e.status}" if e.status and e.status >= 400 else str(e.outcome).replace("_", " ")
+
+
+def _seconds(retry_after: str | None) -> float | None:
+    """A ``Retry-After`` in seconds (delta-seconds or an HTTP date); ``None`` when absent or unreadable."""
+    if not retry_after:
+        return None
+    value = retry_after.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
 
 
 def _mode_name(pagination: Any) -> str:

@@ -1,5 +1,4 @@
-"""The template's lookup scenarios: user sync, contact search, keyword search, match matrix,
-contact creation.
+"""The template's lookup scenarios: user sync, contact search, keyword search, contact creation.
 
 Each is a coroutine over a :class:`~hdkit.engine.session.Session` returning a result object
 from :mod:`hdkit.results`. Each request runs as the file states it: its method, URL, body,
@@ -16,8 +15,7 @@ from operator import itemgetter
 from typing import Any
 
 from hdkit.engine.client import Outcome
-from hdkit.engine.paging import Paged, add_query, fetch_pages
-from hdkit.engine.phones import formats
+from hdkit.engine.paging import Paged, SyncOptions, add_query, fetch_pages
 from hdkit.engine.prepare import Spec, defaults, scope
 from hdkit.engine.session import Sent, Session, matched_nothing
 from hdkit.errors import EngineError, Location
@@ -29,17 +27,13 @@ from hdkit.problems import Problem
 from hdkit.results import (
     CallTrace,
     ContactMatch,
-    MatrixResult,
-    MatrixRow,
     SearchResult,
     Step,
-    Stop,
     UsersResult,
     redact_columns,
 )
 
-__all__ = ["create_contact", "follow_chain", "keyword_search", "match_matrix", "search", "user_columns",
-           "user_rows", "users"]
+__all__ = ["create_contact", "follow_chain", "keyword_search", "search", "user_columns", "user_rows", "users"]
 
 USERS_STEP = "GetUsers"
 _POPUP = "\x00popup"  # a mapping key no template variable can spell
@@ -55,7 +49,7 @@ def _user_mapping(template: Template) -> dict[str, str]:
     return dict(first.pairs()) if first else {}
 
 
-async def users(session: Session) -> UsersResult:
+async def users(session: Session, options: SyncOptions | None = None) -> UsersResult:
     """The Get User sync with the template's pagination; users as column-built records."""
     ua = session.template.user_association
     where = Location("User Association", "Get User")
@@ -86,12 +80,11 @@ async def users(session: Session) -> UsersResult:
     paged: Paged = await fetch_pages(
         session.client, USERS_STEP, request, ua.pagination, extract, next_link,
         max_concurrent=session.client.max_concurrent, method=ua.method, body=prepared.body, auth=session.auth,
+        options=options,
     )
     problems = [*prepared.problems, *_unmatched_users(paged.records, mapping)]
     columns = user_columns(paged.records, names)
-    last = paged.responses[-1].exchange if paged.responses else None
-    stop = Stop(USERS_STEP, str(paged.stop_reason), paged.requests, len(paged.records), paged.detail,
-                paged.pages, last)
+    stop = paged.stop(USERS_STEP)
     log = tuple(session.client.exchanges)  # every page sent, fetched-ahead ones included
     return UsersResult(redact_columns(columns, session.redactor), log, stop, tuple(problems))
 
@@ -230,28 +223,6 @@ async def keyword_search(session: Session, text: str) -> SearchResult:
     pairs = [pair for group in found for pair in group]
     log = tuple(s.exchange for s in steps if s.exchange is not None)
     return SearchResult(text, tuple(m for m, _ in pairs), log, tuple(p for s in steps for p in s.problems))
-
-
-# --------------------------------------------------------------------------- match matrix
-
-
-async def match_matrix(session: Session, phone: str, contact_type: str | None = None, *,
-                       last_digits: int = 7, default_country: str = "1") -> MatrixResult:
-    """Search ``phone`` written in several formats; count the hits per format and contact type."""
-    types = _contact_types(session.template, contact_type)
-    try:
-        variants = formats(phone, default_country).items(last_digits)
-    except ValueError as exc:
-        raise EngineError(str(exc), Location("Contact Search", "Phone")) from exc
-    async def one(ct: ContactType, fmt: str, number: str) -> tuple[MatrixRow, Any]:
-        variables = scope(defaults(session.template.contact_search), session.base,
-                          {"Phone": number, "SearchValue": number})
-        sent = await session.send(Spec.of(ct, "Contact Search", f"Search {ct.name} [{fmt}]"), variables)
-        hits = len(session.records(sent, contact_mapping(session.template, ct), variables))
-        return MatrixRow(ct.name, fmt, number, hits, str(sent.exchange.outcome)), sent.exchange
-
-    done = await asyncio.gather(*(one(ct, f, n) for ct in types for f, n in variants))
-    return MatrixResult(phone, tuple(r for r, _ in done), tuple(e for _, e in done))
 
 
 # --------------------------------------------------------------------------- contact creation

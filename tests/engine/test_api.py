@@ -9,8 +9,9 @@ import pytest
 
 import hdkit.engine
 
-PUBLIC = ["CallEvent", "CallKind", "Client", "Engine", "Exchange", "OAuth2Session", "Outcome", "Paged",
-          "Response", "StopReason", "TokenStore", "Tokens", "queue_call", "run_sync", "simulate"]
+PUBLIC = ["CallEvent", "CallKind", "Client", "Consent", "ConsentState", "Engine", "Exchange", "OAuth2Session",
+          "Outcome", "Paged", "Response", "StopReason", "SyncOptions", "SyncProgress", "TokenStore", "Tokens",
+          "queue_call", "run_sync", "simulate"]
 
 
 def test_the_public_names_are_exported_sorted_and_resolve() -> None:

@@ -4,6 +4,7 @@ refresh on interval / 401 / token-invalid text, rotation, the token file, and re
 from __future__ import annotations
 
 import asyncio
+import threading
 import base64
 import hashlib
 import json
@@ -333,28 +334,29 @@ def test_wrong_pkce_verifier_is_an_auth_error_naming_the_token_endpoint():
 
 
 def test_loopback_catches_the_redirect_from_the_browser():
+    """The browser runs beside the event loop (as a real one does): the catcher gets its redirect."""
     provider = Provider()
-    browser_tasks: list[asyncio.Task[None]] = []
+    landed: list[str] = []
+    closed = threading.Event()
 
-    async def browser(url: str) -> None:
+    def browser(url: str) -> bool:
         query = parse_qs(urlsplit(url).query)
         code = provider.issue_code(query["code_challenge"][0])
-        async with httpx.AsyncClient() as real:
-            miss = await real.get(query["redirect_uri"][0].replace("/callback", "/favicon.ico"))
-            assert miss.status_code == 404
-            hit = await real.get(query["redirect_uri"][0], params={"code": code, "state": query["state"][0]})
-            assert "close this tab" in hit.text
+        miss = httpx.get(query["redirect_uri"][0].replace("/callback", "/favicon.ico"))
+        hit = httpx.get(query["redirect_uri"][0], params={"code": code, "state": query["state"][0]})
+        landed.extend([str(miss.status_code), hit.text])
+        closed.set()
+        return True
 
     async def body(client: Client) -> Tokens:
         session = OAuth2Session(oauth_config(), INPUTS, client=client, pkce=True)
-        tokens = await session.authorize(
-            timeout=30, open_browser=lambda url: browser_tasks.append(asyncio.ensure_future(browser(url))))
-        await asyncio.gather(*browser_tasks)
+        tokens = await session.authorize(timeout=30, open_browser=browser)
         assert session.redirect_uri.startswith("http://127.0.0.1:")
         return tokens
 
     tokens, _ = run(provider, body)
     assert tokens.access_token.reveal() == "access-1-tok"
+    assert closed.wait(10) and landed[0] == "404" and "close this tab" in landed[1]
 
 
 def test_loopback_wait_is_bounded():

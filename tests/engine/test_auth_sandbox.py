@@ -124,21 +124,19 @@ def test_forged_state_is_refused(fresh_sandbox: Sandbox):
 
 def test_loopback_redirect_with_a_following_browser(fresh_sandbox: Sandbox):
     hd = fresh_sandbox
-    opened: list[asyncio.Task[httpx.Response]] = []
+    landed: list[httpx.Response] = []
 
-    async def browser(url: str) -> httpx.Response:
-        async with httpx.AsyncClient(follow_redirects=True) as real:
-            return await real.get(url)  # consent page -> 302 -> the loopback catcher
+    def browser(url: str) -> bool:  # consent page -> 302 -> the loopback catcher
+        landed.append(httpx.get(url, follow_redirects=True))
+        return True
 
     async def body(client: Client) -> Response:
         session = OAuth2Session(zendesk_config(hd), inputs(Z), client=client, pkce=True)
-        await session.authorize(timeout=20, open_browser=lambda url: opened.append(asyncio.ensure_future(browser(url))))
-        landing = await opened[0]
-        assert "close this tab" in landing.text
+        await session.authorize(timeout=20, open_browser=browser)
         return await client.send("Get users", "GET", f"{hd.url}{Z['api']}/users.json?per_page=1", auth=session)
 
     response, _ = run(body)
-    assert response.ok
+    assert response.ok and "close this tab" in landed[0].text
 
 
 def test_expired_token_is_refreshed_once_and_the_request_retried(fresh_sandbox: Sandbox):

@@ -8,10 +8,11 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+import pytest
 
 from hdkit.engine.auth import OAuth2Session, TokenStore
 from hdkit.engine.client import Client, Response
-from hdkit.engine.paging import Paged, StopReason, fetch_pages
+from hdkit.engine.paging import Paged, StopReason, SyncOptions, fetch_pages
 from hdkit.model import OAuth2, Pagination, PaginationMode
 from hdkit.sandbox import AGENT_COUNT, DEMO, Sandbox
 
@@ -71,7 +72,7 @@ def sync(url: str, headers: dict[str, str], pagination: Pagination, extract: Cal
         async with Client(max_concurrent=max_concurrent, sleep=sleep, **client_kw) as client:
             flow = auth if auth is None or isinstance(auth, httpx.Auth) else auth(client)
             return await fetch_pages(client, "Get users", lambda _v: (url, headers), pagination, extract,
-                                     next_link, auth=flow)
+                                     next_link, auth=flow, options=SyncOptions(sleep=sleep))
 
     return asyncio.run(go())
 
@@ -178,3 +179,45 @@ def test_expired_token_mid_sync_is_refreshed_and_the_sync_completes(fresh_sandbo
     assert unique_ids(paged) == AGENT_COUNT
     assert sum(r["status"] == 401 for r in fresh_sandbox.requests) >= 1
     assert sum(r["path"].endswith("/oauth/v2/token") for r in fresh_sandbox.requests) == 2
+
+
+def recording_sync(hd: Sandbox, **client_kw: Any) -> tuple[Paged, list[float]]:
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    async def go() -> Paged:
+        async with Client(max_concurrent=1, sleep=sleep, **client_kw) as client:
+            return await fetch_pages(client, "Get users", lambda _v: (f"{hd.url}/keydesk/api/users", KEYDESK),
+                                     page("page", "page_size", 100), data, lambda r: None,
+                                     options=SyncOptions(sleep=sleep))
+
+    return asyncio.run(go()), waits
+
+
+@pytest.mark.parametrize(
+    ("switches", "page_waits"),
+    [
+        pytest.param({"rate_limit": 4, "retry_after_s": 2}, [2.0], id="four-429s-in-a-row"),
+        pytest.param({"rate_limit": 1, "retry_after_s": 20}, [20.0], id="retry-after-over-8s"),
+        pytest.param({"malformed": 1}, [1.0], id="truncated-page"),
+    ],
+)
+def test_a_passing_fault_does_not_end_the_sync(fresh_sandbox: Sandbox, switches, page_waits):
+    """Issue 12 (Low): each of these used to end the sync early; now the page is retried."""
+    fresh_sandbox.faults.update(**switches)
+    paged, waits = recording_sync(fresh_sandbox, retries=3)
+    assert paged.stop_reason is StopReason.EMPTY_PAGE and paged.complete
+    assert unique_ids(paged) == AGENT_COUNT and paged.retries == 1
+    assert waits[-len(page_waits):] == page_waits  # the page-level wait comes after the client's own
+
+
+def test_fetch_ahead_past_the_end_is_in_the_report(fresh_sandbox: Sandbox):
+    paged = sync(f"{fresh_sandbox.url}/keydesk/api/users", KEYDESK, page("page", "page_size", 100), data,
+                 max_concurrent=5)
+    assert paged.stop_reason is StopReason.EMPTY_PAGE and paged.data_pages == AGENT_COUNT // 100
+    sent = sorted(int(r["url"].split("page=")[1].split("&")[0]) for r in fresh_sandbox.requests)
+    past = [int(r.exchange.step.split("page ")[1].rstrip(")")) for r in paged.past_end]
+    assert past == [p for p in sent if p > paged.pages] and len(past) <= 4
+    assert paged.requests == len(fresh_sandbox.requests) == paged.pages + len(past)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import stat
+import sys
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -42,6 +43,7 @@ from support.hostile import (
     variant,
 )
 from support.leaks import TALLY
+from support.terminal import Terminal, User
 
 API_KEY = 'Pk1 "api\\key%+&Zz'
 BASIC_KEY = 'Pb2 "bas\\ic%+&Yy'
@@ -272,12 +274,15 @@ def test_template_errors_applying_functions_to_secrets(desk: HostileDesk, files,
 
 def test_cli_auth_with_a_token_file(desk: HostileDesk, files, tmp_path: Path, capsys, monkeypatch) -> None:
     desk.reset()
-    monkeypatch.setattr("builtins.input", lambda prompt: paste(prompt.split("\n")[1]))
+    screen = Terminal()  # hdkit auth prints the consent URL on stderr; the person pastes the redirect
+    monkeypatch.setattr(sys, "stderr", screen)
+    monkeypatch.setattr(sys, "stdin", User(screen, paste))
     token_file = tmp_path / "tokens.json"
     argv = ["auth", str(files["oauth2"]), "--paste", "--redirect-uri", REDIRECT, "--token-file", str(token_file)]
     for name, value in AUTHS["oauth2"][1](desk).items():
         argv += ["--input", f"{name}={value}"]
     code, output = cli(argv, capsys)
+    output += screen.getvalue()
     assert code == 0 and "authorized" in output
     assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
     content = token_file.read_text()
