@@ -26,7 +26,6 @@ from typing import Any
 import ipywidgets as widgets
 
 from hdkit import samples
-from hdkit.engine.auth import TokenStore
 from hdkit.errors import HdkitError
 from hdkit.library import TemplateLibrary
 from hdkit.model import Template
@@ -66,8 +65,8 @@ class Workbench:
     ``sample_inputs(name)`` gives a sample's inputs whenever one is opened (the sandbox's demo
     credentials, for instance); ``library`` is a :class:`~hdkit.library.TemplateLibrary` or a
     folder for one (default: kept in memory); ``engine_options`` go to every
-    :class:`~hdkit.engine.Engine` (``timeout=...``), ``authorize_options`` to
-    :meth:`Engine.authorize` (``redirect_uri``, ``paste``...).
+    :class:`~hdkit.engine.Engine` (``timeout=...``), ``consent_options`` to the OAuth2 Connect
+    (``redirect_uri`` registered with the helpdesk, ``port`` of the loopback catch, ``timeout``).
     """
 
     def __init__(self, template: Template | str | None = None, *, inputs: Mapping[str, Any] | None = None,
@@ -75,15 +74,16 @@ class Workbench:
                  sample_inputs: SampleInputs | None = None,
                  library: TemplateLibrary | str | os.PathLike[str] | None = None,
                  engine_options: Mapping[str, Any] | None = None,
-                 authorize_options: Mapping[str, Any] | None = None) -> None:
+                 consent_options: Mapping[str, Any] | None = None) -> None:
         self.sample_inputs = sample_inputs
         self.store = Store(_template(template))
         sample = template if isinstance(template, str) and template else None
         given = inputs if inputs is not None else (sample_inputs(sample) if sample and sample_inputs else None)
         self.inputs = InputsForm(self.store, given)
         self.try_panel = TryPanel(self.store, self.inputs, phone=phone, engine_options=engine_options,
-                                  authorize_options=authorize_options, apply=self.apply_mapping,
-                                  current=lambda kind, key: mapped_path(self.store.template, kind, key))
+                                  consent_options=consent_options, apply=self.apply_mapping,
+                                  current=lambda kind, key: mapped_path(self.store.template, kind, key),
+                                  go_to=self.go_to)
 
         self.sample_pick = widgets.Dropdown(options=samples.names(), value=sample, description="Sample",
                                             style={"description_width": "60px"}, layout=widgets.Layout(width="200px"))
@@ -147,6 +147,23 @@ class Workbench:
         """Wait until every Try started has finished and shows its result (scripts, tests)."""
         self.try_panel.wait(timeout)
 
+    def go_to(self, section: str, field: str) -> None:
+        """Show the tab of ``section`` and put the cursor in ``field`` (a problem's location)."""
+        if section == TRY_TAB:
+            self.tabs.select(TRY_TAB)
+            return
+        tab = next((t for t in self.sections.values() if t.section == section), None)
+        if tab is None:
+            return
+        self.tabs.selected_index = list(self.sections.values()).index(tab)
+        try:
+            row = self.field(section, field)
+        except KeyError:
+            return
+        focus = getattr(row.widgets[-1], "focus", None) if row.widgets else None
+        if focus is not None:
+            focus()
+
     def apply_mapping(self, kind: str, key: str, path: str) -> str:
         """Map PBX field ``key`` (of ``contact`` or ``user``) to ``path``: the refusal, or ""."""
         refusal = self.store.edit(*mapping_edit(self.store.template, kind, key, path))
@@ -184,8 +201,7 @@ class Workbench:
         reset to ``given`` (kept by name too when "keep inputs with the same names" is ticked)."""
         for tab in self.sections.values():
             tab.close()
-        self.try_panel.clear()
-        self.try_panel.tokens = TokenStore()  # tokens belong to the helpdesk of the old template
+        self.try_panel.clear()  # results and tokens belong to the old template's helpdesk
         self.export_panel.clear()
         self.store.load(template)
         self.inputs.reset(given, keep=self.keep_inputs.value)

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import ipywidgets as widgets
 import pytest
 
@@ -345,28 +344,22 @@ def test_match_formats_shows_which_phone_formats_hit(fresh_sandbox) -> None:
     assert (hits == 0).any() and "tried in several formats" in wb.try_panel.status.value
 
 
-def test_try_is_refused_while_errors_remain(fresh_sandbox) -> None:
-    wb = sandbox_bench("freshdesk", fresh_sandbox.url)
-    set_row(wb, "general", "Helpdesk Name", "")
-    click(wb, "Search contact")
-    assert "fix 1 error(s) first" in wb.try_panel.status.value
-    assert "Helpdesk Name is required" in wb.try_panel.status.value
-    assert wb.try_panel.result is None and fresh_sandbox.requests == []
-
-
-def test_a_missing_input_is_a_message(fresh_sandbox) -> None:
+def test_a_missing_input_is_refused_before_anything_is_sent(fresh_sandbox) -> None:
     wb = Workbench("freshdesk", inputs={"base_url": samples.demo_inputs("freshdesk", fresh_sandbox.url)["base_url"]},
                    phone=PHONE)
     b = click(wb, "Search contact")
-    assert "api_key" in wb.try_panel.status.value and not b.disabled
-    assert wb.try_panel.result is None
+    lines = [w.description for w in walk(wb.try_panel.refusal) if isinstance(w, widgets.Button)]
+    assert lines == ["Try it > Inputs > api_key: needs a value for the input 'API key' ({{.api_key}})"]
+    assert "not sent" in wb.try_panel.status.value and not b.disabled
+    assert wb.try_panel.result is None and fresh_sandbox.requests == []
 
 
 @pytest.mark.parametrize("name", ["Search contact", "Match formats", "Simulate call"])
 def test_a_blank_phone_is_a_message(name: str) -> None:
-    wb = Workbench("freshdesk", inputs={"base_url": "http://127.0.0.1:9"})
+    wb = Workbench("freshdesk", inputs={"base_url": "http://127.0.0.1:9", "api_key": "k"})
     click(wb, name)
-    assert "Try it &gt; Phone: enter the caller&#x27;s phone number first" in wb.try_panel.status.value
+    lines = [w.description for w in walk(wb.try_panel.refusal) if isinstance(w, widgets.Button)]
+    assert lines == ["Try it > Phone: enter the caller's phone number first"]
     assert wb.try_panel.result is None
 
 
@@ -389,24 +382,6 @@ def test_a_typed_secret_stays_in_its_password_box(fresh_sandbox) -> None:
     assert wb.try_panel.records["status"].tolist()[0] == "200"
     holders = [w for w in walk(wb.box) if demo["api_key"] in json.dumps(w.get_state(), default=str)]
     assert holders == [box]
-
-
-def _approve(url: str) -> str:
-    """Play the user's browser on the sandbox consent page."""
-    response = httpx.get(url + "&approve=1", follow_redirects=False)
-    return response.headers["location"]
-
-
-def test_oauth2_templates_authorize_then_run(fresh_sandbox) -> None:
-    wb = sandbox_bench("zendesk", fresh_sandbox.url,
-                       authorize_options={"redirect_uri": DEMO["zendesk"]["redirect_uri"], "paste": _approve})
-    authorize = button(wb.box, "Authorize (OAuth2)")
-    assert authorize.layout.display is None
-    click(wb, "Authorize (OAuth2)")
-    assert "authorized" in wb.try_panel.status.value
-    click(wb, "Search contact")
-    assert "Lovelace" in wb.try_panel.records.to_string()
-    assert button(Workbench("freshdesk").box, "Authorize (OAuth2)").layout.display == "none"
 
 
 def test_secrets_reach_no_widget_but_the_password_box(fresh_sandbox, tmp_path: Path) -> None:
