@@ -16,6 +16,7 @@ import ipywidgets as widgets
 
 from hdkit.errors import ValidationFailed
 from hdkit.model import Template
+from hdkit.problems import Problem
 from hdkit.ui.render import pre, problem_line
 from hdkit.validate import validate
 from hdkit.yeastar_xml import save, to_xml
@@ -38,10 +39,14 @@ def _file_name(template: Template) -> str:
 
 
 class ExportPanel:
-    """``current()`` is the template to export; the path box may be left empty to only download."""
+    """``current()`` is the template to export and ``problems()`` what stands against it (default:
+    its validation; the workbench adds the values it refused); the path may be left empty to
+    only download."""
 
-    def __init__(self, current: Callable[[], Template], path: str | os.PathLike[str] = "template.xml") -> None:
+    def __init__(self, current: Callable[[], Template], path: str | os.PathLike[str] = "template.xml",
+                 problems: Callable[[], list[Problem]] | None = None) -> None:
         self.current = current
+        self.problems = problems or (lambda: validate(self.current()))
         self.path = widgets.Text(value=str(path), description="Export to", placeholder="file path (optional)",
                                  style={"description_width": "70px"})
         self.button = widgets.Button(description="Export XML", icon="download", button_style="primary")
@@ -54,7 +59,7 @@ class ExportPanel:
     def export(self) -> bool:
         """Write the XML to the path (if any) and offer the download; refused while errors remain."""
         template = self.current()
-        errors = [p for p in validate(template) if p.is_error]
+        errors = [p for p in self.problems() if p.is_error]
         target = self.path.value.strip()
         if errors:
             lines = "".join(f"<li>{problem_line(p)}</li>" for p in errors)

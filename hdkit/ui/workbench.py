@@ -104,7 +104,7 @@ class Workbench:
                                                            f"file {self.xml_path.value.strip()}"))
         self.upload.observe(lambda _: self._uploaded(), "value")
 
-        self.export_panel = ExportPanel(lambda: self.store.template, export_path)
+        self.export_panel = ExportPanel(lambda: self.store.template, export_path, lambda: self.store.all_problems)
         self.export_path, self.export_button = self.export_panel.path, self.export_panel.button
         self.export_message, self.xml_view = self.export_panel.message, self.export_panel.xml_view
         self.library = library if isinstance(library, TemplateLibrary) else TemplateLibrary(library)
