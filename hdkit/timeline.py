@@ -23,7 +23,7 @@ __all__ = ["PHASES", "call_steps", "phase_of"]
 
 # What a step of a call is for, in the order a call runs them (calls.py).
 PHASES = ("follow-up", "match", "create contact", "ticket", "journal")
-STEP_COLUMNS = ("step", "phase", "method", "url", "status", "outcome", "start_ms", "elapsed_ms", "sets", "note")
+STEP_COLUMNS = ("step", "phase", "method", "url", "status", "outcome", "start_ms", "elapsed_ms", "outputs", "note")
 
 
 def phase_of(step: Step, follow_ups: Collection[str] = ()) -> str:
@@ -53,7 +53,8 @@ def _short(value: Any) -> str:
 
 
 def call_steps(trace: CallTrace | Iterable[Step], template: Any = None) -> pd.DataFrame:
-    """One row per step: phase, request, status, start and duration (ms), variables it set.
+    """One row per step: phase, request, status, start and duration (ms), the variables it set
+    (``outputs``, as :meth:`CallTrace.trace` names them).
 
     ``template`` (the one that ran) tells follow-ups reached through ``Next`` from the rest.
     Steps that sent nothing (skipped, refused before sending) take no time and have no status;
@@ -71,7 +72,7 @@ def call_steps(trace: CallTrace | Iterable[Step], template: Any = None) -> pd.Da
             ("step", s.name), ("phase", phase_of(s, follow_ups)), ("method", getattr(e, "method", "")),
             ("url", getattr(e, "url", "")), ("status", "" if status is None else str(status)),
             ("outcome", str(getattr(e, "outcome", "") or "")), ("start_ms", round(clock, 1)),
-            ("elapsed_ms", round(elapsed, 1)), ("sets", _sets(s.outputs)), ("note", s.note),
+            ("elapsed_ms", round(elapsed, 1)), ("outputs", _sets(s.outputs)), ("note", s.note),
         ):
             rows[column].append(value)
         clock += elapsed

@@ -18,7 +18,7 @@ def test_a_missed_call_from_a_stranger_runs_match_create_ticket_follow_up_journa
     assert list(table["phase"]) == ["match", "create contact", "ticket", "follow-up", "journal"]
     assert list(table["step"]) == ["Search Contacts", "Create Contacts", "CreateNewTicket", "TagTicket", "CallJournal"]
     assert list(table["status"]) == ["200", "201", "201", "200", "201"]
-    created = table.set_index("step").loc["Create Contacts", "sets"]
+    created = table.set_index("step").loc["Create Contacts", "outputs"]
     assert created.startswith("ContactId=") and "ContactsId=" in created
     starts, elapsed = list(table["start_ms"]), list(table["elapsed_ms"])
     assert starts[0] == 0 and all(b >= a for a, b in zip(starts, starts[1:], strict=False))
@@ -29,7 +29,7 @@ def test_a_missed_call_from_a_stranger_runs_match_create_ticket_follow_up_journa
 def test_steps_that_sent_nothing_have_empty_cells_not_none() -> None:
     trace = CallTrace("inbound-missed", (Step("CallJournal [1002]", None, note="skipped: missed queue leg"),))
     row = call_steps(trace).iloc[0]
-    assert (row["phase"], row["method"], row["status"], row["elapsed_ms"], row["sets"]) == ("journal", "", "", 0.0, "")
+    assert (row["phase"], row["method"], row["status"], row["elapsed_ms"], row["outputs"]) == ("journal", "", "", 0.0, "")
 
 
 def test_a_next_request_is_a_follow_up_even_when_named_like_a_scenario() -> None:

@@ -4,11 +4,13 @@ A notebook kernel handles a click inside its own event loop; work awaited or blo
 freezes the kernel (no widget message, no other cell, no OAuth2 paste box) until it is done. So
 every button of the workbench hands its work to :class:`Jobs`, which runs it on one asyncio
 loop in one daemon thread shared by the process (the engine is async at its core, so the work
-is ``engine.ausers()`` and friends, no thread per request). The click returns at once; the
-button is disabled and its status line says what runs; when the work ends, its ``done``
-callback updates the views *before* the job counts as finished, so code that waits
-(:meth:`Job.wait`, :meth:`Jobs.wait`: tests, notebooks run top to bottom) sees the result on
-screen, deterministically. ipywidgets sends trait changes from any thread.
+is ``engine.ausers()`` and friends, no thread per request). A click from the page returns at
+once; the button is disabled and its status line says what runs; when the work ends, its
+``done`` callback updates the views *before* the job counts as finished, so code that waits
+(:meth:`Job.wait`, :meth:`Jobs.wait`: tests, scripts) sees the result on screen,
+deterministically. A click made by code in a notebook cell (``button.click()``) waits for its
+job before the cell goes on, so a notebook run top to bottom reads each result in the next
+line, as it would after a call. ipywidgets sends trait changes from any thread.
 
 User errors (:class:`~hdkit.errors.HdkitError`, ``ValueError``, ``OSError``) become a message
 on the status line. Anything else is a bug: it shows as one line too (never a traceback in the
@@ -20,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import html
+import sys
 import threading
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -28,7 +31,7 @@ import ipywidgets as widgets
 
 from hdkit.errors import HdkitError
 
-__all__ = ["Job", "Jobs", "USER_ERRORS", "worker_loop"]
+__all__ = ["Job", "Jobs", "USER_ERRORS", "in_a_cell", "worker_loop"]
 
 T = TypeVar("T")
 USER_ERRORS = (HdkitError, ValueError, OSError)
@@ -46,6 +49,21 @@ def worker_loop() -> asyncio.AbstractEventLoop:
             threading.Thread(target=loop.run_forever, name="hdkit-ui-worker", daemon=True).start()
             _loop = loop
         return _loop
+
+
+def in_a_cell() -> bool:
+    """Whether a notebook cell runs this code, rather than a widget message from the page.
+
+    The kernel handles both on its own loop; the request it is serving tells them apart.
+    """
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    kernel = getattr(shell, "kernel", None)
+    get_parent = getattr(kernel, "get_parent", None)
+    if get_parent is None:
+        return False
+    parent = get_parent() or {}
+    return parent.get("header", {}).get("msg_type") == "execute_request"
 
 
 class Job:
@@ -84,11 +102,13 @@ class Jobs:
 
     def start(self, name: str, work: Callable[[], Awaitable[T]], done: Callable[[T], None], *,
               status: widgets.HTML, button: widgets.Button | None = None,
-              failed: Callable[[BaseException], None] | None = None) -> Job:
+              failed: Callable[[BaseException], None] | None = None, cell_waits: bool = True,
+              timeout: float = 600.0) -> Job:
         """Run ``work()`` on the worker loop, then ``done(result)``; ``button`` is disabled meanwhile.
 
         A user error goes to ``failed`` (default: its message on ``status``); the button comes
-        back in every case.
+        back in every case. Started by a notebook cell, the job is waited for (up to
+        ``timeout``) unless ``cell_waits`` is false (work that waits for a person).
         """
         if button is not None:
             button.disabled = True
@@ -113,6 +133,8 @@ class Jobs:
 
         job.future = asyncio.run_coroutine_threadsafe(run(), worker_loop())
         self._jobs.append(job)
+        if cell_waits and in_a_cell():
+            job.wait(timeout)
         return job
 
     def wait(self, timeout: float = 60.0) -> None:

@@ -104,7 +104,7 @@ class ConnectView:
             self.status.value = f"<span style='color:#b00020'>&#9888; {html.escape(str(err))}</span>"
 
         self.jobs.start("Connect (OAuth2)", run, self._connected, status=self.status, button=self.button,
-                        failed=failed)
+                        failed=failed, cell_waits=False)  # it waits for a person: never hold a cell
 
     def _show_link(self, consent: Consent, url: str) -> None:
         catch = (f"If this browser runs on the kernel's machine, the redirect to {html.escape(consent.redirect_uri)} "

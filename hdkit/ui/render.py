@@ -36,7 +36,7 @@ def frame_html(frame: pd.DataFrame, max_rows: int = MAX_ROWS) -> str:
     """A DataFrame as an escaped HTML table (a screenful of rows), scrolling sideways in its box."""
     if frame.empty and not len(frame.columns):
         return "<i>no rows</i>"
-    table = clean(frame).to_html(max_rows=max_rows, escape=True, border=0, index=False)
+    table = clean(frame).to_html(max_rows=max_rows, escape=True, border=0)
     return f"<div style='{_SCROLL}'>{table}</div>"
 
 
@@ -108,7 +108,7 @@ def timeline_html(steps: pd.DataFrame) -> str:
         width = max(100 * float(row.elapsed_ms) / total, 0.5)
         color = _PHASE_COLORS.get(str(row.phase), "#999")
         tip = html.escape(f"{row.step}: {row.phase}, {row.elapsed_ms} ms from {row.start_ms} ms"
-                          + (f"; sets {row.sets}" if row.sets else ""), quote=True)
+                          + (f"; sets {row.outputs}" if row.outputs else ""), quote=True)
         rows.append(
             f"<tr title='{tip}'><td style='white-space:nowrap;padding-right:8px;{MONO}'>{html.escape(str(row.step))}</td>"
             f"<td style='width:100%'><div style='position:relative;height:14px;background:#f3f3f3'>"

@@ -36,7 +36,6 @@ from hdkit.ui.inputs import InputsForm
 from hdkit.ui.library import LibraryPanel
 from hdkit.ui.lifecycle import close_tree
 from hdkit.ui.mapping import mapped_path, mapping_edit
-from hdkit.ui.nav import SectionNav
 from hdkit.ui.render import problem_line
 from hdkit.ui.state import Store
 from hdkit.ui.tryit import TryPanel
@@ -48,8 +47,18 @@ TRY_TAB = "Try it"
 LIBRARY_TAB = "Library"
 EXPORT_TAB = "Export"
 SampleInputs = Callable[[str], Mapping[str, Any]]
-# Code editors in a monospace font (ipywidgets' text styles cannot set a font family).
-STYLE = f"<style>.{MONO_CLASS} textarea {{font-family: var(--jp-code-font-family, monospace); font-size: 12px;}}</style>"
+ROOT_CLASS = "hdkit-workbench"
+# Presentation the widgets' own styles cannot say: code editors in a monospace font, and section
+# tabs as wide as their titles, wrapping onto a second row, so "Contact Search (2)" is read whole
+# at 1024 px (JupyterLab's tab bar otherwise cuts every title, the error count first).
+STYLE = f"""<style>
+.{MONO_CLASS} textarea {{ font-family: var(--jp-code-font-family, monospace); font-size: 12px; }}
+.{ROOT_CLASS} .widget-tab > .lm-TabBar .lm-TabBar-content,
+.{ROOT_CLASS} .widget-tab > .p-TabBar .p-TabBar-content {{ flex-wrap: wrap; }}
+.{ROOT_CLASS} .widget-tab > .lm-TabBar .lm-TabBar-tab,
+.{ROOT_CLASS} .widget-tab > .p-TabBar .p-TabBar-tab {{ flex: 0 0 auto !important; max-width: none !important; }}
+.{ROOT_CLASS} .widget-tab > .lm-TabBar, .{ROOT_CLASS} .widget-tab > .p-TabBar {{ height: auto; min-height: fit-content; }}
+</style>"""
 
 
 def _template(source: Template | str | None) -> Template:
@@ -112,7 +121,7 @@ class Workbench:
                                           lambda t: self.load(t, f"saved template {t.key}"))
 
         self.problems_view = widgets.HTML()
-        self.tabs = SectionNav()
+        self.tabs = widgets.Tab()
         self.sections: dict[str, SectionTab] = {}
         self._extra_tabs = [(TRY_TAB, self.try_panel.box), (LIBRARY_TAB, self.library_panel.box),
                             (EXPORT_TAB, self.export_panel.box)]
@@ -122,9 +131,10 @@ class Workbench:
         bar = widgets.HBox([self.sample_pick, self.load_sample_button, self.xml_path, self.load_xml_button,
                             self.upload, self.keep_inputs], layout=widgets.Layout(flex_flow="row wrap"))
         self.box = widgets.VBox([
-            widgets.HTML(STYLE), bar, self.open_label, self.load_message, self.tabs.box, self.try_panel.results_box,
+            widgets.HTML(STYLE), bar, self.open_label, self.load_message, self.tabs, self.try_panel.results_box,
             widgets.HTML("<h4 style='margin:6px 0 2px 0'>Problems</h4>"), self.problems_view,
         ])
+        self.box.add_class(ROOT_CLASS)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.box._repr_mimebundle_(**kwargs)
@@ -150,7 +160,7 @@ class Workbench:
     def go_to(self, section: str, field: str) -> None:
         """Show the tab of ``section`` and put the cursor in ``field`` (a problem's location)."""
         if section == TRY_TAB:
-            self.tabs.select(TRY_TAB)
+            self.tabs.selected_index = len(self.sections) + [t for t, _ in self._extra_tabs].index(TRY_TAB)
             return
         tab = next((t for t in self.sections.values() if t.section == section), None)
         if tab is None:

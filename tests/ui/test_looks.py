@@ -164,3 +164,12 @@ def test_the_bearer_choice_shows_the_token_settings(wb: Workbench) -> None:
     wb.field("Authentication", "Authentication Method").widgets[0].value = AuthMethod.BEARER
     assert shown(wb.field("Authentication", "Token Endpoint").box)
     assert form_fields(model.OAuth2)
+
+
+def test_section_titles_keep_their_error_counts_whole(wb: Workbench) -> None:
+    wb.field("General", "Helpdesk Name").widgets[0].value = ""
+    assert isinstance(wb.tabs, widgets.Tab) and wb.tabs.titles[0] == "General (1)"
+    assert "hdkit-workbench" in wb.box._dom_classes
+    style = wb.box.children[0].value
+    assert ".hdkit-workbench .widget-tab > .lm-TabBar .lm-TabBar-content" in style and "flex-wrap: wrap" in style
+    assert "flex: 0 0 auto !important; max-width: none !important" in style
