@@ -131,8 +131,9 @@ class Workbench:
         bar = widgets.HBox([self.sample_pick, self.load_sample_button, self.xml_path, self.load_xml_button,
                             self.upload, self.keep_inputs], layout=widgets.Layout(flex_flow="row wrap"))
         self.box = widgets.VBox([
-            widgets.HTML(STYLE), bar, self.open_label, self.load_message, self.tabs, self.try_panel.results_box,
+            bar, self.open_label, self.load_message, self.tabs, self.try_panel.results_box,
             widgets.HTML("<h4 style='margin:6px 0 2px 0'>Problems</h4>"), self.problems_view,
+            widgets.HTML(STYLE),
         ])
         self.box.add_class(ROOT_CLASS)
 

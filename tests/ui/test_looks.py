@@ -113,7 +113,7 @@ def test_dropdown_options_only_show_for_a_dropdown(wb: Workbench) -> None:
 def test_json_bodies_get_a_sized_monospace_editor(wb: Workbench) -> None:
     body = wb.field("New Ticket", "New Ticket Creation Request Body").widgets[0]
     assert isinstance(body, widgets.Textarea) and body.rows >= 4 and "hdkit-mono" in body._dom_classes
-    assert "font-family" in wb.box.children[0].value
+    assert "font-family" in wb.box.children[-1].value
 
 
 def test_remove_buttons_are_as_wide_as_their_words(wb: Workbench) -> None:
@@ -170,6 +170,6 @@ def test_section_titles_keep_their_error_counts_whole(wb: Workbench) -> None:
     wb.field("General", "Helpdesk Name").widgets[0].value = ""
     assert isinstance(wb.tabs, widgets.Tab) and wb.tabs.titles[0] == "General (1)"
     assert "hdkit-workbench" in wb.box._dom_classes
-    style = wb.box.children[0].value
+    style = wb.box.children[-1].value
     assert ".hdkit-workbench .widget-tab > .lm-TabBar .lm-TabBar-content" in style and "flex-wrap: wrap" in style
     assert "flex: 0 0 auto !important; max-width: none !important" in style
