@@ -10,15 +10,16 @@ redacted exchange the engine recorded: the view never sees a secret.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import ipywidgets as widgets
+import pandas as pd
 
 from hdkit.problems import Problem
 from hdkit.responses import ResponseView, json_tree, request_parts
-from hdkit.ui.render import pre, request_html, tree_html
+from hdkit.ui.render import frame_html, pre, request_html, tree_html
 
 __all__ = ["Entry", "ExchangeView"]
 
@@ -44,12 +45,13 @@ class ExchangeView:
         self.request_view = widgets.HTML()
         self.status = widgets.HTML()
         self.body_view = widgets.HTML()
+        self.extracted = widgets.HTML()
         self._quiet = False
         self.pick.observe(lambda _: self._quiet or self._show(), "value")
         self.box = widgets.VBox([
             self.pick,
             widgets.HTML("<b>Request (as the PBX renders it)</b>"), self.request_view,
-            widgets.HTML("<b>Response</b>"), self.status, self.body_view,
+            widgets.HTML("<b>Response</b>"), self.status, self.extracted, self.body_view,
         ])
 
     def on_pick(self, listener: Callable[[ResponseView | None], None]) -> None:
@@ -73,15 +75,32 @@ class ExchangeView:
         index = self.pick.value
         if index is None or index >= len(self.entries):
             self.response = None
-            self.request_view.value = self.status.value = self.body_view.value = ""
+            self.request_view.value = self.status.value = self.body_view.value = self.extracted.value = ""
         else:
             entry = self.entries[index]
             self.response = ResponseView.of(entry.exchange)
             self.request_view.value = request_html(request_parts(entry.exchange, entry.problems))
             self.status.value = f"<b>{html.escape(self.response.status_line)}</b>"
+            self.extracted.value = _extracted_html(getattr(entry.exchange, "extracted", {}) or {})
             self.body_view.value = _body_html(self.response)
         for listener in self._listeners:
             listener(self.response)
+
+
+def _extracted_html(values: Mapping[str, object]) -> str:
+    """What this request's outputs read from the response, as a small table (empty cells empty)."""
+    if not values:
+        return ""
+    frame = pd.DataFrame({"variable": list(values), "value": [_cell(v) for v in values.values()]})
+    return "<small>extracted from this response:</small>" + frame_html(frame)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(_cell(v) for v in value)
+    return str(value)
 
 
 def _ok(exchange: Any) -> bool:

@@ -89,6 +89,8 @@ class TryPanel:
         self.variables = widgets.Text(description="Variables", placeholder="optional, e.g. TicketId=7, Subject=Test",
                                       style={"description_width": "90px"}, layout=widgets.Layout(width="420px"),
                                       tooltip="variables set by hand for every Try (NAME=VALUE, comma separated)")
+        self.preview_only = widgets.Checkbox(value=False, description="Preview only: render every request, send nothing",
+                                             indent=False, layout=widgets.Layout(width="auto"))
         self.simulator = CallSimulator()
         self.call_kind, self.call_button = self.simulator.kind, self.simulator.button
         self.users_button = widgets.Button(description="Sync users", icon="users")
@@ -115,7 +117,7 @@ class TryPanel:
             widgets.HTML("<h4 style='margin:4px 0'>Inputs</h4>"), self.inputs_form.box,
             self.connect.box,
             widgets.HTML("<h4 style='margin:4px 0'>Try a scenario</h4>"),
-            self.phone, self.variables,
+            self.phone, self.variables, self.preview_only,
             widgets.HBox([self.users_button, self.search_button, self.matrix_button],
                          layout=widgets.Layout(flex_flow="row wrap")),
             self.simulator.box, self.refusal,
@@ -148,13 +150,16 @@ class TryPanel:
         kind, words = found
         button = widgets.Button(description=words, icon="play", layout=widgets.Layout(width="auto"),
                                 tooltip="send this request now, as the PBX would")
+        preview = widgets.Button(description="Preview", icon="eye", layout=widgets.Layout(width="auto"),
+                                 tooltip="render this request exactly as the PBX would, and send nothing")
         refusal = widgets.VBox()
 
         def target() -> Target:
             part = self.store.get(path)
             return Target(kind, part.name if kind in ("search", "keyword", "create", "followup") else "")
         button.on_click(lambda b: self.try_target(target(), b, refusal))
-        return [widgets.VBox([button, refusal], layout=widgets.Layout(margin="2px 0"))]
+        preview.on_click(lambda b: self.try_target(target(), b, refusal, dry_run=True))
+        return [widgets.VBox([widgets.HBox([button, preview]), refusal], layout=widgets.Layout(margin="2px 0"))]
 
     def needs(self, target: Target) -> list[Problem]:
         """Why ``target`` cannot run now (empty: it can)."""
@@ -170,15 +175,20 @@ class TryPanel:
         return problems
 
     def try_target(self, target: Target, button: widgets.Button, refusal: widgets.VBox,
-                   work: Callable[[Engine], Awaitable[Any]] | None = None) -> Job | None:
-        """Run ``target`` (its default scenario, or ``work``) unless something it needs is missing."""
+                   work: Callable[[Engine], Awaitable[Any]] | None = None, *, dry_run: bool | None = None) -> Job | None:
+        """Run ``target`` (its default scenario, or ``work``) unless something it needs is missing.
+
+        With ``dry_run`` (default: the Try it tab's "preview only" box) every request is rendered
+        by the same code and shown, and nothing is sent.
+        """
         problems = self.needs(target)
         self._refuse(refusal, target, problems)
         if problems:
             self.status.value = message_html([], f"{target} not sent: {len(problems)} thing(s) to fix first (listed "
                                                  f"under its button)")
             return None
-        return self.start(button, work or self._scenario(target), self._shown(target))
+        preview = self.preview_only.value if dry_run is None else dry_run
+        return self.start(button, work or self._scenario(target), self._shown(target), dry_run=preview)
 
     def _refuse(self, box: widgets.VBox, target: Target, problems: list[Problem]) -> None:
         """Short lines under the button, each opening the field it names."""
@@ -218,8 +228,9 @@ class TryPanel:
 
     # -- the one place a button drives work -------------------------------------------------
 
-    def _engine(self) -> Engine:
-        return Engine(self.store.template, self.inputs_form.inputs(), tokens=self.tokens, **self.engine_options)
+    def _engine(self, dry_run: bool = False) -> Engine:
+        options = {**self.engine_options, **({"dry_run": True} if dry_run else {})}
+        return Engine(self.store.template, self.inputs_form.inputs(), tokens=self.tokens, **options)
 
     def engine(self) -> Engine:
         """A fresh engine for the template as it is now; refused while it has errors."""
@@ -229,10 +240,10 @@ class TryPanel:
         return self._engine()
 
     def start(self, button: widgets.Button, work: Callable[[Engine], Awaitable[T]],
-              done: Callable[[T], None]) -> Job:
+              done: Callable[[T], None], *, dry_run: bool = False) -> Job:
         """Run ``work(engine)`` off the kernel's loop with ``button`` disabled; ``done`` shows the result."""
         async def run() -> T:
-            return await work(self._engine())
+            return await work(self._engine(dry_run))
         return self.jobs.start(button.description, run, done, status=self.status, button=button,
                                failed=self._failed)
 

@@ -148,3 +148,29 @@ def test_problems_of_the_follow_ups_a_search_chains_to_stop_it() -> None:
 
 def _sandbox_inputs(url: str) -> Any:
     return samples.demo_inputs("freshdesk", url)
+
+
+def test_preview_shows_the_rendered_request_and_sends_nothing(wb: Workbench, fresh_sandbox) -> None:
+    part = form(wb, "new_ticket", model.NewTicket)
+    wb.try_panel.phone.value = '+1 "646" 555'  # a value that breaks the JSON body as the PBX renders it
+    button(part.box, "Preview").click()
+    wb.wait()
+    assert fresh_sandbox.requests == []
+    view = wb.try_panel.debug.exchanges
+    assert view.status.value.startswith("<b>dry run") and "CreateNewTicket" in view.pick.label
+    body = view.request_view.value[view.request_view.value.index(">Body<"):]
+    assert "&quot;phone&quot;: &quot;+1 &quot;646&quot; 555&quot;" in body and "not valid JSON" in body
+
+
+def test_preview_only_applies_to_the_scenario_buttons(wb: Workbench, fresh_sandbox) -> None:
+    wb.try_panel.preview_only.value = True
+    button(wb.box, "Sync users").click()
+    wb.wait()
+    assert fresh_sandbox.requests == [] and "dry run" in wb.try_panel.sync.summary.value
+
+
+def test_values_a_request_extracted_are_shown_beside_its_response(wb: Workbench) -> None:
+    try_in(wb, form(wb, "new_ticket", model.NewTicket), "Try new ticket")
+    view = wb.try_panel.debug.exchanges
+    view.pick.value = 0
+    assert "extracted from this response" in view.extracted.value and "TicketId" in view.extracted.value
