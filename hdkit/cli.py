@@ -102,6 +102,14 @@ def _cmd_workbench(args: argparse.Namespace) -> int:
     return subprocess.call(command)
 
 
+def _cmd_app(args: argparse.Namespace) -> int:
+    from hdkit.ui.app import AppOptions, serve
+
+    options = AppOptions(template=args.template, port=args.port, sandbox=not args.no_sandbox,
+                         browser=not args.no_browser)
+    return serve(options, print_command=args.print_command)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hdkit", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version="hdkit 0.1.0")
@@ -121,6 +129,14 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--no-browser", action="store_true", help="print the URL instead of opening a browser")
     bench.add_argument("--print-command", action="store_true", help="print the JupyterLab command, run nothing")
     bench.set_defaults(handler=_cmd_workbench)
+
+    app = commands.add_parser("app", help="serve the workbench as a standalone page (Voila, no code shown)")
+    app.add_argument("--template", metavar="FILE", help="template XML file or sample name to open")
+    app.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    app.add_argument("--no-sandbox", action="store_true", help="do not start the sandbox helpdesk")
+    app.add_argument("--no-browser", action="store_true", help="print the URL instead of opening a browser")
+    app.add_argument("--print-command", action="store_true", help="print the Voila command, run nothing")
+    app.set_defaults(handler=_cmd_app)
 
     # The sandbox parses its own options (it imports nothing from hdkit); main() hands it argv.
     commands.add_parser("sandbox", help="run the bundled sandbox helpdesk on 127.0.0.1", add_help=False)

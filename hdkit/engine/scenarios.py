@@ -169,10 +169,26 @@ async def _search_type(session: Session, ct: ContactType, variables: Mapping[str
     answered = sent.exchange.outcome is Outcome.OK  # a dry run matched nothing: it sent nothing
     steps.append(sent.step({"matches": len(records)} if answered else {}, session.redactor))
     if follow and ct.next and records:
-        extra = await asyncio.gather(*(follow_chain(session, ct.next, scope(variables, r), steps) for r in records))
-        for record, outputs in zip(records, extra, strict=True):
+        # one step list per record, joined in record order: the trace reads in the order the
+        # PBX declares its requests, not in the order concurrent answers happened to arrive
+        chains: list[list[Step]] = [[] for _ in records]
+        extra = await asyncio.gather(*(follow_chain(session, ct.next, scope(variables, r), chain)
+                                       for r, chain in zip(records, chains, strict=True)))
+        for record, outputs, chain in zip(records, extra, chains, strict=True):
             record.update(outputs)
+            steps.extend(chain)
     return [(_match(session, ct, r, variables, sent), r) for r in records]
+
+
+async def _search_types(session: Session, types: list[ContactType], variables: Mapping[str, object],
+                        steps: list[Step], **options: Any) -> list[tuple[ContactMatch, dict[str, Any]]]:
+    """Search every contact type at once; their steps and matches in contact-type order."""
+    own: list[list[Step]] = [[] for _ in types]
+    found = await asyncio.gather(*(_search_type(session, ct, variables, mine, **options)
+                                   for ct, mine in zip(types, own, strict=True)))
+    for mine in own:
+        steps.extend(mine)
+    return [pair for group in found for pair in group]
 
 
 def _match(session: Session, ct: ContactType, record: dict[str, Any],
@@ -200,8 +216,7 @@ async def search(session: Session, phone: str, contact_type: str | None = None, 
                    {"Phone": phone, "SearchValue": phone})
     steps = [] if steps is None else steps
     first_step = len(steps)
-    found = await asyncio.gather(*(_search_type(session, ct, scoped, steps) for ct in types))
-    pairs = [pair for group in found for pair in group]
+    pairs = await _search_types(session, types, scoped, steps)
     own = steps[first_step:]
     log = tuple(s.exchange for s in own if s.exchange is not None)
     result = SearchResult(phone, tuple(m for m, _ in pairs), log, tuple(p for s in own for p in s.problems))
@@ -218,9 +233,7 @@ async def keyword_search(session: Session, text: str) -> SearchResult:
                           hint="a template file's SearchContact scenario holds them")
     scoped = scope(session.base, {"SearchValue": text, "Phone": text})
     steps: list[Step] = []
-    found = await asyncio.gather(*(_search_type(session, ct, scoped, steps, section="Keyword Search")
-                                   for ct in types))
-    pairs = [pair for group in found for pair in group]
+    pairs = await _search_types(session, types, scoped, steps, section="Keyword Search")
     log = tuple(s.exchange for s in steps if s.exchange is not None)
     return SearchResult(text, tuple(m for m, _ in pairs), log, tuple(p for s in steps for p in s.problems))
 

@@ -383,3 +383,25 @@ def test_a_queue_answered_by_an_extension_outside_the_default_agents_puts_it_fir
 def test_match_matrix_with_zero_last_digits_is_an_engine_error() -> None:
     with pytest.raises(EngineError, match="Contact Search > Phone: the last-digits format needs at least 1 digit"):
         engine(Desk()).match_matrix(PHONE, last_digits=0)
+
+
+def test_a_call_trace_lists_contact_searches_in_contact_type_order_not_arrival_order() -> None:
+    """The first contact type's answer is held until the second one has been answered; the
+    trace still reads in the order the template declares the contact types."""
+    second_answered = asyncio.Event()
+
+    async def desk(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/first":
+            await asyncio.wait_for(second_answered.wait(), 5)
+            return httpx.Response(200, json={"data": [{"id": 1, "name": "Ada", "phone": "1"}]})
+        second_answered.set()
+        return httpx.Response(200, json={"data": [{"id": 2, "name": "Bob", "phone": "2"}]})
+
+    t = template()
+    first, = t.contact_search.contact_types
+    types = (replace(first, name="First", url=BASE + "/first", next=""),
+             replace(first, name="Second", url=BASE + "/second", next=""))
+    t = replace(t, contact_search=replace(t.contact_search, contact_types=types))
+    found = Engine(t, INPUTS, transport=httpx.MockTransport(desk)).search(PHONE)
+    assert [m.contact_type for m in found.matches] == ["First", "Second"]
+    assert [e.step for e in found.log] == ["Search First", "Search Second"]
