@@ -45,4 +45,5 @@ def fresh_sandbox(sandbox: Sandbox) -> Sandbox:
 def _clean(hd: Sandbox) -> None:
     if not hd.running:
         hd.start()  # a test stopped it; it comes back on the same port, so the same URL
+    hd.settle()  # requests a client gave up on still arriving would land in the next test's log
     hd.reset()

@@ -147,5 +147,23 @@ class Sandbox:
         """Clear faults, the request log, created records and issued OAuth2 tokens."""
         self._ctx.reset()
 
+    def settle(self, quiet: float = 0.05, limit: float = 2.0) -> None:
+        """Wait (at most ``limit`` s) until no request is in flight and none arrived for ``quiet`` s.
+
+        A client that stopped early (a sync that found a repeated page cancels its fetch-ahead)
+        may have requests still on their way; settling before a reset keeps them out of the next
+        test's request log.
+        """
+        log = self._ctx.log
+        deadline = time.monotonic() + limit
+        seen, calm_since = len(log.entries), time.monotonic()
+        while time.monotonic() < deadline:
+            time.sleep(quiet / 5)
+            now = len(log.entries)
+            if now != seen or log.in_flight:
+                seen, calm_since = now, time.monotonic()
+            elif time.monotonic() - calm_since >= quiet:
+                return
+
     def __repr__(self) -> str:
         return f"<Sandbox {self.url} {'running' if self.running else 'stopped'}>"

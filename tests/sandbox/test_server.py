@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 
 import httpx
 import pytest
@@ -161,3 +162,21 @@ def test_a_bug_in_a_route_answers_500_in_the_vendor_shape_and_is_logged(
     assert entries[0]["status"] == 500 and entries[0]["error"] == "KeyError: 'boom ********'"
     assert entries[1]["error"] is None
     assert logged.records == []
+
+
+def test_settle_waits_for_requests_still_in_flight(fresh_sandbox: Sandbox) -> None:
+    """A request a client is still waiting on is answered before settle() returns, so a reset
+    after it leaves nothing for the next test's log."""
+    fresh_sandbox.faults.update(latency_ms=300)
+    url = fresh_sandbox.url + "/keydesk/api/users"
+    worker = threading.Thread(target=lambda: httpx.get(url, headers=KD_AUTH, timeout=10))
+    worker.start()
+    try:
+        while not fresh_sandbox.requests:  # bounded by the request's own 10 s timeout
+            if not worker.is_alive():
+                break
+            time.sleep(0.01)
+        fresh_sandbox.settle(limit=5)
+        assert [r["status"] for r in fresh_sandbox.requests] == [200]
+    finally:
+        worker.join(10)
