@@ -42,7 +42,7 @@ from hdkit.model import AuthMethod, FollowUpEvent, Inputs, Template
 from hdkit.results import CallTrace, MatrixResult, SearchResult, UsersResult
 from hdkit.secrets import Redactor
 
-__all__ = ["Engine"]
+__all__ = ["Engine", "token_key"]
 
 T = TypeVar("T")
 Variables = Mapping[str, object] | None
@@ -218,6 +218,12 @@ class Engine:
             return CallTrace(kind.value, tuple(steps), s.shown(scope(self._split(variables)[1], outputs)))
         return await self._run(run, variables)
 
+    async def apart(self, event: CallEvent, part: str, name: str = "", *, variables: Variables = None) -> CallTrace:
+        """One part of a call alone (``"ticket"``, ``"journal"``, or ``"followup"`` named
+        ``name``), with ``event``'s variables, as the PBX sends it during that call."""
+        _, overrides = self._split(variables)
+        return await self._run(lambda s: calls.part(s, event.with_variables(overrides), part, name), variables)
+
     async def aconsent(self, *, redirect_uri: str | None = None, port: int = 0, pkce: bool = False) -> Consent:
         """An OAuth2 consent for this template, ready to :meth:`~Consent.start` (see :class:`Consent`).
 
@@ -232,7 +238,7 @@ class Engine:
         await client.__aenter__()
         try:
             flow = auth_for(self.template.auth, self.inputs, client=client, store=self.tokens,
-                            key=_token_key(self.template), clock=self.clock, pkce=pkce)
+                            key=token_key(self.template), clock=self.clock, pkce=pkce)
             if not isinstance(flow, OAuth2Session):
                 raise EngineError("this template fetches no token (neither OAuth2 nor a bearer token with a "
                                   "Token Endpoint); nothing to authorize",
@@ -295,6 +301,9 @@ class Engine:
     def followup(self, event: FollowUpEvent | str, variables: Variables = None) -> CallTrace:
         return run_sync(self.afollowup(event, variables))
 
+    def part(self, event: CallEvent, part: str, name: str = "", *, variables: Variables = None) -> CallTrace:
+        return run_sync(self.apart(event, part, name, variables=variables))
+
     def authorize(self, **options: Any) -> Tokens:
         return run_sync(self.aauthorize(**options))
 
@@ -333,7 +342,7 @@ async def _authenticate(engine: Engine, client: Client,
         engine.renderer.require("Authentication", Location("Authentication", "Base64 Encoded Credential"),
                                 auth.basic.credential_format, inputs)
     flow = auth_for(engine.template.auth, inputs, client=client, store=engine.tokens,
-                    key=_token_key(engine.template), clock=engine.clock)
+                    key=token_key(engine.template), clock=engine.clock)
     variables = getattr(flow, "variables", None)
     return flow, (dict(variables()) if variables else {})
 
@@ -357,5 +366,6 @@ def _texts(call: str, **values: Any) -> None:
         arguments.text(value, call, name, optional=name in ("contact_type", "expect"))
 
 
-def _token_key(template: Template) -> str:
+def token_key(template: Template) -> str:
+    """Where a template's tokens are kept in a :class:`TokenStore` (its key, else its name)."""
     return template.general.key or template.general.name or "default"
