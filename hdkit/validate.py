@@ -93,7 +93,7 @@ def errors(problems: Iterable[Problem]) -> list[Problem]:
     return [p for p in problems if p.is_error]
 
 
-def require_valid(template: Template, action: str) -> list[Problem]:
+def require_valid(template: Template, action: str, *, problems: list[Problem] | None = None) -> list[Problem]:
     """The one gate before acting on a template: refuse while validation finds errors.
 
     ``action`` is what would be refused, as a past participle (``"exported"``, ``"run"``). Export,
@@ -102,8 +102,11 @@ def require_valid(template: Template, action: str) -> list[Problem]:
     location (the file and line, for a template read from a file), in a
     :class:`~hdkit.errors.ValidationFailed` that keeps every problem (warnings too). Returns every
     problem (warnings the caller may show) when nothing blocks.
+
+    ``problems`` are the ones to judge when the caller has them already (a form: validation
+    plus the values it refused); by default the template is validated here.
     """
-    problems = validate(template)
+    problems = validate(template) if problems is None else list(problems)
     blocking = errors(problems)
     if blocking:
         raise ValidationFailed(f"{len(blocking)} error(s); not {action}", problems)

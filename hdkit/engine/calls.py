@@ -28,13 +28,13 @@ from collections.abc import Mapping, Sequence
 
 from hdkit.engine.events import CallEvent
 from hdkit.engine.prepare import Spec, defaults, scope
-from hdkit.engine.scenarios import create_contact, search
+from hdkit.engine.scenarios import create_contact, follow_chain, search
 from hdkit.engine.session import Session
 from hdkit.model import CallJournal, CallOption, FollowUpEvent, NewTicket
 from hdkit.problems import Problem
 from hdkit.results import CallTrace, Step
 
-__all__ = ["authenticated", "call", "fire", "is_on"]
+__all__ = ["PARTS", "authenticated", "call", "fire", "is_on", "part"]
 
 _TRUE = {"1", "true", "yes", "on", "enabled"}
 
@@ -160,3 +160,27 @@ async def _journal(session: Session, leg: CallEvent, multi: bool, outputs: dict[
         leg_vars["RecordPath"] = ""
     name = f"CallJournal [{leg.extension}]" if multi else "CallJournal"
     await _send_section(session, journal, name, leg_vars, outputs, steps, FollowUpEvent.CALL_JOURNAL_CREATED)
+
+
+# The parts of a call that can run alone (the workbench's Try beside each of them).
+PARTS = ("ticket", "journal", "followup")
+
+
+async def part(session: Session, event: CallEvent, which: str, name: str = "") -> CallTrace:
+    """One part of a call alone, sent as the PBX sends it during a call with ``event``'s variables:
+    the ticket or the journal (each request of the section in order, then its event's
+    follow-ups), or the follow-up request ``name`` and its ``Next`` chain. Outputs of parts that
+    did not run (a search's ContactId) are not set: the steps warn where they render empty."""
+    t = session.template
+    steps: list[Step] = []
+    outputs: dict[str, object] = {}
+    if which == "ticket":
+        await _send_section(session, t.new_ticket, "CreateNewTicket", event.variables(), outputs, steps,
+                            FollowUpEvent.TICKET_CREATED)
+    elif which == "journal":
+        await _journal(session, event, False, outputs, steps, None)
+    elif which == "followup":
+        outputs.update(await follow_chain(session, name, scope(session.base, event.variables()), steps))
+    else:
+        raise ValueError(f"unknown part of a call {which!r}; choose one of {', '.join(PARTS)}")
+    return CallTrace(f"{which} {name}".strip(), tuple(steps), session.shown(scope(event.variables(), outputs)))

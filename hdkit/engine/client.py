@@ -34,6 +34,8 @@ header or query value holding a known secret are dropped, and the exchange says 
 from __future__ import annotations
 
 import asyncio
+import bisect
+import contextvars
 import email.utils
 import enum
 import functools
@@ -66,6 +68,8 @@ __all__ = [
     "token_rejected",
 ]
 
+# The place in the send order of the request being sent (each send runs in its own context).
+_SLOT: contextvars.ContextVar[float | None] = contextvars.ContextVar("hdkit_send_slot", default=None)
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _CURL_SETS_ITSELF = frozenset({"host", "content-length", "connection", "accept-encoding"})
@@ -192,7 +196,9 @@ class Client:
         self.redactor = redactor if redactor is not None else Redactor()
         redact_logs(self.redactor)  # httpx, httpcore and authlib log through it from now on
         self.dry_run = dry_run
-        self.exchanges: list[Exchange] = []
+        self.exchanges: list[Exchange] = []  # in the order the requests were sent, not answered
+        self._slots: list[float] = []  # each exchange's place in that order
+        self._sent = 0
         self._sleep = sleep
         inner = transport or httpx.AsyncHTTPTransport(
             verify=_verifying_context() if verify is True else verify,
@@ -280,7 +286,34 @@ class Client:
         With ``expect_json`` a successful response whose body is not JSON is recorded as
         ``invalid_json``. ``home`` is the URL whose origin the credentials belong to when
         ``url`` came from a helpdesk's answer (a next link); by default, ``url``'s own.
+        Its exchange takes its place in :attr:`exchanges` by when it was sent, however long the
+        answer took (pages fetched ahead answer out of order); a request sent on behalf of another,
+        inside it (a token refresh), is placed just before it.
         """
+        parent = _SLOT.get()
+        token = _SLOT.set(parent - 0.5 if parent is not None else self._next_slot())
+        try:
+            return await self._send(step, method, url, headers=headers, body=body, auth=auth,
+                                    expect_json=expect_json, home=home)
+        finally:
+            _SLOT.reset(token)
+
+    def _next_slot(self) -> float:
+        self._sent += 1
+        return float(self._sent)
+
+    async def _send(
+        self,
+        step: str,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        body: str | None = None,
+        auth: httpx.Auth | None = None,
+        expect_json: bool = True,
+        home: str | None = None,
+    ) -> Response:
         method = method.upper()
         headers = dict(headers or {})
         if not url or not url.strip():
@@ -413,7 +446,11 @@ class Client:
             outcome=outcome,
             error=self.scrub(error) if error else None,
         )
-        self.exchanges.append(exchange)
+        slot = _SLOT.get()
+        slot = self._next_slot() if slot is None else slot
+        at = bisect.bisect_right(self._slots, slot)
+        self._slots.insert(at, slot)
+        self.exchanges.insert(at, exchange)
         return Response(exchange, text, json_error, raw_headers or httpx.Headers())
 
     def _failed(self, step: str, request: httpx.Request, body: str | None, outcome: Outcome,

@@ -158,11 +158,14 @@ class Renderer:
 
     def _headers(self, spec: Spec, variables: Mapping[str, object], problems: list[Problem]) -> dict[str, str]:
         """Template headers, then the request's own (a request header of the same name wins),
-        then a follow-up's JSON headers; the auth method's Authorization is never overridden."""
+        then a follow-up's JSON headers; the auth method's Authorization is never overridden and
+        a header without a name is not sent."""
         pairs = [(h.name, h.value) for h in self.template.headers] if spec.template_headers else []
         pairs += list(spec.headers)
         out: dict[str, str] = {}
         for name, source in pairs:
+            if not name.strip():  # a header still being written: validation asks for its name
+                continue
             if name.lower() == "authorization" and self._auth_sets_authorization:
                 problems.append(Problem(
                     "warning",

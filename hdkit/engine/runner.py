@@ -45,7 +45,7 @@ from hdkit.secrets import Redactor
 from hdkit.validate import require_valid
 from hdkit.vocabulary import AUTHENTICATION
 
-__all__ = ["Engine"]
+__all__ = ["Engine", "token_key"]
 
 T = TypeVar("T")
 Variables = Mapping[str, object] | None
@@ -61,7 +61,9 @@ class Engine:
 
     A template with validation errors is refused here, as export refuses it
     (:func:`~hdkit.validate.require_valid`: :class:`~hdkit.errors.ValidationFailed`, "N error(s);
-    not run"); :attr:`problems` keeps the warnings of one that runs.
+    not run"); :attr:`problems` keeps the warnings of one that runs. ``check=False`` is for a
+    caller that asked a narrower gate of its own, as ``save(check=False)``: the workbench's Try
+    asks :func:`hdkit.readiness.blocking` what stops the one request it sends.
     """
 
     def __init__(
@@ -80,9 +82,10 @@ class Engine:
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         clock: Callable[[], float] = time.time,
         max_response_bytes: int = MAX_RESPONSE_BYTES,
+        check: bool = True,
     ) -> None:
         self.template = arguments.instance(template, Template, "Engine", "template", arguments.TEMPLATE_FROM)
-        self.problems = require_valid(self.template, "run")
+        self.problems = require_valid(self.template, "run") if check else []
         self.inputs = inputs if isinstance(inputs, Inputs) else Inputs.for_template(template, inputs or {})
         self.dry_run = dry_run
         self.tokens = tokens
@@ -226,6 +229,12 @@ class Engine:
             return CallTrace(kind.value, tuple(steps), s.shown(scope(self._split(variables)[1], outputs)))
         return await self._run(run, variables)
 
+    async def apart(self, event: CallEvent, part: str, name: str = "", *, variables: Variables = None) -> CallTrace:
+        """One part of a call alone (``"ticket"``, ``"journal"``, or ``"followup"`` named
+        ``name``), with ``event``'s variables, as the PBX sends it during that call."""
+        _, overrides = self._split(variables)
+        return await self._run(lambda s: calls.part(s, event.with_variables(overrides), part, name), variables)
+
     async def aconsent(self, *, redirect_uri: str | None = None, port: int = 0, pkce: bool = False) -> Consent:
         """An OAuth2 consent for this template, ready to :meth:`~Consent.start` (see :class:`Consent`).
 
@@ -240,7 +249,7 @@ class Engine:
         await client.__aenter__()
         try:
             flow = auth_for(self.template.auth, self.inputs, client=client, store=self.tokens,
-                            key=_token_key(self.template), clock=self.clock, pkce=pkce, renderer=self.renderer)
+                            key=token_key(self.template), clock=self.clock, pkce=pkce, renderer=self.renderer)
             if not isinstance(flow, OAuth2Session):
                 raise EngineError("this template fetches no token (neither OAuth2 nor a bearer token with a "
                                   "Token Endpoint); nothing to authorize",
@@ -303,6 +312,9 @@ class Engine:
     def followup(self, event: FollowUpEvent | str, variables: Variables = None) -> CallTrace:
         return run_sync(self.afollowup(event, variables))
 
+    def part(self, event: CallEvent, part: str, name: str = "", *, variables: Variables = None) -> CallTrace:
+        return run_sync(self.apart(event, part, name, variables=variables))
+
     def authorize(self, **options: Any) -> Tokens:
         return run_sync(self.aauthorize(**options))
 
@@ -337,7 +349,7 @@ async def _authenticate(engine: Engine, client: Client,
     """The run's httpx auth flow and the auth variables (``basic_string``, ``AccessToken``...)."""
     inputs = engine.inputs if inputs is None else inputs
     flow = auth_for(engine.template.auth, inputs, client=client, store=engine.tokens,
-                    key=_token_key(engine.template), clock=engine.clock, renderer=engine.renderer)
+                    key=token_key(engine.template), clock=engine.clock, renderer=engine.renderer)
     variables = getattr(flow, "variables", None)
     return flow, (dict(variables()) if variables else {})
 
@@ -361,5 +373,6 @@ def _texts(call: str, **values: Any) -> None:
         arguments.text(value, call, name, optional=name in ("contact_type", "expect"))
 
 
-def _token_key(template: Template) -> str:
+def token_key(template: Template) -> str:
+    """Where a template's tokens are kept in a :class:`TokenStore` (its key, else its name)."""
     return template.general.key or template.general.name or "default"

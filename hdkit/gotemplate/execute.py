@@ -15,6 +15,8 @@ return an operand; variables live on a stack that ``if``/``with``/``range`` pop 
 from __future__ import annotations
 
 import difflib
+import sys
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any
@@ -48,13 +50,46 @@ from .nodes import (
     WithNode,
 )
 from .parser import ParseError, parse
+from .gostr import rejoin
 from .refs import FieldRef, collect_fields
 from .spans import action_spans, fix_quotes, line_col
 
 __all__ = ["CompiledTemplate", "FieldRef", "Hook", "MAX_TEMPLATE_DEPTH", "compile_template", "render"]
 
 Hook = Callable[[int, str, int], str]
-MAX_TEMPLATE_DEPTH = 100
+# Go stops at 100,000 nested {{template}} calls; hdkit at 3,000 (each one costs a few Python
+# frames, given room by _headroom), enough to run the JSON escaper lint suggests on 3,000 bytes.
+MAX_TEMPLATE_DEPTH = 3000
+_FRAMES_PER_CALL = 8
+
+
+class _Headroom:
+    """Raise Python's recursion limit while a template that calls templates renders.
+
+    The limit is process-wide: it is raised on the first such render and put back when the last
+    one ends (threads may render at once), so code outside a render keeps the usual guard.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._active = 0
+        self._saved = 0
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if self._active == 0:
+                self._saved = sys.getrecursionlimit()
+                sys.setrecursionlimit(max(self._saved, MAX_TEMPLATE_DEPTH * _FRAMES_PER_CALL + 1000))
+            self._active += 1
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self._active -= 1
+            if self._active == 0:
+                sys.setrecursionlimit(self._saved)
+
+
+_HEADROOM = _Headroom()
 _MISSINGKEY = {"default": "default", "invalid": "default", "zero": "zero", "error": "error"}
 
 
@@ -327,7 +362,7 @@ class _Compiler:
             if tree is None:
                 raise st.error(node, f'template "{name}" not defined')
             if st.depth >= MAX_TEMPLATE_DEPTH:
-                raise st.error(node, f"exceeded maximum template depth ({MAX_TEMPLATE_DEPTH})")
+                raise st.error(node, f"exceeded maximum template depth ({MAX_TEMPLATE_DEPTH}; Go allows 100000)")
             new_dot = pipe(st, dot) if pipe is not None else None
             saved = st.vars, st.tree
             st.vars, st.tree = [["$", new_dot]], name
@@ -631,7 +666,11 @@ class CompiledTemplate:
         st = _State(self._source, self._name, mode, hook)
         st.vars.append(["$", data])
         try:
-            self._trees[self._name](st, data)
+            if len(self._trees) > 1:  # {{define}}/{{block}}: templates may call each other deeply
+                with _HEADROOM:
+                    self._trees[self._name](st, data)
+            else:
+                self._trees[self._name](st, data)
         except (_Break, _Continue):  # pragma: no cover - the parser confines them to range
             pass
         except RecursionError:
@@ -639,7 +678,7 @@ class CompiledTemplate:
                 f'executing "{self._name}": nesting too deep to render (recursive template or data)',
                 Location(source=self._name),
             ) from None
-        return "".join(st.out)
+        return rejoin("".join(st.out))  # halves of a character Go printed side by side
 
 
 def _syntax_error(source: str, name: str, err: ParseError, functions: Iterable[str]) -> TemplateSyntaxError:

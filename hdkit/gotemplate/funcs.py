@@ -27,6 +27,7 @@ from urllib.parse import quote, quote_plus
 from hdkit.secrets import Secret
 
 from .gofmt import quote as go_quote
+from .gostr import from_bytes, to_bytes
 from .gofmt import GoByte, GoInt, shown, sprint, sprint_value, sprintf, sprintln, type_name
 
 __all__ = ["BUILTINS", "FuncError", "MapElement", "Signature", "is_true", "signature_of"]
@@ -129,7 +130,10 @@ def lt(arg1: Any, arg2: Any) -> bool:
         raise FuncError("incompatible types for comparison")
     if k1 in ("bool", "complex"):
         raise FuncError("invalid type for comparison")
-    return _plain(arg1) < _plain(arg2)
+    a, b = _plain(arg1), _plain(arg2)
+    if isinstance(a, str):  # Go compares strings byte by byte
+        return to_bytes(a) < to_bytes(b)
+    return a < b
 
 
 def le(arg1: Any, arg2: Any) -> bool:
@@ -156,7 +160,7 @@ def length(item: Any) -> int:
     if item is None:
         raise FuncError("reflect: call of reflect.Value.Type on zero Value")
     if isinstance(item, str):
-        return GoInt(len(item.encode("utf-8", "surrogatepass")))
+        return GoInt(len(to_bytes(item)))
     if isinstance(item, (Mapping, list, tuple)):
         return GoInt(len(item))
     raise FuncError(f"len of type {type_name(item)}")
@@ -181,7 +185,7 @@ def index(item: Any, *indexes: Any) -> Any:
         if item is None:
             raise FuncError("index of nil pointer")
         if isinstance(item, str):
-            data = item.encode("utf-8", "surrogatepass")
+            data = to_bytes(item)
             x = _index_arg(ix, len(data))
             if x >= len(data):
                 raise FuncError(f"reflect: string index out of range")
@@ -230,7 +234,7 @@ def slice_(item: Any, *indexes: Any) -> Any:
     if is_str:
         if len(indexes) == 3:
             raise FuncError("cannot 3-index slice a string")
-        data: Any = item.encode("utf-8", "surrogatepass")
+        data: Any = to_bytes(item)
     elif isinstance(item, (list, tuple)):
         data = item
     else:
@@ -243,7 +247,7 @@ def slice_(item: Any, *indexes: Any) -> Any:
     if len(indexes) == 3 and idx[1] > idx[2]:
         raise FuncError(f"invalid slice index: {idx[1]} > {idx[2]}")
     part = data[idx[0] : idx[1]]
-    return part.decode("utf-8", "replace") if is_str else list(part)
+    return from_bytes(part) if is_str else list(part)
 
 
 def call(fn: Any, *args: Any) -> Any:
@@ -294,7 +298,7 @@ def js_escaper(*args: Any) -> str:
 
 
 def urlquery_escaper(*args: Any) -> str:
-    return quote_plus(_eval_args(args), safe="", errors="surrogatepass")
+    return quote_plus(to_bytes(_eval_args(args)), safe="")
 
 
 def printf(fmt: str, *args: Any) -> str:
@@ -525,7 +529,7 @@ def url_encode(v: Any) -> str:
     """``UrlEncode s``: ``url.QueryEscape`` with ``%20`` for spaces; nil gives ""."""
     if v is None:
         return ""
-    return quote(sprint([v]), safe="", errors="surrogatepass")
+    return quote(to_bytes(sprint([v])), safe="")
 
 
 BUILTINS: Mapping[str, Signature] = {

@@ -19,6 +19,8 @@ from typing import Any
 
 from hdkit.secrets import MASK, Secret
 
+from .gostr import to_bytes
+
 __all__ = ["GoByte", "GoInt", "format_float", "shown", "sprint", "sprint_value", "sprintf", "sprintln", "type_name"]
 
 
@@ -162,6 +164,8 @@ def quote(s: str, ascii_only: bool = False) -> str:
         o = ord(c)
         if c in '"\\':
             out.append("\\" + c)
+        elif 0xDC80 <= o <= 0xDCFF:  # a byte that is not UTF-8 (see gostr)
+            out.append(f"\\x{o - 0xDC00:02x}")
         elif c.isprintable() and (not ascii_only or o < 128):
             out.append(c)
         elif c in _ESCAPES:
@@ -363,7 +367,7 @@ class _Printer:
         if verb in "vs":
             return self.pad(s)
         if verb in "xX":
-            data = s.encode("utf-8", "replace")
+            data = to_bytes(s)
             if f.prec is not None:
                 data = data[: f.prec]
             hexs = [format(b, "02x" if verb == "x" else "02X") for b in data]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from .gostr import from_bytes, to_bytes
 from .lexer import Item, T, lex
 from .nodes import (
     ActionNode,
@@ -122,8 +123,8 @@ def unquote_string(text: str) -> str:
         if isinstance(value, int):
             out.append(value)
         else:
-            out += value.encode("utf-8", "surrogatepass")
-    return out.decode("utf-8", "replace")
+            out += to_bytes(value)
+    return from_bytes(bytes(out))
 
 
 _OCTAL = re.compile(r"[+-]?0[0-7_]+")

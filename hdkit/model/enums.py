@@ -15,6 +15,7 @@ __all__ = [
     "CredentialType",
     "FieldType",
     "FollowUpEvent",
+    "LABELS",
     "PaginationMode",
     "PopupMode",
     "Provider",
@@ -26,6 +27,11 @@ class _Choice(str, enum.Enum):
 
     def __str__(self) -> str:
         return self.value
+
+    @property
+    def label(self) -> str:
+        """What the product form calls this choice (``Bearer Token``, not ``bearer_token``)."""
+        return LABELS.get(self, self.value)
 
 
 class Provider(_Choice):
@@ -87,3 +93,34 @@ class FollowUpEvent(_Choice):
     CONTACT_CREATED = "contact_created"
     CALL_JOURNAL_CREATED = "call_journal_created"
     TICKET_CREATED = "ticket_created"
+
+
+# The words of the product form for each choice (dropdowns show these, never the codes).
+LABELS: dict[_Choice, str] = {
+    Provider.HELPDESK: "Helpdesk",
+    Provider.CRM: "CRM",
+    AuthMethod.NONE: "None",
+    AuthMethod.BASIC: "Basic",
+    AuthMethod.OAUTH2: "OAuth2",
+    AuthMethod.BEARER: "Bearer Token",
+    CredentialType.USERNAME_PASSWORD: "Username and Password",
+    CredentialType.API_KEY: "API Key",
+    FieldType.TEXT: "Text Input",
+    FieldType.PASSWORD: "Password Input",
+    FieldType.DROPDOWN: "Dropdown List",
+    PaginationMode.DISABLED: "Disabled",
+    PaginationMode.PAGE: "Page Number Pagination",
+    PaginationMode.OFFSET: "Offset Pagination",
+    PaginationMode.NEXT_LINK: "Link Pagination",
+    PopupMode.URL_FORMAT: "Specify URL Format",
+    PopupMode.CONTACT_FIELD: "Retrieve from Contact Fields",
+    FollowUpEvent.AUTHENTICATED: "Authenticated",
+    FollowUpEvent.CALL_RINGING: "Call Ringing",
+    FollowUpEvent.CALL_ANSWERED: "Call Answered",
+    FollowUpEvent.CALL_ENDED: "Call Ended",
+    FollowUpEvent.CONTACT_MATCHED: "Contact Matched",
+    FollowUpEvent.CONTACT_NOT_FOUND: "Contact Not Found",
+    FollowUpEvent.CONTACT_CREATED: "Contact Created",
+    FollowUpEvent.CALL_JOURNAL_CREATED: "Call Journal Created",
+    FollowUpEvent.TICKET_CREATED: "Ticket Created",
+}

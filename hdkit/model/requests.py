@@ -157,9 +157,13 @@ class ContactType(_Request):
 
     SECTION: ClassVar[str] = CONTACT_SEARCH
     ITEM: ClassVar[str] = "Contact Type"
-    name: str = fld("Contact Type", "", required=True, example="Contacts")
+    name: str = fld("Contact Type", "", required=True, example="Contacts",
+                    help="The name of the contact type; it is offered for automatic contact synchronization "
+                         "when users configure the integration.")
     url: str = fld("Contact Match Query URL", "", required=True,
-                   example="https://www.api.example.com/v1/contacts?phone={{UrlEncode .Phone}}")
+                   example="https://www.api.example.com/v1/contacts?phone={{UrlEncode .Phone}}",
+                   help="The Helpdesk API request URL used to search for contacts: {{.Phone}} is the number of the "
+                        "call (or the one entered for searching); the integration's inputs can be used too.")
     method: str = fld("Request Method", "GET")
     next: str = fld("Next Request", "", help="A follow-up to run once per matched contact.")
     body: str = fld("Request Body", "", help="Not offered by the product form; sent as written.")
@@ -176,10 +180,15 @@ class CreationType(_Request):
 
     SECTION: ClassVar[str] = CONTACT_CREATION
     ITEM: ClassVar[str] = "Contact Type"
-    name: str = fld("Contact Type", "", required=True, example="Contacts")
-    url: str = fld("Contact Creation URL (POST)", "", required=True)
+    name: str = fld("Contact Type", "", required=True, example="Contacts",
+                    help="The type of the contact, offered to users when they configure the integration.")
+    url: str = fld("Contact Creation URL (POST)", "", required=True, example="https://www.api.example.com/v1/Contacts",
+                   help="The Helpdesk API request URL used to create a new contact.")
     body: str = fld("Contact Creation Request Body", "",
-                    example='{"first_name":"{{.FirstName}}","phone":"{{.BusinessNumber}}"}')
+                    example='{ "data": [ { "Last_Name": "{{.LastName}}", "First_Name": "{{.FirstName}}", '
+                            '"Phone": "{{.BusinessNumber}}" } ] }',
+                    help="The request body (JSON) passing the contact information: {{.LastName}}, {{.FirstName}} "
+                         "and {{.BusinessNumber}} are required; the integration's inputs can be used too.")
     method: str = fld("Request Method", "POST")
     outputs: tuple[Output, ...] = fld("Outputs", (), help="Response values kept, e.g. ContactId.")
     params: tuple[Param, ...] = _params()
@@ -200,13 +209,22 @@ class FollowUpRequest(_Request):
     ITEM: ClassVar[str] = "Request"
     name: str = fld("Name", "", required=True, example="GetIdentities")
     event: FollowUpEvent | Unrecognized | None = fld(
-        "Triggered Event", None, help="None when the request only runs as another's next step.")
-    method: str = fld("Request Method", "GET")
-    url: str = fld("URL", "", required=True, example="https://api.example.com/rest-services/login")
-    headers: str = fld("Headers", "", help="A JSON object.", example='{"X-Custom-Header": "{{.DynamicValue}}"}')
-    body: str = fld("Request Body", "", example='{"lastName":"{{.LastName}}"}')
-    response_paths: str = view("Response Field Path", example="data.token,data.refresh")
-    target_variables: str = view("Target Variable Name", example="token,refresh")
+        "Triggered Event", None, example="Call Ended",
+        help="The system event that triggers this request (none: it only runs as another request's next step).")
+    method: str = fld("Request Method", "GET", example="POST", help="The HTTP method of the API request.")
+    url: str = fld("URL", "", required=True, example="https://api.example.com/rest-services/login",
+                   help="The endpoint URL of the subsequent operation.")
+    headers: str = fld("Headers", "", example='{"Content-Type":"application/json", "X-Custom-Header": "{{.DynamicValue}}"}',
+                       help="The HTTP headers of the request as a JSON object; {{.varname}} inserts dynamic values.")
+    body: str = fld("Request Body", "",
+                    example='{"lastName":"{{.LastName}}","ownerId":"{{.Id}}","phone":"{{.BusinessNumber}}"}',
+                    help="The data payload of the request as a JSON object; {{.varname}} inserts dynamic values.")
+    response_paths: str = view(
+        "Response Field Path", example="$.data.access_token, $.tokens[0].value",
+        help="The JSON paths extracting data from the response of this request, separated by commas.")
+    target_variables: str = view(
+        "Target Variable Name", example="token,refresh",
+        help="The variables that store the extracted values, separated by commas, in the order of the paths.")
     next: str = fld("Next Request", "", help="A follow-up to run once per matched record.")
     params: tuple[Param, ...] = _params()
     outputs: tuple[Output, ...] = fld("Outputs", (), hidden=True)

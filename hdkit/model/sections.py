@@ -161,7 +161,9 @@ class Logo(Part):
     """
 
     SECTION: ClassVar[str] = GENERAL
-    filename: str = fld("Logo", example="helpdesk.png")
+    filename: str = fld("Logo", example="helpdesk.png",
+                        help="Shown in the Helpdesk list on the Integration page: PNG (recommended), JPG or "
+                             "JPEG, 150 x 150 suggested, less than 500 KB.")
     data: bytes = fld("Logo file", b"", limit=limits.LOGO_MAX_BYTES)
 
     def __repr__(self) -> str:
@@ -214,14 +216,18 @@ class Logo(Part):
 @model
 class General(Part):
     SECTION: ClassVar[str] = GENERAL
-    name: str = fld("Helpdesk Name", "", required=True, example="Example Desk")
+    name: str = fld("Helpdesk Name", "", required=True, example="Example Desk", help="The name of the Helpdesk.")
     max_concurrent_requests: int = fld(
         "Max Concurrent Request",
         limits.DEFAULT_MAX_CONCURRENT_REQUESTS,
-        help="Maximum number of concurrent HTTP requests to the Helpdesk (a positive integer).",
+        help="The maximum number of concurrent HTTP requests allowed to the Helpdesk (a positive integer).",
+        example="8",
     )
-    remark: str = fld("Remark", "", help="Shown on the Template Management page.")
-    logo: Logo | None = fld("Logo", None, help="PNG (recommended), JPG or JPEG, under 500 KB.")
+    remark: str = fld("Remark", "", example="Tickets and call logs for the support team",
+                      help="Optional. A description of the template, shown on the Template Management page.")
+    logo: Logo | None = fld("Logo", None, example="helpdesk.png",
+                             help="Shown in the Helpdesk list on the Integration page: PNG (recommended), JPG "
+                                  "or JPEG, 150 x 150 suggested, less than 500 KB.")
     key: str = fld("Key", "", required=True, help="Stable machine key, unique per template.")
     version: str = fld("Version", "1.0.0")
     provider: Provider | Unrecognized = fld("Provider", Provider.HELPDESK)
@@ -236,25 +242,41 @@ class Pagination(Part):
     """How the user list is fetched in batches; the numbers a mode needs are checked by validate."""
 
     SECTION: ClassVar[str] = USER_ASSOCIATION
-    mode: PaginationMode | Unrecognized = fld("Pagination Type", PaginationMode.DISABLED)
-    page_param: str = fld("Page Parameter Name", "", example="page")
-    page_start: int | None = fld("Page Start Value", None, example="1")
-    size_param: str = fld("Page Size Parameter Name", "", example="per_page")
-    size: int | None = fld("Page Size Value", None, example="100")
-    offset_param: str = fld("Offset Parameter Name", "", example="offset")
-    offset_start: int | None = fld("Offset Value", None, example="0")
-    limit_param: str = fld("Limit Parameter Name", "", example="limit")
-    limit: int | None = fld("Limit Value", None, example="100")
-    next_link_path: str = fld("Next Page Link Path", "", example="links.next")
+    mode: PaginationMode | Unrecognized = fld(
+        "Pagination Type", PaginationMode.DISABLED, example="Page Number Pagination",
+        help="Disabled: one request returns every user. Page Number, Offset or Link Pagination: the PBX "
+             "fetches the users in batches, at most 100 requests per synchronization.")
+    page_param: str = fld("Page Parameter Name", "", example="page",
+                          help="The parameter name used to specify the page number in API requests.")
+    page_start: int | None = fld("Page Start Value", None, example="1",
+                                 help="The initial page number from which to start querying data.")
+    size_param: str = fld("Page Size Parameter Name", "", example="per_page",
+                          help="The parameter name used to specify the number of records per page in API requests.")
+    size: int | None = fld("Page Size Value", None, example="100",
+                           help="The maximum number of records to return in a single page.")
+    offset_param: str = fld("Offset Parameter Name", "", example="offset",
+                            help="The parameter name used to specify the initial offset position for pagination.")
+    offset_start: int | None = fld("Offset Value", None, example="0",
+                                   help="The starting position for data retrieval: the number of records to skip.")
+    limit_param: str = fld("Limit Parameter Name", "", example="limit",
+                           help="The parameter name used to specify the number of records per page in API requests.")
+    limit: int | None = fld("Limit Value", None, example="100",
+                            help="The maximum number of records to return in a single page.")
+    next_link_path: str = fld("Next Page Link Path", "", example="links.next",
+                              help="The JSON path of the link to the next page of data in the API response.")
 
 
 @model
 class UserFields(Part):
     SECTION: ClassVar[str] = USER_ASSOCIATION
-    user_id: str = fld("User Unique ID", "", required=True, example="users.#.id")
-    first_name: str = fld("First Name", "", example="users.#.first_name")
-    last_name: str = fld("Last Name", "", example="users.#.last_name")
-    email: str = fld("Email", "", example="users.#.email")
+    user_id: str = fld("User Unique ID", "", required=True, example="users.#.id", help="The unique ID of the user.")
+    first_name: str = fld("First Name", "", example="users.#.First_Name",
+                          help="The first name of the user, shown in the Helpdesk user list.")
+    last_name: str = fld("Last Name", "", example="users.#.Last_Name",
+                         help="The last name of the user, shown in the Helpdesk user list.")
+    email: str = fld("Email", "", example="users.#.Email",
+                     help="The email of the user, shown in the Helpdesk user list and used to associate "
+                          "Helpdesk users with PBX extensions automatically.")
 
 
 
@@ -278,11 +300,16 @@ class UserAssociation(_FirstRequest):
 
     SECTION: ClassVar[str] = USER_ASSOCIATION
     FIRST: ClassVar[tuple[str, str]] = ("UserAssociation", "GET")
-    enabled: bool = fld("User Association", False)
-    url: str = view("Get User", example="https://www.api.example.com/v1/users?type=ActiveUsers")
+    enabled: bool = fld("User Association", False,
+                        help="Associate Helpdesk users with PBX extensions (the Get User request lists them).")
+    url: str = view("Get User", example="https://www.api.example.com/v1/users?type=ActiveUsers",
+                             help="The Helpdesk API request URL for getting the list of Helpdesk users; the values "
+                                  "users enter when integrating can be used as variables.")
     method: str = view("Request Method")
     pagination: Pagination = fld("Pagination", factory=Pagination)
-    fields: UserFields = view("User Field Mapping")
+    fields: UserFields = view("User Field Mapping", example='data.#(key=="value").field',
+                                       help="Map the Helpdesk fields to the PBX fields with the JSON (GJSON) "
+                                            "path of each field in the response.")
     variables: tuple[CustomVariable, ...] = _variables()
     requests: tuple[Request, ...] = _requests("The scenario's requests; the first is the Get User request.")
 
@@ -306,10 +333,15 @@ class CustomField(Part):
 
     SECTION: ClassVar[str] = AUTHENTICATION
     ITEM: ClassVar[str] = "Custom Field"
-    name: str = fld("Name", required=True, example="client_id")
-    title: str = fld("Title", "", example="Client ID")
-    type: FieldType | Unrecognized = fld("Type", FieldType.TEXT)
-    options: tuple[str, ...] = fld("Dropdown Options", (), help="Options of a Dropdown List.")
+    name: str = fld("Name", required=True, example="client_id",
+                    help="The variable name of the field, referenced in the template as {{.name}}.")
+    title: str = fld("Title", "", example="Client ID", help="The title shown above the input on the integration page.")
+    type: FieldType | Unrecognized = fld(
+        "Type", FieldType.TEXT, example="Password Input",
+        help="Text Input: plain text. Password Input: masked, for sensitive information. Dropdown List: "
+             "a choice among pre-defined options.")
+    options: tuple[str, ...] = fld("Dropdown Options", (), example="option1,option2",
+                                    help="The options of a Dropdown List, separated by commas.")
 
     def _check(self) -> None:
         # a template file lists the options comma separated, so an option can hold no comma
@@ -327,11 +359,14 @@ class CustomField(Part):
 @model
 class BasicAuth(Part):
     SECTION: ClassVar[str] = AUTHENTICATION
-    credential_type: CredentialType | Unrecognized = fld("Credential Type", CredentialType.USERNAME_PASSWORD)
+    credential_type: CredentialType | Unrecognized = fld(
+        "Credential Type", CredentialType.USERNAME_PASSWORD, example="API Key",
+        help="Username and Password, or API Key, as the Helpdesk requires.")
     credential_format: str = fld(
         "Base64 Encoded Credential",
         "",
-        help="Combination of the credential variables that is Base64 encoded (basic_string).",
+        help="The combination of credential variables that is Base64 encoded into basic_string; every "
+             "request then carries Authorization: Basic {{.basic_string}}.",
         example="{{.username}}:{{.password}}",
     )
 
@@ -342,23 +377,38 @@ class OAuth2(Part):
 
     SECTION: ClassVar[str] = AUTHENTICATION
     authorization_endpoint: str = fld(
-        "Authorization Endpoint", "", example="https://www.api.example.com/auth/v2/authorize"
+        "Authorization Endpoint", "", example="https://www.api.example.com/auth/v2/authorize?client_id={{.client_id}}",
+        help="The Helpdesk authorization URL, to which users are redirected for authorization during integration.",
     )
-    token_endpoint: str = fld("Token Endpoint", "", example="https://www.api.example.com/oauth/v2/token")
-    content_type: ContentType | Unrecognized = fld("Content Type", ContentType.FORM)
-    scope: str = fld("Scope", "", example="contacts.read,contacts.write")
+    token_endpoint: str = fld(
+        "Token Endpoint", "",
+        example="https://www.api.example.com/oauth/v2/token?client_id={{.client_id}}&client_secret={{.client_secret}}",
+        help="The Helpdesk API request URL for obtaining an access token and refresh token.")
+    content_type: ContentType | Unrecognized = fld("Content Type", ContentType.FORM, example="application/json",
+                                                   help="The content type of the token retrieval request.")
+    scope: str = fld("Scope", "", example="contacts.read,contacts.write,calls.read,calls.write,user.read,user.write",
+                     help="Optional. The data the PBX is allowed to access, separated by commas.")
     additional_query: str = fld(
-        "Additional Query String", "", example="client_id={{.client_id}}&redirect_uri={{.redirect_uri}}"
+        "Additional Query String", "", example="client_id={{.client_id}}&redirect_uri={{.redirect_uri}}",
+        help="Optional. Query parameters for a Helpdesk that authenticates requests with them instead of a scope.",
     )
-    refresh_method: str = fld("Token Refresh Request Method", "POST")
-    refresh_endpoint: str = fld("Token Refresh Endpoint", "")
-    refresh_content_type: ContentType | Unrecognized = fld("Token Refresh Content Type", ContentType.FORM)
+    refresh_method: str = fld("Token Refresh Request Method", "POST", example="POST",
+                              help="The HTTP request method of the token refresh API.")
+    refresh_endpoint: str = fld("Token Refresh Endpoint", "", example="https://www.api.example.com/oauth/v2/token",
+                                help="The API request URL for refreshing the access token.")
+    refresh_content_type: ContentType | Unrecognized = fld(
+        "Token Refresh Content Type", ContentType.FORM, example="application/x-www-form-urlencoded",
+        help="The content type of the token refresh request.")
     refresh_minutes: int | None = fld(
         "Token Refresh Time (min)",
         None,
-        help=f"Blank refreshes every {limits.DEFAULT_REFRESH_MINUTES} minutes; 0 never refreshes.",
+        help=f"How often (in minutes) the access token is refreshed automatically: blank refreshes every "
+             f"{limits.DEFAULT_REFRESH_MINUTES} minutes, 0 never refreshes.",
+        example="25",
     )
-    refresh_body: str = fld("Token Refresh Request Body", "")
+    refresh_body: str = fld("Token Refresh Request Body", "",
+                            example="grant_type=refresh_token&refresh_token={{.RefreshToken}}&client_id={{.client_id}}",
+                            help="The request body of the token refresh API.")
     token_type: str = fld("Token Type", "Bearer")
     token_invalid: tuple[str, ...] = fld(
         "Token Invalid Errors", (), help="Error texts that mark the access token as invalid."
@@ -380,9 +430,13 @@ class OAuth2(Part):
 @model
 class Auth(Part):
     SECTION: ClassVar[str] = AUTHENTICATION
-    method: AuthMethod | Unrecognized = fld("Authentication Method", AuthMethod.NONE)
+    method: AuthMethod | Unrecognized = fld(
+        "Authentication Method", AuthMethod.NONE, example="OAuth2",
+        help="None, Basic, OAuth2 or Bearer Token, as the Helpdesk requires. Basic sends Authorization: Basic "
+             "{{.basic_string}}; Bearer Token sends Authorization: Bearer {{.AccessToken}}.")
     custom_fields: tuple[CustomField, ...] = fld(
-        "Custom Fields", (), limit=limits.MAX_CUSTOM_FIELDS
+        "Custom Fields", (), limit=limits.MAX_CUSTOM_FIELDS,
+        help="Inputs shown on the integration page (at most 5); their values are variables of the template.",
     )
     basic: BasicAuth = fld("Basic", factory=BasicAuth)
     oauth2: OAuth2 = fld("OAuth2", factory=OAuth2)
@@ -418,9 +472,13 @@ class Auth(Part):
 class Header(Part):
     SECTION: ClassVar[str] = HEADERS
     ITEM: ClassVar[str] = "Header"
-    name: str = fld("Name", required=True, example="Content-Type")
-    value: str = fld("Value", "", example="application/json")
-    description: str = fld("Description", "")
+    name: str = fld("Name", required=True, example="Content-Type",
+                    help="The header name, such as Content-Type for the content type or Accept for the expected format.")
+    value: str = fld("Value", "", example="application/json",
+                     help="The header value, a fixed value or a variable (those of the Authentication Method too, "
+                          "e.g. {{.client_id}}).")
+    description: str = fld("Description", "", example="Send and accept JSON",
+                           help="A brief explanation of the header's function, for reference.")
 
 
 # --------------------------------------------------------------------------- Contact search
@@ -429,11 +487,15 @@ class Header(Part):
 @model
 class Popup(Part):
     SECTION: ClassVar[str] = CONTACT_SEARCH
-    mode: PopupMode | Unrecognized = fld("Contact Popup URL", PopupMode.URL_FORMAT)
-    url_format: str = fld("URL Format", "", example="https://desk.example.com/users/{{.ContactId}}")
+    mode: PopupMode | Unrecognized = fld(
+        "Contact Popup URL", PopupMode.URL_FORMAT, example="Retrieve from Contact Fields",
+        help="Specify URL Format: build the URL with variables. Retrieve from Contact Fields: read it from a field "
+             "of the contact search response.")
+    url_format: str = fld("URL Format", "", example="https://desk.example.com/users/{{.ContactId}}",
+                          help="The call popup URL, built with variables.")
     contact_field_path: str = fld(
         "Contact Field for URL", "", example="data.#.contactUrl",
-        help="A GJSON path evaluated on the contact search response.")
+        help="The JSON (GJSON) path of the contact URL in the contact search response.")
 
 
 @model
@@ -445,8 +507,8 @@ class FieldMapping(Part):
     path: str = fld("Path", "")
 
 
-def _map(title: str, limit: int | None = None, required: bool = False, example: str = "") -> Any:
-    return fld(title, factory=FieldMapping, limit=limit, required=required, example=example)
+def _map(title: str, limit: int | None = None, required: bool = False, example: str = "", help: str = "") -> Any:
+    return fld(title, factory=FieldMapping, limit=limit, required=required, example=example, help=help)
 
 
 @model
@@ -454,9 +516,11 @@ class ContactFields(Part):
     """Helpdesk response field -> PBX contact field (format reference 3.3)."""
 
     SECTION: ClassVar[str] = CONTACT_SEARCH
-    contact_id: FieldMapping = _map("Contact ID", required=True, example="data.#.id")
+    contact_id: FieldMapping = _map("Contact ID", required=True, example="data.#.id",
+                                    help="Required. The ID of the searched contact.")
     first_name: FieldMapping = _map(
-        "First Name", limits.NAME_MAX_CHARS, required=True, example="data.#.first_name"
+        "First Name", limits.NAME_MAX_CHARS, required=True, example="data.#.first_name",
+        help="Required. The first name of the searched contact.",
     )
     last_name: FieldMapping = _map("Last Name", limits.NAME_MAX_CHARS)
     company: FieldMapping = _map("Company", limits.COMPANY_MAX_CHARS)
@@ -471,7 +535,9 @@ class ContactFields(Part):
     home_fax_number: FieldMapping = _map("Home Fax", limits.NUMBER_MAX_CHARS)
     other_number: FieldMapping = _map("Other", limits.NUMBER_MAX_CHARS)
     remark: FieldMapping = _map("Remark", limits.REMARK_MAX_CHARS)
-    custom_value: FieldMapping = _map("Custom Value")
+    custom_value: FieldMapping = _map(
+        "Custom Value", example="data.#.owner_id",
+        help="A response field for building the Contact URL as {{.CustomValue}}; not shown in the PBX contact details.")
     zip: FieldMapping = _map("ZIP Code", limits.ADDRESS_MAX_CHARS)
     street: FieldMapping = _map("Street", limits.ADDRESS_MAX_CHARS)
     city: FieldMapping = _map("City", limits.ADDRESS_MAX_CHARS)
@@ -521,7 +587,10 @@ class ContactSearch(Part):
     SECTION: ClassVar[str] = CONTACT_SEARCH
     contact_types: tuple[ContactType, ...] = fld("Contact Types", (), required=True)
     popup: Popup = fld("Call Popup", factory=Popup)
-    fields: ContactFields = view("Contact Field Mapping")
+    fields: ContactFields = view(
+        "Contact Field Mapping", example='data.#(phone=="{{.Phone}}")#.street,data.#(mobile=="{{.Phone}}")#.street',
+        help="Map the Helpdesk fields to the PBX fields with the JSON (GJSON) path of each; several paths for one "
+             "field are separated by commas. Contact ID and First Name are required, and at least one phone number.")
     switches: ContactSwitches = fld("Synced Fields", factory=ContactSwitches, hidden=True)  # type: ignore[valid-type]
     variables: tuple[CustomVariable, ...] = _variables()
 
@@ -574,7 +643,8 @@ class KeywordSearch(Part):
 @model
 class ContactCreation(Part):
     SECTION: ClassVar[str] = CONTACT_CREATION
-    enabled: bool = fld("Create New Contact", False)
+    enabled: bool = fld("Create New Contact", False,
+                        help="Create a contact in the Helpdesk when the caller's number matches no contact.")
     contact_types: tuple[CreationType, ...] = fld("Contact Types", ())
     variables: tuple[CustomVariable, ...] = _variables()
 
@@ -600,15 +670,30 @@ class CallJournal(_FirstRequest):
 
     SECTION: ClassVar[str] = CALL_JOURNAL
     FIRST: ClassVar[tuple[str, str]] = ("CallJournal", "POST")
-    enabled: bool = fld("Call Journal", False)
-    url: str = view("Create Call Journal URL (POST)", required=True)
-    body: str = view("Call Journal Creation Request Data")
+    enabled: bool = fld("Call Journal", False, help="Log call activities and details in the Helpdesk automatically.")
+    url: str = view("Create Call Journal URL (POST)", required=True, example="https://www.api.example.com/v2/Calls",
+                             help="The Helpdesk API request URL used to create a call log.")
+    body: str = view(
+        "Call Journal Creation Request Data",
+        example='{ "data": [ { "Subject": "{{.Subject}}", "Call_Result": "{{.Call_Log_Status}}", '
+                '"Call_Duration": "{{.Talk_Duration_Sec}}" } ] }',
+        help="The request body (JSON) passing the call details; the call journal variables can be used.")
     method: str = view("Request Method")
-    subject: CallOption = fld("Subject", factory=CallOption)
-    description: CallOption = fld("Description", factory=CallOption)
-    play_recording: CallOption = fld("Play Call Recording", factory=CallOption)
+    subject: CallOption = fld("Subject", factory=CallOption, example="{{.Communication_Type}} call {{.Call_Status}}",
+                              help="If enabled, the default subject of every synchronized call log, offered in the "
+                                   "integration; its value is also the variable {{.Subject}}.")
+    description: CallOption = fld(
+        "Description", factory=CallOption,
+        example="Call: {{.Time}} {{.Call_Log_Status}} from {{.Call_From}} to {{.Call_To}} {{.Talk_Duration}}",
+        help="If enabled, the details of the synchronized call logs, offered in the integration; its value is also "
+             "the variable {{.Description}}.")
+    play_recording: CallOption = fld("Play Call Recording", factory=CallOption, example="true",
+                                     help="If enabled, the integration offers playing call recordings within the "
+                                          "Helpdesk.")
     hide_missed_for_unanswered: CallOption = fld(
-        "Disable Display Missed Call Records in Unanswered Agents", factory=CallOption
+        "Disable Display Missed Call Records in Unanswered Agents", factory=CallOption, example="true",
+        help="If enabled, queue and ring group call logs go only to the agent who answered; the missed logs of the "
+             "same call are not synchronized to agents who did not answer."
     )
     need_contact_match: bool = fld("Need Contact Match", True)
     outputs: tuple[Output, ...] = view("Outputs")
@@ -626,12 +711,24 @@ class NewTicket(_FirstRequest):
 
     SECTION: ClassVar[str] = NEW_TICKET
     FIRST: ClassVar[tuple[str, str]] = ("CreateNewTicket", "POST")
-    enabled: bool = fld("Create New Ticket Automatically", False)
-    url: str = view("Create New Ticket URL (POST)", required=True)
-    body: str = view("New Ticket Creation Request Body")
+    enabled: bool = fld("Create New Ticket Automatically", False, help="Create a ticket in the Helpdesk for calls automatically.")
+    url: str = view("Create New Ticket URL (POST)", required=True,
+                             example="https://www.api.example.com/api/v1/tickets",
+                             help="The Helpdesk API request URL used to create a new ticket.")
+    body: str = view(
+        "New Ticket Creation Request Body",
+        example='{ "subject":"{{.Subject}}", "contactId":"{{.ContactId}}", "phone":"{{.ContactNumber}}", '
+                '"description":"{{.Description}}" }',
+        help="The request body (JSON) passing the ticket details; the new ticket variables can be used.")
     method: str = view("Request Method")
-    subject: CallOption = fld("Subject", factory=CallOption)
-    description: CallOption = fld("Description", factory=CallOption)
+    subject: CallOption = fld("Subject", factory=CallOption,
+                              example="{{.Communication_Type}} {{.Call_Status}} - from {{.Call_From}} to {{.Call_To}}",
+                              help="If enabled, the default subject of the ticket, which users can customize.")
+    description: CallOption = fld(
+        "Description", factory=CallOption,
+        example="{{.Time}} {{.Communication_Type}} {{.Call_Status}} - from {{.Call_From}} to {{.Call_To}} "
+                "{{.Talk_Duration}}",
+        help="If enabled, the default details of the ticket, which users can customize.")
     need_contact_match: bool = fld("Need Contact Match", True)
     outputs: tuple[Output, ...] = view("Outputs", help="Response values kept, e.g. TicketId.")
     variables: tuple[CustomVariable, ...] = _variables()

@@ -15,7 +15,7 @@ from typing import Any
 
 from hdkit.sandbox.accounts import DEMO, secret_values
 from hdkit.sandbox.faults import Faults
-from hdkit.sandbox.oauth import OAuthServer
+from hdkit.sandbox.oauth_server import OAuthServer
 from hdkit.sandbox.recorder import Masker, RequestLog
 
 HANG_POLL_S = 0.05

@@ -32,7 +32,7 @@ from starlette.routing import Route
 
 from hdkit.sandbox.accounts import DEMO
 from hdkit.sandbox.context import Context
-from hdkit.sandbox.oauth import OAuthError
+from hdkit.sandbox.oauth_server import OAuthError
 from hdkit.sandbox.people import Person, make_agents, make_contacts
 from hdkit.sandbox.vendor import VendorAPI
 from hdkit.sandbox.web import (authorize_flow, basic_credentials, bearer_token, form_or_json,

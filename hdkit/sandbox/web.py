@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from hdkit.sandbox.faults import Plan
-from hdkit.sandbox.oauth import OAuthError, OAuthServer
+from hdkit.sandbox.oauth_server import OAuthError, OAuthServer
 
 PLAN_KEY = "sandbox.plan"
 MAX_DIGITS = 30

@@ -107,8 +107,8 @@ def page(template: str | None = None, *, sandbox: bool = True, cwd: str | None =
     root = widgets.VBox([widgets.HTML(f"<style>{_CSS}</style>"), widgets.HTML(_HOW), widgets.HTML(where),
                          bench.box])
     root.add_class(APP_CLASS)
-    root.workbench = bench  # type: ignore[attr-defined]  # for scripts driving the page
-    root.sandbox = hd  # type: ignore[attr-defined]
+    root.workbench = bench  # for scripts driving the page
+    root.sandbox = hd
     return root
 
 

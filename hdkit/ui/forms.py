@@ -16,6 +16,7 @@ import dataclasses
 import html
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 from typing import Any, Union
 
 import ipywidgets as widgets
@@ -23,43 +24,56 @@ import ipywidgets as widgets
 from hdkit import model, vocabulary
 from hdkit.model import field_info
 from hdkit.problems import Problem
-from hdkit.ui.fields import FieldRow, Key, hints, input_for, message_html
+from hdkit.ui.fields import FieldRow, Key, hints, input_for, message_html, note_html
+from hdkit.ui.lifecycle import close_tree
 from hdkit.ui.state import Path, Store
 
-__all__ = ["Form", "ListForm", "SectionTab", "TABS"]
+__all__ = ["Actions", "Form", "ListForm", "SectionTab", "TABS", "TAB_TITLES"]
 
-# Template field -> the section it is (tab titles are these section names).
+# Template field -> the section it is (validate locates problems by these names), in the order of
+# the product's template form.
 TABS: dict[str, str] = {
     "general": vocabulary.GENERAL,
+    "user_association": vocabulary.USER_ASSOCIATION,
     "auth": vocabulary.AUTHENTICATION,
     "headers": vocabulary.HEADERS,
-    "user_association": vocabulary.USER_ASSOCIATION,
     "follow_ups": vocabulary.FOLLOW_UPS,
     "contact_search": vocabulary.CONTACT_SEARCH,
     "contact_creation": vocabulary.CONTACT_CREATION,
     "call_journal": vocabulary.CALL_JOURNAL,
     "new_ticket": vocabulary.NEW_TICKET,
 }
+# What the product's form titles each section (where it differs from the section's name).
+TAB_TITLES: dict[str, str] = {**TABS, "contact_creation": "Create New Contact"}
+# A section the product form does not show but a file may hold (Linkus keyword search): a tab
+# of its own only when the template has it.
+OPTIONAL_TABS: dict[str, str] = {"keyword_search": vocabulary.KEYWORD_SEARCH}
 
 # An on/off switch and one value, shown as one row keyed by the field that holds them.
 _PAIRS: dict[type, str] = {model.FieldMapping: "path", model.CallOption: "default"}
 
+# (tab name, path of the part, its class) -> widgets shown at the top of that part's form
+# (the workbench's Try buttons beside each request).
+Actions = Callable[[str, "Path", type], list[widgets.Widget]]
 
-def _mode_is(*modes: Any) -> Callable[[Any], bool]:
-    """True when the section's choice (``Auth.method``, ``Pagination.mode``, ``Popup.mode``) is one of ``modes``."""
-    return lambda section: (section.method if isinstance(section, model.Auth) else section.mode) in modes
+
+def _choice(attribute: str, *choices: Any) -> Callable[[Any], bool]:
+    """True when the part's ``attribute`` (a method, a mode, a type) is one of ``choices``."""
+    return lambda part: getattr(part, attribute) in choices
 
 
 _PAGE, _OFFSET = model.PaginationMode.PAGE, model.PaginationMode.OFFSET
-# Fields that only matter for one choice of their section's method or mode (hidden otherwise).
+# Fields that only matter for one choice of their part's method, mode or type (hidden otherwise).
 SHOWN_WHEN: dict[tuple[type, str], Callable[[Any], bool]] = {
-    (model.Auth, "basic"): _mode_is(model.AuthMethod.BASIC),
-    (model.Auth, "oauth2"): _mode_is(model.AuthMethod.OAUTH2, model.AuthMethod.BEARER),
-    **{(model.Pagination, n): _mode_is(_PAGE) for n in ("page_param", "page_start", "size_param", "size")},
-    **{(model.Pagination, n): _mode_is(_OFFSET) for n in ("offset_param", "offset_start", "limit_param", "limit")},
-    (model.Pagination, "next_link_path"): _mode_is(model.PaginationMode.NEXT_LINK),
-    (model.Popup, "url_format"): _mode_is(model.PopupMode.URL_FORMAT),
-    (model.Popup, "contact_field_path"): _mode_is(model.PopupMode.CONTACT_FIELD),
+    (model.Auth, "basic"): _choice("method", model.AuthMethod.BASIC),
+    (model.Auth, "oauth2"): _choice("method", model.AuthMethod.OAUTH2, model.AuthMethod.BEARER),
+    **{(model.Pagination, n): _choice("mode", _PAGE) for n in ("page_param", "page_start", "size_param", "size")},
+    **{(model.Pagination, n): _choice("mode", _OFFSET)
+       for n in ("offset_param", "offset_start", "limit_param", "limit")},
+    (model.Pagination, "next_link_path"): _choice("mode", model.PaginationMode.NEXT_LINK),
+    (model.Popup, "url_format"): _choice("mode", model.PopupMode.URL_FORMAT),
+    (model.Popup, "contact_field_path"): _choice("mode", model.PopupMode.CONTACT_FIELD),
+    (model.CustomField, "options"): _choice("type", model.FieldType.DROPDOWN),
 }
 
 
@@ -71,13 +85,31 @@ def _logo(upload: tuple[Mapping[str, Any], ...]) -> model.Logo | None:
     return model.Logo(file["name"], bytes(file["content"]))
 
 
+def _logo_preview(logo: model.Logo | None) -> widgets.Image:
+    """The logo as the Helpdesk list shows it (75 px, half its suggested size)."""
+    image = widgets.Image(width=75, height=75, layout=widgets.Layout(margin="0 0 0 8px"))
+    _preview(image, logo)
+    return image
+
+
+def _preview(image: widgets.Image, logo: model.Logo | None) -> None:
+    if logo is not None and logo.data:
+        image.format = "png" if logo.data.startswith(b"\x89PNG") else "jpeg"
+        image.value = logo.data
+        image.layout.display = None
+    else:
+        image.value = b""
+        image.layout.display = "none"
+
+
 View = Union[FieldRow, "Form", "ListForm"]
 
 
-def _item_type(hint: Any) -> type | None:
-    """The dataclass a ``tuple[Section, ...]`` holds, else None."""
+def _item_type(hint: Any) -> type[model.Part] | None:
+    """The model part a ``tuple[Section, ...]`` holds, else None."""
     args = getattr(hint, "__args__", ())
-    if getattr(hint, "__origin__", None) is tuple and args and dataclasses.is_dataclass(args[0]):
+    if getattr(hint, "__origin__", None) is tuple and args and isinstance(args[0], type) \
+            and issubclass(args[0], model.Part):
         return args[0]
     return None
 
@@ -97,8 +129,10 @@ class Form:
     """The section of class ``cls`` at ``path``: a row or sub-view per field."""
 
     def __init__(self, store: Store, path: Path, cls: type, section: str, *, prefix: str = "",
-                 title: str = "", on_remove: Callable[[], None] | None = None) -> None:
+                 title: str = "", on_remove: Callable[[], None] | None = None,
+                 actions: Actions | None = None, tab: str = "") -> None:
         self.store, self.path, self.cls = store, path, cls
+        self.actions, self.tab = actions, tab or str(path[0])
         self.section = getattr(cls, "SECTION", "") or section
         self.key: Key = (self.section, prefix + title)
         self.message = widgets.HTML()
@@ -106,18 +140,20 @@ class Form:
         self.children: list[View] = [self._view(name, prefix) for name in names]
         self._conditional = [(child, SHOWN_WHEN[(cls, name)])
                              for name, child in zip(names, self.children, strict=True) if (cls, name) in SHOWN_WHEN]
-        top: list[widgets.Widget] = [_heading(title)] if title else []
+        head: list[widgets.Widget] = [_heading(title)] if title else []
         if on_remove is not None:
             self.remove = widgets.Button(description=f"Remove {title}", icon="trash",
                                          button_style="warning", layout=widgets.Layout(width="auto"))
             self.remove.on_click(lambda _: on_remove())
-            top.append(self.remove)
-        self.box = widgets.VBox([*top, self.message, *(c.box for c in self.children)],
+            head.append(self.remove)
+        tools = actions(self.tab, path, cls) if actions is not None else []
+        top = [widgets.HBox(head, layout=widgets.Layout(align_items="center"))] if head else []
+        self.box: widgets.VBox = widgets.VBox([*top, *tools, self.message, *(c.box for c in self.children)],
                                 layout=widgets.Layout(margin="0 0 0 12px" if title else "0"))
         self.toggle()
 
     def toggle(self) -> None:
-        """Show only the fields the current method or mode uses."""
+        """Show only the fields the current method, mode or type uses."""
         if self._conditional:
             value = self.store.get(self.path)
             for child, shown in self._conditional:
@@ -129,25 +165,40 @@ class Form:
         path = (*self.path, name)
         key: Key = (self.section, prefix + info.title)
         if (self.cls, name) == (model.General, "logo"):
-            upload = widgets.FileUpload(accept=".png,.jpg,.jpeg", multiple=False, description="Upload logo")
-            current = self.store.get(path)
-            label = f"Logo ({current.filename})" if current else "Logo"
-            return FieldRow(key, [(path, upload, _logo)], self.store, label=label)
+            return self._logo_row(path, key, info)
         if hint in _PAIRS:
             value_name = _PAIRS[hint]
             switch = widgets.Checkbox(value=self.store.get((*path, "enabled")), description="enabled",
                                       indent=False, layout=widgets.Layout(width="90px"))
-            text, convert = input_for(str, field_info(hint, value_name), value_name,
+            text, convert = input_for(str, dataclasses.replace(field_info(hint, value_name), example=info.example,
+                                                               help=info.help), value_name,
                                       self.store.get((*path, value_name)))
-            text.description = ""
             return FieldRow(key, [((*path, "enabled"), switch, bool), ((*path, value_name), text, convert)],
-                            self.store, label=info.title)
-        if dataclasses.is_dataclass(hint):
-            return Form(self.store, path, hint, self.section, prefix=prefix, title=info.title)
+                            self.store, info=info)
+        if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+            return Form(self.store, path, hint, self.section, prefix=prefix, title=info.title,
+                        actions=self.actions, tab=self.tab)
         item = _item_type(hint)
         if item is not None:
-            return ListForm(self.store, path, item, self.section, key)
+            return ListForm(self.store, path, item, self.section, key, actions=self.actions, tab=self.tab,
+                            info=info)
         return FieldRow.simple(self.store, path, self.cls, name, key)
+
+    def _logo_row(self, path: Path, key: Key, info: model.FieldInfo) -> FieldRow:
+        upload = widgets.FileUpload(accept=".png,.jpg,.jpeg", multiple=False, description="Upload logo",
+                                    layout=widgets.Layout(width="auto"))
+        current = self.store.get(path)
+        name = widgets.HTML(html.escape(current.filename) if current else "<i>no logo</i>",
+                            layout=widgets.Layout(margin="0 0 0 8px"))
+        preview = _logo_preview(current)
+        row = FieldRow(key, [(path, upload, _logo)], self.store, info=info, extra=[name, preview])
+
+        def follow(_: Any) -> None:
+            logo = self.store.get(path)
+            name.value = html.escape(logo.filename) if logo else "<i>no logo</i>"
+            _preview(preview, logo)
+        upload.observe(follow, "value")
+        return row
 
     def views(self) -> Iterator[View]:
         """This form and every view below it."""
@@ -162,8 +213,10 @@ class Form:
 class ListForm:
     """A list of sections (``tuple[cls, ...]``) at ``path``, with Add and Remove."""
 
-    def __init__(self, store: Store, path: Path, cls: type, section: str, key: Key) -> None:
+    def __init__(self, store: Store, path: Path, cls: type[model.Part], section: str, key: Key, *,
+                 actions: Actions | None = None, tab: str = "", info: model.FieldInfo | None = None) -> None:
         self.store, self.path, self.cls, self.section, self.key = store, path, cls, section, key
+        self.actions, self.tab = actions, tab or str(path[0])
         self.label = cls.ITEM or cls.__name__  # as validate numbers them: "Header 2 > Name"
         self.add = widgets.Button(description=f"Add {self.label}", icon="plus", layout=widgets.Layout(width="auto"))
         self.add.on_click(lambda _: self._add())
@@ -171,17 +224,21 @@ class ListForm:
         self.refusal = ""
         self.items_box = widgets.VBox()
         self.items: list[Form] = []
-        self.box = widgets.VBox([_heading(key[1] or self.label), self.items_box,
-                                 widgets.HBox([self.add, self.message])])
+        note = note_html(info) if info is not None else ""
+        self.box = widgets.VBox([_heading(key[1] or self.label), *([widgets.HTML(note)] if note else []),
+                                 self.items_box, widgets.HBox([self.add, self.message])])
         self._build()
 
     def _build(self) -> None:
+        old = [f.box for f in self.items]
         self.items = [
             Form(self.store, (*self.path, i), self.cls, self.section, prefix=f"{self.cls.label(i + 1)} > ",
-                 title=self.cls.label(i + 1), on_remove=lambda i=i: self._remove(i))
+                 title=self.cls.label(i + 1), on_remove=partial(self._remove, i),
+                 actions=self.actions, tab=self.tab)
             for i in range(len(self.store.get(self.path)))
         ]
         self.items_box.children = [f.box for f in self.items]
+        close_tree(*old)
 
     def _edit(self, items: tuple[Any, ...]) -> None:
         """Change the list and rebuild the items before anyone hears of it (see Store)."""
@@ -191,7 +248,7 @@ class ListForm:
                 self._build()
         self.refusal = refusal.message if refusal else ""
         self.add.disabled = refusal is not None
-        distribute(iter([self]), self.store.problems)
+        distribute(iter([self]), self.store.all_problems)
 
     def _add(self) -> None:
         self._edit((*self.store.get(self.path), blank(self.cls)))
@@ -222,23 +279,29 @@ def distribute(views: Iterator[View], problems: list[Problem]) -> list[Problem]:
 
 
 class SectionTab:
-    """One tab of the workbench: the form of template field ``name``, kept in step with problems."""
+    """One tab of the workbench: the form of template field ``name``, kept in step with problems.
 
-    def __init__(self, store: Store, name: str) -> None:
-        self.store, self.name, self.section = store, name, TABS[name]
+    ``actions`` puts widgets (the Try buttons) at the top of the forms of the parts it knows.
+    """
+
+    def __init__(self, store: Store, name: str, actions: Actions | None = None) -> None:
+        self.store, self.name = store, name
+        self.section = TABS.get(name) or OPTIONAL_TABS[name]
+        self.title = TAB_TITLES.get(name, self.section)
         hint = hints(model.Template)[name]
         item = _item_type(hint)
         self.root: Form | ListForm = (
-            ListForm(store, (name,), item, self.section, (self.section, field_info(model.Template, name).title))
-            if item is not None else Form(store, (name,), hint, self.section)
+            ListForm(store, (name,), item, self.section, (self.section, field_info(model.Template, name).title),
+                     actions=actions, tab=name)
+            if item is not None else Form(store, (name,), hint, self.section, actions=actions, tab=name)
         )
         self.message = widgets.HTML()
         self.box = widgets.VBox([self.message, self.root.box])
         store.observe(self._on_revision, "revision")
-        self.show(store.problems)
+        self.show(store.all_problems)
 
     def _on_revision(self, change: dict[str, Any]) -> None:
-        self.show(self.store.problems)
+        self.show(self.store.all_problems)
 
     def show(self, problems: list[Problem]) -> None:
         for view in self.root.views():

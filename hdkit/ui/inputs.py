@@ -17,6 +17,7 @@ import ipywidgets as widgets
 
 from hdkit.model import CustomField, FieldType, Inputs
 from hdkit.secrets import Secret
+from hdkit.ui.lifecycle import close_tree
 from hdkit.ui.state import Store
 
 __all__ = ["InputsForm"]
@@ -45,16 +46,30 @@ class InputsForm:
     def _follow(self, change: dict[str, Any]) -> None:
         self._build()
 
-    def _build(self) -> None:
+    def reset(self, given: Mapping[str, Any] | None = None, *, keep: bool = False) -> None:
+        """Start over for a template just opened: what was typed or given no longer applies.
+
+        ``given`` are the values known for it (a sample's sandbox credentials); with ``keep``
+        what was typed (or given before) is kept for the fields of the same name, as asked.
+        """
+        typed = {name: w.value for name, w in self.widgets.items() if w.value} if keep else {}
+        kept = {name: v for name, v in self._given.items() if name not in typed} if keep else {}
+        self._given = {**dict(given or {}), **kept}
+        self._build(typed, force=True)
+
+    def _build(self, typed: Mapping[str, Any] | None = None, *, force: bool = False) -> None:
         fields = self.store.template.auth.custom_fields
-        if fields == self._fields:
+        if fields == self._fields and not force:
             return
-        typed = {name: w.value for name, w in self.widgets.items() if w.value}
+        if typed is None:
+            typed = {name: w.value for name, w in self.widgets.items() if w.value}
+        old = list(self.box.children)
         self._fields = fields
         self.widgets = {f.name: self._widget(f, typed.get(f.name)) for f in fields if f.name}
         note = widgets.HTML("<i>Custom field values: used by Try it, never saved in the template "
                             "or shown in results.</i>")
         self.box.children = [note, *self.widgets.values()]
+        close_tree(*old)
 
     def _widget(self, spec: CustomField, typed: Any) -> widgets.ValueWidget:
         label = spec.title or spec.name

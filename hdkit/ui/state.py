@@ -15,7 +15,7 @@ from typing import Any
 
 import traitlets
 
-from hdkit.errors import HdkitError
+from hdkit.errors import HdkitError, Location
 from hdkit.model import Template
 from hdkit.model import replace as model_replace
 from hdkit.problems import Problem
@@ -50,10 +50,17 @@ def replace_at(obj: Any, path: Path, value: Any) -> Any:
 
 
 class Store(traitlets.HasTraits):
-    """Holds the current template and its problems; ``edit`` is the only way to change it."""
+    """Holds the current template and its problems; ``edit`` is the only way to change it.
+
+    ``refusals`` are values a person typed that the model refused (``"abc"`` for a number):
+    the box keeps showing what was typed, so until it is fixed (or the field is edited back)
+    the refusal is an error like any other, in :attr:`all_problems`, the Problems panel, the
+    tab's count, and what blocks Export and Try: the template does not hold what the form shows.
+    """
 
     template = traitlets.Instance(Template)
-    problems = traitlets.List()
+    problems: traitlets.List[Any] = traitlets.List()
+    refusals: traitlets.Dict[Any, Any] = traitlets.Dict(help="path -> the Problem saying what typed value was refused and why")
     revision = traitlets.Int(0, help="Bumped after every accepted edit, once problems are current.")
 
     def __init__(self, template: Template) -> None:
@@ -65,6 +72,7 @@ class Store(traitlets.HasTraits):
 
     def load(self, template: Template) -> None:
         """Replace the whole template (a sample or a file was opened)."""
+        self.refusals = {}
         self.template = template
         self.revision += 1
 
@@ -72,14 +80,35 @@ class Store(traitlets.HasTraits):
         return get_at(self.template, path)
 
     def edit(self, path: Path, value: Any) -> HdkitError | None:
-        """Set ``value`` at ``path``; the model's refusal is returned (the template is unchanged)."""
+        """Set ``value`` at ``path``; the model's refusal is returned (the template is unchanged).
+
+        An accepted edit clears the refusals at and below ``path`` (the value there is the
+        template's again).
+        """
         try:
             self.template = replace_at(self.template, path, value)
         except HdkitError as err:
             return err
+        if self.refusals:
+            self.refusals = {p: r for p, r in self.refusals.items() if p[: len(path)] != path}
         self.revision += 1
         return None
 
+    def refuse(self, path: Path, location: Location, typed: Any, reason: str) -> None:
+        """Record that ``typed``, shown in the box at ``path``, was refused for ``reason``."""
+        current = self.get(path)
+        kept = "nothing" if current in (None, "") else repr(getattr(current, "label", current))
+        problem = Problem("error", f"{typed!r} is not applied ({reason}); the template still holds {kept}",
+                          location, fix="correct the value, or put back what the template holds",
+                          code="refused")
+        self.refusals = {**self.refusals, path: problem}
+        self.revision += 1
+
+    @property
+    def all_problems(self) -> list[Problem]:
+        """Refused values first, then every validation problem."""
+        return [*self.refusals.values(), *self.problems]
+
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_error]
+        return [p for p in self.all_problems if p.is_error]

@@ -1,117 +1,264 @@
-"""Try it: run the current template against the helpdesk and show what came back.
+"""Try it: run each request of the template against the helpdesk, without blocking the kernel.
 
-Each button builds an :class:`~hdkit.engine.Engine` from the store's template and the inputs
-form, and calls one of its sync methods. That is the one way work is driven from a button: the
-engine's sync wrapper runs the async core on its own loop in a worker thread when the notebook's
-loop is running, so the click handler simply blocks until the result is there, with its button
-disabled meanwhile (:meth:`TryPanel.run`, the only place that happens). The result is shown as
-the mapped records and the exchanges as DataFrames, plus the raw (redacted) request and response
-of the exchange picked. Refusals (validation errors, a bad input, an auth failure) are messages.
+Every request has a Try button beside it in its section (the Get User request, each contact
+type's search, each contact creation, the call journal, the new ticket, each follow-up), and
+the Try it tab has the scenario buttons (sync users, search, match formats, simulate a call).
+A Try is refused only by what stops *that* request (:func:`hdkit.readiness.blocking`: its own
+problems and what every request needs) and the inputs it uses that have no value
+(:func:`hdkit.readiness.missing_inputs`); the refusal is a short list of lines, each a link
+that opens the field to fix. Otherwise it builds a fresh :class:`~hdkit.engine.Engine` and
+hands the async scenario to :class:`~hdkit.ui.jobs.Jobs`, the one place work leaves the
+kernel's loop. The result lands in the :class:`~hdkit.ui.debug.DebugPanel` (records, each
+request and response, path box, suggestions), the :class:`~hdkit.ui.sync.SyncView` for a user
+sync and the :class:`~hdkit.ui.callsim.CallSimulator` for a call.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, TypeVar
 
 import ipywidgets as widgets
 import pandas as pd
 
-from hdkit.engine import CallKind, Engine, TokenStore
-from hdkit.errors import HdkitError, Location, ModelError, ValidationFailed
+from hdkit import model
+from hdkit.engine import Engine
+from hdkit.engine.runner import token_key
+from hdkit.engine.tokens import TokenStore
+from hdkit.engine.variables import parse_pair
+from hdkit.errors import EngineError, HdkitError, Location, ModelError, ValidationFailed
 from hdkit.model import AuthMethod
-from hdkit.results import frame_of
+from hdkit.problems import Problem
+from hdkit.readiness import Target, blocking, missing_inputs
+from hdkit.results import CallTrace, UsersResult
+from hdkit.ui.callsim import CallSimulator
+from hdkit.ui.debug import DebugPanel, describe
 from hdkit.ui.fields import message_html
 from hdkit.ui.inputs import InputsForm
-from hdkit.ui.state import Store
+from hdkit.ui.jobs import Job, Jobs
+from hdkit.ui.lifecycle import close_tree
+from hdkit.ui.oauth import ConnectView
+from hdkit.ui.render import frame_html
+from hdkit.ui.state import Path, Store
+from hdkit.ui.suggestions import Apply, Current
+from hdkit.ui.sync import SyncView
+from hdkit.validate import require_valid
 
-__all__ = ["TryPanel", "frame_html"]
+__all__ = ["GoTo", "TryPanel", "frame_html"]
 
-_ROWS = 20  # rows of a frame shown; the whole frame stays on the panel (``records``)
-_PRE = "max-height:24em;overflow:auto;white-space:pre-wrap;word-break:break-all"
+T = TypeVar("T")
+GoTo = Callable[[str, str], None]  # (section, field): show that field
+
+# (tab, class of the part) -> the kind of Try beside it, and its button's words
+_TRIES: dict[tuple[str, type], tuple[str, str]] = {
+    ("user_association", model.UserAssociation): ("users", "Try Get User"),
+    ("contact_search", model.ContactType): ("search", "Try search"),
+    ("keyword_search", model.ContactType): ("keyword", "Try keyword search"),
+    ("contact_creation", model.CreationType): ("create", "Try create contact"),
+    ("call_journal", model.CallJournal): ("journal", "Try call journal"),
+    ("new_ticket", model.NewTicket): ("ticket", "Try new ticket"),
+    ("follow_ups", model.FollowUpRequest): ("followup", "Try follow-up"),
+}
+_LINK = {"button_color": "transparent"}
 
 
-def frame_html(frame: pd.DataFrame) -> str:
-    """A DataFrame as an escaped HTML table, at most a screenful of rows."""
-    return frame.to_html(max_rows=_ROWS, escape=True, border=0, na_rep="")
+def _cli_free(err: HdkitError) -> str:
+    """An error as the workbench says it: where and what, without command-line advice."""
+    where = f"{err.location}: " if err.location is not None and str(err.location) else ""
+    hint = err.hint if err.hint and "--" not in err.hint and "hdkit " not in err.hint else ""
+    return f"{where}{err.message}" + (f" ({hint})" if hint else "")
 
 
 class TryPanel:
-    """Buttons that run users / search / format matrix / call (and OAuth2 consent), and the views."""
+    """The Try buttons, what they need, and the views of what they did."""
 
     def __init__(self, store: Store, inputs: InputsForm, *, phone: str = "",
                  engine_options: Mapping[str, Any] | None = None,
-                 authorize_options: Mapping[str, Any] | None = None) -> None:
+                 consent_options: Mapping[str, Any] | None = None,
+                 apply: Apply | None = None, current: Current | None = None,
+                 go_to: GoTo | None = None, jobs: Jobs | None = None) -> None:
         self.store, self.inputs_form = store, inputs
         self.engine_options = dict(engine_options or {})
-        self.authorize_options = dict(authorize_options or {})
+        self.go_to = go_to or (lambda section, field: None)
         self.tokens = TokenStore()
+        self.jobs = jobs or Jobs()
         self.result: Any = None
-        self.records = pd.DataFrame()
-        self.exchanges = pd.DataFrame()
-        self._log: tuple[Any, ...] = ()
 
-        self.phone = widgets.Text(value=phone, description="Phone", placeholder="+14155550123")
-        self.call_kind = widgets.Dropdown(options=[k.value for k in CallKind], description="Call event")
-        self.authorize_button = widgets.Button(description="Authorize (OAuth2)", icon="key", layout=widgets.Layout(width="auto"))
+        self.phone = widgets.Text(value=phone, description="Phone", placeholder="the caller's number, e.g. +14155550123",
+                                  style={"description_width": "90px"}, layout=widgets.Layout(width="420px"))
+        self.variables = widgets.Text(description="Variables", placeholder="optional, e.g. TicketId=7, Subject=Test",
+                                      style={"description_width": "90px"}, layout=widgets.Layout(width="420px"),
+                                      tooltip="variables set by hand for every Try (NAME=VALUE, comma separated)")
+        self.preview_only = widgets.Checkbox(value=False, description="Preview only: render every request, send nothing",
+                                             indent=False, layout=widgets.Layout(width="auto"))
+        self.simulator = CallSimulator()
+        self.call_kind, self.call_button = self.simulator.kind, self.simulator.button
         self.users_button = widgets.Button(description="Sync users", icon="users")
         self.search_button = widgets.Button(description="Search contact", icon="search")
         self.matrix_button = widgets.Button(description="Match formats", icon="table")
-        self.call_button = widgets.Button(description="Simulate call", icon="phone")
-        self.authorize_button.on_click(lambda b: self.run(b, self._authorize))
-        self.users_button.on_click(lambda b: self.run(b, lambda e: e.users()))
-        self.search_button.on_click(lambda b: self.run(b, lambda e: e.search(self._phone())))
-        self.matrix_button.on_click(lambda b: self.run(b, lambda e: e.match_matrix(self._phone())))
-        self.call_button.on_click(lambda b: self.run(b, self._call))
+        self.refusal = widgets.VBox()
+        self.users_button.on_click(lambda b: self.try_target(Target("users"), b, self.refusal))
+        self.search_button.on_click(lambda b: self.try_target(Target("search"), b, self.refusal))
+        self.matrix_button.on_click(lambda b: self.try_target(Target("search"), b, self.refusal,
+                                                              lambda e: e.amatch_matrix(self._phone(),
+                                                                                        variables=self._variables())))
+        self.call_button.on_click(lambda b: self.try_target(Target("call"), b, self.refusal))
 
+        self.connect = ConnectView(self._engine, self.jobs, lambda: token_key(self.store.template),
+                                   dict(consent_options or {}))
+        self.sync = SyncView()
         self.status = widgets.HTML()
-        self.records_view = widgets.HTML()
-        self.exchanges_view = widgets.HTML()
-        self.exchange_pick = widgets.Dropdown(options=[], description="Exchange")
-        self.exchange_pick.observe(lambda _: self._show_raw(), "value")
-        self.raw_view = widgets.HTML()
+        self.debug = DebugPanel(apply or (lambda kind, key, path: "suggestions cannot be applied here"),
+                                current or (lambda kind, key: ""))
+        self.records_view = self.debug.records_view
         store.observe(self._follow, "template")
         self._follow({})
         self.box = widgets.VBox([
-            self.inputs_form.box,
-            widgets.HBox([self.phone, self.call_kind]),
-            widgets.HBox([self.authorize_button, self.users_button, self.search_button, self.matrix_button,
-                          self.call_button]),
-            self.status,
-            widgets.HTML("<h4>Mapped records</h4>"), self.records_view,
-            widgets.HTML("<h4>Exchanges</h4>"), self.exchanges_view,
-            self.exchange_pick, self.raw_view,
+            widgets.HTML("<h4 style='margin:4px 0'>Inputs</h4>"), self.inputs_form.box,
+            self.connect.box,
+            widgets.HTML("<h4 style='margin:4px 0'>Try a scenario</h4>"),
+            self.phone, self.variables, self.preview_only,
+            widgets.HBox([self.users_button, self.search_button, self.matrix_button],
+                         layout=widgets.Layout(flex_flow="row wrap")),
+            self.simulator.box, self.refusal,
         ])
+        # shown under the section tabs, so a Try's result is in view whichever tab started it
+        self.results_box = widgets.VBox([widgets.HTML("<h4 style='margin:6px 0 2px 0'>Last result</h4>"),
+                                         self.status, self.sync.box, self.debug.box])
+
+    @property
+    def records(self) -> pd.DataFrame:
+        """The main table of the last result (users, contacts, the matrix, a call's steps)."""
+        return self.debug.records
+
+    @property
+    def exchanges(self) -> pd.DataFrame:
+        """Every exchange of the last result, redacted."""
+        return self.result.exchanges() if self.result is not None and hasattr(self.result, "exchanges") else pd.DataFrame()
 
     def _follow(self, change: Mapping[str, Any]) -> None:
-        """Show the Authorize button only for templates that need a consent."""
-        needs = self.store.template.auth.method is AuthMethod.OAUTH2
-        self.authorize_button.layout.display = None if needs else "none"
+        """Show Connect only for templates whose token comes from a consent."""
+        self.connect.box.layout.display = None if _needs_consent(self.store.template) else "none"
+
+    # -- the Try beside each request --------------------------------------------------------
+
+    def actions(self, tab: str, path: Path, cls: type) -> list[widgets.Widget]:
+        """The Try button (and where its refusal shows) for the form of a request."""
+        found = _TRIES.get((tab, cls))
+        if found is None:
+            return []
+        kind, words = found
+        button = widgets.Button(description=words, icon="play", layout=widgets.Layout(width="auto"),
+                                tooltip="send this request now, as the PBX would")
+        preview = widgets.Button(description="Preview", icon="eye", layout=widgets.Layout(width="auto"),
+                                 tooltip="render this request exactly as the PBX would, and send nothing")
+        refusal = widgets.VBox()
+
+        def target() -> Target:
+            part = self.store.get(path)
+            return Target(kind, part.name if kind in ("search", "keyword", "create", "followup") else "")
+        button.on_click(lambda b: self.try_target(target(), b, refusal))
+        preview.on_click(lambda b: self.try_target(target(), b, refusal, dry_run=True))
+        return [widgets.VBox([widgets.HBox([button, preview]), refusal], layout=widgets.Layout(margin="2px 0"))]
+
+    def needs(self, target: Target) -> list[Problem]:
+        """Why ``target`` cannot run now (empty: it can)."""
+        template = self.store.template
+        problems = blocking(template, self.store.all_problems, target)
+        problems += missing_inputs(template, self.inputs_form.values(), target)
+        if target.kind != "users" and not self.phone.value.strip():
+            problems.append(Problem("error", "enter the caller's phone number first", Location("Try it", "Phone"),
+                                    code="no-phone"))
+        if _needs_consent(template) and self.tokens.get(token_key(template)) is None:
+            problems.append(Problem("error", "connect first: the helpdesk has not given this workbench a token yet",
+                                    Location("Try it", "Connect (OAuth2)"), code="not-connected"))
+        return problems
+
+    def try_target(self, target: Target, button: widgets.Button, refusal: widgets.VBox,
+                   work: Callable[[Engine], Awaitable[Any]] | None = None, *, dry_run: bool | None = None) -> Job | None:
+        """Run ``target`` (its default scenario, or ``work``) unless something it needs is missing.
+
+        With ``dry_run`` (default: the Try it tab's "preview only" box) every request is rendered
+        by the same code and shown, and nothing is sent.
+        """
+        problems = self.needs(target)
+        self._refuse(refusal, target, problems)
+        if problems:
+            self.status.value = message_html([], f"{target} not sent: {len(problems)} thing(s) to fix first (listed "
+                                                 f"under its button)")
+            return None
+        preview = self.preview_only.value if dry_run is None else dry_run
+        return self.start(button, work or self._scenario(target), self._shown(target), dry_run=preview)
+
+    def _refuse(self, box: widgets.VBox, target: Target, problems: list[Problem]) -> None:
+        """Short lines under the button, each opening the field it names."""
+        old = list(box.children)
+        lines: list[widgets.Widget] = []
+        if problems:
+            lines.append(widgets.HTML(f"<span style='color:#b00020'>&#9888; {html.escape(str(target))} needs:</span>"))
+        for p in problems:
+            where = " > ".join(x for x in (p.location.section, p.location.field) if x)
+            link = widgets.Button(description=f"{where}: {p.message}"[:160], tooltip=f"show {where}",
+                                  icon="arrow-right", style=_LINK, layout=widgets.Layout(width="auto", height="auto"))
+            link.on_click(lambda _, p=p: self.go_to(p.location.section or "", p.location.field or ""))
+            lines.append(link)
+        box.children = lines
+        close_tree(*old)
+
+    def _scenario(self, target: Target) -> Callable[[Engine], Awaitable[Any]]:
+        variables = self._variables
+        name = target.name or None
+        if target.kind == "users":
+            return lambda e: e.ausers(progress=self.sync.progress, variables=variables())
+        if target.kind == "search":
+            return lambda e: e.asearch(self._phone(), name, variables=variables())
+        if target.kind == "keyword":
+            return lambda e: e.akeyword_search(self._phone(), variables=variables())
+        if target.kind == "create":
+            return lambda e: e.acreate_contact(self._phone(), first_name="Test", last_name="Caller",
+                                               contact_type=name, variables=variables())
+        if target.kind == "call":
+            return lambda e: e.acall(e.event(self.call_kind.value, self._phone()), variables=variables())
+        return lambda e: e.apart(self._event(e), target.kind, target.name, variables=variables())
+
+    def _shown(self, target: Target) -> Callable[[Any], None]:
+        if target.kind == "users":
+            self.sync.start()
+        return self.show
 
     # -- the one place a button drives work -------------------------------------------------
 
-    def run(self, button: widgets.Button, work: Callable[[Engine], Any]) -> None:
-        """Run ``work`` on a fresh engine with ``button`` disabled; show the result or the refusal."""
-        button.disabled = True
-        self.status.value = f"<i>{html.escape(button.description)}: running...</i>"
-        try:
-            # Engine refuses a template with errors (ValidationFailed), as export does
-            engine = Engine(self.store.template, self.inputs_form.inputs(), tokens=self.tokens,
-                            **self.engine_options)
-            result = work(engine)
-        except ValidationFailed as err:
-            self.status.value = message_html(err.errors, err.message)
-        except (HdkitError, ValueError) as err:
-            self.status.value = message_html([], str(err))
-        else:
-            self.show(result)
-        finally:
-            button.disabled = False
+    def _engine(self, dry_run: bool = False) -> Engine:
+        """An engine for a Try that readiness cleared (its own gate: only what stops that request)."""
+        options = {**self.engine_options, **({"dry_run": True} if dry_run else {})}
+        return Engine(self.store.template, self.inputs_form.inputs(), tokens=self.tokens, check=False, **options)
 
-    def _authorize(self, engine: Engine) -> str:
-        engine.authorize(**self.authorize_options)
-        return "authorized: the token is kept for the next runs"
+    def engine(self) -> Engine:
+        """A fresh engine for the template as it is now; refused while it has errors (the one
+        gate, judging what the form shows: validation and the values it refused)."""
+        require_valid(self.store.template, "run", problems=self.store.all_problems)
+        return self._engine()
+
+    def start(self, button: widgets.Button, work: Callable[[Engine], Awaitable[T]],
+              done: Callable[[T], None], *, dry_run: bool = False) -> Job:
+        """Run ``work(engine)`` off the kernel's loop with ``button`` disabled; ``done`` shows the result."""
+        async def run() -> T:
+            return await work(self._engine(dry_run))
+        return self.jobs.start(button.description, run, done, status=self.status, button=button,
+                               failed=self._failed)
+
+    def wait(self, timeout: float = 60.0) -> None:
+        """Wait until every run started is shown (scripts and tests; a person just watches)."""
+        self.jobs.wait(timeout)
+
+    def _failed(self, err: BaseException) -> None:
+        if isinstance(err, ValidationFailed):
+            self.status.value = message_html(err.errors, err.message)
+        elif isinstance(err, HdkitError):
+            self.status.value = message_html([], _cli_free(err))
+        else:
+            self.status.value = message_html([], str(err))
 
     def _phone(self) -> str:
         phone = self.phone.value.strip()
@@ -119,36 +266,49 @@ class TryPanel:
             raise ModelError("enter the caller's phone number first", Location("Try it", "Phone"))
         return phone
 
-    def _call(self, engine: Engine) -> Any:
-        return engine.call(engine.event(self.call_kind.value, self._phone()))
+    def _variables(self) -> dict[str, str]:
+        """The variables typed by hand (``NAME=VALUE``, comma separated)."""
+        text = self.variables.value.strip()
+        if not text:
+            return {}
+        try:
+            return dict(parse_pair(part) for part in text.replace("\n", ",").split(",") if part.strip())
+        except ValueError as err:
+            raise EngineError(str(err), Location("Try it", "Variables")) from None
+
+    def _event(self, engine: Engine) -> Any:
+        event = engine.event(self.call_kind.value, self._phone())
+        return event[0] if isinstance(event, tuple) else event
 
     # -- views ------------------------------------------------------------------------------
 
     def show(self, result: Any) -> None:
-        """Show a result object (or a plain message)."""
+        """Show a result object: its records, requests and responses, a sync's summary, a call's steps."""
         self.result = result
-        if isinstance(result, str):
-            self.status.value = html.escape(result)
-            return
-        self.records = frame_of(result)
-        self.exchanges = result.exchanges()
-        self._log = tuple(result.log)
-        self.status.value = html.escape(repr(result))
-        self.records_view.value = frame_html(self.records)
-        self.exchanges_view.value = frame_html(self.exchanges.drop(
-            columns=["request_headers", "request_body", "response_body", "extracted"], errors="ignore"))
-        self.exchange_pick.options = [(f"{i + 1}. {e.step}: {e.method} {e.url} -> {e.status}", i)
-                                      for i, e in enumerate(self._log)]
-        self.exchange_pick.value = 0 if self._log else None
-        self._show_raw()
+        steps = None
+        if isinstance(result, CallTrace):
+            steps = self.simulator.show(result, self.store.template)
+        if isinstance(result, UsersResult):
+            self.sync.finish(result)
+        self.debug.show(result, phone=self.phone.value.strip(), records=steps)
+        self.status.value = html.escape(describe(result))
+        if _needs_consent(self.store.template):
+            self.connect.refresh(self.tokens.get(token_key(self.store.template)))
 
-    def _show_raw(self) -> None:
-        index = self.exchange_pick.value
-        if index is None or index >= len(self._log):
-            self.raw_view.value = ""
-            return
-        e = self._log[index]
-        headers = "\n".join(f"{k}: {v}" for k, v in dict(e.request_headers).items())
-        text = (f"{e.method} {e.url}\n{headers}\n\n{e.request_body or ''}\n\n"
-                f"--> {e.status} {e.outcome} {e.error or ''}\n{e.response_body or ''}")
-        self.raw_view.value = f"<pre style='{_PRE}'>{html.escape(text)}</pre>"
+    def clear(self) -> None:
+        """Forget the last result and token (the template they came from was replaced)."""
+        self.result = None
+        self.status.value = ""
+        self.tokens = TokenStore()  # tokens belong to the helpdesk of the old template
+        self.debug.clear()
+        self.simulator.clear()
+        self.sync.clear()
+        self.connect.reset()
+        for box in [self.refusal]:
+            box.children = []
+
+
+def _needs_consent(template: model.Template) -> bool:
+    auth = template.auth
+    return auth.method is AuthMethod.OAUTH2 or auth.bearer_fetched
+

@@ -10,7 +10,7 @@ from support.sandbox_api import (FD, KD, ZD, ZO, authorize, login, redirect_para
                              zoho_headers)
 
 from hdkit.sandbox import Sandbox
-from hdkit.sandbox.oauth import s256
+from hdkit.sandbox.oauth_server import s256
 
 
 @pytest.fixture

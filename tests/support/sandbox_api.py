@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from hdkit.sandbox import DEMO
-from hdkit.sandbox.oauth import s256
+from hdkit.sandbox.oauth_server import s256
 
 ZD, FD, ZO, KD = DEMO["zendesk"], DEMO["freshdesk"], DEMO["zoho"], DEMO["keydesk"]
 HS, ZM = DEMO["hubspot"], DEMO["zammad"]
