@@ -23,6 +23,7 @@ def sync_plot(records: Sequence[int], latencies_ms: Sequence[float], *, title: s
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     pages = list(range(1, len(records) + 1))
     figure = Figure(figsize=(6.4, 2.6), dpi=100, layout="constrained")
@@ -31,8 +32,7 @@ def sync_plot(records: Sequence[int], latencies_ms: Sequence[float], *, title: s
     axes.bar(pages, list(records), color="#4c78a8", label="records")
     axes.set_xlabel("page")
     axes.set_ylabel("records", color="#4c78a8")
-    if pages:
-        axes.set_xticks(pages if len(pages) <= 20 else pages[:: max(1, len(pages) // 20)])
+    axes.xaxis.set_major_locator(MaxNLocator(nbins=12, integer=True))  # readable at any page count
     latency = axes.twinx()
     shown = list(latencies_ms)[: len(pages)]
     latency.plot(pages[: len(shown)], shown, color="#e45756", marker="o", label="latency (ms)")

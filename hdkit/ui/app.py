@@ -100,8 +100,10 @@ def page(template: str | None = None, *, sandbox: bool = True, cwd: str | None =
 
         hd = Sandbox().start()
     opened, inputs, export = _open(template, hd.url if hd else None)
-    bench = Workbench(opened, inputs=inputs, phone=samples.demo_phone(DEFAULT_SAMPLE),
-                      export_path=export)
+    name = template or DEFAULT_SAMPLE
+    demo = (lambda sample: samples.demo_inputs(sample, hd.url)) if hd else None  # any sample opened later too
+    bench = Workbench(name if name in samples.names() else opened, inputs=inputs,
+                      phone=samples.demo_phone(DEFAULT_SAMPLE), export_path=export, sample_inputs=demo)
     where = (_sandbox_note(hd.urls) if hd else
              "<b>No sandbox</b>: type your helpdesk's address and credentials in <b>Try it</b>.")
     root = widgets.VBox([widgets.HTML(f"<style>{_CSS}</style>"), widgets.HTML(_HOW), widgets.HTML(where),

@@ -68,6 +68,9 @@ def test_page_runs_the_sandbox_and_hands_the_demo_inputs_in_code(tmp_path: Path,
         assert not [w for w in bench.inputs.widgets.values() if w.value == given["client_secret"]]
         assert "Sandbox helpdesk" in root.children[2].value and root.sandbox.url in root.children[2].value
         assert Path.cwd() == tmp_path and bench.export_path.value == "zendesk-edited.xml"
+        assert bench.sample_pick.value == "zendesk"  # the picker shows what is open
+        bench.open_sample("keydesk")  # a sample opened later gets its own demo inputs too
+        assert bench.inputs.values() == samples.demo_inputs("keydesk", root.sandbox.url)
     finally:
         root.sandbox.stop()
 
