@@ -161,17 +161,13 @@ def test_only_engine_and_sandbox_speak_http(module: str) -> None:
     assert _third_party(module, {"httpx", "uvicorn", "starlette"}) == set()
 
 
-# hdkit/ui's modules are renamed by the coordinator once the ui rewrite (issue 9) has landed.
-NAMES_PENDING = {"library.py"}
-
-
 def test_module_names_are_unique() -> None:
     """One concept, one name: two ``fields.py`` in different packages read as the same thing."""
     names: dict[str, list[str]] = {}
     for m, path in MODULES.items():
         if path.name not in ("__init__.py", "__main__.py"):
             names.setdefault(path.name, []).append(m)
-    assert {n: ms for n, ms in names.items() if len(ms) > 1 and n not in NAMES_PENDING} == {}
+    assert {n: ms for n, ms in names.items() if len(ms) > 1} == {}
 
 
 # -- the public names, pinned (httpx's test_exported_members does the same) ------------------------

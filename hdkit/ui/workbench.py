@@ -33,7 +33,7 @@ from hdkit.ui.export import ExportPanel
 from hdkit.ui.fields import MONO_CLASS, FieldRow, message_html
 from hdkit.ui.forms import OPTIONAL_TABS, TABS, SectionTab
 from hdkit.ui.inputs import InputsForm
-from hdkit.ui.library import LibraryPanel
+from hdkit.ui.library_panel import LibraryPanel
 from hdkit.ui.lifecycle import close_tree
 from hdkit.ui.mapping import mapped_path, mapping_edit
 from hdkit.ui.render import problem_line
