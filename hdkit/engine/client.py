@@ -375,7 +375,7 @@ class Client:
     def _delay(self, attempt: int, retry_after: str | None) -> float | None:
         """Seconds to wait before the next attempt; ``None`` when Retry-After asks too much."""
         if retry_after:
-            wait = _parse_retry_after(retry_after)
+            wait = retry_after_seconds(retry_after)
             if wait is not None:
                 return wait if wait <= self.backoff_max else None
         return self._backoff(attempt)
@@ -654,8 +654,11 @@ def _json_error(text: str | None) -> str | None:
     return None
 
 
-def _parse_retry_after(value: str) -> float | None:
-    value = value.strip()
+def retry_after_seconds(retry_after: str | None) -> float | None:
+    """A ``Retry-After`` in seconds (delta-seconds or an HTTP date); ``None`` when absent or unreadable."""
+    if not retry_after:
+        return None
+    value = retry_after.strip()
     if value.isdigit():
         return float(value)
     try:

@@ -28,10 +28,8 @@ the bug users of other tools cannot see:
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import enum
 import hashlib
-import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -39,7 +37,7 @@ from urllib.parse import quote, unquote_plus, urljoin, urlsplit, urlunsplit
 
 import httpx
 
-from hdkit.engine.client import IDEMPOTENT_METHODS, Client, Outcome, Response
+from hdkit.engine.client import IDEMPOTENT_METHODS, Client, Outcome, Response, retry_after_seconds
 from hdkit.errors import EngineError, HdkitError, Location
 from hdkit.limits import MAX_SYNC_REQUESTS
 from hdkit.results import Stop
@@ -354,7 +352,7 @@ class _Run:
             outcome is Outcome.HTTP_ERROR and status in _TRANSIENT_STATUSES)
         if not transient or self.method not in IDEMPOTENT_METHODS:
             return None
-        asked = _seconds(response.headers.get("Retry-After"))
+        asked = retry_after_seconds(response.headers.get("Retry-After"))
         if asked is not None and asked > self.options.max_retry_wait:
             self.refusal = (f"; not retried: its Retry-After of {asked:g} s is longer than the "
                             f"{self.options.max_retry_wait:g} s a sync waits")
@@ -497,20 +495,6 @@ async def _cancel(tasks: Any) -> None:
 def _said(response: Response) -> str:
     e = response.exchange
     return f"HTTP {e.status}" if e.status and e.status >= 400 else str(e.outcome).replace("_", " ")
-
-
-def _seconds(retry_after: str | None) -> float | None:
-    """A ``Retry-After`` in seconds (delta-seconds or an HTTP date); ``None`` when absent or unreadable."""
-    if not retry_after:
-        return None
-    value = retry_after.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
 
 
 def _mode_name(pagination: Any) -> str:
