@@ -28,7 +28,8 @@ carrying the token-invalid marker).
 **Credentials stay home.** Credentials belong to the origin (scheme, host, port) of the URL
 the template rendered for a request. A redirect, or a next link (``home=``), to another origin
 is followed without them: ``Authorization``, ``Cookie``, every secret-named header, every
-header or query value holding a known secret are dropped, and the exchange says so.
+header or query value holding a known secret are dropped, and the exchange says so. A
+redirect that would carry a body holding a known secret there (307, 308) is not followed.
 """
 
 from __future__ import annotations
@@ -52,7 +53,14 @@ import httpx
 
 from hdkit.display import printable
 from hdkit.engine.logs import redact_logs
-from hdkit.engine.transport import MAX_RESPONSE_BYTES, GuardedTransport, RequestTimeout, ResponseTooLarge, lent
+from hdkit.engine.transport import (
+    ACCEPT_ENCODING,
+    MAX_RESPONSE_BYTES,
+    GuardedTransport,
+    Refused,
+    RequestTimeout,
+    lent,
+)
 from hdkit.errors import HdkitError
 from hdkit.secrets import MASK, Redactor, is_secret_name
 
@@ -213,6 +221,7 @@ class Client:
     async def __aenter__(self) -> Client:
         self._http = httpx.AsyncClient(
             transport=self.transport, timeout=self.timeout, follow_redirects=True,
+            headers={"Accept-Encoding": ACCEPT_ENCODING},  # only what the transport decodes under its cap
             event_hooks={"request": [self._keep_credentials_home]},
         )
         return self
@@ -349,7 +358,7 @@ class Client:
                 return self._failed(step, request, body, Outcome.AUTH_ERROR,
                                     f"{step}: authentication failed: {self.scrub(str(exc))}",
                                     started, attempt)
-            except ResponseTooLarge as exc:  # the same answer again would be just as large
+            except Refused as exc:  # too large, an unknown coding, a secret for another host: same again
                 return self._failed(step, request, body, Outcome.REFUSED, f"{step}: refused: {exc}",
                                     started, attempt)
             except httpx.HTTPError as exc:
@@ -420,6 +429,12 @@ class Client:
         home = request.extensions.get(_HOME)
         if home is None or _same_site(home, request.url):
             return
+        body = await request.aread()  # a redirect's stream is the original request's bytes
+        if body and body.decode(errors="replace") in self.redactor:
+            # a 307/308 re-sends the body: one holding a credential must not leave its origin
+            raise Refused(f"the helpdesk redirected the request to {request.url.host}, another host than the one "
+                          "the template addressed, and its body holds a credential; hdkit did not follow",
+                          request=request)
         dropped = _drop_credentials(request, self.redactor)
         if dropped:
             request.extensions = {**request.extensions, _DROPPED: dropped}

@@ -41,6 +41,7 @@ with warnings.catch_warnings():
     from authlib.integrations.httpx_client import AsyncOAuth2Client
 
 from hdkit.engine.client import Client, resend_after_refresh, token_rejected
+from hdkit.engine.transport import ACCEPT_ENCODING
 from hdkit.engine.paging import add_query
 from hdkit.engine.prepare import Renderer, Spec
 from hdkit.engine.tokens import Tokens, TokenStore
@@ -231,7 +232,7 @@ class OAuth2Session(httpx.Auth):
             redirect_uri=redirect_uri,
             code_challenge_method="S256" if self.pkce else None,
             transport=self.client.borrowed_transport(),
-            timeout=self.client.timeout,
+            timeout=self.client.timeout, headers={"Accept-Encoding": ACCEPT_ENCODING},
             event_hooks={"request": [hooks.on_request], "response": [hooks.on_response]},
         )
 

@@ -11,7 +11,9 @@ hostile or broken helpdesk could otherwise stretch without bound:
 * **a size cap** on the *decoded* body: gzip and deflate are decoded here, chunk by chunk, with
   zlib's ``max_length`` so a small gzip bomb is stopped after ``max_bytes`` of output instead
   of being inflated whole. A declared ``Content-Length`` over the cap is refused before
-  reading. Memory for bodies in flight is bounded by concurrency x cap: fetch-ahead cannot
+  reading. Only those codings are asked for (``Accept-Encoding: gzip, deflate``); a body in any
+  other (``br``, ``zstd``) is refused, since httpx would inflate it past the cap whenever the
+  brotli or zstandard package happens to be installed. Memory for bodies in flight is bounded by concurrency x cap: fetch-ahead cannot
   multiply it further, because a page holds its slot until its body is read.
 
 The response handed back is already decoded (``Content-Encoding`` and ``Content-Length`` are
@@ -25,18 +27,32 @@ import zlib
 import httpx
 
 __all__ = [
+    "ACCEPT_ENCODING",
     "MAX_RESPONSE_BYTES",
     "GuardedTransport",
+    "Refused",
     "RequestTimeout",
     "ResponseTooLarge",
+    "UnknownEncoding",
     "lent",
 ]
 
 MAX_RESPONSE_BYTES = 10 * 1024 * 1024  # decoded body; a page of 100 users is a few hundred KB
+ACCEPT_ENCODING = "gzip, deflate"  # the codings decoded here, under the cap
+_DECODED = ("gzip", "x-gzip", "deflate")
 
 
-class ResponseTooLarge(httpx.TransportError):
+class Refused(httpx.TransportError):
+    """hdkit will not take this exchange further (the outcome ``refused``); asking again would
+    meet the same answer, so it is never retried."""
+
+
+class ResponseTooLarge(Refused):
     """The body (decoded) is over the run's size cap; reading stopped at the cap."""
+
+
+class UnknownEncoding(Refused):
+    """The body is in a content coding hdkit does not decode under its cap."""
 
 
 class RequestTimeout(httpx.TimeoutException):
@@ -91,9 +107,13 @@ class _Overflow(Exception):
 
 
 def _decoders(headers: httpx.Headers) -> list[_Zlib]:
-    """The decoders for a Content-Encoding list, outermost first; unknown codings pass through."""
+    """The decoders for a Content-Encoding list, outermost first (``identity`` is none)."""
     names = [n.strip().lower() for n in headers.get("content-encoding", "").split(",") if n.strip()]
-    return [_Zlib("gzip" if n == "x-gzip" else n) for n in reversed(names) if n in ("gzip", "x-gzip", "deflate")]
+    unknown = [n for n in names if n not in (*_DECODED, "identity")]
+    if unknown:
+        raise UnknownEncoding(f"the response is encoded as {', '.join(unknown)!r}, which hdkit does not decode "
+                              f"(it asks for {ACCEPT_ENCODING}); hdkit did not read it")
+    return [_Zlib("gzip" if n == "x-gzip" else n) for n in reversed(names) if n in _DECODED]
 
 
 async def read_capped(response: httpx.Response, limit: int) -> tuple[bytes, bool]:

@@ -357,6 +357,29 @@ def test_a_redirect_on_the_same_host_keeps_the_credentials(location):
     assert second.headers["X-API-Key"] == SENTINEL and response.ok and response.exchange.error is None
 
 
+@pytest.mark.parametrize("status", [307, 308])
+def test_a_body_holding_a_credential_never_follows_a_redirect_to_another_host(status):
+    """307 and 308 re-send the body: one holding a known secret (in any spelling) stays home."""
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "desk.test":
+            return httpx.Response(status, headers={"Location": "https://evil.example/collect"})
+        return httpx.Response(200, json={})
+
+    async def go(body: str) -> tuple[Response, Recorder]:
+        handler = Recorder(answer)
+        async with Client(transport=httpx.MockTransport(handler), redactor=Redactor([SENTINEL])) as client:
+            return await client.send("Create contact", "POST", "https://desk.test/api/contacts", body=body), handler
+
+    response, handler = asyncio.run(go(json.dumps({"name": "Ann", "auth": {"key": SENTINEL}})))
+    assert [r.url.host for r in handler.requests] == ["desk.test"]
+    assert response.outcome is Outcome.REFUSED and response.exchange.attempts == 1
+    assert "redirected the request to evil.example, another host" in response.exchange.error
+    assert SENTINEL not in response.exchange.error and SENTINEL not in (response.exchange.request_body or "")
+    response, handler = asyncio.run(go('{"name": "Ann"}'))  # nothing secret in it: followed
+    assert [r.url.host for r in handler.requests] == ["desk.test", "evil.example"] and response.ok
+    assert handler.requests[1].content == b'{"name": "Ann"}'
+
+
 def test_a_next_link_to_another_host_is_sent_without_credentials():
     handler = Recorder(httpx.Response(401, json={"error": "who are you"}))
     response = _send_with_credentials(handler, url="https://evil.example/api/users?page=2",

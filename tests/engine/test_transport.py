@@ -107,6 +107,21 @@ def test_encoded_bodies_under_the_cap_arrive_decoded(encoding, encode):
         assert "content-encoding" not in {k.lower() for k in response.exchange.response_headers}
 
 
+@pytest.mark.parametrize("encoding", ["br", "zstd", "gzip, br"])
+def test_a_coding_hdkit_does_not_decode_is_refused_unread(encoding):
+    """httpx would inflate brotli or zstd past the cap whenever their packages are installed."""
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, headers={"Content-Encoding": encoding}, stream=Stream([b"\x1b" * 64]))
+
+    response, _, _ = send(handler=answer)
+    assert seen[0].headers["Accept-Encoding"] == "gzip, deflate"  # all it asks for
+    assert response.outcome is Outcome.REFUSED and response.exchange.attempts == 1
+    assert f"encoded as {encoding.split(', ')[-1]!r}, which hdkit does not decode" in response.exchange.error
+
+
 def test_a_corrupt_gzip_body_is_a_recorded_outcome():
     answer = httpx.Response(200, headers={"Content-Encoding": "gzip"}, stream=Stream([b"not gzip at all"]))
     response, _, _ = send(answer)
