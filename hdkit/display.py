@@ -19,7 +19,7 @@ __all__ = ["PrintableStream", "TextSink", "printable", "printable_frame"]
 
 # C0 controls, DEL, C1 controls, and the Unicode formatting characters that reorder or hide text.
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
-_UNSAFE_KEEP_LINES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+_UNSAFE_KEEP_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 
 
 def _escape(m: re.Match[str]) -> str:
@@ -30,7 +30,9 @@ def _escape(m: re.Match[str]) -> str:
 def printable(text: str, *, keep_lines: bool = False) -> str:
     """``text`` with every control and reordering character written as an escape.
 
-    ``keep_lines`` keeps tab, line feed and carriage return (CSV quotes them itself).
+    ``keep_lines`` keeps tab and line feed (CSV quotes a field holding one). A carriage return
+    is still escaped: CSV leaves it unquoted, and a terminal would go back to the line's start
+    and print the rest over what came before.
     """
     return (_UNSAFE_KEEP_LINES if keep_lines else _UNSAFE).sub(_escape, text)
 

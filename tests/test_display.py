@@ -54,3 +54,11 @@ def test_printable_stream() -> None:
     out = io.StringIO()
     print(f"error: {HOSTILE}", file=PrintableStream(out))
     assert out.getvalue() == "error: " + printable(HOSTILE) + "\n"
+
+
+def test_a_carriage_return_is_escaped_even_where_lines_are_kept() -> None:
+    """CSV leaves a lone CR unquoted; on a terminal it would print the rest over the line's start."""
+    assert printable("Ada\rEVIL\tx\ny", keep_lines=True) == "Ada\\x0dEVIL\tx\ny"
+    out = io.StringIO()
+    write_table(pd.DataFrame({"FirstName": ["Ada\rEVIL"]}), "csv", out)
+    assert out.getvalue() == "FirstName\nAda\\x0dEVIL\n"

@@ -14,7 +14,7 @@ import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
 from hdkit.cli.exits import Exit
-from hdkit.display import PrintableStream, TextSink, printable_frame
+from hdkit.display import PrintableStream, TextSink, printable, printable_frame
 from hdkit.problems import Problem
 
 if TYPE_CHECKING:
@@ -31,9 +31,12 @@ _DRY_RUN_COLUMNS = ["step", "method", "url", "request_headers", "request_body"]
 
 
 def report_problems(problems: list[Problem]) -> None:
-    """Every problem of a template (errors on stderr, warnings on stdout), then the counts."""
+    """Every problem of a template (errors on stderr, warnings on stdout), then the counts.
+
+    A problem quotes the file, and a file from elsewhere may hold control or bidi characters
+    (an XML character reference, a raw U+202E): they are shown escaped, never obeyed."""
     for problem in problems:
-        print(problem, file=sys.stderr if problem.is_error else sys.stdout)
+        print(printable(str(problem), keep_lines=True), file=sys.stderr if problem.is_error else sys.stdout)
     n_errors = sum(p.is_error for p in problems)
     print(f"{n_errors} error(s), {len(problems) - n_errors} warning(s)")
 

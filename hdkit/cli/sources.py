@@ -99,7 +99,7 @@ def token_store(path: str) -> TokenStore:
         except AuthError as exc:
             raise EngineError(exc.message, Location(field="--token-file", source=path), hint=exc.hint) from exc
     for warning in caught:  # one line each, not Python's echo of the source line
-        print(f"warning: {warning.message}", file=sys.stderr)
+        print(printable(f"warning: {warning.message}"), file=sys.stderr)
     return store
 
 

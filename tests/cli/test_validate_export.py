@@ -119,3 +119,17 @@ def test_export_to_an_unwritable_place_is_one_clear_error(
     for word in words:
         assert word in err
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_validate_shows_a_hostile_files_control_characters_escaped(tmp_path: Path, capsys) -> None:
+    """A template from elsewhere quoted in a problem: a C1 CSI or a bidi override is shown, not obeyed."""
+    from hdkit import samples
+
+    text = samples.text("keydesk").replace("phone={{UrlEncode .Phone}}", "phone={{UrlEncode .Phone}}{{.X\u009b31m\u202e}}", 1)
+    hostile = tmp_path / "hostile.xml"
+    hostile.write_text(text, encoding="utf-8")
+    assert main(["validate", str(hostile)]) == Exit.TEMPLATE
+    captured = capsys.readouterr()
+    shown = captured.out + captured.err
+    assert "bad character U+009B" in shown and "\\x9b31m\\u202e" in shown
+    assert not any(c in shown for c in "\x9b\u202e")
