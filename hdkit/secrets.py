@@ -28,7 +28,7 @@ MASK = "********"
 # Header, query and field names whose values are secret whatever hdkit knows about them.
 _SECRET_NAME = re.compile(
     r"(pass(word|wd)?|secret|token|api[-_]?key|apikey|auth(orization)?|credential|"
-    r"signature|sig|session|cookie|private|refresh|code_verifier|client_assertion)"
+    r"signature|sig|session|cookie|private|refresh|code_verifier|client_assertion|jwt)"
 )
 
 

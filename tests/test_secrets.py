@@ -33,6 +33,7 @@ def test_redactor_masks_values_forms_and_names():
     h = r.headers({"Authorization": "Bearer abcdef", "X-Api-Key": "k1234", "Accept": "application/json"})
     assert h == {"Authorization": f"Bearer {MASK}", "X-Api-Key": MASK, "Accept": "application/json"}
     assert is_secret_name("client_secret") and not is_secret_name("phone")
+    assert is_secret_name("jwt") and is_secret_name("X-JWT-Assertion")  # a login follow-up's $.data.jwt
 
 
 def test_error_carries_location_and_snippet():

@@ -19,9 +19,11 @@ def desk():
         yield d
 
 
-def test_a_login_token_is_masked_everywhere_yet_sent_where_the_template_uses_it(desk: HostileDesk) -> None:
+@pytest.mark.parametrize("path", ["$.data.access_token", "$.data.jwt"])
+def test_a_login_token_is_masked_everywhere_yet_sent_where_the_template_uses_it(desk: HostileDesk, path: str) -> None:
     desk.reset()
-    engine = Engine(from_xml(variant("keydesk", FOLLOWUP_LOGIN)), {"base_url": desk.base("keydesk"), "api_key": API_KEY})
+    xml = variant("keydesk", FOLLOWUP_LOGIN, ('Path="$.data.access_token"', f'Path="{path}"'))
+    engine = Engine(from_xml(xml), {"base_url": desk.base("keydesk"), "api_key": API_KEY})
     trace = engine.call(engine.event("inbound-answered", "+14155550123"))
     assert [s.name for s in trace.steps][:2] == ["Login", "WhoAmI"] and trace.ok
     whoami = next(r for r in desk.requests if r["path"].endswith("/whoami"))

@@ -172,7 +172,7 @@ class HostileDesk:
             return JSONResponse({"access_token": ACCESS_TOKEN, "refresh_token": REFRESH_TOKEN,
                                  "token_type": "Bearer", "expires_in": 3600})
         if path.endswith("/login"):
-            return JSONResponse({"data": {"access_token": FOLLOWUP_TOKEN}})
+            return JSONResponse({"data": {"access_token": FOLLOWUP_TOKEN, "jwt": FOLLOWUP_TOKEN}})
         credential = next((request.headers[h] for h in ("x-api-key", "authorization") if h in request.headers), "")
         expired = "/api" in path and self.unauthorized_next > 0
         if expired:
