@@ -9,7 +9,8 @@ sends every credential back, JSON-escaped, inside its answers) and against the s
 success and on errors (401, timeouts, template functions applied to secrets). Each place hdkit
 writes (stdout, stderr, logs at DEBUG of httpx, httpcore and hdkit, DataFrames in three
 formats, curl commands, reprs, tracebacks, token files, exported files) is scanned for every
-secret in every spelling (:func:`support.leaks.spellings`).
+secret in every spelling (:func:`support.leaks.spellings`). Notebook outputs, fresh and stored,
+are scanned for the sandbox's demo secrets by tests/notebooks into the same tally.
 """
 
 from __future__ import annotations
