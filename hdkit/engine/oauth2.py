@@ -41,10 +41,10 @@ with warnings.catch_warnings():
     from authlib.integrations.httpx_client import AsyncOAuth2Client
 
 from hdkit.engine.client import Client, resend_after_refresh, token_rejected
-from hdkit.engine.transport import ACCEPT_ENCODING
 from hdkit.engine.paging import add_query
 from hdkit.engine.prepare import Renderer, Spec
 from hdkit.engine.tokens import Tokens, TokenStore
+from hdkit.engine.transport import ACCEPT_ENCODING
 from hdkit.errors import AuthError, Location
 from hdkit.secrets import Redactor, Secret, is_secret_name, reveal
 from hdkit.vocabulary import AUTHENTICATION

@@ -278,3 +278,31 @@ def test_a_hostile_token_endpoint_ends_the_consent_with_one_line(desk: HostileDe
     FAULTS.add(f"hostile token endpoint: {mode}", detail=f"exit {code}: {lines[-1][:90] if lines else ''}")
     assert code == 3 and errors == lines[-1:] and words in errors[0]  # after the consent URL: one error line
     assert not (tmp_path / "t.json").exists()
+
+
+def test_a_marker_echoed_in_a_201_through_the_cli_sends_each_post_once(desk: HostileDesk, tmp_path: Path,
+                                                                       capsys) -> None:
+    """The same through ``hdkit run`` and the hostile desk, which echoes every body it receives in
+    its 201 answers: a caller named after zoho's token-invalid marker (INVALID_OAUTH)."""
+    desk.reset()
+    template, token_file = tmp_path / "zoho.xml", tmp_path / "tokens.json"
+    template.write_text(samples.text("zoho"), encoding="utf-8")
+    inputs = {"base_url": desk.base("zoho"), "client_id": "c", "client_secret": "s3cr3t-zoho", "org_id": "1",
+              "department_id": "2"}
+    engine = Engine(from_xml(samples.text("zoho")), inputs, tokens=TokenStore(token_file))
+    engine.authorize(redirect_uri="https://pbx.test/callback",
+                     paste=lambda url: "https://pbx.test/callback?code=c&state=" + url.split("state=", 1)[1].split("&")[0])
+    desk.reset()
+    argv = ["run", str(template), "create-contact", "--phone", "+14155550777", "--first-name", "INVALID_OAUTH Doe",
+            "--token-file", str(token_file)]
+    for name, value in inputs.items():
+        argv += ["--input", f"{name}={value}"]
+    code = hdkit(argv)
+    captured = capsys.readouterr()
+    posts = [r for r in desk.requests if r["method"] == "POST"]
+    echoed = [r for r in posts if "INVALID_OAUTH" in r["body"]]
+    twice, refreshes = resent(desk.requests), sum(r["path"].endswith("/token") for r in posts)
+    FAULTS.add("hostile marker echoed in a 201 (CLI)", resent=twice, detail=f"exit {code}, {len(posts)} POSTs, "
+               f"{refreshes} refreshes")
+    assert code == 0, captured.err
+    assert echoed and twice == 0 and refreshes == 0

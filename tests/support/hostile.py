@@ -17,7 +17,9 @@ hdkit never shows it. ``mode`` switches the misbehaviour for the next requests:
 ``redirect``      every request to 127.0.0.1 answered 302 to the same path on ``localhost``
 ``offhost_next``  user pages whose next link points at ``localhost`` (another host, this server)
 ``unauthorized``  401 whose body echoes the request (``unauthorized_next = N``: only the next N)
-``marker``        as ``echo``; the caller's name (with a token-invalid marker) comes back in a 201
+
+In ``echo`` mode a POST is answered 201 with its body echoed: a caller named after a
+template's token-invalid marker comes back in a successful answer.
 
 ``localhost`` and ``127.0.0.1`` are different hosts to a client, so :attr:`elsewhere` is "another
 host" that still records what reached it (:attr:`requests`, each with its ``host``).
@@ -52,8 +54,7 @@ DRIP_INTERVAL_S = 0.05
 ACCESS_TOKEN = 'Ao9+tok "en\\%&Xq'  # issued by the token endpoints: quote, backslash, space...
 REFRESH_TOKEN = 'Rf4&re "fr\\%+Yw'
 FOLLOWUP_TOKEN = 'Fu5\\tk "n%+&Lm'  # issued by POST .../login, the follow-up login
-MODES = ("echo", "deep", "bomb", "huge", "drip", "latin1", "redirect", "offhost_next", "unauthorized",
-         "marker")
+MODES = ("echo", "deep", "bomb", "huge", "drip", "latin1", "redirect", "offhost_next", "unauthorized")
 PREFIX = {"keydesk": "kd", "freshdesk": "fd", "zoho": "zo", "zendesk": "zd"}
 _ALL = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
