@@ -18,7 +18,7 @@ from typing import Any
 
 from hdkit.errors import ArgumentError, Location
 
-__all__ = ["TEMPLATE_FROM", "events", "instance", "path", "printable", "surrogate", "text"]
+__all__ = ["TEMPLATE_FROM", "events", "instance", "path", "positive", "printable", "surrogate", "text"]
 
 TEMPLATE_FROM = "hdkit.load, from_xml or samples.load"  # where a Template comes from
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -45,6 +45,18 @@ def text(value: Any, call: str, name: str, *, optional: bool = False) -> Any:
         raise ArgumentError(f"{name} holds a lone surrogate (U+{ord(value[at]):04X}) at character {at + 1}: "
                             "text no file, URL or header can carry", Location(call, name),
                             hint="decode the bytes it came from with the right encoding")
+    return value
+
+
+def positive(value: Any, call: str, name: str, *, whole: bool = False) -> Any:
+    """``value`` when it is a number above 0 (a whole one when ``whole``); NaN is none, and
+    infinity is no limit (not a whole number)."""
+    kinds = (int,) if whole else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kinds):
+        raise ArgumentError(f"{name} must be a {'whole ' if whole else ''}number, got {_kind(value)}",
+                            Location(call, name))
+    if not value > 0:  # NaN compares false too
+        raise ArgumentError(f"{name} must be more than 0, got {value}", Location(call, name))
     return value
 
 

@@ -65,6 +65,16 @@ CASES = [
     pytest.param(lambda: hdkit.TemplateLibrary().add(None), ArgumentError, "TemplateLibrary.add > template",
                  id="library-add-none"),
     pytest.param(lambda: hdkit.General(max_concurrent_requests=10**23), ModelError, "64-bit", id="model-int64"),
+    pytest.param(lambda: Engine(TEMPLATE, INPUTS, timeout=float("nan")), ArgumentError,
+                 "Engine > timeout: timeout must be more than 0, got nan", id="timeout-nan"),
+    pytest.param(lambda: Engine(TEMPLATE, INPUTS, timeout=-1), ArgumentError, "timeout must be more than 0, got -1",
+                 id="timeout-negative"),
+    pytest.param(lambda: Engine(TEMPLATE, INPUTS, timeout="5"), ArgumentError, "timeout must be a number, got str",
+                 id="timeout-text"),
+    pytest.param(lambda: Engine(TEMPLATE, INPUTS, max_response_bytes=0), ArgumentError,
+                 "Engine > max_response_bytes: max_response_bytes must be more than 0, got 0", id="cap-zero"),
+    pytest.param(lambda: Engine(TEMPLATE, INPUTS, max_response_bytes=1.5), ArgumentError,
+                 "max_response_bytes must be a whole number, got float", id="cap-float"),
 ]
 
 

@@ -22,7 +22,7 @@ def positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
             value = kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-        if value <= 0:
+        if not value > 0:  # NaN too
             raise argparse.ArgumentTypeError(f"must be more than 0, got {text}")
         return value
     return parse

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import os
 import sys
 import warnings
@@ -108,6 +109,11 @@ def variables(args: argparse.Namespace) -> dict[str, str]:
     return dict(getattr(args, "var", None) or [])
 
 
+def _bytes(megabytes: float) -> int:
+    """``--max-response-mb`` in bytes: at least one, and ``inf`` as no practical limit."""
+    return sys.maxsize if math.isinf(megabytes) else max(1, round(megabytes * 1024 * 1024))
+
+
 def engine_for(args: argparse.Namespace) -> Engine:
     """The engine a command runs: its template (refused while errors remain), inputs and tokens."""
     from hdkit.engine.runner import Engine
@@ -120,7 +126,7 @@ def engine_for(args: argparse.Namespace) -> Engine:
     inputs = read_inputs(template, args.input or [], args.inputs or [])
     tokens = token_store(args.token_file) if args.token_file else None
     engine = Engine(template, inputs, dry_run=getattr(args, "dry_run", False), timeout=args.timeout, tokens=tokens,
-                    sleep=wait, max_response_bytes=round(args.max_response_mb * 1024 * 1024))
+                    sleep=wait, max_response_bytes=_bytes(args.max_response_mb))
     for name in engine.unused_variables(variables(args)):
         print(f"warning: --var {name}: the template never uses {{{{.{name}}}}}, so setting it changes nothing",
               file=sys.stderr)

@@ -90,14 +90,14 @@ class Engine:
         self.dry_run = dry_run
         self.tokens = tokens
         self.transport = transport
-        self.timeout = timeout
+        self.timeout = arguments.positive(timeout, "Engine", "timeout")
         self.retries = retries
         self.backoff = backoff
         self.max_concurrent = max_concurrent or template.general.max_concurrent_requests
         self.verify = verify
         self.sleep = sleep
         self.clock = clock
-        self.max_response_bytes = max_response_bytes
+        self.max_response_bytes = arguments.positive(max_response_bytes, "Engine", "max_response_bytes", whole=True)
         self.renderer = Renderer(template)
 
     def __repr__(self) -> str:

@@ -225,6 +225,10 @@ def test_a_template_file_runs_and_an_invalid_one_is_refused(fresh_sandbox, tmp_p
                      "argument --last-digits: must be more than 0, got -3", id="negative-last-digits"),
         pytest.param(["--phone", "+1415", "--timeout", "soon"], "argument --timeout: 'soon' is not a number",
                      id="timeout-not-a-number"),
+        pytest.param(["--phone", "+1415", "--timeout", "nan"], "argument --timeout: must be more than 0, got nan",
+                     id="timeout-nan"),
+        pytest.param(["--phone", "+1415", "--max-response-mb", "nan"],
+                     "argument --max-response-mb: must be more than 0, got nan", id="cap-nan"),
     ],
 )
 def test_bad_options_are_usage_errors_naming_the_option(capsys, option, said) -> None:
@@ -302,3 +306,12 @@ def test_dry_run_prints_the_rendered_requests_redacted(fresh_sandbox, capsys, ac
     assert rows[0]["request_headers"]["Authorization"] == "Basic ********"
     assert key not in json.dumps(rows)
     assert fresh_sandbox.requests == []
+
+
+@pytest.mark.parametrize("megabytes", ["1e-9", "inf"])
+def test_a_size_cap_below_a_byte_or_without_end_still_runs(capsys, megabytes: str) -> None:
+    """1e-9 MB is a cap of one byte, inf none to speak of: each a run, not a traceback."""
+    code = hdkit(["run", "freshdesk", "search", "--phone", "+1415", "--max-response-mb", megabytes,
+                  "--input", "base_url=http://127.0.0.1:9", "--input", "api_key=k"])
+    err = capsys.readouterr().err
+    assert code == 3 and "could not connect" in err and "Traceback" not in err
