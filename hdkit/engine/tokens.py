@@ -1,7 +1,9 @@
 """OAuth2/Bearer tokens and the store they live in.
 
 Tokens live in a :class:`TokenStore`: in memory unless the user names a token file, which is
-written atomically with owner-only permissions. Tokens are :class:`~hdkit.secrets.Secret` and
+written atomically with owner-only permissions. Only a regular file is read (at most
+:data:`MAX_TOKEN_FILE_BYTES`) or replaced: ``--token-file /dev/zero`` or a named pipe would
+otherwise fill memory or block, and a rename over a link or device node would replace it. Tokens are :class:`~hdkit.secrets.Secret` and
 are registered with the run's redactor the moment they are known; they never enter the template.
 """
 
@@ -17,11 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hdkit.errors import AuthError, Location
+from hdkit.errors import AuthError, HdkitError, Location
 from hdkit.secrets import Redactor, Secret
 from hdkit.vocabulary import AUTHENTICATION
+from hdkit.yeastar_xml.reader import read_limited
 
-__all__ = ["TokenStore", "Tokens"]
+__all__ = ["MAX_TOKEN_FILE_BYTES", "TokenStore", "Tokens"]
+
+MAX_TOKEN_FILE_BYTES = 1024 * 1024  # a token file holds a few KB per template
+_HINT = "name a file written by hdkit auth, or a new path and authorize again"
 
 
 @dataclass(frozen=True)
@@ -104,17 +110,21 @@ class TokenStore:
 
     def _load(self, path: Path) -> None:
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = getattr(exc, "strerror", None) or getattr(exc, "reason", None) or type(exc).__name__
-            raise AuthError(f"cannot read the token file {path}: {reason}",
-                            hint="name a file written by hdkit auth, or a new path and authorize again") from None
+            data = read_limited(path, MAX_TOKEN_FILE_BYTES, "token file", str(path), lambda: AuthError(
+                f"the token file {path} is over {MAX_TOKEN_FILE_BYTES // 1024} KB; hdkit writes a few KB", hint=_HINT))
+            text = data.decode("utf-8")
+        except AuthError:
+            raise
+        except HdkitError as exc:  # not a regular file, or unreadable
+            raise AuthError(exc.message, hint=_HINT) from None
+        except UnicodeDecodeError as exc:
+            raise AuthError(f"cannot read the token file {path}: {exc.reason}", hint=_HINT) from None
         try:
             data = json.loads(text)
             tokens = {k: Tokens.from_json(v) for k, v in data.get("tokens", {}).items()}
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise AuthError(f"the token file {path} is not an hdkit token file: {type(exc).__name__}",
-                            hint="name a file written by hdkit auth, or a new path and authorize again") from None
+                            hint=_HINT) from None
         mode = stat.S_IMODE(path.stat().st_mode)
         if mode & 0o077:
             warnings.warn(f"token file {path} is readable by others (mode {mode:o}); "
@@ -127,6 +137,9 @@ class TokenStore:
         payload = json.dumps({"version": 1, "tokens": {k: t.to_json() for k, t in self._tokens.items()}},
                              indent=2)
         path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_symlink() or (path.exists() and not path.is_file()):
+            raise AuthError(f"cannot write the token file {path}: it is not a regular file (a link, device, pipe "
+                            "or folder), and hdkit only replaces regular files", hint=_HINT)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # created 0600
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:

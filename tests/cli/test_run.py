@@ -260,7 +260,7 @@ def test_dry_run_claims_no_match_count(fresh_sandbox, capsys) -> None:
     [
         pytest.param("not tokens", "the token file {path} is not an hdkit token file: JSONDecodeError", id="text"),
         pytest.param(b"\xff\xfe", "cannot read the token file {path}: invalid start byte", id="binary"),
-        pytest.param(None, "cannot read the token file {path}: Is a directory", id="a-directory"),
+        pytest.param(None, "cannot read token file: it is a directory, not a file", id="a-directory"),
     ],
 )
 def test_a_token_file_that_is_not_one_is_an_input_error(tmp_path, capsys, content, said) -> None:

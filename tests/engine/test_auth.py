@@ -566,6 +566,34 @@ def test_corrupt_token_file_is_a_clear_error(tmp_path: Path):
     assert "not an hdkit token file" in str(err.value)
 
 
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        pytest.param(lambda f: Path("/dev/zero"), "it is a character device", id="dev-zero"),
+        pytest.param(lambda f: os.mkfifo(f / "pipe") or f / "pipe", "it is a named pipe", id="fifo"),
+        pytest.param(lambda f: f, "it is a directory", id="directory"),
+        pytest.param(lambda f: (f / "big.json").write_bytes(b" " * (2 << 20)) and f / "big.json", "over",
+                     id="over-the-limit"),
+    ],
+)
+def test_a_token_file_that_is_no_small_regular_file_is_refused_unread(tmp_path: Path, make, words: str):
+    """/dev/zero would fill memory and a pipe nobody writes would block: both refused at once."""
+    with pytest.raises(AuthError) as err:
+        TokenStore(make(tmp_path))
+    assert words in str(err.value) and "token file" in str(err.value)
+
+
+def test_a_token_file_is_never_written_over_a_link(tmp_path: Path):
+    target = tmp_path / "target.txt"
+    target.write_text("keep me")
+    (tmp_path / "link.json").symlink_to(target)
+    store = TokenStore()
+    store.path = tmp_path / "link.json"  # named before the link appeared
+    with pytest.raises(AuthError, match="not a regular file"):
+        store.put("k", Tokens(Secret("acc-token-1234")))
+    assert target.read_text() == "keep me" and (tmp_path / "link.json").is_symlink()
+
+
 def test_tokens_never_show_in_reprs():
     tokens = Tokens(Secret("repr-access-tok"), Secret("repr-refresh-tok"))
     assert "repr-access-tok" not in repr(tokens) and "repr-refresh-tok" not in str(tokens)
