@@ -74,10 +74,19 @@ def pairs(given: list[str] | None, option: str) -> dict[str, str]:
     return out
 
 
+_INPUTS_FILE_BYTES = 1024 * 1024  # NAME: VALUE pairs; /dev/zero must not fill memory
+
+
 def _inputs_file(name: str) -> dict[str, str]:
+    """``--inputs FILE.json``: read at most 1 MB (a pipe such as ``<(pass show desk)`` is fine)."""
     where = Location(field="--inputs", source=name)
     try:
-        data = json.loads(Path(name).read_text(encoding="utf-8"))
+        with open(name, "rb") as fh:
+            raw = fh.read(_INPUTS_FILE_BYTES + 1)
+        if len(raw) > _INPUTS_FILE_BYTES:
+            raise EngineError(f"the inputs file is over {_INPUTS_FILE_BYTES // (1024 * 1024)} MB; it holds NAME: VALUE pairs",
+                              where)
+        data = json.loads(raw.decode("utf-8"))
     except OSError as exc:
         raise EngineError(f"cannot read the inputs file: {exc.strerror}", where) from exc
     except UnicodeDecodeError as exc:

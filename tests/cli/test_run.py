@@ -145,6 +145,8 @@ def test_dry_run_sends_nothing(fresh_sandbox, capsys) -> None:
         pytest.param(["run", "freshdesk", "users", "--input", "oops"], 1, "NAME=VALUE", id="bad-input"),
         pytest.param(["run", "freshdesk", "users", "--input", "base_url=http://x"], 1, "'api_key'", id="missing-input"),
         pytest.param(["run", "freshdesk", "users", "--inputs", "/nonexistent.json"], 1, "cannot read", id="no-file"),
+        pytest.param(["run", "freshdesk", "users", "--inputs", "/dev/zero"], 1,
+                     "/dev/zero: --inputs: the inputs file is over 1 MB", id="inputs-dev-zero"),
         pytest.param(["run", "freshdesk", "search", "--phone", "+1555", "--contact-type", "Leads", "--input",
                       "base_url=http://127.0.0.1:9", "--input", "api_key=k"], 1, "no contact type 'Leads'",
                      id="unknown-contact-type"),
