@@ -567,7 +567,9 @@ class _Validator:
         elif cs.popup.mode is PopupMode.CONTACT_FIELD:
             yield from self.paths(cs.popup.contact_field_path, CONTACT_SEARCH, "Contact Field for URL", required=True)
             yield from self.popup_output(cs.popup.contact_field_path)
-        yield from self.contact_fields(cs.fields)
+        # A field another contact type maps is mapped: that type sets it when it is the one matching.
+        by_any_type = {name for ct in cs.contact_types for name, path in ct.mapping().items() if path.strip()}
+        yield from self.contact_fields(cs.fields, by_any_type)
 
     def popup_output(self, path: str) -> Iterator[Problem]:
         """Contact Field for URL naming an output (what hdkit once wrote) instead of a response path."""
@@ -581,11 +583,12 @@ class _Validator:
         for i, ct in enumerate(self.t.keyword_search.contact_types, 1):
             yield from self.search_request(ct, KEYWORD_SEARCH, f"{ct.label(i)} > ", set())
 
-    def contact_fields(self, fields: ContactFields) -> Iterator[Problem]:
+    def contact_fields(self, fields: ContactFields, by_any_type: set[str]) -> Iterator[Problem]:
         for name, mapping in fields.items():
             info = field_info(ContactFields, name)
             yield from self.paths(mapping.path, CONTACT_SEARCH, info.title, required=info.required)
-        mapped = {n for n, m in fields.items() if m.path.strip() or CONTACT_VARIABLES[n] in self.produced}
+        mapped = {n for n, m in fields.items()
+                  if m.path.strip() or CONTACT_VARIABLES[n] in self.produced | by_any_type}
         phones = [n for n in ContactFields.PHONE_FIELDS if getattr(fields, n).enabled and n in mapped]
         if not phones:
             yield self.error("enable and map at least one phone number field",

@@ -406,3 +406,13 @@ def test_a_value_with_more_actions_than_hdkit_checks_is_one_error_naming_it() ->
     assert problem.is_error and problem.location.section == "Contact Creation" and problem.location.line == 97
     assert f"200,000 template actions in one value; hdkit checks at most {limits.MAX_ACTIONS_PER_VALUE:,}" \
         in problem.message
+
+
+def test_a_field_only_a_later_contact_type_maps_is_mapped() -> None:
+    """Zoho's Accounts type maps Company and its Contacts type does not: Company is mapped (when an
+    account matches, that type sets it), so no 'enabled but not mapped' warning."""
+    template = load(DATA / "corpus" / "zoho_desk_oauth2_refresh_plain.xml")
+    accounts = template.contact_search.contact_types[1]
+    assert "Company" not in template.contact_search.contact_types[0].mapping() and accounts.mapping()["Company"]
+    assert template.contact_search.fields.company.enabled
+    assert [str(p) for p in validate(template) if p.code == "unmapped"] == []
