@@ -639,6 +639,7 @@ class _Validator:
         if not nt.enabled:
             return
         if self.t.general.provider is Provider.CRM:
-            yield self.warn("ticket creation is a Helpdesk feature; CRM templates ignore it",
+            yield self.warn("ticket creation is a Helpdesk feature the CRM template form does not offer; hdkit runs "
+                            "it as written, but the PBX probably ignores it in a CRM template",
                             Location(NEW_TICKET, "Create New Ticket Automatically"), code="provider")
         yield from self.sequence(nt, "ticket")

@@ -33,7 +33,7 @@ ENV_PREFIX = "HDKIT_INPUT_"
 # request the product form does not offer, a parameter kept but not sent, a value hdkit does not
 # know, which input a bearer token comes from, a pop-up path naming an output), and a value that
 # injects yet leaves valid JSON, so no request fails.
-RUN_WARNINGS = frozenset({"undocumented", "not-run", "parameter-not-sent", "unknown-value", "bearer-token-input",
+RUN_WARNINGS = frozenset({"undocumented", "provider", "not-run", "parameter-not-sent", "unknown-value", "bearer-token-input",
                           "popup-output-name", "json-unescaped", "url-unescaped"})
 # How runs wait (retries, Retry-After): the seam tests use to switch waiting off.
 wait: Callable[[float], Awaitable[Any]] = asyncio.sleep
