@@ -22,6 +22,7 @@ template came from a file.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -39,6 +40,7 @@ from hdkit.model import (
     Part,
     PopupMode,
     Provider,
+    FollowUpRequest,
     Template,
     Unrecognized,
     field_info,
@@ -74,6 +76,15 @@ _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 _PLACEHOLDER = re.compile(r"\{\{.*?\}\}", re.DOTALL)
 _SECRET_KIND = re.compile(r"type|ur[il]|endpoint|expir", re.IGNORECASE)  # token_type: Bearer is no secret
 _JSON_STRING_MEMBER = re.compile(r'"((?:[^"\\]|\\.)*)"\s*:\s*"((?:[^"\\]|\\.)*)"')  # "name": "text"
+
+
+def _json_headers(text: str) -> list[tuple[str, str]]:
+    """A follow-up's Headers field (a JSON object) as pairs; none when it is not one (validated apart)."""
+    try:
+        headers = json.loads(text) if text.strip() else {}
+    except ValueError:
+        return []
+    return [(str(k), str(v)) for k, v in headers.items()] if isinstance(headers, dict) else []
 
 
 def _quote_fix(source: str) -> str | None:
@@ -253,11 +264,25 @@ class _Validator:
                              Location(section, field), code="method")
 
     def request(self, url: str, method: str, body: str, section: str, prefix: str,
-                url_title: str, body_title: str) -> Iterator[Problem]:
+                url_title: str, body_title: str, request: Any = None) -> Iterator[Problem]:
         yield from self.required(url, section, f"{prefix}{url_title}")
         yield from self.template(url, section, f"{prefix}{url_title}", "url")
         yield from self.method(method, section, f"{prefix}Request Method")
-        yield from self.template(body, section, f"{prefix}{body_title}", "json")
+        yield from self.template(body, section, f"{prefix}{body_title}", self.body_kind(request))
+
+    def body_kind(self, request: Any) -> Kind:
+        """A body is checked as JSON unless the Content-Type it goes out with says it is not (a
+        form body, ``a=1&b={{.x}}``): the PBX sends what the file says, so that is no error."""
+        ctype = ""
+        headers = [(h.name, h.value) for h in self.t.headers]
+        if request is not None:  # sent after the template's: the request's own win
+            headers += request.header_params()
+            if isinstance(request, FollowUpRequest):
+                headers += _json_headers(request.headers)
+        for name, value in headers:
+            if name.strip().lower() == "content-type":
+                ctype = value
+        return "text" if ctype.strip() and "json" not in ctype.lower() else "json"
 
     def undocumented(self, what: str, section: str, field: str) -> Problem:
         return self.warn(f"{what}: the product form does not offer this; hdkit runs it as written, but "
@@ -434,7 +459,7 @@ class _Validator:
                 continue
             if r.body:
                 yield self.undocumented("a body on the Get User request", USER_ASSOCIATION, prefix + "Request Body")
-                yield from self.template(r.body, USER_ASSOCIATION, prefix + "Request Body", "json")
+                yield from self.template(r.body, USER_ASSOCIATION, prefix + "Request Body", self.body_kind(r))
             yield from self.params(r, USER_ASSOCIATION, prefix)
             yield from self.other_outputs(r, set(USER_VARIABLES.values()), USER_ASSOCIATION, prefix)
         yield from self.pagination()
@@ -475,7 +500,7 @@ class _Validator:
             if f.event is None and f.name not in targets:
                 yield self.warn(f"{f.name!r} has no triggered event and no request names it as next; it never runs",
                                 Location(FOLLOW_UPS, prefix + "Triggered Event"), code="unreachable")
-            yield from self.request(f.url, f.method, f.body, FOLLOW_UPS, prefix, "URL", "Request Body")
+            yield from self.request(f.url, f.method, f.body, FOLLOW_UPS, prefix, "URL", "Request Body", f)
             if f.headers.strip():
                 yield from self.template(f.headers, FOLLOW_UPS, prefix + "Headers", "json")
                 if not f.headers.lstrip().startswith("{"):
@@ -530,7 +555,7 @@ class _Validator:
     def search_request(self, ct: Any, section: str, prefix: str, shown: set[str]) -> Iterator[Problem]:
         """A contact search request (a contact type, a keyword search): URL, body, headers, outputs."""
         yield from self.request(ct.url, ct.method, ct.body, section, prefix, "Contact Match Query URL",
-                                "Request Body")
+                                "Request Body", ct)
         if ct.body:
             yield self.undocumented(f"a {ct.method} contact search with a request body", section,
                                     prefix + "Request Body")
@@ -610,7 +635,7 @@ class _Validator:
             prefix = f"{ct.label(i)} > "
             yield from self.required(ct.name, CONTACT_CREATION, prefix + "Contact Type")
             yield from self.request(ct.url, ct.method, ct.body, CONTACT_CREATION, prefix,
-                                    "Contact Creation URL (POST)", "Contact Creation Request Body")
+                                    "Contact Creation URL (POST)", "Contact Creation Request Body", ct)
             yield from self.params(ct, CONTACT_CREATION, prefix)
             yield from self.other_outputs(ct, set(), CONTACT_CREATION, prefix)
 
@@ -618,13 +643,14 @@ class _Validator:
         """The requests of a journal or ticket: the first is the form's, the others run after it."""
         titles = {CALL_JOURNAL: ("Create Call Journal URL (POST)", "Call Journal Creation Request Data"),
                   NEW_TICKET: ("Create New Ticket URL (POST)", "New Ticket Creation Request Body")}[section.SECTION]
-        yield from self.request(section.url, section.method, section.body, section.SECTION, "", *titles)
+        first = section.requests[0] if section.requests else None
+        yield from self.request(section.url, section.method, section.body, section.SECTION, "", *titles, first)
         for i, r in enumerate(section.requests, 1):
             prefix = f"{r.label(i)} > "
             if i > 1:
                 yield self.undocumented(f"a second {what} request ({r.name!r}, run after the first and seeing its "
                                         "outputs)", section.SECTION, prefix + "URL")
-                yield from self.request(r.url, r.method, r.body, section.SECTION, prefix, "URL", "Request Body")
+                yield from self.request(r.url, r.method, r.body, section.SECTION, prefix, "URL", "Request Body", r)
             yield from self.params(r, section.SECTION, prefix)
             yield from self.other_outputs(r, set(), section.SECTION, prefix)
         yield from self.template(section.subject.default, section.SECTION, "Subject")

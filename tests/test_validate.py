@@ -37,7 +37,7 @@ from hdkit.model import (
 from hdkit.errors import ValidationFailed
 from hdkit.validate import errors, require_valid, validate
 from support.images import png
-from hdkit.yeastar_xml import load, save, to_xml
+from hdkit.yeastar_xml import from_xml, load, save, to_xml
 import support
 
 DATA = support.DATA / "templates"
@@ -416,3 +416,32 @@ def test_a_field_only_a_later_contact_type_maps_is_mapped() -> None:
     assert "Company" not in template.contact_search.contact_types[0].mapping() and accounts.mapping()["Company"]
     assert template.contact_search.fields.company.enabled
     assert [str(p) for p in validate(template) if p.code == "unmapped"] == []
+
+
+FORM = "application/x-www-form-urlencoded"
+
+
+@pytest.mark.parametrize(("params", "global_type", "json_error"), [
+    pytest.param((Param("Content-Type", FORM, "Header"),), "application/json", False, id="request-header-form"),
+    pytest.param((), FORM, False, id="template-header-form"),
+    pytest.param((Param("Content-Type", "application/json", "Header"),), FORM, True, id="request-header-json-wins"),
+    pytest.param((), "application/json", True, id="json"),
+])
+def test_a_form_body_is_no_json_error(params, global_type, json_error) -> None:
+    """The body goes out with the Content-Type the file gives it (the request's own header after
+    the template's): a form body is what the file says, not an error; under JSON it still is."""
+    search = ContactType("C", "https://{{.host}}/search", "POST", body="phone={{UrlEncode .Phone}}", params=params)
+    template = replace(with_types(search), headers=(Header("Content-Type", global_type),))
+    found = [p for p in validate(template) if "body is not valid JSON" in p.message]
+    assert [p.is_error for p in found] == ([True] if json_error else [])
+
+
+def test_a_follow_up_form_body_under_its_own_content_type_is_no_json_error() -> None:
+    text = (DATA / "corpus" / "keydesk_login_followup.xml").read_text(encoding="utf-8")
+    text = text.replace('{&quot;Content-Type&quot;:&quot;application/json&quot;}', '{&quot;Content-Type&quot;:&quot;'
+                        f'{FORM}&quot;}}').replace(
+        "{&quot;username&quot;:&quot;{{.username}}&quot;,&quot;password&quot;:&quot;{{.password}}&quot;}",
+        "username={{UrlEncode .username}}&amp;password={{UrlEncode .password}}")
+    template = from_xml(text)
+    assert template.follow_ups[0].body.startswith("username=")
+    assert errors(validate(template)) == []
