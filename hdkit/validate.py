@@ -431,8 +431,9 @@ class _Validator:
                                 code="duplicate")
             names.add(h.name.lower())
             if h.name.lower() == "authorization" and self.t.auth.method is not AuthMethod.NONE:
-                yield self.warn(
-                    f"Authorization overrides the header the {self.t.auth.method.value} method sets",
+                yield self.warn(  # what the engine does (prepare.py): the auth method's header is sent
+                    f"header {h.name!r} is not sent: the {self.t.auth.method.value} auth method sets Authorization "
+                    "itself, and a template header never overrides it",
                     Location(HEADERS, prefix + "Name"), fix="remove this header", code="authorization-header")
             if is_secret_name(h.name) and h.value.strip() and "{{" not in h.value:
                 yield self.warn(f"header {h.name!r} holds a literal secret", Location(HEADERS, prefix + "Value"),
