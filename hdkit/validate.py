@@ -462,6 +462,7 @@ class _Validator:
                 yield self.undocumented("a body on the Get User request", USER_ASSOCIATION, prefix + "Request Body")
                 yield from self.template(r.body, USER_ASSOCIATION, prefix + "Request Body", self.body_kind(r))
             yield from self.params(r, USER_ASSOCIATION, prefix)
+            yield from self.after(r, USER_ASSOCIATION, prefix, runs=False)
             yield from self.other_outputs(r, set(USER_VARIABLES.values()), USER_ASSOCIATION, prefix)
         yield from self.pagination()
 
@@ -510,6 +511,21 @@ class _Validator:
             yield from self.params(f, FOLLOW_UPS, prefix)
             yield from self.outputs(f.response_paths, f.target_variables, prefix)
             yield from self.next_target(f.next, FOLLOW_UPS, prefix + "Next Request")
+
+    def after(self, r: _Request, section: str, prefix: str, runs: bool = True) -> Iterator[Problem]:
+        """A ``Next`` on a request other than a contact search: the file's own, run (or, on the
+        paged users request, kept but not run: it would run once per user)."""
+        if not r.next:
+            return
+        field = prefix + "Next Request"
+        yield from self.next_target(r.next, section, field)
+        if runs:
+            yield self.undocumented(f"a next request ({r.next!r}) after this one, run with its outputs", section,
+                                    field)
+        else:
+            yield self.warn(f"next request {r.next!r} is not run: hdkit does not follow a Next from the Get User "
+                            "request (it would run once per user), and what the PBX does is undocumented",
+                            Location(section, field), code="not-run")
 
     def params(self, r: _Request, section: str, prefix: str) -> Iterator[Problem]:
         """A request's parameters beyond its body: headers are sent, anything else is not."""
@@ -638,6 +654,7 @@ class _Validator:
             yield from self.request(ct.url, ct.method, ct.body, CONTACT_CREATION, prefix,
                                     "Contact Creation URL (POST)", "Contact Creation Request Body", ct)
             yield from self.params(ct, CONTACT_CREATION, prefix)
+            yield from self.after(ct, CONTACT_CREATION, prefix)
             yield from self.other_outputs(ct, set(), CONTACT_CREATION, prefix)
 
     def sequence(self, section: Any, what: str) -> Iterator[Problem]:
@@ -653,6 +670,7 @@ class _Validator:
                                         "outputs)", section.SECTION, prefix + "URL")
                 yield from self.request(r.url, r.method, r.body, section.SECTION, prefix, "URL", "Request Body", r)
             yield from self.params(r, section.SECTION, prefix)
+            yield from self.after(r, section.SECTION, prefix)
             yield from self.other_outputs(r, set(), section.SECTION, prefix)
         yield from self.template(section.subject.default, section.SECTION, "Subject")
         yield from self.template(section.description.default, section.SECTION, "Description")

@@ -445,3 +445,14 @@ def test_a_follow_up_form_body_under_its_own_content_type_is_no_json_error() -> 
     template = from_xml(text)
     assert template.follow_ups[0].body.startswith("username=")
     assert errors(validate(template)) == []
+
+
+def test_a_next_on_the_users_request_is_kept_and_said_not_to_run() -> None:
+    template = users(mode="disabled")
+    ua = template.user_association
+    template = replace(template, user_association=replace(ua, requests=(replace(ua.requests[0], next="Detail"),)),
+                       follow_ups=(FollowUpRequest("Detail", url="https://{{.host}}/u/{{.UserUniqueId}}"),))
+    (said,) = [p for p in validate(template) if p.location.field == "Request 1 > Next Request"]
+    assert (said.code, said.severity, said.location.section) == ("not-run", "warning", "User Association")
+    assert "'Detail' is not run" in said.message
+    assert from_xml(to_xml(template)).user_association.requests[0].next == "Detail"

@@ -287,5 +287,7 @@ async def create_contact(session: Session, phone: str, *, first_name: str = "", 
     sent = await session.send(Spec.of(ct, CONTACT_CREATION, f"Create {ct.name}"), scoped)
     outputs = _with_aliases(session.values(sent, ct.pairs(), scoped))
     steps.append(sent.step(outputs, session.redactor))
+    if ct.next and sent.ok:  # its Next, as after a contact search, seeing the new contact's id
+        outputs.update(await follow_chain(session, ct.next, scope(scoped, outputs), steps))
     trace = CallTrace("create-contact", tuple(steps), session.shown(scope(scoped, outputs)))
     return trace, outputs
