@@ -36,11 +36,11 @@ from hdkit.model import (
     AuthMethod,
     ContactFields,
     FieldType,
+    FollowUpRequest,
     PaginationMode,
     Part,
     PopupMode,
     Provider,
-    FollowUpRequest,
     Template,
     Unrecognized,
     field_info,
@@ -264,13 +264,13 @@ class _Validator:
                              Location(section, field), code="method")
 
     def request(self, url: str, method: str, body: str, section: str, prefix: str,
-                url_title: str, body_title: str, request: Any = None) -> Iterator[Problem]:
+                url_title: str, body_title: str, request: _Request | None = None) -> Iterator[Problem]:
         yield from self.required(url, section, f"{prefix}{url_title}")
         yield from self.template(url, section, f"{prefix}{url_title}", "url")
         yield from self.method(method, section, f"{prefix}Request Method")
         yield from self.template(body, section, f"{prefix}{body_title}", self.body_kind(request))
 
-    def body_kind(self, request: Any) -> Kind:
+    def body_kind(self, request: _Request | None) -> Kind:
         """A body is checked as JSON unless the Content-Type it goes out with says it is not (a
         form body, ``a=1&b={{.x}}``): the PBX sends what the file says, so that is no error."""
         ctype = ""

@@ -26,15 +26,16 @@ if TYPE_CHECKING:
     from hdkit.engine.runner import Engine
     from hdkit.engine.tokens import TokenStore
 
-__all__ = ["ENV_PREFIX", "RUN_WARNINGS", "engine_for", "load_template", "pairs", "read_inputs", "token_store", "variables"]
+__all__ = ["ENV_PREFIX", "RUN_WARNINGS", "engine_for", "load_template", "pairs", "read_inputs", "token_store",
+           "variables"]
 
 ENV_PREFIX = "HDKIT_INPUT_"
 # The warnings a run prints: where what hdkit sends may differ from what the PBX would send (a
 # request the product form does not offer, a parameter kept but not sent, a value hdkit does not
 # know, which input a bearer token comes from, a pop-up path naming an output), and a value that
 # injects yet leaves valid JSON, so no request fails.
-RUN_WARNINGS = frozenset({"undocumented", "provider", "not-run", "parameter-not-sent", "unknown-value", "bearer-token-input",
-                          "popup-output-name", "json-unescaped", "url-unescaped"})
+RUN_WARNINGS = frozenset({"undocumented", "provider", "not-run", "parameter-not-sent", "unknown-value",
+                          "bearer-token-input", "popup-output-name", "json-unescaped", "url-unescaped"})
 # How runs wait (retries, Retry-After): the seam tests use to switch waiting off.
 wait: Callable[[float], Awaitable[Any]] = asyncio.sleep
 
