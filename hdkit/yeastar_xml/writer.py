@@ -176,6 +176,27 @@ def _used(flag: bool) -> str:
     return WEAK if flag else GHOST
 
 
+def _method_as_read(template: Template) -> str | None:
+    """The AuthMethod parameter's literal in the file the template came from (None: new, or none)."""
+    spelling = template.file.spelling if template.file is not None else None
+    todo = [spelling.root] if isinstance(spelling, Spelling) else []
+    while todo:
+        node = todo.pop()
+        if node.key == "set:method":
+            return next((literal for name, literal, _ in node.attrs if name == "Value"), None)
+        todo.extend(node.children)
+    return None
+
+
+def _auth_type_as_read(method_literal: str | None, method: Any, literal: str) -> bool:
+    """Whether the root's ``AuthType`` literal stays: it names the method, or the file's AuthMethod
+    parameter (which hdkit follows, warning on import that they disagree) is unchanged, so the file
+    is written back as it came; once the method is changed both get the new one."""
+    if parse_value("auth_method", literal, None) == method:
+        return True
+    return method_literal is not None and parse_value("auth_method", method_literal, None) == method
+
+
 def build(template: Template) -> Out:
     """The file a new template gets, keyed so a recorded spelling can be followed."""
     g, t = template.general, template
@@ -185,7 +206,8 @@ def build(template: Template) -> Out:
     root.set("Logo", g.logo.filename if g.logo else "", mode=ALWAYS if g.logo else WEAK)
     root.set("Remark", g.remark, mode=ALWAYS if g.remark else WEAK)
     root.set("Version", g.version, mode=WEAK if g.version == "1.0.0" else ALWAYS)
-    root.set("AuthType", value_text("auth_method", t.auth.method), mode=WEAK)
+    root.set("AuthType", value_text("auth_method", t.auth.method), mode=WEAK,
+             same=partial(_auth_type_as_read, _method_as_read(t), t.auth.method))
     root.set("MaxConcurrentRequest", str(g.max_concurrent_requests),
              mode=WEAK if g.max_concurrent_requests == 10 else ALWAYS)
     for name, section in (("UserAssociation", t.user_association), ("CallJournal", t.call_journal),
