@@ -540,6 +540,11 @@ class _Validator:
                                     fix="add a Password Input custom field and reference it, e.g. {{.api_key}}",
                                     code="literal-secret")
                 yield from self.template(p.value, section, where)
+            elif p.type.strip().lower() == "body":  # the body is the first Type="Body", spelt so [S]
+                yield self.warn(f"parameter {p.name!r} of type {p.type!r} is kept as written but not sent: the "
+                                "request body is the first parameter of Type \"Body\" (spelt so), and whether "
+                                "the PBX reads it otherwise is undocumented", Location(section, where),
+                                code="parameter-not-sent")
             else:
                 yield self.warn(f"parameter {p.name!r} of type {p.type or '(none)'!r} is kept as written but "
                                 "hdkit sends only Body and Header parameters; what the PBX does with it is "

@@ -456,3 +456,15 @@ def test_a_next_on_the_users_request_is_kept_and_said_not_to_run() -> None:
     assert (said.code, said.severity, said.location.section) == ("not-run", "warning", "User Association")
     assert "'Detail' is not run" in said.message
     assert from_xml(to_xml(template)).user_association.requests[0].next == "Detail"
+
+
+@pytest.mark.parametrize("type_", ["body", "Body"])
+def test_a_body_parameter_that_is_not_the_body_says_why_it_is_not_sent(type_: str) -> None:
+    """A lower-case ``Type="body"``, or a second ``Body``, is kept but not sent; the warning says
+    which parameter the body is instead of 'hdkit sends only Body parameters'."""
+    search = ContactType("C", "https://{{.host}}/search", "POST", body='{"p": "{{.Phone}}"}',
+                         params=(Param("Data", '{"q": 1}', type_),))
+    (said,) = [p for p in validate(with_types(search)) if p.code == "parameter-not-sent"]
+    assert said.message == (f"parameter 'Data' of type {type_!r} is kept as written but not sent: the request body "
+                            'is the first parameter of Type "Body" (spelt so), and whether the PBX reads it '
+                            "otherwise is undocumented")
