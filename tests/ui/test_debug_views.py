@@ -109,7 +109,10 @@ def test_the_call_simulator_shows_steps_and_a_timeline(wb: Workbench) -> None:
 def test_no_table_shows_none_or_na(wb: Workbench) -> None:
     for name in ("Search contact", "Match formats", "Simulate call", "Sync users"):
         click(wb, name)
-        for w in walk(wb.try_panel.box):
-            value = getattr(w, "value", "")
-            if isinstance(value, str) and "<table" in value:
-                assert "&lt;NA&gt;" not in value and ">None<" not in value and ">nan<" not in value, name
+        values = [getattr(w, "value", "") for w in walk(wb.box)]
+        tables = [v for v in values if isinstance(v, str) and "<table" in v]
+        assert len(tables) >= 2, name  # the mapped records under the tabs, and the request shown
+        for value in tables:
+            assert "&lt;NA&gt;" not in value and ">None<" not in value and ">nan<" not in value, name
+            # headers sit over their cells (pandas right-aligns headers; JupyterLab left-aligns cells)
+            assert "text-align: right" not in value, name
