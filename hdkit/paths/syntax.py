@@ -95,7 +95,8 @@ def split_path(path: str, base: int, seps: str = ".|") -> list[Part]:
 
 _STAR = re.compile(r"(?<!\\)(?:\\\\)*\*")
 _HASH_INSIDE = re.compile(r"(?<!\\)(?:\\\\)*#")
-_FAST_MODIFIERS = {"this", "valid", "pretty", "ugly", "flatten", "join"}
+# Not "flatten": gjson.rs keeps the whitespace around an inner array's elements, Go trims it.
+_FAST_MODIFIERS = {"this", "valid", "pretty", "ugly", "join"}
 _QUERY_OPERATOR = re.compile(r"==|!=|<=|>=|!%|%|=|<|>|~")
 _EMPTY_STRING_QUERY = re.compile(r'(==|!=|<=|>=|!%|%|=|<|>)\s*""\s*$')
 
