@@ -97,6 +97,8 @@ _STAR = re.compile(r"(?<!\\)(?:\\\\)*\*")
 _HASH_INSIDE = re.compile(r"(?<!\\)(?:\\\\)*#")
 # Not "flatten": gjson.rs keeps the whitespace around an inner array's elements, Go trims it.
 _FAST_MODIFIERS = {"this", "valid", "pretty", "ugly", "join"}
+_ESCAPED_QUESTION = re.compile(r"(?<!\\)(\\\\)*\\\?")
+_ESCAPED_PIPE = re.compile(r"(?<!\\)(\\\\)*\\[.|][@\[{!]")
 _QUERY_OPERATOR = re.compile(r"==|!=|<=|>=|!%|%|=|<|>|~")
 _EMPTY_STRING_QUERY = re.compile(r'(==|!=|<=|>=|!%|%|=|<|>)\s*""\s*$')
 
@@ -180,6 +182,12 @@ class _Checker:
             self.check_multipath(part)
         elif _swallowing_bracket(text) is not None or (text != "#" and _HASH_INSIDE.search(text)):
             raise _Slow  # and a '#' inside a key: in an array Go reads it as a count
+        elif _ESCAPED_QUESTION.search(text):
+            raise _Slow  # gjson.rs reads an escaped '?' as a wildcard still
+        elif "\\" in text and is_wild(text):
+            raise _Slow  # Go matches the unescaped key as a pattern: `*\*` is `**`, `\\*` is `\*`
+        elif _ESCAPED_PIPE.search(text):
+            raise _Slow  # in an array Go ignores the escape: `\.@values` pipes @values on
 
     def check_modifier(self, part: Part) -> None:
         name, colon, arg = part.text[1:].partition(":")
