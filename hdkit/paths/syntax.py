@@ -98,6 +98,8 @@ _HASH_INSIDE = re.compile(r"(?<!\\)(?:\\\\)*#")
 # Not "flatten": gjson.rs keeps the whitespace around an inner array's elements, Go trims it.
 _FAST_MODIFIERS = {"this", "valid", "pretty", "ugly", "join"}
 _ESCAPED_QUESTION = re.compile(r"(?<!\\)(\\\\)*\\\?")
+# gjson.rs matches "?" to one byte, Go to one character: "?" never matches "é" there.
+_ONE_CHARACTER = re.compile(r"(?<!\\)(\\\\)*\?")
 _ESCAPED_PIPE = re.compile(r"(?<!\\)(\\\\)*\\[.|][@\[{!]")
 _QUERY_OPERATOR = re.compile(r"==|!=|<=|>=|!%|%|=|<|>|~")
 _EMPTY_STRING_QUERY = re.compile(r'(==|!=|<=|>=|!%|%|=|<|>)\s*""\s*$')
@@ -182,6 +184,8 @@ class _Checker:
             self.check_multipath(part)
         elif _swallowing_bracket(text) is not None or (text != "#" and _HASH_INSIDE.search(text)):
             raise _Slow  # and a '#' inside a key: in an array Go reads it as a count
+        elif _ONE_CHARACTER.search(text) and plain_key(text):
+            raise _Slow  # a '?' wildcard: a non-ASCII key has more bytes than characters
         elif _ESCAPED_QUESTION.search(text):
             raise _Slow  # gjson.rs reads an escaped '?' as a wildcard still
         elif "\\" in text and is_wild(text):
@@ -233,6 +237,8 @@ class _Checker:
         op = inner[len(lhs) :]
         if op and not _QUERY_OPERATOR.match(op):
             raise _Slow
+        if op.startswith(("%", "!%")) and _ONE_CHARACTER.search(op):
+            raise _Slow  # a '?' in a like-pattern, one character in Go
         if lhs.strip():
             self.check(lhs.strip(), part.start + 2 + (len(lhs) - len(lhs.lstrip())))
 
