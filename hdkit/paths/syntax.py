@@ -215,10 +215,11 @@ class _Checker:
 
     def closing(self, part: Part, open_at: int, after: str = "") -> int:
         """Where the bracket at ``open_at`` closes; slow when unclosed, closed by the wrong
-        kind of bracket, or followed by anything but ``after`` before the next '.' or '|'."""
+        kind of bracket, holding brackets that do not nest (``#(a={=1)#...)``: Go ends the
+        query at the first ')'), or followed by anything but ``after`` before the next '.' or '|'."""
         text = part.text
         close = _matching(text, open_at)
-        if close < 0 or text[close] != _CLOSE[_OPEN.index(text[open_at])]:
+        if close < 0 or not _nested(text, open_at, close):
             raise _Slow
         if text[close + 1 :] not in ("", after):
             raise _Slow
@@ -309,6 +310,19 @@ def _is_wild_key(text: str) -> bool:
 
 def is_wild(text: str) -> bool:
     return bool(re.search(r"(?<!\\)(\\\\)*[*?]", text))
+
+
+def _nested(text: str, open_at: int, close: int) -> bool:
+    """True when every bracket from ``open_at`` to ``close`` is closed by its own kind."""
+    stack: list[str] = []
+    for i, c, _ in scan(text, open_at, quotes_at_top=False):
+        if c in _OPEN:
+            stack.append(_CLOSE[_OPEN.index(c)])
+        elif c in _CLOSE and (not stack or stack.pop() != c):
+            return False
+        if i == close:
+            return not stack
+    return False
 
 
 def _matching(text: str, open_at: int) -> int:
