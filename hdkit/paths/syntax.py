@@ -240,6 +240,8 @@ class _Checker:
             raise _Slow
         if op.startswith(("%", "!%")) and _ONE_CHARACTER.search(op):
             raise _Slow  # a '?' in a like-pattern, one character in Go
+        if op.startswith("~") and op[1:].strip() not in ("true", "false", "null", "*"):
+            raise _Slow  # '~' with no value (or another) reads differently in gjson.rs
         if lhs.strip():
             self.check(lhs.strip(), part.start + 2 + (len(lhs) - len(lhs.lstrip())))
 
@@ -270,6 +272,8 @@ def _swallowing_bracket(key: str) -> int | None:
     (``brack[0]`` is a fine key, ``(.[a,b]`` is not)."""
     first, balance = None, 0
     for i, c, depth in scan(key, quotes_at_top=False):
+        if c in _CLOSE and not depth:
+            return i  # a closer with nothing open: Go and gjson.rs part ways on what follows
         if c in _OPEN or c in _CLOSE:
             first = i if first is None else first
             balance += 1 if c in _OPEN else -1
