@@ -22,6 +22,7 @@ template came from a file.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -35,6 +36,7 @@ from hdkit.model import (
     AuthMethod,
     ContactFields,
     FieldType,
+    FollowUpRequest,
     PaginationMode,
     Part,
     PopupMode,
@@ -74,6 +76,15 @@ _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 _PLACEHOLDER = re.compile(r"\{\{.*?\}\}", re.DOTALL)
 _SECRET_KIND = re.compile(r"type|ur[il]|endpoint|expir", re.IGNORECASE)  # token_type: Bearer is no secret
 _JSON_STRING_MEMBER = re.compile(r'"((?:[^"\\]|\\.)*)"\s*:\s*"((?:[^"\\]|\\.)*)"')  # "name": "text"
+
+
+def _json_headers(text: str) -> list[tuple[str, str]]:
+    """A follow-up's Headers field (a JSON object) as pairs; none when it is not one (validated apart)."""
+    try:
+        headers = json.loads(text) if text.strip() else {}
+    except ValueError:
+        return []
+    return [(str(k), str(v)) for k, v in headers.items()] if isinstance(headers, dict) else []
 
 
 def _quote_fix(source: str) -> str | None:
@@ -253,11 +264,25 @@ class _Validator:
                              Location(section, field), code="method")
 
     def request(self, url: str, method: str, body: str, section: str, prefix: str,
-                url_title: str, body_title: str) -> Iterator[Problem]:
+                url_title: str, body_title: str, request: _Request | None = None) -> Iterator[Problem]:
         yield from self.required(url, section, f"{prefix}{url_title}")
         yield from self.template(url, section, f"{prefix}{url_title}", "url")
         yield from self.method(method, section, f"{prefix}Request Method")
-        yield from self.template(body, section, f"{prefix}{body_title}", "json")
+        yield from self.template(body, section, f"{prefix}{body_title}", self.body_kind(request))
+
+    def body_kind(self, request: _Request | None) -> Kind:
+        """A body is checked as JSON unless the Content-Type it goes out with says it is not (a
+        form body, ``a=1&b={{.x}}``): the PBX sends what the file says, so that is no error."""
+        ctype = ""
+        headers = [(h.name, h.value) for h in self.t.headers]
+        if request is not None:  # sent after the template's: the request's own win
+            headers += request.header_params()
+            if isinstance(request, FollowUpRequest):
+                headers += _json_headers(request.headers)
+        for name, value in headers:
+            if name.strip().lower() == "content-type":
+                ctype = value
+        return "text" if ctype.strip() and "json" not in ctype.lower() else "json"
 
     def undocumented(self, what: str, section: str, field: str) -> Problem:
         return self.warn(f"{what}: the product form does not offer this; hdkit runs it as written, but "
@@ -406,8 +431,9 @@ class _Validator:
                                 code="duplicate")
             names.add(h.name.lower())
             if h.name.lower() == "authorization" and self.t.auth.method is not AuthMethod.NONE:
-                yield self.warn(
-                    f"Authorization overrides the header the {self.t.auth.method.value} method sets",
+                yield self.warn(  # what the engine does (prepare.py): the auth method's header is sent
+                    f"header {h.name!r} is not sent: the {self.t.auth.method.value} auth method sets Authorization "
+                    "itself, and a template header never overrides it",
                     Location(HEADERS, prefix + "Name"), fix="remove this header", code="authorization-header")
             if is_secret_name(h.name) and h.value.strip() and "{{" not in h.value:
                 yield self.warn(f"header {h.name!r} holds a literal secret", Location(HEADERS, prefix + "Value"),
@@ -434,8 +460,9 @@ class _Validator:
                 continue
             if r.body:
                 yield self.undocumented("a body on the Get User request", USER_ASSOCIATION, prefix + "Request Body")
-                yield from self.template(r.body, USER_ASSOCIATION, prefix + "Request Body", "json")
+                yield from self.template(r.body, USER_ASSOCIATION, prefix + "Request Body", self.body_kind(r))
             yield from self.params(r, USER_ASSOCIATION, prefix)
+            yield from self.after(r, USER_ASSOCIATION, prefix, runs=False)
             yield from self.other_outputs(r, set(USER_VARIABLES.values()), USER_ASSOCIATION, prefix)
         yield from self.pagination()
 
@@ -475,7 +502,7 @@ class _Validator:
             if f.event is None and f.name not in targets:
                 yield self.warn(f"{f.name!r} has no triggered event and no request names it as next; it never runs",
                                 Location(FOLLOW_UPS, prefix + "Triggered Event"), code="unreachable")
-            yield from self.request(f.url, f.method, f.body, FOLLOW_UPS, prefix, "URL", "Request Body")
+            yield from self.request(f.url, f.method, f.body, FOLLOW_UPS, prefix, "URL", "Request Body", f)
             if f.headers.strip():
                 yield from self.template(f.headers, FOLLOW_UPS, prefix + "Headers", "json")
                 if not f.headers.lstrip().startswith("{"):
@@ -484,6 +511,21 @@ class _Validator:
             yield from self.params(f, FOLLOW_UPS, prefix)
             yield from self.outputs(f.response_paths, f.target_variables, prefix)
             yield from self.next_target(f.next, FOLLOW_UPS, prefix + "Next Request")
+
+    def after(self, r: _Request, section: str, prefix: str, runs: bool = True) -> Iterator[Problem]:
+        """A ``Next`` on a request other than a contact search: the file's own, run (or, on the
+        paged users request, kept but not run: it would run once per user)."""
+        if not r.next:
+            return
+        field = prefix + "Next Request"
+        yield from self.next_target(r.next, section, field)
+        if runs:
+            yield self.undocumented(f"a next request ({r.next!r}) after this one, run with its outputs", section,
+                                    field)
+        else:
+            yield self.warn(f"next request {r.next!r} is not run: hdkit does not follow a Next from the Get User "
+                            "request (it would run once per user), and what the PBX does is undocumented",
+                            Location(section, field), code="not-run")
 
     def params(self, r: _Request, section: str, prefix: str) -> Iterator[Problem]:
         """A request's parameters beyond its body: headers are sent, anything else is not."""
@@ -498,6 +540,11 @@ class _Validator:
                                     fix="add a Password Input custom field and reference it, e.g. {{.api_key}}",
                                     code="literal-secret")
                 yield from self.template(p.value, section, where)
+            elif p.type.strip().lower() == "body":  # the body is the first Type="Body", spelt so [S]
+                yield self.warn(f"parameter {p.name!r} of type {p.type!r} is kept as written but not sent: the "
+                                "request body is the first parameter of Type \"Body\" (spelt so), and whether "
+                                "the PBX reads it otherwise is undocumented", Location(section, where),
+                                code="parameter-not-sent")
             else:
                 yield self.warn(f"parameter {p.name!r} of type {p.type or '(none)'!r} is kept as written but "
                                 "hdkit sends only Body and Header parameters; what the PBX does with it is "
@@ -530,7 +577,7 @@ class _Validator:
     def search_request(self, ct: Any, section: str, prefix: str, shown: set[str]) -> Iterator[Problem]:
         """A contact search request (a contact type, a keyword search): URL, body, headers, outputs."""
         yield from self.request(ct.url, ct.method, ct.body, section, prefix, "Contact Match Query URL",
-                                "Request Body")
+                                "Request Body", ct)
         if ct.body:
             yield self.undocumented(f"a {ct.method} contact search with a request body", section,
                                     prefix + "Request Body")
@@ -567,7 +614,9 @@ class _Validator:
         elif cs.popup.mode is PopupMode.CONTACT_FIELD:
             yield from self.paths(cs.popup.contact_field_path, CONTACT_SEARCH, "Contact Field for URL", required=True)
             yield from self.popup_output(cs.popup.contact_field_path)
-        yield from self.contact_fields(cs.fields)
+        # A field another contact type maps is mapped: that type sets it when it is the one matching.
+        by_any_type = {name for ct in cs.contact_types for name, path in ct.mapping().items() if path.strip()}
+        yield from self.contact_fields(cs.fields, by_any_type)
 
     def popup_output(self, path: str) -> Iterator[Problem]:
         """Contact Field for URL naming an output (what hdkit once wrote) instead of a response path."""
@@ -581,11 +630,12 @@ class _Validator:
         for i, ct in enumerate(self.t.keyword_search.contact_types, 1):
             yield from self.search_request(ct, KEYWORD_SEARCH, f"{ct.label(i)} > ", set())
 
-    def contact_fields(self, fields: ContactFields) -> Iterator[Problem]:
+    def contact_fields(self, fields: ContactFields, by_any_type: set[str]) -> Iterator[Problem]:
         for name, mapping in fields.items():
             info = field_info(ContactFields, name)
             yield from self.paths(mapping.path, CONTACT_SEARCH, info.title, required=info.required)
-        mapped = {n for n, m in fields.items() if m.path.strip() or CONTACT_VARIABLES[n] in self.produced}
+        mapped = {n for n, m in fields.items()
+                  if m.path.strip() or CONTACT_VARIABLES[n] in self.produced | by_any_type}
         phones = [n for n in ContactFields.PHONE_FIELDS if getattr(fields, n).enabled and n in mapped]
         if not phones:
             yield self.error("enable and map at least one phone number field",
@@ -607,22 +657,25 @@ class _Validator:
             prefix = f"{ct.label(i)} > "
             yield from self.required(ct.name, CONTACT_CREATION, prefix + "Contact Type")
             yield from self.request(ct.url, ct.method, ct.body, CONTACT_CREATION, prefix,
-                                    "Contact Creation URL (POST)", "Contact Creation Request Body")
+                                    "Contact Creation URL (POST)", "Contact Creation Request Body", ct)
             yield from self.params(ct, CONTACT_CREATION, prefix)
+            yield from self.after(ct, CONTACT_CREATION, prefix)
             yield from self.other_outputs(ct, set(), CONTACT_CREATION, prefix)
 
     def sequence(self, section: Any, what: str) -> Iterator[Problem]:
         """The requests of a journal or ticket: the first is the form's, the others run after it."""
         titles = {CALL_JOURNAL: ("Create Call Journal URL (POST)", "Call Journal Creation Request Data"),
                   NEW_TICKET: ("Create New Ticket URL (POST)", "New Ticket Creation Request Body")}[section.SECTION]
-        yield from self.request(section.url, section.method, section.body, section.SECTION, "", *titles)
+        first = section.requests[0] if section.requests else None
+        yield from self.request(section.url, section.method, section.body, section.SECTION, "", *titles, first)
         for i, r in enumerate(section.requests, 1):
             prefix = f"{r.label(i)} > "
             if i > 1:
                 yield self.undocumented(f"a second {what} request ({r.name!r}, run after the first and seeing its "
                                         "outputs)", section.SECTION, prefix + "URL")
-                yield from self.request(r.url, r.method, r.body, section.SECTION, prefix, "URL", "Request Body")
+                yield from self.request(r.url, r.method, r.body, section.SECTION, prefix, "URL", "Request Body", r)
             yield from self.params(r, section.SECTION, prefix)
+            yield from self.after(r, section.SECTION, prefix)
             yield from self.other_outputs(r, set(), section.SECTION, prefix)
         yield from self.template(section.subject.default, section.SECTION, "Subject")
         yield from self.template(section.description.default, section.SECTION, "Description")
@@ -636,6 +689,7 @@ class _Validator:
         if not nt.enabled:
             return
         if self.t.general.provider is Provider.CRM:
-            yield self.warn("ticket creation is a Helpdesk feature; CRM templates ignore it",
+            yield self.warn("ticket creation is a Helpdesk feature the CRM template form does not offer; hdkit runs "
+                            "it as written, but the PBX probably ignores it in a CRM template",
                             Location(NEW_TICKET, "Create New Ticket Automatically"), code="provider")
         yield from self.sequence(nt, "ticket")

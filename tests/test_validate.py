@@ -37,7 +37,7 @@ from hdkit.model import (
 from hdkit.errors import ValidationFailed
 from hdkit.validate import errors, require_valid, validate
 from support.images import png
-from hdkit.yeastar_xml import load, save, to_xml
+from hdkit.yeastar_xml import from_xml, load, save, to_xml
 import support
 
 DATA = support.DATA / "templates"
@@ -406,3 +406,65 @@ def test_a_value_with_more_actions_than_hdkit_checks_is_one_error_naming_it() ->
     assert problem.is_error and problem.location.section == "Contact Creation" and problem.location.line == 97
     assert f"200,000 template actions in one value; hdkit checks at most {limits.MAX_ACTIONS_PER_VALUE:,}" \
         in problem.message
+
+
+def test_a_field_only_a_later_contact_type_maps_is_mapped() -> None:
+    """Zoho's Accounts type maps Company and its Contacts type does not: Company is mapped (when an
+    account matches, that type sets it), so no 'enabled but not mapped' warning."""
+    template = load(DATA / "corpus" / "zoho_desk_oauth2_refresh_plain.xml")
+    accounts = template.contact_search.contact_types[1]
+    assert "Company" not in template.contact_search.contact_types[0].mapping() and accounts.mapping()["Company"]
+    assert template.contact_search.fields.company.enabled
+    assert [str(p) for p in validate(template) if p.code == "unmapped"] == []
+
+
+FORM = "application/x-www-form-urlencoded"
+
+
+@pytest.mark.parametrize(("params", "global_type", "json_error"), [
+    pytest.param((Param("Content-Type", FORM, "Header"),), "application/json", False, id="request-header-form"),
+    pytest.param((), FORM, False, id="template-header-form"),
+    pytest.param((Param("Content-Type", "application/json", "Header"),), FORM, True, id="request-header-json-wins"),
+    pytest.param((), "application/json", True, id="json"),
+])
+def test_a_form_body_is_no_json_error(params, global_type, json_error) -> None:
+    """The body goes out with the Content-Type the file gives it (the request's own header after
+    the template's): a form body is what the file says, not an error; under JSON it still is."""
+    search = ContactType("C", "https://{{.host}}/search", "POST", body="phone={{UrlEncode .Phone}}", params=params)
+    template = replace(with_types(search), headers=(Header("Content-Type", global_type),))
+    found = [p for p in validate(template) if "body is not valid JSON" in p.message]
+    assert [p.is_error for p in found] == ([True] if json_error else [])
+
+
+def test_a_follow_up_form_body_under_its_own_content_type_is_no_json_error() -> None:
+    text = (DATA / "corpus" / "keydesk_login_followup.xml").read_text(encoding="utf-8")
+    text = text.replace('{&quot;Content-Type&quot;:&quot;application/json&quot;}', '{&quot;Content-Type&quot;:&quot;'
+                        f'{FORM}&quot;}}').replace(
+        "{&quot;username&quot;:&quot;{{.username}}&quot;,&quot;password&quot;:&quot;{{.password}}&quot;}",
+        "username={{UrlEncode .username}}&amp;password={{UrlEncode .password}}")
+    template = from_xml(text)
+    assert template.follow_ups[0].body.startswith("username=")
+    assert errors(validate(template)) == []
+
+
+def test_a_next_on_the_users_request_is_kept_and_said_not_to_run() -> None:
+    template = users(mode="disabled")
+    ua = template.user_association
+    template = replace(template, user_association=replace(ua, requests=(replace(ua.requests[0], next="Detail"),)),
+                       follow_ups=(FollowUpRequest("Detail", url="https://{{.host}}/u/{{.UserUniqueId}}"),))
+    (said,) = [p for p in validate(template) if p.location.field == "Request 1 > Next Request"]
+    assert (said.code, said.severity, said.location.section) == ("not-run", "warning", "User Association")
+    assert "'Detail' is not run" in said.message
+    assert from_xml(to_xml(template)).user_association.requests[0].next == "Detail"
+
+
+@pytest.mark.parametrize("type_", ["body", "Body"])
+def test_a_body_parameter_that_is_not_the_body_says_why_it_is_not_sent(type_: str) -> None:
+    """A lower-case ``Type="body"``, or a second ``Body``, is kept but not sent; the warning says
+    which parameter the body is instead of 'hdkit sends only Body parameters'."""
+    search = ContactType("C", "https://{{.host}}/search", "POST", body='{"p": "{{.Phone}}"}',
+                         params=(Param("Data", '{"q": 1}', type_),))
+    (said,) = [p for p in validate(with_types(search)) if p.code == "parameter-not-sent"]
+    assert said.message == (f"parameter 'Data' of type {type_!r} is kept as written but not sent: the request body "
+                            'is the first parameter of Type "Body" (spelt so), and whether the PBX reads it '
+                            "otherwise is undocumented")

@@ -3,8 +3,7 @@
 The template is a file path or a bundled sample's name. Inputs for its custom fields come from
 ``HDKIT_INPUT_<NAME>`` environment variables, then ``--inputs FILE.json``, then ``--input
 NAME=VALUE`` (later wins); tokens from ``--token-file``. :func:`engine_for` asks the validity
-gate first, as export does, and says which warnings a run should not hide (a value printed raw
-into a JSON body or a query fails no request but can break one).
+gate first, as export does, and prints the warnings a run should not hide (:data:`RUN_WARNINGS`).
 """
 
 from __future__ import annotations
@@ -27,9 +26,16 @@ if TYPE_CHECKING:
     from hdkit.engine.runner import Engine
     from hdkit.engine.tokens import TokenStore
 
-__all__ = ["ENV_PREFIX", "engine_for", "load_template", "pairs", "read_inputs", "token_store", "variables"]
+__all__ = ["ENV_PREFIX", "RUN_WARNINGS", "engine_for", "load_template", "pairs", "read_inputs", "token_store",
+           "variables"]
 
 ENV_PREFIX = "HDKIT_INPUT_"
+# The warnings a run prints: where what hdkit sends may differ from what the PBX would send (a
+# request the product form does not offer, a parameter kept but not sent, a value hdkit does not
+# know, which input a bearer token comes from, a pop-up path naming an output), and a value that
+# injects yet leaves valid JSON, so no request fails.
+RUN_WARNINGS = frozenset({"undocumented", "provider", "not-run", "parameter-not-sent", "unknown-value",
+                          "bearer-token-input", "popup-output-name", "json-unescaped", "url-unescaped"})
 # How runs wait (retries, Retry-After): the seam tests use to switch waiting off.
 wait: Callable[[float], Awaitable[Any]] = asyncio.sleep
 
@@ -114,8 +120,8 @@ def engine_for(args: argparse.Namespace) -> Engine:
     from hdkit.validate import require_valid
 
     template = load_template(args.template)
-    for p in require_valid(template, "run"):  # a value that injects and still leaves valid JSON fails no request
-        if p.code in ("json-unescaped", "url-unescaped"):
+    for p in require_valid(template, "run"):
+        if p.code in RUN_WARNINGS:
             print(printable(str(p)), file=sys.stderr)
     inputs = read_inputs(template, args.input or [], args.inputs or [])
     tokens = token_store(args.token_file) if args.token_file else None

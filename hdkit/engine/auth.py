@@ -24,7 +24,7 @@ import httpx
 
 from hdkit.engine.client import Client
 from hdkit.engine.prepare import Renderer
-from hdkit.errors import AuthError, Location
+from hdkit.errors import AuthError, EngineError, Location
 from hdkit.model import Auth, AuthMethod
 from hdkit.secrets import Redactor, Secret
 from hdkit.vocabulary import AUTHENTICATION
@@ -149,6 +149,7 @@ def auth_for(
 
         return OAuth2Session(auth.oauth2, inputs, client=client, store=store, key=key, pkce=pkce,
                              clock=clock, renderer=renderer)
-    raise AuthError(f"unknown authentication method {str(method)!r}",
-                    Location(AUTHENTICATION, "Authentication Method"),
-                    hint="use one of " + ", ".join(repr(m.value) for m in AuthMethod))
+    # The file's own value, kept verbatim: the template's side (exit 1), not the helpdesk's.
+    raise EngineError(f"unknown authentication method {str(method)!r}: hdkit cannot run it (the file keeps it)",
+                      Location(AUTHENTICATION, "Authentication Method"),
+                      hint="use one of " + ", ".join(repr(m.value) for m in AuthMethod))

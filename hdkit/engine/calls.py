@@ -148,6 +148,8 @@ async def _send_section(session: Session, section: CallJournal | NewTicket, name
         values = session.values(sent, request.pairs(), variables)
         outputs.update(values)
         steps.append(sent.step(values, session.redactor))
+        if request.next and sent.ok:  # its Next, as after a contact search, seeing its outputs
+            outputs.update(await follow_chain(session, request.next, scope(variables, values), steps))
     if first_ok:
         await fire(session, done, base, outputs, steps)
 

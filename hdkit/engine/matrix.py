@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from hdkit.engine.phones import formats
+from hdkit.engine.phones import formats, many_records_note
 from hdkit.engine.prepare import Spec, defaults, scope
 from hdkit.engine.scenarios import _contact_types, _with_aliases, contact_mapping
 from hdkit.engine.session import Session
@@ -104,28 +104,7 @@ def _row(search: _Search, expected: str | None, digits: str) -> MatrixRow:
     found = tuple(_identities(search.records))
     hit = bool(expected) and expected in found
     return MatrixRow(search.contact_type, search.format, search.number, len(search.records), search.outcome,
-                     found=found, hit=hit, note=_flag(search.records, digits))
-
-
-def _flag(records: Sequence[Mapping[str, Any]], digits: str) -> str:
-    """Why a search returning several records for one number is suspicious ("" when it is not)."""
-    if len(records) < 2:
-        return ""
-    carrying = sum(_carries(r, digits) for r in records)
-    if carrying < len(records):
-        return f"{len(records)} records for one number: the filter was probably not applied"
-    return f"{len(records)} records for one number (each carries it: shared or duplicate contacts)"
-
-
-def _carries(record: Mapping[str, Any], digits: str) -> bool:
-    """Whether a mapped phone field of ``record`` ends with the number's last 7 (or fewer) digits."""
-    tail = digits[-7:]
-    for name, value in record.items():
-        if name.endswith(("Number", "Number2")) and isinstance(value, (str, int)):
-            stored = "".join(c for c in str(value) if c.isdigit())
-            if tail and stored.endswith(tail):
-                return True
-    return False
+                     found=found, hit=hit, note=many_records_note(search.records, digits))
 
 
 def _identities(records: Sequence[Mapping[str, Any]]) -> list[str]:

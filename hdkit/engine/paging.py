@@ -178,6 +178,7 @@ class Indexed(Protocol):
 @dataclass(frozen=True)
 class _Single:
     page_size: int | None = None
+    why: str = "pagination is disabled"  # or names the mode hdkit does not know, so a report never hides it
 
     def params(self, k: int) -> dict[str, str]:
         return {}
@@ -235,7 +236,10 @@ def strategy_for(pagination: Any) -> Indexed | NextLink:
                        pagination.limit_param or "", limit)
     if mode == "NEXT_LINK":
         return NextLink()
-    return _Single()
+    if mode == "DISABLED":
+        return _Single()
+    mode_text = str(getattr(pagination, "mode", pagination))
+    return _Single(why=f"pagination mode {mode_text!r} is not one hdkit knows")
 
 
 def add_query(url: str, params: Mapping[str, str]) -> str:
@@ -449,7 +453,8 @@ async def _fetch_indexed(run: _Run, request: RequestFn, strategy: Indexed, max_r
             except _Stop as stop:
                 return await run.finish(stop, [tasks[j] for j in range(k + 1, run.sent)])
             if single:
-                return await run.finish(_Stop(StopReason.SINGLE_REQUEST, "pagination is disabled: one request"), [])
+                why = strategy.why if isinstance(strategy, _Single) else "pagination is disabled"
+                return await run.finish(_Stop(StopReason.SINGLE_REQUEST, f"{why}: one request"), [])
         return await run.finish(_Stop(StopReason.REQUEST_CAP,
                                       f"the {max_requests}-request cap was reached; more users may exist"), [])
     finally:

@@ -13,9 +13,11 @@ and last-N forms are exact.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-__all__ = ["PhoneFormats", "formats"]
+__all__ = ["PhoneFormats", "formats", "many_records_note"]
 
 # ITU-T E.164 country calling codes of one and two digits; every other code has three.
 _ONE_DIGIT = {"1", "7"}
@@ -70,3 +72,28 @@ def formats(phone: str, default_country: str = "1") -> PhoneFormats:
     if default_country == "1" and len(national) == 11 and national.startswith("1"):
         national = national[1:]
     return PhoneFormats(default_country, national)
+
+
+def many_records_note(records: Sequence[Mapping[str, Any]], digits: str) -> str:
+    """Why a search returning several records for one number is suspicious ("" when it is not).
+
+    A helpdesk that ignores the filter (a POST search sent without its body, a misspelt query
+    parameter) answers its first page of contacts: many records, most not carrying the number.
+    """
+    if len(records) < 2:
+        return ""
+    carrying = sum(_carries(r, digits) for r in records)
+    if carrying < len(records):
+        return f"{len(records)} records for one number: the filter was probably not applied"
+    return f"{len(records)} records for one number (each carries it: shared or duplicate contacts)"
+
+
+def _carries(record: Mapping[str, Any], digits: str) -> bool:
+    """Whether a mapped phone field of ``record`` ends with the number's last 7 (or fewer) digits."""
+    tail = digits[-7:]
+    for name, value in record.items():
+        if name.endswith(("Number", "Number2")) and isinstance(value, (str, int)):
+            stored = "".join(c for c in str(value) if c.isdigit())
+            if tail and stored.endswith(tail):
+                return True
+    return False

@@ -16,6 +16,7 @@ from typing import Any
 
 from hdkit.engine.client import Outcome
 from hdkit.engine.paging import Paged, SyncOptions, add_query, fetch_pages
+from hdkit.engine.phones import many_records_note
 from hdkit.engine.prepare import Spec, defaults, scope
 from hdkit.engine.session import Sent, Session, matched_nothing
 from hdkit.errors import EngineError, Location
@@ -176,6 +177,8 @@ async def _search_type(session: Session, ct: ContactType, variables: Mapping[str
     mapping = contact_mapping(session.template, ct) if section == CONTACT_SEARCH else dict(ct.pairs())
     records = [_with_aliases(r) for r in session.records(sent, mapping, variables, section)]
     answered = sent.exchange.outcome is Outcome.OK  # a dry run matched nothing: it sent nothing
+    if section == CONTACT_SEARCH:
+        sent.problems.extend(_unfiltered(ct, records, str(variables.get("Phone", ""))))
     steps.append(sent.step({"matches": len(records)} if answered else {}, session.redactor))
     if follow and ct.next and records:
         # one step list per record, joined in record order: the trace reads in the order the
@@ -187,6 +190,17 @@ async def _search_type(session: Session, ct: ContactType, variables: Mapping[str
             record.update(outputs)
             steps.extend(chain)
     return [(_match(session, ct, r, variables, sent), r) for r in records]
+
+
+def _unfiltered(ct: ContactType, records: list[dict[str, Any]], phone: str) -> list[Problem]:
+    """A warning when one number finds many records that do not carry it: the helpdesk most
+    likely ignored the filter (a body or query it did not read) and answered its first page."""
+    note = many_records_note(records, "".join(c for c in phone if c.isdigit()))
+    if "filter was probably not applied" not in note:
+        return []
+    return [Problem("warning", f"Search {ct.name}: {note}; a call takes the first record as the caller",
+                    Location(CONTACT_SEARCH, ct.name), fix="check the search URL or body against the helpdesk's "
+                    "API: the number must reach it as a filter", code="search-unfiltered")]
 
 
 async def _search_types(session: Session, types: list[ContactType], variables: Mapping[str, object],
@@ -273,5 +287,7 @@ async def create_contact(session: Session, phone: str, *, first_name: str = "", 
     sent = await session.send(Spec.of(ct, CONTACT_CREATION, f"Create {ct.name}"), scoped)
     outputs = _with_aliases(session.values(sent, ct.pairs(), scoped))
     steps.append(sent.step(outputs, session.redactor))
+    if ct.next and sent.ok:  # its Next, as after a contact search, seeing the new contact's id
+        outputs.update(await follow_chain(session, ct.next, scope(scoped, outputs), steps))
     trace = CallTrace("create-contact", tuple(steps), session.shown(scope(scoped, outputs)))
     return trace, outputs

@@ -135,6 +135,16 @@ def _response_type() -> Any:
     return fld("Response Type", JSON, hidden=True)
 
 
+def method_help(default: str) -> str:
+    """The Request Method of a scenario's request, explained as the product explains it."""
+    return (f"The HTTP method of the request. The product's form sends {default}; another method is set here, "
+            "as by editing the template.")
+
+
+def _method(default: str) -> Any:
+    return fld("Request Method", default, example=default, help=method_help(default))
+
+
 @model
 class Request(_Request):
     """A request of a scenario, as the file has it (a journal's, a ticket's, the user list's)."""
@@ -142,7 +152,7 @@ class Request(_Request):
     ITEM: ClassVar[str] = "Request"
     name: str = fld("Name", "", example="CallJournal")
     url: str = fld("URL", "", required=True)
-    method: str = fld("Request Method", "GET")
+    method: str = _method("GET")
     body: str = fld("Request Body", "")
     params: tuple[Param, ...] = _params()
     outputs: tuple[Output, ...] = fld("Outputs", ())
@@ -164,7 +174,7 @@ class ContactType(_Request):
                    example="https://www.api.example.com/v1/contacts?phone={{UrlEncode .Phone}}",
                    help="The Helpdesk API request URL used to search for contacts: {{.Phone}} is the number of the "
                         "call (or the one entered for searching); the integration's inputs can be used too.")
-    method: str = fld("Request Method", "GET")
+    method: str = _method("GET")
     next: str = fld("Next Request", "", help="A follow-up to run once per matched contact.")
     body: str = fld("Request Body", "", help="Not offered by the product form; sent as written.")
     params: tuple[Param, ...] = _params()
@@ -189,7 +199,7 @@ class CreationType(_Request):
                             '"Phone": "{{.BusinessNumber}}" } ] }',
                     help="The request body (JSON) passing the contact information: {{.LastName}}, {{.FirstName}} "
                          "and {{.BusinessNumber}} are required; the integration's inputs can be used too.")
-    method: str = fld("Request Method", "POST")
+    method: str = _method("POST")
     outputs: tuple[Output, ...] = fld("Outputs", (), help="Response values kept, e.g. ContactId.")
     params: tuple[Param, ...] = _params()
     next: str = fld("Next Request", "", hidden=True)

@@ -34,7 +34,7 @@ from hdkit.model.enums import (
     PopupMode,
     Provider,
 )
-from hdkit.model.requests import ContactType, CreationType, Output, Request, with_paths
+from hdkit.model.requests import ContactType, CreationType, Output, Request, method_help, with_paths
 from hdkit.vocabulary import (
     AUTHENTICATION,
     CALL_JOURNAL,
@@ -305,7 +305,7 @@ class UserAssociation(_FirstRequest):
     url: str = view("Get User", example="https://www.api.example.com/v1/users?type=ActiveUsers",
                              help="The Helpdesk API request URL for getting the list of Helpdesk users; the values "
                                   "users enter when integrating can be used as variables.")
-    method: str = view("Request Method")
+    method: str = view("Request Method", example="GET", help=method_help("GET"))
     pagination: Pagination = fld("Pagination", factory=Pagination)
     fields: UserFields = view("User Field Mapping", example='data.#(key=="value").field',
                                        help="Map the Helpdesk fields to the PBX fields with the JSON (GJSON) "
@@ -511,6 +511,17 @@ def _map(title: str, limit: int | None = None, required: bool = False, example: 
     return fld(title, factory=FieldMapping, limit=limit, required=required, example=example, help=help)
 
 
+def _optional(title: str, limit: int, what: str, example: str, note: str = "") -> Any:
+    """A PBX contact field mapped only when enabled, explained as the product explains them all."""
+    return _map(title, limit, example=example,
+                help=f"Optional. Enable it and give the JSON path of the contact's {what} in the search response "
+                     f"(several paths separated by commas).{note}")
+
+
+def _phone(title: str, what: str, example: str) -> Any:
+    return _optional(title, limits.NUMBER_MAX_CHARS, what, example, " Enable and map at least one phone number.")
+
+
 @model
 class ContactFields(Part):
     """Helpdesk response field -> PBX contact field (format reference 3.3)."""
@@ -522,27 +533,27 @@ class ContactFields(Part):
         "First Name", limits.NAME_MAX_CHARS, required=True, example="data.#.first_name",
         help="Required. The first name of the searched contact.",
     )
-    last_name: FieldMapping = _map("Last Name", limits.NAME_MAX_CHARS)
-    company: FieldMapping = _map("Company", limits.COMPANY_MAX_CHARS)
-    email: FieldMapping = _map("Email", limits.EMAIL_MAX_CHARS)
-    business_number: FieldMapping = _map("Business Number", limits.NUMBER_MAX_CHARS)
-    business_number2: FieldMapping = _map("Business Number 2", limits.NUMBER_MAX_CHARS)
-    business_fax_number: FieldMapping = _map("Business Fax", limits.NUMBER_MAX_CHARS)
-    mobile_number: FieldMapping = _map("Mobile", limits.NUMBER_MAX_CHARS)
-    mobile_number2: FieldMapping = _map("Mobile 2", limits.NUMBER_MAX_CHARS)
-    home_number: FieldMapping = _map("Home", limits.NUMBER_MAX_CHARS)
-    home_number2: FieldMapping = _map("Home 2", limits.NUMBER_MAX_CHARS)
-    home_fax_number: FieldMapping = _map("Home Fax", limits.NUMBER_MAX_CHARS)
-    other_number: FieldMapping = _map("Other", limits.NUMBER_MAX_CHARS)
-    remark: FieldMapping = _map("Remark", limits.REMARK_MAX_CHARS)
+    last_name: FieldMapping = _optional("Last Name", limits.NAME_MAX_CHARS, "last name", "data.#.last_name")
+    company: FieldMapping = _optional("Company", limits.COMPANY_MAX_CHARS, "company", "data.#.company_name")
+    email: FieldMapping = _optional("Email", limits.EMAIL_MAX_CHARS, "email address", "data.#.email")
+    business_number: FieldMapping = _phone("Business Number", "business number", "data.#.phone")
+    business_number2: FieldMapping = _phone("Business Number 2", "second business number", "data.#.work_phone")
+    business_fax_number: FieldMapping = _phone("Business Fax", "business fax number", "data.#.fax")
+    mobile_number: FieldMapping = _phone("Mobile", "mobile number", "data.#.mobile")
+    mobile_number2: FieldMapping = _phone("Mobile 2", "second mobile number", "data.#.mobile_2")
+    home_number: FieldMapping = _phone("Home", "home number", "data.#.home_phone")
+    home_number2: FieldMapping = _phone("Home 2", "second home number", "data.#.home_phone_2")
+    home_fax_number: FieldMapping = _phone("Home Fax", "home fax number", "data.#.home_fax")
+    other_number: FieldMapping = _phone("Other", "other number", "data.#.other_phone")
+    remark: FieldMapping = _optional("Remark", limits.REMARK_MAX_CHARS, "remark", "data.#.description")
     custom_value: FieldMapping = _map(
         "Custom Value", example="data.#.owner_id",
         help="A response field for building the Contact URL as {{.CustomValue}}; not shown in the PBX contact details.")
-    zip: FieldMapping = _map("ZIP Code", limits.ADDRESS_MAX_CHARS)
-    street: FieldMapping = _map("Street", limits.ADDRESS_MAX_CHARS)
-    city: FieldMapping = _map("City", limits.ADDRESS_MAX_CHARS)
-    state: FieldMapping = _map("State", limits.ADDRESS_MAX_CHARS)
-    country: FieldMapping = _map("Country", limits.ADDRESS_MAX_CHARS)
+    zip: FieldMapping = _optional("ZIP Code", limits.ADDRESS_MAX_CHARS, "ZIP code", "data.#.address.zip")
+    street: FieldMapping = _optional("Street", limits.ADDRESS_MAX_CHARS, "street", "data.#.address.street")
+    city: FieldMapping = _optional("City", limits.ADDRESS_MAX_CHARS, "city", "data.#.address.city")
+    state: FieldMapping = _optional("State", limits.ADDRESS_MAX_CHARS, "state", "data.#.address.state")
+    country: FieldMapping = _optional("Country", limits.ADDRESS_MAX_CHARS, "country", "data.#.address.country")
 
     PHONE_FIELDS: ClassVar[tuple[str, ...]] = (
         "business_number",
@@ -678,7 +689,7 @@ class CallJournal(_FirstRequest):
         example='{ "data": [ { "Subject": "{{.Subject}}", "Call_Result": "{{.Call_Log_Status}}", '
                 '"Call_Duration": "{{.Talk_Duration_Sec}}" } ] }',
         help="The request body (JSON) passing the call details; the call journal variables can be used.")
-    method: str = view("Request Method")
+    method: str = view("Request Method", example="POST", help=method_help("POST"))
     subject: CallOption = fld("Subject", factory=CallOption, example="{{.Communication_Type}} call {{.Call_Status}}",
                               help="If enabled, the default subject of every synchronized call log, offered in the "
                                    "integration; its value is also the variable {{.Subject}}.")
@@ -720,7 +731,7 @@ class NewTicket(_FirstRequest):
         example='{ "subject":"{{.Subject}}", "contactId":"{{.ContactId}}", "phone":"{{.ContactNumber}}", '
                 '"description":"{{.Description}}" }',
         help="The request body (JSON) passing the ticket details; the new ticket variables can be used.")
-    method: str = view("Request Method")
+    method: str = view("Request Method", example="POST", help=method_help("POST"))
     subject: CallOption = fld("Subject", factory=CallOption,
                               example="{{.Communication_Type}} {{.Call_Status}} - from {{.Call_From}} to {{.Call_To}}",
                               help="If enabled, the default subject of the ticket, which users can customize.")

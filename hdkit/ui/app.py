@@ -153,6 +153,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def check_port(port: int) -> None:
+    """Refuse a ``--port`` the page cannot have, before its URL is printed."""
+    if not 0 < port < 65536:
+        raise HdkitError(f"--port {port}: a port is a number from 1 to 65535")
+    with socket.socket() as sock:
+        try:
+            sock.bind((HOST, port))
+        except OSError:
+            raise HdkitError(f"--port {port}: the port is in use on {HOST} (leave --port out to use a free one)") from None
+
+
 def voila_command(notebook: Path, port: int, *, browser: bool) -> list[str]:
     """The Voila server command: 127.0.0.1 only, this port or none, no code shown."""
     command = [sys.executable, "-m", "voila", str(notebook), f"--Voila.ip={HOST}", f"--port={port}",
@@ -174,6 +185,8 @@ def check_template(template: str | None) -> None:
 def serve(options: AppOptions, *, print_command: bool = False) -> int:
     """Run Voila on the app notebook until interrupted; print the URL first."""
     check_template(options.template)
+    if options.port:
+        check_port(options.port)
     port = options.port or free_port()
     with tempfile.TemporaryDirectory(prefix="hdkit-app-") as folder:
         notebook = app_notebook(options, Path(folder), Path.cwd())

@@ -28,6 +28,10 @@ CALL_LABELS: dict[CallKind, str] = {
 }
 
 
+# Headings over nothing read as a failure: before a call, say what will show there.
+_WAITING = "<i>pick a call event and click Simulate call: its steps show here, as a table and a timeline</i>"
+
+
 class CallSimulator:
     """Event picker, Simulate call button, and the steps of the last simulated call."""
 
@@ -37,21 +41,18 @@ class CallSimulator:
                                      style={"description_width": "90px"}, layout=widgets.Layout(width="auto"))
         self.button = widgets.Button(description="Simulate call", icon="phone", layout=widgets.Layout(width="auto"))
         self.steps = pd.DataFrame()
-        self.table = widgets.HTML()
+        self.table = widgets.HTML(_WAITING)
         self.timeline = widgets.HTML()
-        self.box = widgets.VBox([
-            widgets.HBox([self.kind, self.button]),
-            widgets.HTML("<b>Steps</b>"), self.table,
-            widgets.HTML("<b>Timeline</b>"), self.timeline,
-        ])
+        self.box = widgets.VBox([widgets.HBox([self.kind, self.button]), self.table, self.timeline])
 
     def show(self, trace: CallTrace, template: object = None) -> pd.DataFrame:
         """Show the steps of ``trace`` (``template``: the one that ran, to tell follow-ups apart)."""
         self.steps = call_steps(trace, template)
-        self.table.value = frame_html(self.steps.drop(columns=["url"]), max_rows=50)
-        self.timeline.value = timeline_html(self.steps)
+        self.table.value = "<b>Steps</b>" + frame_html(self.steps.drop(columns=["url"]), max_rows=50)
+        self.timeline.value = "<b>Timeline</b>" + timeline_html(self.steps)
         return self.steps
 
     def clear(self) -> None:
         self.steps = pd.DataFrame()
-        self.table.value = self.timeline.value = ""
+        self.table.value, self.timeline.value = _WAITING, ""
+

@@ -102,7 +102,14 @@ class DebugPanel:
 
 
 def describe(result: Any) -> str:
-    """One line saying what a result found."""
+    """One line saying what a result found; a preview says first that nothing was sent."""
+    entries = entries_of(result)
+    if entries and all(str(e.exchange.outcome) == "dry_run" for e in entries):
+        return f"preview, nothing sent: {len(entries)} request(s) rendered as the PBX would send them"
+    return _found(result)
+
+
+def _found(result: Any) -> str:
     failures = len(result.failures()) if hasattr(result, "failures") else 0
     failed = f"; {failures} request(s) failed" if failures else ""
     if isinstance(result, UsersResult):

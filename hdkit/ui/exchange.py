@@ -33,6 +33,13 @@ class Entry:
     problems: tuple[Problem, ...] = ()
 
 
+_RENDERED = "<b>Request (as the PBX renders it, not sent)</b>"
+# A sent request is shown as it left: hdkit's HTTP client adds headers of its own (Host,
+# User-Agent, Accept-Encoding, ...), as the PBX's client adds its own.
+_SENT = ("<b>Request (as sent)</b> <small>the template's headers, and those every HTTP client adds "
+         "(Host, User-Agent, ...: the PBX sends its own)</small>")
+
+
 class ExchangeView:
     """The request and the response of the exchange picked; ``on_pick`` hears of a new pick."""
 
@@ -47,10 +54,11 @@ class ExchangeView:
         self.body_view = widgets.HTML()
         self.extracted = widgets.HTML()
         self._quiet = False
+        self.request_head = widgets.HTML(_RENDERED)
         self.pick.observe(self._picked, "value")
         self.box = widgets.VBox([
             self.pick,
-            widgets.HTML("<b>Request (as the PBX renders it)</b>"), self.request_view,
+            self.request_head, self.request_view,
             widgets.HTML("<b>Response</b>"), self.status, self.extracted, self.body_view,
         ])
 
@@ -83,6 +91,7 @@ class ExchangeView:
         else:
             entry = self.entries[index]
             self.response = ResponseView.of(entry.exchange)
+            self.request_head.value = _RENDERED if str(entry.exchange.outcome) == "dry_run" else _SENT
             self.request_view.value = request_html(request_parts(entry.exchange, entry.problems))
             self.status.value = f"<b>{html.escape(self.response.status_line)}</b>"
             self.extracted.value = _extracted_html(getattr(entry.exchange, "extracted", {}) or {})

@@ -130,7 +130,7 @@ class Form:
 
     def __init__(self, store: Store, path: Path, cls: type, section: str, *, prefix: str = "",
                  title: str = "", on_remove: Callable[[], None] | None = None,
-                 actions: Actions | None = None, tab: str = "") -> None:
+                 actions: Actions | None = None, tab: str = "", info: model.FieldInfo | None = None) -> None:
         self.store, self.path, self.cls = store, path, cls
         self.actions, self.tab = actions, tab or str(path[0])
         self.section = getattr(cls, "SECTION", "") or section
@@ -148,6 +148,8 @@ class Form:
             head.append(self.remove)
         tools = actions(self.tab, path, cls) if actions is not None else []
         top = [widgets.HBox(head, layout=widgets.Layout(align_items="center"))] if head else []
+        note = note_html(info) if info is not None else ""  # a group explained as a whole (Contact Field Mapping)
+        top += [widgets.HTML(note)] if note else []
         self.box: widgets.VBox = widgets.VBox([*top, *tools, self.message, *(c.box for c in self.children)],
                                 layout=widgets.Layout(margin="0 0 0 12px" if title else "0"))
         self.toggle()
@@ -177,7 +179,7 @@ class Form:
                             self.store, info=info)
         if isinstance(hint, type) and dataclasses.is_dataclass(hint):
             return Form(self.store, path, hint, self.section, prefix=prefix, title=info.title,
-                        actions=self.actions, tab=self.tab)
+                        actions=self.actions, tab=self.tab, info=info)
         item = _item_type(hint)
         if item is not None:
             return ListForm(self.store, path, item, self.section, key, actions=self.actions, tab=self.tab,

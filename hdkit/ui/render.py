@@ -36,7 +36,8 @@ def frame_html(frame: pd.DataFrame, max_rows: int = MAX_ROWS) -> str:
     """A DataFrame as an escaped HTML table (a screenful of rows), scrolling sideways in its box."""
     if frame.empty and not len(frame.columns):
         return "<i>no rows</i>"
-    table = clean(frame).to_html(max_rows=max_rows, escape=True, border=0)
+    # headers left-aligned like the cells under them (pandas right-aligns headers by default)
+    table = clean(frame).to_html(max_rows=max_rows, escape=True, border=0, justify="left")
     return f"<div style='{_SCROLL}'>{table}</div>"
 
 

@@ -225,6 +225,8 @@ class TryPanel:
     def _shown(self, target: Target) -> Callable[[Any], None]:
         if target.kind == "users":
             self.sync.start()
+        else:
+            self.sync.clear()
         return self.show
 
     # -- the one place a button drives work -------------------------------------------------
@@ -290,6 +292,8 @@ class TryPanel:
             steps = self.simulator.show(result, self.store.template)
         if isinstance(result, UsersResult):
             self.sync.finish(result)
+        else:  # the bar, summary and plot of an earlier sync would read as this result's
+            self.sync.clear()
         self.debug.show(result, phone=self.phone.value.strip(), records=steps)
         self.status.value = html.escape(describe(result))
         if _needs_consent(self.store.template):

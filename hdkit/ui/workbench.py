@@ -61,14 +61,20 @@ STYLE = f"""<style>
 </style>"""
 
 
-def _template(source: Template | str | None) -> Template:
+def _template(source: Template | str | os.PathLike[str] | None) -> Template:
     if isinstance(source, Template):
         return source
-    return samples.load(source) if source else Template()
+    if not source:
+        return Template()
+    path = os.fspath(source)
+    if path in samples.names() or not (os.path.exists(path) or path.lower().endswith(".xml")):
+        return samples.load(path)  # a sample, or a name that is no file either: the refusal lists the samples
+    return load(path)
 
 
 class Workbench:
-    """Build, try and export one template. ``template`` is a Template, a sample name or None.
+    """Build, try and export one template. ``template`` is a Template, a sample name, the path of
+    an XML file, or None (a new template).
 
     ``inputs`` pre-fills the custom field values (secrets stay out of the widgets);
     ``sample_inputs(name)`` gives a sample's inputs whenever one is opened (the sandbox's demo
@@ -78,7 +84,7 @@ class Workbench:
     (``redirect_uri`` registered with the helpdesk, ``port`` of the loopback catch, ``timeout``).
     """
 
-    def __init__(self, template: Template | str | None = None, *, inputs: Mapping[str, Any] | None = None,
+    def __init__(self, template: Template | str | os.PathLike[str] | None = None, *, inputs: Mapping[str, Any] | None = None,
                  phone: str = "", export_path: str | os.PathLike[str] = "template.xml",
                  sample_inputs: SampleInputs | None = None,
                  library: TemplateLibrary | str | os.PathLike[str] | None = None,
@@ -86,7 +92,7 @@ class Workbench:
                  consent_options: Mapping[str, Any] | None = None) -> None:
         self.sample_inputs = sample_inputs
         self.store = Store(_template(template))
-        sample = template if isinstance(template, str) and template else None
+        sample = template if isinstance(template, str) and template in samples.names() else None
         given = inputs if inputs is not None else (sample_inputs(sample) if sample and sample_inputs else None)
         self.inputs = InputsForm(self.store, given)
         self.try_panel = TryPanel(self.store, self.inputs, phone=phone, engine_options=engine_options,
@@ -126,7 +132,8 @@ class Workbench:
         self._extra_tabs = [(TRY_TAB, self.try_panel.box), (LIBRARY_TAB, self.library_panel.box),
                             (EXPORT_TAB, self.export_panel.box)]
         self._build_sections()
-        self._opened(f"sample {sample}" if sample else "a template given in code" if template else "a new template")
+        self._opened(f"sample {sample}" if sample else "a template given in code" if isinstance(template, Template)
+                     else f"file {template}" if template else "a new template")
         self.store.observe(lambda _: self._summarise(), "revision")
         bar = widgets.HBox([self.sample_pick, self.load_sample_button, self.xml_path, self.load_xml_button,
                             self.upload, self.keep_inputs], layout=widgets.Layout(flex_flow="row wrap"))

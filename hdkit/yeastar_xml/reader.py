@@ -290,8 +290,9 @@ class _Reader:
         if auth_type.strip():
             from_root = parse_value("auth_method", auth_type, Auth().method)
             if "method" in values and values["method"] != from_root:
-                self.note(f"AuthType {auth_type!r} and the AuthMethod parameter {values['method']!r} disagree; "
-                          "hdkit uses the AuthMethod parameter and writes it to both",
+                self.note(f"AuthType {auth_type!r} and the AuthMethod parameter {str(values['method'])!r} disagree; "
+                          "hdkit uses the AuthMethod parameter and writes both back as read (a method set "
+                          "later is written to both)",
                           root, "auth-type-mismatch", AUTHENTICATION, "Authentication Method")
             if "method" not in values:
                 self.positions.setdefault((AUTHENTICATION, "Authentication Method"), self.tree.pos[id(root)])

@@ -50,6 +50,11 @@ def _means(kind: str, value: Any, default: Any, literal: str) -> bool:
         return False
 
 
+def _same_method(method: str, literal: str) -> bool:
+    """Whether a file's HTTP method literal (``post``) is the model's, which holds it upper-case."""
+    return literal.strip().upper() == method
+
+
 def _get(part: Any, path: str) -> Any:
     for name in path.split("."):
         part = getattr(part, name)
@@ -75,8 +80,9 @@ def _settings(params: Out, settings: Sequence[Setting], part: Any) -> None:
         if s.fathers[0]:
             p.set("Father", s.fathers[0], own=False)
         p.set("Name", s.names[0], own=False)
-        p.set("Value", value_text(s.kind, value), mode=WEAK if at_default else ALWAYS,
-              same=None if s.kind == "text" else partial(_means, s.kind, value, default))
+        same = partial(_means, s.kind, value, default) if s.kind != "text" else (
+            partial(_same_method, value) if s.path.endswith("_method") else None)
+        p.set("Value", value_text(s.kind, value), mode=WEAK if at_default else ALWAYS, same=same)
 
 
 def _scenario(scenarios: Out, sid: str, mode: str, type_: str = "REST") -> tuple[Out, Out, Out]:
@@ -101,7 +107,8 @@ def _request(requests: Out, index: int, r: _Request, method: str) -> Out:
     """A request with every parameter, output and attribute it holds."""
     el = requests.sub("Request", f"request:{index}")
     el.set("Name", r.name, mode=GHOST if not r.name else ALWAYS)
-    el.set("Method", r.method, mode=WEAK if r.method == method else ALWAYS)
+    el.set("Method", r.method, mode=WEAK if r.method == method else ALWAYS,
+           same=partial(_same_method, r.method))
     el.set("ResponseType", r.response_type, mode=GHOST if not r.response_type else ALWAYS)
     el.set("URLFormat", r.url, mode=ALWAYS if r.url else WEAK)
     _attrs(el, r.attrs)
@@ -176,18 +183,42 @@ def _used(flag: bool) -> str:
     return WEAK if flag else GHOST
 
 
+def _method_as_read(template: Template) -> str | None:
+    """The AuthMethod parameter's literal in the file the template came from (None: new, or none)."""
+    spelling = template.file.spelling if template.file is not None else None
+    todo = [spelling.root] if isinstance(spelling, Spelling) else []
+    while todo:
+        node = todo.pop()
+        if node.key == "set:method":
+            return next((literal for name, literal, _ in node.attrs if name == "Value"), None)
+        todo.extend(node.children)
+    return None
+
+
+def _auth_type_as_read(method_literal: str | None, method: Any, literal: str) -> bool:
+    """Whether the root's ``AuthType`` literal stays: it names the method, or the file's AuthMethod
+    parameter (which hdkit follows, warning on import that they disagree) is unchanged, so the file
+    is written back as it came; once the method is changed both get the new one."""
+    if parse_value("auth_method", literal, None) == method:
+        return True
+    return method_literal is not None and parse_value("auth_method", method_literal, None) == method
+
+
 def build(template: Template) -> Out:
     """The file a new template gets, keyed so a recorded spelling can be followed."""
     g, t = template.general, template
     root = Out("Information", "Information")
-    root.set("Provider", value_text("provider", g.provider), mode=WEAK if g.provider == "helpdesk" else ALWAYS)
+    root.set("Provider", value_text("provider", g.provider), mode=WEAK if g.provider == "helpdesk" else ALWAYS,
+             same=partial(_means, "provider", g.provider, None))
     root.set("Name", g.name, mode=ALWAYS if g.name else WEAK).set("Key", g.key, mode=ALWAYS if g.key else WEAK)
     root.set("Logo", g.logo.filename if g.logo else "", mode=ALWAYS if g.logo else WEAK)
     root.set("Remark", g.remark, mode=ALWAYS if g.remark else WEAK)
     root.set("Version", g.version, mode=WEAK if g.version == "1.0.0" else ALWAYS)
-    root.set("AuthType", value_text("auth_method", t.auth.method), mode=WEAK)
+    root.set("AuthType", value_text("auth_method", t.auth.method), mode=WEAK,
+             same=partial(_auth_type_as_read, _method_as_read(t), t.auth.method))
     root.set("MaxConcurrentRequest", str(g.max_concurrent_requests),
-             mode=WEAK if g.max_concurrent_requests == 10 else ALWAYS)
+             mode=WEAK if g.max_concurrent_requests == 10 else ALWAYS,
+             same=partial(_means, "number", g.max_concurrent_requests, None))
     for name, section in (("UserAssociation", t.user_association), ("CallJournal", t.call_journal),
                           ("CreateNewContact", t.contact_creation), ("CreateNewTicket", t.new_ticket)):
         root.set(name, _b(section.enabled), mode=ALWAYS if section.enabled else WEAK,

@@ -77,8 +77,12 @@ COUNTS = """() => {
 }"""
 
 
-def run_all(page: Any, base: str, token: str, name: str) -> None:
-    """Open the notebook, Run All, and wait until every cell ran and the kernel is idle."""
+def run_all(page: Any, watch: browser.KernelWatch, base: str, token: str, name: str) -> None:
+    """Open the notebook, Run All, and wait until every cell ran and the kernel is idle.
+
+    A cell ran when the page shows its execution count, or when the kernel's reply to it
+    reached the page: JupyterLab now and then leaves one count blank although the cell ran.
+    """
     page.goto(f"{base}/lab/tree/{name}?token={token}", timeout=browser.STEP_TIMEOUT_MS)
     page.locator(".jp-Notebook .jp-Cell").first.wait_for()
     # Run All only once the notebook's kernel is connected and idle, or it runs nothing.
@@ -86,17 +90,20 @@ def run_all(page: Any, base: str, token: str, name: str) -> None:
     # The stored outputs go first, so a count on every code cell means this run set it.
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
     page.wait_for_function(f"() => ({COUNTS})().every(n => n === null)")
+    replied = watch.replies.copy()
     # Not awaited: the command's promise settles only when every cell ran; the loop below waits.
     page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
     deadline = time.monotonic() + browser.STEP_TIMEOUT_MS / 1000
     while True:
         counts = page.evaluate(COUNTS)
-        if counts and all(counts) and _kernels_idle(base, token):
+        ran = all(counts) or (watch.replies - replied)["ok"] >= len(counts)
+        if counts and ran and _kernels_idle(base, token):
             return
         if time.monotonic() > deadline:
             browser.screenshot(page, "jupyterlab-run-all-timeout")
             errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
-            raise AssertionError(f"Run All did not finish in time; execution counts: {counts}; "
+            raise AssertionError(f"Run All did not finish in time; execution counts: {counts}; kernel replies: "
+                                 f"{dict(watch.replies - replied)}; "
                                  f"errors shown: {errors.all_inner_texts()}")
         time.sleep(0.5)
 
@@ -119,7 +126,7 @@ def lab(tmp_path: Path) -> Any:
         chrome = browser.chromium(1280, 1000)
         page, watch = chrome.__enter__()
         stack.append(chrome)
-        run_all(page, base, token, NOTEBOOK.name)
+        run_all(page, watch, base, token, NOTEBOOK.name)
         return page, watch
 
     yield start

@@ -68,3 +68,21 @@ def test_expect_without_matrix_is_a_usage_error(capsys) -> None:
             "--input", "api_key=k"]
     assert hdkit(argv) == 2
     assert capsys.readouterr().err.splitlines() == ["error: --expect judges the match matrix: add --matrix"]
+
+
+def test_a_plain_search_that_ignores_its_filter_is_flagged_too(fresh_sandbox, unfiltered, capsys) -> None:
+    """Issue 8 repro 1: a helpdesk that ignores the filter answers its first 30 contacts, and a
+    call would take the first as the caller: the search says so instead of 30 quiet matches."""
+    assert hdkit(["run", unfiltered, "search", "--phone", PHONE, "--format", "json", *inputs(fresh_sandbox)]) == 0
+    captured = capsys.readouterr()
+    assert len(json.loads(captured.out)) == 30
+    assert captured.err.splitlines() == [
+        "warning: Contact Search > Contacts: Search Contacts: 30 records for one number: the filter was probably not "
+        "applied; a call takes the first record as the caller (fix: check the search URL or body against the "
+        "helpdesk's API: the number must reach it as a filter)"]
+
+
+def test_a_filtered_search_is_not_flagged(fresh_sandbox, capsys) -> None:
+    assert hdkit(["run", "freshdesk", "search", "--phone", PHONE, "--format", "json", *inputs(fresh_sandbox)]) == 0
+    captured = capsys.readouterr()
+    assert len(json.loads(captured.out)) == 1 and captured.err == ""

@@ -24,6 +24,7 @@ from hdkit.engine.client import Client, Outcome, Response
 from hdkit.errors import AuthError, EngineError, Location
 from hdkit.model import Auth, AuthMethod, BasicAuth, ContentType, CustomField, OAuth2, Unrecognized
 from hdkit.secrets import Redactor, Secret
+from hdkit.cli.exits import Exit, for_error
 
 CLIENT_SECRET = "cl1ent-SECRET-sentinel-77"
 PASSWORD = "pa55-word-sentinel-42"
@@ -480,10 +481,12 @@ def test_auth_for_refuses_a_method_it_does_not_know():
         async with Client() as client:
             return auth_for(auth, {}, client=client)
 
-    with pytest.raises(AuthError) as err:
+    with pytest.raises(EngineError) as err:
         asyncio.run(go())
+    assert not isinstance(err.value, AuthError)  # the file's value, not the helpdesk's answer: exit 1, not 3
     assert err.value.location == Location("Authentication", "Authentication Method")
     assert "'digest'" in str(err.value)
+    assert for_error(err.value) == Exit.TEMPLATE
 
 
 def test_the_old_auth_module_names_warn_and_point_home():

@@ -11,7 +11,7 @@ import pytest
 
 from hdkit.engine.client import Client
 from hdkit.engine.paging import Paged, StopReason, SyncOptions, SyncProgress, fetch_pages
-from hdkit.model import Pagination, PaginationMode
+from hdkit.model import Pagination, PaginationMode, Unrecognized
 from hdkit.results import UsersResult
 
 URL = "https://desk.test/api/users"
@@ -210,3 +210,22 @@ def test_duplicates_are_counted_in_the_summary():
                   data_pages=1)
     assert summary(paged) == ("3 users from 1 page of data in 1 request; 1 duplicate user id; "
                               "stopped: page 1 had 3 of 5 records")
+
+
+@pytest.mark.parametrize(("mode", "said"), [
+    (PaginationMode.DISABLED, "pagination is disabled: one request"),
+    (Unrecognized("cursor"), "pagination mode 'cursor' is not one hdkit knows: one request"),
+])
+def test_one_request_and_the_report_says_why(mode, said):
+    """A pagination mode read from a file but unknown to hdkit is run as one request, and the
+    report names the mode instead of calling pagination disabled (issue 8 item 4)."""
+    seen: list[str] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        return httpx.Response(200, json={"users": [{"id": 1}, {"id": 2}]})
+
+    paged = sync(handler, Pagination(mode=mode))
+    assert seen == [URL] and paged.stop_reason is StopReason.SINGLE_REQUEST and paged.complete
+    assert paged.detail == said
+    assert summary(paged) == f"2 users from 1 page of data in 1 request; no duplicates; stopped: {said}"

@@ -197,3 +197,60 @@ def test_the_keyword_search_runs_its_own_request(fresh_sandbox: Sandbox) -> None
     assert {m.fields["LastName"] for m in found.matches} == {"Lovelace"}
     (sent,) = fresh_sandbox.requests
     assert (sent["method"], json.loads(sent["body"])["query"]) == ("POST", "Lovelace")
+
+
+READ_TICKET = """    <Scenario Id="Common" Type="REST">
+      <Presets />
+      <Parameters />
+      <Requests>
+        <Request Name="ReadTicket" Method="GET" ResponseType="application/json"
+                 URLFormat="{{.base_url}}/crm/v3/objects/tickets/{{.TicketId}}">
+          <Parameters />
+          <Outputs>
+            <Output Name="TicketSubject" Path="properties.subject" />
+          </Outputs>
+        </Request>
+      </Requests>
+    </Scenario>
+  </Scenarios>"""
+
+
+def test_a_next_after_a_ticket_request_runs_with_its_outputs(tmp_path: Path, fresh_sandbox: Sandbox,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """``Next`` is kept on every request and runs after it, as after a contact search (format
+    reference 2.5); off the contact search the PBX's support is undocumented, which validation says."""
+    text = HUBSPOT.replace('<Outputs>\n            <Output Name="TicketId" Path="id" />',
+                           '<Outputs Next="ReadTicket">\n            <Output Name="TicketId" Path="id" />')
+    path = tmp_path / "next.xml"
+    path.write_text(text.replace("  </Scenarios>", READ_TICKET), encoding="utf-8")
+    template = load(path)
+    (said,) = [p for p in validate(template) if p.location.field == "Request 1 > Next Request"]
+    assert said.code == "undocumented" and "'ReadTicket'" in said.message
+    assert hdkit(["run", str(path), "call", "--event", "inbound-answered", "--phone", "+14155550123",
+                  "--start", "1764000000", "--format", "json", *_inputs(fresh_sandbox)]) == 0
+    steps = json.loads(capsys.readouterr().out)
+    assert [s["step"] for s in steps][2:] == ["CreateNewTicket", "ReadTicket", "CreateNewTicket > UpdateTicket"]
+    (ticket,) = fresh_sandbox.state["hubspot"]["tickets"]
+    assert steps[3]["outputs"] == f"TicketSubject={ticket['properties']['subject']}"
+    (read,) = [r for r in fresh_sandbox.requests if r["method"] == "GET" and "/tickets/" in r["path"]]
+    assert read["path"] == f"/hubspot/crm/v3/objects/tickets/{ticket['id']}"
+
+
+def test_a_next_after_a_contact_creation_runs_with_the_new_id(fresh_sandbox: Sandbox) -> None:
+    from hdkit.engine import Engine
+    from hdkit.yeastar_xml import from_xml
+
+    import support
+
+    text = (support.DATA / "templates" / "corpus" / "hubspot_private_app_search.xml").read_text(encoding="utf-8")
+    text = text.replace('<Outputs>\n            <Output Name="ContactId" Path="id" Type="string" />',
+                        '<Outputs Next="ReadContact">\n            <Output Name="ContactId" Path="id" Type="string" />')
+    text = text.replace("  </Scenarios>", READ_TICKET.replace("ReadTicket", "ReadContact").replace(
+        "tickets/{{.TicketId}}", "contacts/{{.ContactId}}").replace("TicketSubject", "NameRead").replace(
+        "properties.subject", "properties.firstname"))
+    engine = Engine(from_xml(text), {"base_url": f"{fresh_sandbox.url}/hubspot", "api_token": HS["private_app_token"]})
+    trace = engine.create_contact("+15550100999", first_name="Jane", last_name="Doe")
+    assert [s.name for s in trace.steps] == ["Create CreateContact", "ReadContact"]
+    (contact,) = fresh_sandbox.state["hubspot"]["contacts"][-1:]
+    assert trace.steps[1].outputs == {"NameRead": "Jane"}
+    assert fresh_sandbox.requests[-1]["path"] == f"/hubspot/crm/v3/objects/contacts/{contact['id']}"

@@ -188,6 +188,7 @@ class KernelWatch:
     page_errors: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     kinds: Counter[str] = field(default_factory=Counter)  # message types decoded, e.g. comm_msg
+    replies: Counter[str] = field(default_factory=Counter)  # execute_reply by status: ok, error, aborted
 
     def attach(self, page: Any) -> None:
         page.on("websocket", lambda ws: ws.on("framereceived", self.frame))
@@ -200,6 +201,8 @@ class KernelWatch:
             return
         kind, content = msg.get("header", {}).get("msg_type"), msg.get("content", {})
         self.kinds[str(kind)] += 1
+        if kind == "execute_reply":
+            self.replies[str(content.get("status"))] += 1
         if kind == "error":
             self.errors.append(f"{content.get('ename')}: {content.get('evalue')}\n"
                                + "\n".join(content.get("traceback", [])))
@@ -377,6 +380,9 @@ def try_users_and_search(page: Any, root: Any, want: Expected, name: str) -> Non
     root.get_by_role("textbox", name=re.compile("phone", re.I)).fill(want.phone)
     click(root, "search contact")
     table = records_table(root, "PopupUrl")
+    root.get_by_text(re.compile(r"contact\(s\) found for")).first.wait_for()  # the status line says it ended
+    assert not root.get_by_text(re.compile(r"users from \d+ pages? of data")).first.is_visible(), \
+        "the previous sync's summary still shows under the search's result"
     assert check_rows(table, want.search.records(), port_free=True) == len(want.search.records())
     assert "Ada" in table.inner_text() and "/freshdesk/a/contacts/" in table.inner_text()
     table.scroll_into_view_if_needed()

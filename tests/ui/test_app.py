@@ -4,6 +4,7 @@ builds, and the refusals (the page in a real browser is tests/browser/test_app.p
 from __future__ import annotations
 
 import shlex
+import socket
 from pathlib import Path
 
 import nbformat
@@ -45,6 +46,18 @@ def test_refuses_a_template_it_cannot_open(tmp_path: Path, capsys: pytest.Captur
     assert main(["app", "--print-command", "--template", str(path)]) == 1
     captured = capsys.readouterr()
     assert message.format(path=path) in captured.err and "voila" not in captured.out
+
+
+@pytest.mark.parametrize("port", ["busy", "70000"])
+def test_refuses_a_port_it_cannot_have_before_printing_a_url(capsys: pytest.CaptureFixture[str], port: str) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        number = str(taken.getsockname()[1]) if port == "busy" else port
+        assert main(["app", "--print-command", "--port", number]) == 1
+    captured = capsys.readouterr()
+    reason = "the port is in use on 127.0.0.1" if port == "busy" else "a port is a number from 1 to 65535"
+    assert f"--port {number}: {reason}" in captured.err and "http://" not in captured.out
 
 
 def test_the_served_notebook_opens_the_template_in_the_users_folder(tmp_path: Path) -> None:

@@ -114,3 +114,19 @@ def test_an_incomplete_sync_is_flagged(fresh_sandbox) -> None:
     wb.wait()
     assert wb.try_panel.sync.bar.bar_style == "warning" and "incomplete sync" in wb.try_panel.sync.summary.value
 
+
+
+def test_the_sync_view_goes_when_another_result_is_shown(fresh_sandbox) -> None:
+    wb = Workbench("freshdesk", inputs=samples.demo_inputs("freshdesk", fresh_sandbox.url),
+                   phone=samples.demo_phone("freshdesk"))
+    sync = wb.try_panel.sync
+    button(wb.box, "Sync users").click()
+    wb.wait()
+    assert shown(sync.box) and "users from" in sync.summary.value
+    button(wb.box, "Search contact").click()  # "Last result" is the search now, not the sync
+    wb.wait()
+    assert "contact(s) found" in wb.try_panel.status.value
+    assert not shown(sync.box) and sync.summary.value == "" and not bytes(sync.plot.value)
+    button(wb.box, "Sync users").click()
+    wb.wait()
+    assert shown(sync.box) and shown(sync.plot)

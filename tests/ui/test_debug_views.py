@@ -97,6 +97,7 @@ def test_a_value_that_breaks_a_body_is_warned_about_beside_the_body(wb: Workbenc
 
 def test_the_call_simulator_shows_steps_and_a_timeline(wb: Workbench) -> None:
     sim = wb.try_panel.simulator
+    assert "click Simulate call: its steps show here" in sim.table.value and not sim.timeline.value
     assert [label for label, _ in sim.kind.options][:2] == ["Inbound call, answered", "Inbound call, missed"]
     sim.kind.value = "inbound-missed"
     wb.try_panel.phone.value = "+1 646 555 0142"
@@ -104,12 +105,16 @@ def test_the_call_simulator_shows_steps_and_a_timeline(wb: Workbench) -> None:
     assert list(sim.steps["phase"]) == ["match", "create contact", "ticket", "follow-up", "journal"]
     assert "ContactId=" in sim.table.value and "<NA>" not in sim.table.value and "None" not in sim.table.value
     assert sim.timeline.value.count("<tr ") == 5 and "ms in all" in sim.timeline.value
+    assert sim.table.value.startswith("<b>Steps</b>") and sim.timeline.value.startswith("<b>Timeline</b>")
 
 
 def test_no_table_shows_none_or_na(wb: Workbench) -> None:
     for name in ("Search contact", "Match formats", "Simulate call", "Sync users"):
         click(wb, name)
-        for w in walk(wb.try_panel.box):
-            value = getattr(w, "value", "")
-            if isinstance(value, str) and "<table" in value:
-                assert "&lt;NA&gt;" not in value and ">None<" not in value and ">nan<" not in value, name
+        values = [getattr(w, "value", "") for w in walk(wb.box)]
+        tables = [v for v in values if isinstance(v, str) and "<table" in v]
+        assert len(tables) >= 2, name  # the mapped records under the tabs, and the request shown
+        for value in tables:
+            assert "&lt;NA&gt;" not in value and ">None<" not in value and ">nan<" not in value, name
+            # headers sit over their cells (pandas right-aligns headers; JupyterLab left-aligns cells)
+            assert "text-align: right" not in value, name

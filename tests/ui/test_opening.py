@@ -13,6 +13,7 @@ from support.widgets import button
 
 from hdkit import samples
 from hdkit.engine import Tokens
+from hdkit.errors import HdkitError
 from hdkit.secrets import Secret
 from hdkit.ui import Workbench
 
@@ -121,3 +122,17 @@ def test_tokens_of_the_old_template_are_not_sent_to_the_new_one() -> None:
     wb.try_panel.tokens.put("zendesk", Tokens(access_token=Secret("old-token")))  # as after an Authorize
     wb.open_sample("zoho")
     assert wb.try_panel.tokens.get("zendesk") is None
+
+
+def test_the_workbench_opens_a_sample_or_a_file_as_the_notebooks_first_cell_says(tmp_path: Any) -> None:
+    path = tmp_path / "mine.xml"
+    path.write_text(samples.text("keydesk"), encoding="utf-8")
+    for given in (str(path), path):
+        wb = Workbench(given)
+        assert wb.template == samples.load("keydesk") and wb.sample_pick.value is None
+        assert f"(file {path})" in wb.open_label.value
+    assert Workbench("keydesk").sample_pick.value == "keydesk"
+    with pytest.raises(HdkitError, match=r"no sample template 'zendsk' \(samples: freshdesk, keydesk"):
+        Workbench("zendsk")
+    with pytest.raises(HdkitError, match=r"missing\.xml: cannot read template file"):
+        Workbench(str(tmp_path / "missing.xml"))

@@ -158,6 +158,10 @@ def test_preview_shows_the_rendered_request_and_sends_nothing(wb: Workbench, fre
     assert fresh_sandbox.requests == []
     view = wb.try_panel.debug.exchanges
     assert view.status.value.startswith("<b>dry run") and "CreateNewTicket" in view.pick.label
+    assert wb.try_panel.status.value.startswith("preview, nothing sent: ")  # not "all ok"
+    assert "as the PBX renders it, not sent" in view.request_head.value
+    try_in(wb, part, "Try new ticket")
+    assert "as sent" in view.request_head.value and "User-Agent" in view.request_head.value
     body = view.request_view.value[view.request_view.value.index(">Body<"):]
     assert "&quot;phone&quot;: &quot;+1 &quot;646&quot; 555&quot;" in body and "not valid JSON" in body
 

@@ -217,3 +217,36 @@ def test_comments_a_user_wrote_stay_where_they_were() -> None:
     assert lines[at + 1] == '<Parameter Name="BusinessNumberEnable" Value="1" />'
     assert not [p for p in validate(template) if p.code == "kept-unread"]  # a comment needs no warning
     assert from_xml(xml) == template and to_xml(from_xml(xml)) == xml
+
+
+MISMATCH = """<?xml version="1.0" encoding="UTF-8"?>
+<Information Provider="helpdesk" Name="Desk" Key="desk" AuthType="oauth2">
+  <Scenarios>
+    <Scenario Id="AuthMethod" Type="AUTH">
+      <Parameters>
+        <Parameter Name="AuthMethod" Value="bearer_token" />
+        <Parameter Father="CustomFieldList" Name="api_token" Editor="password" Title="Token" />
+      </Parameters>
+    </Scenario>
+  </Scenarios>
+</Information>
+"""
+
+
+def test_an_auth_type_that_disagrees_is_warned_about_and_written_back_as_read() -> None:
+    """Nothing read is lost: hdkit follows the AuthMethod parameter and says so at the root's line,
+    and the file comes back with both values as it had them until the method is changed."""
+    from dataclasses import replace
+
+    from hdkit.model import AuthMethod
+
+    template = from_xml(MISMATCH, source="m.xml")
+    assert template.auth.method is AuthMethod.BEARER
+    (said,) = [p for p in validate(template) if p.code == "auth-type-mismatch"]
+    assert (said.location.line, said.severity) == (2, "warning")
+    assert "AuthType 'oauth2' and the AuthMethod parameter 'bearer_token' disagree" in said.message
+    xml = to_xml(template)
+    assert 'AuthType="oauth2"' in xml and '<Parameter Name="AuthMethod" Value="bearer_token" />' in xml
+    assert from_xml(xml) == template
+    changed = to_xml(replace(template, auth=replace(template.auth, method=AuthMethod.BASIC)))
+    assert 'AuthType="basic"' in changed and '<Parameter Name="AuthMethod" Value="basic" />' in changed
