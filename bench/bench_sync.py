@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
-from hdkit.engine.auth import OAuth2Session  # noqa: E402
+from hdkit.engine import OAuth2Session  # noqa: E402
 from hdkit.engine.client import Client  # noqa: E402
 from hdkit.engine.paging import Paged, add_query, fetch_pages  # noqa: E402
 from hdkit.model import ContentType, OAuth2, Pagination, PaginationMode  # noqa: E402

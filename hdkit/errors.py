@@ -147,7 +147,8 @@ class PathError(HdkitError, ValueError):
 
 
 class UnsupportedPathError(PathError):
-    """Valid GJSON that hdkit refuses rather than answer differently from the PBX."""
+    """No longer raised: hdkit answers every GJSON path the way Go's gjson does (issue 13).
+    Kept, still a :class:`PathError`, so that code catching it keeps working."""
 
 
 class ModelError(HdkitError, ValueError):

@@ -170,6 +170,38 @@ def test_module_names_are_unique() -> None:
     assert {n: ms for n, ms in names.items() if len(ms) > 1} == {}
 
 
+# -- tests/ mirrors hdkit/ ------------------------------------------------------------------------
+
+TESTS = PKG.parent / "tests"
+# Folders and modules of tests/ that are about no one hdkit module: helpers and data, the suites
+# that cross every layer, the notebooks and the browser, and this file and its kin.
+ACROSS = {"support", "data", "suites", "notebooks", "browser", "architecture", "typing", "readme"}
+
+
+def test_tests_mirror_the_package() -> None:
+    """tests/test_<module>.py for a module of hdkit, tests/<package>/ for a package: a test is
+    found where the code it tests lives."""
+    packages = {p.name for p in PKG.iterdir() if (p / "__init__.py").is_file()}
+    modules = {p.stem for p in PKG.glob("*.py")} - {"__init__"}
+    folders = {p.name for p in TESTS.iterdir() if p.is_dir() and not p.name.startswith((".", "__"))}
+    files = {p.stem.removeprefix("test_") for p in TESTS.glob("test_*.py")}
+    assert folders - packages - ACROSS == set(), "a test folder for no package of hdkit"
+    assert files - modules - ACROSS == set(), "a tests/test_<name>.py for no module of hdkit (a package's tests go in its folder)"
+
+
+def _test_module_imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    names |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    return {n for n in names if n.split(".")[-1].startswith("test_") or n.split(".")[0] in ("tests", "conftest")}
+
+
+@pytest.mark.parametrize("path", sorted(TESTS.rglob("*.py")), ids=lambda p: str(p.relative_to(TESTS)))
+def test_no_test_module_imports_another(path: Path) -> None:
+    """Shared helpers live in tests/support (``import support``), never in a test module."""
+    assert _test_module_imports(path) == set()
+
+
 # -- the public names, pinned (httpx's test_exported_members does the same) ------------------------
 
 HDKIT = [

@@ -25,7 +25,7 @@ __all__ = ["Exit", "build_parser", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="hdkit", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="hdkit", description="Build, test and export Yeastar P-Series Helpdesk integration templates.")
     parser.add_argument("--version", action="version", version=f"hdkit {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for group in (files, launchers, run, consent, demo):

@@ -139,7 +139,7 @@ async def _send_section(session: Session, section: CallJournal | NewTicket, name
     texts = _texts(session, section, name, scope(base, outputs), problems)
     first_ok = False
     for i, request in enumerate(section.requests):
-        step = name if i == 0 else f"{name} > {request.name or f'Request {i + 1}'}"
+        step = name if i == 0 else f"{name} > {request.name or request.label(i + 1)}"
         variables = scope(base, texts, outputs)
         sent = await session.send(Spec.of(request, section.SECTION, step), variables)
         if i == 0:

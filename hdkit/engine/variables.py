@@ -20,9 +20,9 @@ from functools import lru_cache
 from typing import Any
 
 from hdkit import gotemplate
-from hdkit.engine.prepare import AUTH_VARIABLES
 from hdkit.errors import EngineError, HdkitError, Location
 from hdkit.model import Template
+from hdkit.vocabulary import AUTH_VARIABLES
 
 __all__ = ["check_names", "parse_pair", "unused", "used_variables"]
 

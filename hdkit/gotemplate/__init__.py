@@ -10,13 +10,14 @@ Known, deliberate differences from Go:
 
 * ``missingkey="zero"`` renders a missing key (and any chain through it) as ``""``; Go still
   prints ``<no value>`` for ``map[string]any`` data.
-* ``{{template}}`` recursion stops at depth 100 and parse nesting at 100 levels (Go: 100000
-  and unbounded), so hostile input fails cleanly instead of exhausting Python's stack.
+* ``{{template}}`` calls nest at most 3,000 deep (Go: 100,000) and the parser nests at most
+  100 levels (Go: unbounded), so hostile input fails cleanly instead of exhausting Python's stack.
 * ``slice`` stops at the length of a list; Go may reach into spare capacity that its JSON
   decoder happened to allocate.
 * ``TimeFormat`` timestamps outside the platform's ``time`` range are an error (Go formats
   any year); a POSIX ``TZ`` string such as ``EST5`` is honoured (Go falls back to UTC).
-* Slicing a string inside a UTF-8 sequence yields U+FFFD where Go keeps the raw bytes.
+* Strings are bytes as in Go (:mod:`.gostr`): halves of a character printed side by side give
+  it back, but a half printed alone shows as U+FFFD where Go writes the raw byte.
 """
 
 import warnings

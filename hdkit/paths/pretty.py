@@ -2,17 +2,16 @@
 
 The layout, pinned against the oracle: objects one member per line; an array that fits in
 ``width`` bytes of the current line (and holds no object) stays on one line as ``[1, 2]``,
-otherwise one element per line; a trailing newline; ``sortKeys`` orders members by key, then
-value. Like gjson, it reads leniently: text that is not JSON is copied through as it is read.
+otherwise one element per line; a trailing newline; ``sortKeys`` orders members by key, as
+written. Like gjson, it reads leniently: text that is not JSON is copied through as it is read.
 Options come from ``@pretty:{"sortKeys":true,"indent":"\\t","prefix":"","width":80}``.
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
-from .lenient import STRING, Value, for_each, parse_value, unescape
+from .lenient import STRING, Value, for_each, parse_value
 
 __all__ = ["PrettyOptions", "pretty", "ugly"]
 
@@ -96,12 +95,6 @@ class _Pair:
     value_end: int = 0
 
 
-_NULL, _FALSE, _NUMBER, _STRING, _TRUE, _JSON = range(6)
-
-
-def _kind(c: int) -> int:
-    return {ord("n"): _NULL, ord("f"): _FALSE, ord("t"): _TRUE, ord('"'): _STRING,
-            ord("["): _JSON, ord("{"): _JSON}.get(c, _NUMBER)
 
 
 class _Printer:
@@ -236,53 +229,16 @@ class _Printer:
         return i, nl, open_ != 123
 
     def sort(self, buf: bytearray, pairs: list[_Pair]) -> None:
-        """Order the members already printed in ``buf`` by key, then by value."""
+        """Order the members already printed in ``buf`` by key, compared as the bytes written
+        between the quotes (escapes not decoded: ``"\\u0041"`` sorts after ``"B"``), members with
+        equal keys kept in their order. That is tidwall/pretty 1.0.5, the oracle's (and
+        gjson.rs's, so both of hdkit's engines agree); pretty 1.2 decodes keys and then
+        compares values."""
         if not pairs:
             return
         start, end = pairs[0].value_start, pairs[-1].value_end
-        def compare(a: _Pair, b: _Pair) -> int:
-            return self.order(buf, a, b)
-
-        ordered = sorted(pairs, key=functools.cmp_to_key(compare))
+        ordered = sorted(pairs, key=lambda p: self.data[p.key_start + 1 : p.key_end - 1])
         if ordered == pairs:
             return
         segments = [bytes(buf[p.value_start : p.value_end]) for p in ordered]
         buf[start:end] = b",\n".join(segments)
-
-    def order(self, buf: bytearray, a: _Pair, b: _Pair) -> int:
-        if self.less(buf, a, b, True):
-            return -1
-        if self.less(buf, b, a, True):
-            return 1
-        return -1 if self.less(buf, a, b, False) else (1 if self.less(buf, b, a, False) else 0)
-
-    def less(self, buf: bytearray, a: _Pair, b: _Pair, by_key: bool) -> bool:
-        k1, k2 = self.data[a.key_start : a.key_end], self.data[b.key_start : b.key_end]
-        if by_key:
-            v1, v2 = k1, k2
-        else:
-            v1 = bytes(buf[a.value_start : a.value_end]).strip()
-            v2 = bytes(buf[b.value_start : b.value_end]).strip()
-            if len(v1) >= len(k1) + 1:
-                v1, v2 = v1[len(k1) + 1 :].strip(), v2[len(k2) + 1 :].strip()
-        t1, t2 = _kind(v1[0]) if v1 else _NUMBER, _kind(v2[0]) if v2 else _NUMBER
-        if t1 != t2:
-            return t1 < t2
-        if t1 == _STRING:
-            return _string_of(v1) < _string_of(v2)
-        if t1 == _NUMBER:
-            return _float_of(v1) < _float_of(v2)
-        return v1 < v2
-
-
-def _string_of(raw: bytes) -> str:
-    text = raw.decode("utf-8", "replace")
-    body = text[1:-1] if len(text) >= 2 and text.endswith('"') else text[1:]
-    return unescape(body) if "\\" in body else body
-
-
-def _float_of(raw: bytes) -> float:
-    try:
-        return float(raw)
-    except ValueError:
-        return 0.0

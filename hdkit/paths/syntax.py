@@ -95,7 +95,12 @@ def split_path(path: str, base: int, seps: str = ".|") -> list[Part]:
 
 _STAR = re.compile(r"(?<!\\)(?:\\\\)*\*")
 _HASH_INSIDE = re.compile(r"(?<!\\)(?:\\\\)*#")
-_FAST_MODIFIERS = {"this", "valid", "pretty", "ugly", "flatten", "join"}
+# Not "flatten": gjson.rs keeps the whitespace around an inner array's elements, Go trims it.
+_FAST_MODIFIERS = {"this", "valid", "pretty", "ugly", "join"}
+_ESCAPED_QUESTION = re.compile(r"(?<!\\)(\\\\)*\\\?")
+# gjson.rs matches "?" to one byte, Go to one character: "?" never matches "é" there.
+_ONE_CHARACTER = re.compile(r"(?<!\\)(\\\\)*\?")
+_ESCAPED_PIPE = re.compile(r"(?<!\\)(\\\\)*\\[.|][@\[{!]")
 _QUERY_OPERATOR = re.compile(r"==|!=|<=|>=|!%|%|=|<|>|~")
 _EMPTY_STRING_QUERY = re.compile(r'(==|!=|<=|>=|!%|%|=|<|>)\s*""\s*$')
 
@@ -179,6 +184,14 @@ class _Checker:
             self.check_multipath(part)
         elif _swallowing_bracket(text) is not None or (text != "#" and _HASH_INSIDE.search(text)):
             raise _Slow  # and a '#' inside a key: in an array Go reads it as a count
+        elif _ONE_CHARACTER.search(text) and plain_key(text):
+            raise _Slow  # a '?' wildcard: a non-ASCII key has more bytes than characters
+        elif _ESCAPED_QUESTION.search(text):
+            raise _Slow  # gjson.rs reads an escaped '?' as a wildcard still
+        elif "\\" in text and is_wild(text):
+            raise _Slow  # Go matches the unescaped key as a pattern: `*\*` is `**`, `\\*` is `\*`
+        elif _ESCAPED_PIPE.search(text):
+            raise _Slow  # in an array Go ignores the escape: `\.@values` pipes @values on
 
     def check_modifier(self, part: Part) -> None:
         name, colon, arg = part.text[1:].partition(":")
@@ -202,10 +215,11 @@ class _Checker:
 
     def closing(self, part: Part, open_at: int, after: str = "") -> int:
         """Where the bracket at ``open_at`` closes; slow when unclosed, closed by the wrong
-        kind of bracket, or followed by anything but ``after`` before the next '.' or '|'."""
+        kind of bracket, holding brackets that do not nest (``#(a={=1)#...)``: Go ends the
+        query at the first ')'), or followed by anything but ``after`` before the next '.' or '|'."""
         text = part.text
         close = _matching(text, open_at)
-        if close < 0 or text[close] != _CLOSE[_OPEN.index(text[open_at])]:
+        if close < 0 or not _nested(text, open_at, close):
             raise _Slow
         if text[close + 1 :] not in ("", after):
             raise _Slow
@@ -224,6 +238,10 @@ class _Checker:
         op = inner[len(lhs) :]
         if op and not _QUERY_OPERATOR.match(op):
             raise _Slow
+        if op.startswith(("%", "!%")) and _ONE_CHARACTER.search(op):
+            raise _Slow  # a '?' in a like-pattern, one character in Go
+        if op.startswith("~") and op[1:].strip() not in ("true", "false", "null", "*"):
+            raise _Slow  # '~' with no value (or another) reads differently in gjson.rs
         if lhs.strip():
             self.check(lhs.strip(), part.start + 2 + (len(lhs) - len(lhs.lstrip())))
 
@@ -254,6 +272,8 @@ def _swallowing_bracket(key: str) -> int | None:
     (``brack[0]`` is a fine key, ``(.[a,b]`` is not)."""
     first, balance = None, 0
     for i, c, depth in scan(key, quotes_at_top=False):
+        if c in _CLOSE and not depth:
+            return i  # a closer with nothing open: Go and gjson.rs part ways on what follows
         if c in _OPEN or c in _CLOSE:
             first = i if first is None else first
             balance += 1 if c in _OPEN else -1
@@ -294,6 +314,19 @@ def _is_wild_key(text: str) -> bool:
 
 def is_wild(text: str) -> bool:
     return bool(re.search(r"(?<!\\)(\\\\)*[*?]", text))
+
+
+def _nested(text: str, open_at: int, close: int) -> bool:
+    """True when every bracket from ``open_at`` to ``close`` is closed by its own kind."""
+    stack: list[str] = []
+    for i, c, _ in scan(text, open_at, quotes_at_top=False):
+        if c in _OPEN:
+            stack.append(_CLOSE[_OPEN.index(c)])
+        elif c in _CLOSE and (not stack or stack.pop() != c):
+            return False
+        if i == close:
+            return not stack
+    return False
 
 
 def _matching(text: str, open_at: int) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal
+from collections.abc import Callable
 from typing import Any, Literal
 
 import pygjson
@@ -85,6 +86,18 @@ def go_string(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+class _Decode:
+    """A JSON value's Python form, decoded when it is first asked for (see ``value()``)."""
+
+    __slots__ = ("_decode",)
+
+    def __init__(self, decode: Callable[[], Any]) -> None:
+        self._decode = decode
+
+    def __call__(self) -> Any:
+        return self._decode()
+
+
 class GJSONResult(tuple[bool, str]):
     """One looked-up value, mirroring Go gjson's ``Result``.
 
@@ -131,10 +144,17 @@ class GJSONResult(tuple[bool, str]):
         return f"GJSONResult(exists={self.exists!r}, string={self.string!r}, raw={self.raw!r}, type={self.type!r})"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (GJSONResult, (self.exists, self.string, self.raw, self.type, self._value))
+        return (GJSONResult, (self.exists, self.string, self.raw, self.type, self.value()))
 
     def value(self) -> Any:
-        """The Python value: ``MISSING`` when absent, ``None`` for JSON null."""
+        """The Python value: ``MISSING`` when absent, ``None`` for JSON null.
+
+        An array or object is decoded here, on first use, not by the lookup: Go answers a path
+        into a body nested a thousand levels deep, so ``exists`` and ``string`` must not wait on
+        a decoding that Python's recursion limit stops (that raises here, as a located error).
+        """
+        if isinstance(self._value, _Decode):
+            object.__setattr__(self, "_value", self._value())
         return self._value
 
     @classmethod
@@ -166,7 +186,8 @@ def from_value(found: Value) -> GJSONResult:
     if not found.exists:
         return GJSONResult.missing()
     kind = found.kind
-    return GJSONResult(True, found.string(), found.raw, _TYPE_NAMES[kind], _python_value(found))
+    value = _Decode(lambda: _python_value(found)) if kind == JSON else _python_value(found)
+    return GJSONResult(True, found.string(), found.raw, _TYPE_NAMES[kind], value)
 
 
 def _python_value(found: Value) -> Any:
@@ -215,7 +236,7 @@ def from_pygjson(res: pygjson.Result) -> GJSONResult:
         return GJSONResult(True, _number_string(text), text, "Number", res.value)
     if kind is str:
         return GJSONResult(True, text, json.dumps(text, ensure_ascii=False), "String", text)
-    return GJSONResult(True, text, text, "JSON", _json_value(res, text))
+    return GJSONResult(True, text, text, "JSON", _Decode(lambda: _json_value(res, text)))
 
 
 def _json_value(res: pygjson.Result, raw: str) -> Any:

@@ -11,6 +11,7 @@ def test_every_subcommand_is_listed():
     text = build_parser().format_help()
     for command in ("validate", "export", "sandbox", "run", "auth", "demo"):
         assert command in text
+    assert "integration templates" in text and "``" not in text  # says what hdkit is, in plain words
 
 
 def test_no_command_prints_help_and_exits_usage(capsys):

@@ -3,7 +3,7 @@
 Hypothesis composes GJSON paths (keys, indices, ``#``, queries, modifiers, literals,
 multipaths, wildcards, escapes, stray brackets) over the recorded documents and some odd ones.
 A pair the oracle answered (tests/data/gjson) must get that answer. Any other pair must keep the
-invariants: no exception but hdkit's located :class:`PathError`; the same answer twice; and,
+invariants: an answer, never an exception (nothing is refused); the same answer twice; and,
 where pygjson answers (the fast path), the same answer from hdkit's own evaluator.
 """
 
@@ -49,6 +49,9 @@ ODD_DOCS = [
     '{"a":[1,2,',
     '{"a":1}\n{"a":2}\n[3]\n',
     '{"n":[NaN,Infinity,-1e400],"h":0x10}',
+    # whitespace inside nested arrays (@flatten keeps or trims it) and escaped keys (sortKeys)
+    '[\n [\n  -1,\n  [\n   ["s", 0]\n  ]\n ] , [ ]\n]',
+    '{"b":1,"k\\"q":{"\\u0041":2,"B":[1, [2]]},"\\u65e5":3,"b":0}',
 ]
 
 
@@ -119,13 +122,10 @@ SETTINGS = settings(max_examples=400, deadline=None, derandomize=True, database=
                     suppress_health_check=[HealthCheck.too_slow])
 
 
-def _answer(doc: str, path: str) -> tuple[bool, str] | None:
-    """hdkit's answer, or ``None`` where it refuses with a located PathError (size limits)."""
-    try:
-        got = gjson_get(doc, path)
-    except PathError as err:
-        assert err.location is not None and err.location.column is not None and err.message
-        return None
+def _answer(doc: str, path: str) -> tuple[bool, str]:
+    """hdkit's answer. Nothing is refused: only a path over the size limits may be, and no
+    fuzzed path comes near them (tests/paths/test_lookup.py checks those refusals)."""
+    got = gjson_get(doc, path)
     return got.exists, got.string
 
 
@@ -142,8 +142,6 @@ def test_fuzzed_pairs_match_the_oracle_or_keep_the_invariants(doc: str, path: st
     if (doc, path) in RECORDED:
         assert first == RECORDED[(doc, path)]
     assert _answer(doc, path) == first  # deterministic
-    if first is None:
-        return
     try:
         compiled = compile_path(path).get(doc)
     except PathError:

@@ -95,7 +95,7 @@ BUILT = _templates_built_by_the_tests()
 
 def test_the_scan_finds_the_templates_of_many_test_modules() -> None:
     modules = {p.id.rsplit("-", 1)[0] for p in BUILT}
-    assert {"test_validate", "yeastar_xml/test_reader_writer", "test_model", "engine/test_runner", "sample"} <= modules
+    assert {"test_validate", "yeastar_xml/test_reader_writer", "model/test_model", "engine/test_runner", "sample"} <= modules
     assert len(BUILT) > 60
 
 
