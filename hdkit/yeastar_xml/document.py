@@ -57,6 +57,12 @@ def _masked(text: str) -> str:
 _ENTITY = re.compile(r"&(?:[A-Za-z_][\w.-]*|#[0-9]+|#x[0-9A-Fa-f]+);")
 
 
+# Expat (XML 1.0 rules, also for a version="1.1" file) and the PBX's Go encoding/xml both refuse
+# a reference to a control character other than tab, line feed and carriage return.
+_CONTROL_HINT = ("XML allows no control character but tab, line feed and carriage return, not even "
+                 "as a &#x..; reference (the PBX's Go parser refuses it too): remove it")
+
+
 def _raw_ampersand(text: str, line: int, col: int) -> int | None:
     """The 0-based column of the unescaped ``&`` that made expat stop at ``col``, if that is why."""
     lines = text.splitlines()
@@ -171,11 +177,13 @@ class _Tree:
                 Location(line=line, column=amp + 1, source=self.source),
                 snippet=caret_snippet(self.text, line, amp + 1), hint="write & as &amp;",
             )
+        reason = str(err).split(":")[0]
         return XMLFormatError(
-            f"malformed XML: {str(err).split(':')[0]}",
+            f"malformed XML: {reason}",
             Location(line=line, column=col + 1, source=self.source),
             snippet=caret_snippet(self.text, line, col + 1),
-            hint="attribute values must escape \" as &quot;, & as &amp; and < as &lt;",
+            hint=_CONTROL_HINT if "invalid character number" in reason else
+            "attribute values must escape \" as &quot;, & as &amp; and < as &lt;",
         )
 
     def loc(self, el: ET.Element, section: str | None = None, field: str | None = None) -> Location:
