@@ -17,7 +17,7 @@ from typing import Any
 
 from hdkit.errors import ArgumentError, Location
 
-__all__ = ["TEMPLATE_FROM", "events", "instance", "path", "positive", "printable", "surrogate", "text"]
+__all__ = ["TEMPLATE_FROM", "events", "instance", "path", "path_text", "positive", "surrogate", "text"]
 
 TEMPLATE_FROM = "hdkit.load, from_xml or samples.load"  # where a Template comes from
 
@@ -108,7 +108,7 @@ def path(value: Any, call: str, name: str = "path") -> Path:
     return found
 
 
-def printable(value: str | os.PathLike[str]) -> str:
+def path_text(value: str | os.PathLike[str]) -> str:
     """A path as error text: a name that is not UTF-8 (surrogate-escaped bytes) shown as escapes,
     so printing the error cannot fail in its turn."""
     return str(value).encode("utf-8", "backslashreplace").decode("utf-8")

@@ -464,13 +464,13 @@ def load(path: str | os.PathLike[str]) -> Template:
     :data:`~hdkit.limits.MAX_TEMPLATE_BYTES` is refused with its name, unread.
     """
     path = arguments.path(path, "load")
-    source = arguments.printable(path)
+    source = arguments.path_text(path)
     data = read_limited(path, limits.MAX_TEMPLATE_BYTES, "template file", source)
     template = from_xml(data, source=source)
     logo = template.general.logo
     beside = path.parent / logo.filename if logo else None
     if logo and beside and _exists(beside):
-        shown = arguments.printable(beside)
+        shown = arguments.path_text(beside)
         data = read_limited(beside, limits.LOGO_MAX_BYTES, "logo file", shown,
                             lambda: LimitError(f"logo {logo.filename!r} is over {limits.LOGO_MAX_BYTES // 1024} KB; it must "
                                                "be less (read stopped there)", Location(GENERAL, "Logo", source=shown)))

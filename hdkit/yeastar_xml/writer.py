@@ -296,9 +296,9 @@ def _write(path: Path, data: bytes) -> None:
     try:
         _atomic_write(path, data)
     except OSError as err:
-        where = arguments.printable(path)
+        where = arguments.path_text(path)
         missing = isinstance(err, FileNotFoundError) and not path.parent.is_dir()
-        reason = f"{err.strerror}: the folder {arguments.printable(path.parent)} does not exist" if missing \
+        reason = f"{err.strerror}: the folder {arguments.path_text(path.parent)} does not exist" if missing \
             else err.strerror
         raise FileError(f"cannot write the file: {reason}", Location(source=where), errno=err.errno,
                         strerror=reason, filename=str(path)) from err
