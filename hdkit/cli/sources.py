@@ -135,13 +135,15 @@ def engine_for(args: argparse.Namespace) -> Engine:
     from hdkit.validate import require_valid
 
     template = load_template(args.template)
-    for p in require_valid(template, "run"):
+    problems = require_valid(template, "run")
+    for p in problems:
         if p.code in RUN_WARNINGS:
             print(printable(str(p)), file=sys.stderr)
     inputs = read_inputs(template, args.input or [], args.inputs or [])
     tokens = token_store(args.token_file) if args.token_file else None
     engine = Engine(template, inputs, dry_run=getattr(args, "dry_run", False), timeout=args.timeout, tokens=tokens,
-                    sleep=wait, max_response_bytes=_bytes(args.max_response_mb))
+                    sleep=wait, max_response_bytes=_bytes(args.max_response_mb), check=False)
+    engine.problems = problems  # judged once, just above
     for name in engine.unused_variables(variables(args)):
         print(f"warning: --var {name}: the template never uses {{{{.{name}}}}}, so setting it changes nothing",
               file=sys.stderr)
