@@ -430,6 +430,13 @@ def _finding(span: ActionSpan, context: Context, variable: str, source: str) -> 
                     "older Go writes < as \\x3C), which a JSON parser refuses", _json_fix(source, span, context))
         return ("json-unescaped", f"{variable} is printed inside a JSON string without escaping; the PBX renders "
                 "raw, so a value holding a quote, backslash or newline breaks the body", _json_fix(source, span, context))
+    if context is Context.JSON_VALUE:
+        if _GO_QUOTED.search(text) or name in URL_PATH_SAFE_VARIABLES:
+            return None
+        return ("json-bare", f"{variable} is printed as a bare JSON value; the PBX renders raw, so the body is "
+                "valid only while the value is a number, true, false or null",
+                f'print it as a JSON string, "{{{{{text}}}}}"' if name in JSON_SAFE_VARIABLES
+                else _json_fix(source, span, context))
     if context in (Context.URL_QUERY, Context.URL_PATH):
         safe = URL_SAFE_VARIABLES if context is Context.URL_QUERY else URL_PATH_SAFE_VARIABLES
         if _GO_QUOTED.search(text) or name in safe:

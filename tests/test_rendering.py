@@ -118,12 +118,37 @@ def test_lint_json_names_variable_position_and_fix() -> None:
     problems = lint(BODY, "json", Location("ContactCreate", "Body"))
     assert [(p.code, p.location.line, p.location.column) for p in problems] == [
         ("json-unescaped", 2, 12),
+        ("json-bare", 3, 8),
         ("json-unescaped", 4, 4),
     ]
     first = problems[0]
     assert first.severity == "warning" and ".Name" in first.message and "raw" in first.message
     assert first.fix == f'write {{{{template "json" .Name}}}} in place of {{{{.Name}}}}; define the escaper once, ' \
                         f"at the start of the body: {JSON_ESCAPER}"
+
+
+@pytest.mark.parametrize(
+    "body, fix",
+    [
+        pytest.param('{"name": {{.DisplayName}}}', 'print it as a JSON string, "{{template "json" .DisplayName}}"',
+                     id="free-text"),
+        pytest.param('{"dept": {{.department_id}}}', 'print it as a JSON string, "{{template "json" .department_id}}"',
+                     id="custom-variable"),
+        pytest.param('{"phones": [{{.Phone}}]}', 'print it as a JSON string, "{{.Phone}}"', id="fixed-shape-text"),
+    ],
+)
+def test_lint_json_bare_value_warns_unless_always_a_json_literal(body: str, fix: str) -> None:
+    """A variable printed as a bare JSON value (no quotes around it) is valid JSON only while its
+    value is a number, true, false or null: "John" renders as {"name": John}."""
+    (problem,) = lint(body, "json")
+    assert problem.code == "json-bare" and "bare JSON value" in problem.message
+    assert problem.fix.startswith(fix)
+
+
+@pytest.mark.parametrize("body", ['{"id": {{.ContactId}}, "s": {{.Talk_Duration_Sec}}, "p": {{.Page}}}',
+                                  '{"n": {{printf "%q" .DisplayName}}, "t": {{ToMillis .StartTimeUnix}}}'])
+def test_lint_json_bare_numbers_ids_and_quoted_values_pass(body: str) -> None:
+    assert lint(body, "json") == []
 
 
 def test_lint_json_partial_string_suggests_building_the_string() -> None:

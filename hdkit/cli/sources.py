@@ -36,7 +36,7 @@ ENV_PREFIX = "HDKIT_INPUT_"
 # know, which input a bearer token comes from, a pop-up path naming an output), and a value that
 # injects yet leaves valid JSON, so no request fails.
 RUN_WARNINGS = frozenset({"undocumented", "provider", "not-run", "parameter-not-sent", "unknown-value",
-                          "bearer-token-input", "popup-output-name", "json-unescaped", "url-unescaped"})
+                          "bearer-token-input", "popup-output-name", "json-unescaped", "json-bare", "url-unescaped"})
 # How runs wait (retries, Retry-After): the seam tests use to switch waiting off.
 wait: Callable[[float], Awaitable[Any]] = asyncio.sleep
 
