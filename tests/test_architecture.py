@@ -38,7 +38,7 @@ LAYERS: list[set[str]] = [
     {"extract", "rendering", "responses"},         # response values | request templates | an exchange as read
     {"paths"},
     {"gotemplate"},
-    {"arguments", "display", "limits", "problems", "secrets", "vocabulary"},
+    {"arguments", "display", "fileio", "limits", "problems", "secrets", "vocabulary"},
     {"errors"},
 ]
 # Deprecated module names that point at their new homes: nothing inside hdkit imports them.

@@ -12,17 +12,17 @@ from __future__ import annotations
 import json
 import os
 import stat
-import tempfile
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from hdkit.errors import AuthError, HdkitError, Location
+from hdkit import fileio
+from hdkit.errors import AuthError, Location
 from hdkit.secrets import Redactor, Secret
 from hdkit.vocabulary import AUTHENTICATION
-from hdkit.yeastar_xml.reader import read_limited
 
 __all__ = ["MAX_TOKEN_FILE_BYTES", "TokenStore", "Tokens"]
 
@@ -110,13 +110,10 @@ class TokenStore:
 
     def _load(self, path: Path) -> None:
         try:
-            data = read_limited(path, MAX_TOKEN_FILE_BYTES, "token file", str(path), lambda: AuthError(
-                f"the token file {path} is over {MAX_TOKEN_FILE_BYTES // 1024} KB; hdkit writes a few KB", hint=_HINT))
+            data = fileio.read_limited(path, MAX_TOKEN_FILE_BYTES, "token file", partial(AuthError, hint=_HINT),
+                                      lambda: AuthError(f"the token file {path} is over {MAX_TOKEN_FILE_BYTES // 1024} "
+                                                        "KB; hdkit writes a few KB", hint=_HINT))
             text = data.decode("utf-8")
-        except AuthError:
-            raise
-        except HdkitError as exc:  # not a regular file, or unreadable
-            raise AuthError(exc.message, hint=_HINT) from None
         except UnicodeDecodeError as exc:
             raise AuthError(f"cannot read the token file {path}: {exc.reason}", hint=_HINT) from None
         try:
@@ -137,17 +134,7 @@ class TokenStore:
         payload = json.dumps({"version": 1, "tokens": {k: t.to_json() for k, t in self._tokens.items()}},
                              indent=2)
         path.parent.mkdir(parents=True, exist_ok=True)
-        if path.is_symlink() or (path.exists() and not path.is_file()):
-            raise AuthError(f"cannot write the token file {path}: it is not a regular file (a link, device, pipe "
-                            "or folder), and hdkit only replaces regular files", hint=_HINT)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # created 0600
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(payload)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+            fileio.write_atomic(path, payload.encode("utf-8"), mode=0o600)
+        except OSError as exc:
+            raise AuthError(f"cannot write the token file {path}: {exc.strerror}", hint=_HINT) from None

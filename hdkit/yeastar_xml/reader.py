@@ -27,14 +27,13 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import stat
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from hdkit import arguments, limits
+from hdkit import arguments, fileio, limits
 from hdkit.errors import ArgumentError, LimitError, Location, ModelError, XMLFormatError
 from hdkit.limits import MAX_CUSTOM_FIELDS, MAX_HEADERS
 from hdkit.model import (
@@ -465,14 +464,18 @@ def load(path: str | os.PathLike[str]) -> Template:
     """
     path = arguments.path(path, "load")
     source = arguments.path_text(path)
-    data = read_limited(path, limits.MAX_TEMPLATE_BYTES, "template file", source)
+    refused = partial(XMLFormatError, location=Location(source=source))
+    data = fileio.read_limited(path, limits.MAX_TEMPLATE_BYTES, "template file", refused, lambda: refused(
+        f"the template file is over {limits.MAX_TEMPLATE_BYTES // (1024 * 1024)} MB; a template is a few KB "
+        "(hdkit.limits.MAX_TEMPLATE_BYTES)"))
     template = from_xml(data, source=source)
     logo = template.general.logo
     beside = path.parent / logo.filename if logo else None
     if logo and beside and _exists(beside):
         shown = arguments.path_text(beside)
-        data = read_limited(beside, limits.LOGO_MAX_BYTES, "logo file", shown,
-                            lambda: LimitError(f"logo {logo.filename!r} is over {limits.LOGO_MAX_BYTES // 1024} KB; it must "
+        data = fileio.read_limited(beside, limits.LOGO_MAX_BYTES, "logo file",
+                                  partial(XMLFormatError, location=Location(source=shown)),
+                                  lambda: LimitError(f"logo {logo.filename!r} is over {limits.LOGO_MAX_BYTES // 1024} KB; it must "
                                                "be less (read stopped there)", Location(GENERAL, "Logo", source=shown)))
         if not data:
             raise LimitError(f"logo {logo.filename!r} is an empty file; it must be a PNG, JPG or JPEG image",
@@ -488,47 +491,6 @@ def _exists(path: Path) -> bool:
         return path.exists()
     except OSError:
         return False
-
-
-_KINDS = {stat.S_IFDIR: "a directory", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
-          stat.S_IFIFO: "a named pipe", stat.S_IFSOCK: "a socket"}
-
-
-def read_limited(path: Path, limit: int, what: str, source: str,
-                 too_big: Callable[[], Exception] | None = None) -> bytes:
-    """The bytes of the regular file ``path``, refusing anything else and anything over ``limit``.
-
-    The file is opened without blocking (a named pipe nobody writes would hang ``open``) and
-    checked to be a regular file before a byte is read; then at most ``limit + 1`` bytes are
-    read, so ``/dev/zero`` or a 1 GB file costs nothing.
-    """
-    where = Location(source=source)
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    except OSError as err:
-        raise XMLFormatError(f"cannot read {what}: {err.strerror}", where) from err
-    try:
-        kind = stat.S_IFMT(os.fstat(fd).st_mode)
-        if kind != stat.S_IFREG:
-            raise XMLFormatError(f"cannot read {what}: it is {_KINDS.get(kind, 'not a regular file')}, "
-                                 "not a file", where)
-        chunks, left = [], limit + 1
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-    except OSError as err:
-        raise XMLFormatError(f"cannot read {what}: {err.strerror}", where) from err
-    finally:
-        os.close(fd)
-    data = b"".join(chunks)
-    if len(data) > limit:
-        raise too_big() if too_big else XMLFormatError(
-            f"the {what} is over {limit // (1024 * 1024)} MB; a template is a few KB "
-            "(hdkit.limits.MAX_TEMPLATE_BYTES)", where)
-    return data
 
 
 def _pin(make: Callable[[], Any], source: str) -> Any:

@@ -15,17 +15,14 @@ errors.
 
 from __future__ import annotations
 
-import errno
 import os
-import stat
-import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from hdkit import arguments
+from hdkit import arguments, fileio
 from hdkit.errors import FileError, Location
 from hdkit.model import Auth, FollowUpRequest, Template, Unrecognized
 from hdkit.model.requests import _Request
@@ -278,7 +275,7 @@ def save(template: Template, path: str | os.PathLike[str], *, check: bool = True
     """Write the template atomically; refuses (ValidationFailed) while validation finds errors.
 
     A loaded logo is written beside the file under its own name. Only a regular file is ever
-    replaced (see :func:`_atomic_write`). A file that cannot be written is a
+    replaced (see :func:`hdkit.fileio.write_atomic`). A file that cannot be written is a
     :class:`~hdkit.errors.FileError` naming it (also an OSError).
     """
     arguments.instance(template, Template, "save", "template", arguments.TEMPLATE_FROM)
@@ -292,9 +289,10 @@ def save(template: Template, path: str | os.PathLike[str], *, check: bool = True
 
 
 def _write(path: Path, data: bytes) -> None:
-    """:func:`_atomic_write`, its OSError said about ``path`` (never the temporary file beside it)."""
+    """:func:`hdkit.fileio.write_atomic`, its OSError said about ``path`` (never the temporary
+    file beside it)."""
     try:
-        _atomic_write(path, data)
+        fileio.write_atomic(path, data)
     except OSError as err:
         where = arguments.path_text(path)
         missing = isinstance(err, FileNotFoundError) and not path.parent.is_dir()
@@ -302,53 +300,6 @@ def _write(path: Path, data: bytes) -> None:
             else err.strerror
         raise FileError(f"cannot write the file: {reason}", Location(source=where), errno=err.errno,
                         strerror=reason, filename=str(path)) from err
-
-
-_NOT_REGULAR = {
-    stat.S_IFLNK: "a symbolic link", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
-    stat.S_IFIFO: "a named pipe", stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a directory",
-}
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename, so a reader never
-    sees half a file and a failed write leaves the old one.
-
-    Only a regular file (or nothing) is replaced: a rename over a symbolic link would replace
-    the link, and over a device node (``-o /dev/null`` as root) the system's node, so anything
-    else is refused with an :class:`OSError` that says what ``path`` is. The file gets the
-    mode a new file gets under the umask (``0o666 & ~umask``), or keeps the mode of the file it
-    replaces; never the temporary file's 0600.
-    """
-    try:
-        existing = path.lstat()
-    except FileNotFoundError:
-        mode = 0o666 & ~_umask()
-    else:
-        kind = stat.S_IFMT(existing.st_mode)
-        if kind != stat.S_IFREG:
-            what = _NOT_REGULAR.get(kind, "not a regular file")
-            code = errno.EISDIR if kind == stat.S_IFDIR else errno.EEXIST
-            raise OSError(code, f"it is {what}; hdkit only replaces regular files", str(path))
-        mode = stat.S_IMODE(existing.st_mode)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    """The process umask (reading it means setting it; it is put back at once)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 __all__ = ["build", "save", "to_xml"]

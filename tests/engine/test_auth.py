@@ -592,7 +592,7 @@ def test_a_token_file_is_never_written_over_a_link(tmp_path: Path):
     (tmp_path / "link.json").symlink_to(target)
     store = TokenStore()
     store.path = tmp_path / "link.json"  # named before the link appeared
-    with pytest.raises(AuthError, match="not a regular file"):
+    with pytest.raises(AuthError, match="it is a symbolic link; hdkit only replaces regular files"):
         store.put("k", Tokens(Secret("acc-token-1234")))
     assert target.read_text() == "keep me" and (tmp_path / "link.json").is_symlink()
 
