@@ -3,7 +3,8 @@
 The template is a file path or a bundled sample's name. Inputs for its custom fields come from
 ``HDKIT_INPUT_<NAME>`` environment variables, then ``--inputs FILE.json``, then ``--input
 NAME=VALUE`` (later wins); tokens from ``--token-file``. :func:`engine_for` asks the validity
-gate first, as export does, and prints the warnings a run should not hide (:data:`RUN_WARNINGS`).
+gate first, about what the run sends (as the workbench's Try does), and prints the warnings a
+run should not hide (:data:`RUN_WARNINGS`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from hdkit.display import printable
 from hdkit.errors import AuthError, EngineError, Location
 from hdkit.model import Template
+from hdkit.problems import Problem
 
 if TYPE_CHECKING:
     from hdkit.engine.runner import Engine
@@ -129,13 +131,36 @@ def _bytes(megabytes: float) -> int:
     return sys.maxsize if math.isinf(megabytes) else max(1, round(megabytes * 1024 * 1024))
 
 
+# Each `hdkit run` action is a Try of the workbench (hdkit.readiness.Target): while a template is
+# being written, a half-done journal must not stop a user sync, on the command line as in the UI.
+_TRIES = {"users": "users", "search": "search", "create-contact": "create", "call": "call", "followup": "followup"}
+
+
+def _judged(template: Template, action: str | None) -> list[Problem]:
+    """The validity gate for one run: refused by the errors that stop what it sends (for ``hdkit
+    auth`` and anything else, by every error), with a note when others remain elsewhere."""
+    from hdkit.readiness import Target, blocking
+    from hdkit.validate import errors, require_valid, validate
+
+    problems = validate(template)
+    if action not in _TRIES:
+        return require_valid(template, "run", problems=problems)
+    stopping = blocking(template, problems, Target(_TRIES[action]))
+    require_valid(template, "run", problems=[*stopping, *(p for p in problems if not p.is_error)])
+    elsewhere = len(errors(problems)) - len(stopping)
+    if elsewhere:
+        print(f"note: {elsewhere} error(s) elsewhere in the template do not stop this run (hdkit validate lists "
+              "them; export refuses until they are fixed)", file=sys.stderr)
+    return problems
+
+
 def engine_for(args: argparse.Namespace) -> Engine:
     """The engine a command runs: its template (refused while errors remain), inputs and tokens."""
     from hdkit.engine.runner import Engine
     from hdkit.validate import require_valid
 
     template = load_template(args.template)
-    problems = require_valid(template, "run")
+    problems = _judged(template, getattr(args, "action", None))
     for p in problems:
         if p.code in RUN_WARNINGS:
             print(printable(str(p)), file=sys.stderr)

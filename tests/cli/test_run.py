@@ -317,3 +317,34 @@ def test_a_size_cap_below_a_byte_or_without_end_still_runs(capsys, megabytes: st
                   "--input", "base_url=http://127.0.0.1:9", "--input", "api_key=k"])
     err = capsys.readouterr().err
     assert code == 3 and "could not connect" in err and "Traceback" not in err
+
+
+def _journal_broken(tmp_path) -> str:
+    """The freshdesk sample with its call journal body left half written (no closing brace)."""
+    text = samples.text("freshdesk")
+    done = ', &quot;private&quot;: true}"'
+    assert text.count(done) == 1
+    path = tmp_path / "half-done.xml"
+    path.write_text(text.replace(done, ', &quot;private&quot;: true"'), encoding="utf-8")
+    return str(path)
+
+
+def test_a_run_is_refused_only_by_what_it_sends(fresh_sandbox, tmp_path, capsys) -> None:
+    """As the workbench's Try: a half-written journal stops neither a user sync nor a search, and
+    the run says errors remain elsewhere; a call (which logs the journal) and export are refused."""
+    path = _journal_broken(tmp_path)
+    assert hdkit(["run", path, "users", "--format", "csv", *inputs(fresh_sandbox)]) == 0
+    captured = capsys.readouterr()
+    assert len(captured.out.splitlines()) == AGENT_COUNT + 1
+    assert captured.err.splitlines()[0] == ("note: 1 error(s) elsewhere in the template do not stop this run "
+                                            "(hdkit validate lists them; export refuses until they are fixed)")
+    assert hdkit(["run", path, "search", "--phone", "+14155550123", *inputs(fresh_sandbox)]) == 0
+    assert "Ada Lovelace" in capsys.readouterr().out
+
+    assert hdkit(["run", path, "call", "--event", "inbound-missed", "--phone", "+14155550123",
+                  *inputs(fresh_sandbox)]) == 1
+    err = capsys.readouterr().err
+    assert "1 error(s); not run" in err and "Call Journal Creation Request Data" in err
+    assert not fresh_sandbox.state.get("freshdesk", {}).get("tickets")  # nothing was sent
+    assert hdkit(["export", path, "-o", str(tmp_path / "out.xml")]) == 1
+    assert "not exported" in capsys.readouterr().err and not (tmp_path / "out.xml").exists()
