@@ -69,7 +69,7 @@ from hdkit.vocabulary import (
     USER_VARIABLES,
 )
 
-__all__ = ["errors", "require_valid", "validate"]
+__all__ = ["authorization_not_sent", "errors", "require_valid", "validate"]
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
@@ -85,6 +85,13 @@ def _json_headers(text: str) -> list[tuple[str, str]]:
     except ValueError:
         return []
     return [(str(k), str(v)) for k, v in headers.items()] if isinstance(headers, dict) else []
+
+
+def authorization_not_sent(name: str, method: AuthMethod | Unrecognized) -> str:
+    """What happens to a template's own Authorization header under an auth method, said the same
+    way by validation and by the engine that drops it (hdkit.engine.prepare)."""
+    return (f"header {name!r} is not sent: the {method.value} auth method sets Authorization itself, "
+            "and a template header never overrides it")
 
 
 def _quote_fix(source: str) -> str | None:
@@ -431,10 +438,8 @@ class _Validator:
                                 code="duplicate")
             names.add(h.name.lower())
             if h.name.lower() == "authorization" and self.t.auth.method is not AuthMethod.NONE:
-                yield self.warn(  # what the engine does (prepare.py): the auth method's header is sent
-                    f"header {h.name!r} is not sent: the {self.t.auth.method.value} auth method sets Authorization "
-                    "itself, and a template header never overrides it",
-                    Location(HEADERS, prefix + "Name"), fix="remove this header", code="authorization-header")
+                yield self.warn(authorization_not_sent(h.name, self.t.auth.method), Location(HEADERS, prefix + "Name"),
+                                fix="remove this header", code="authorization-header")
             if is_secret_name(h.name) and h.value.strip() and "{{" not in h.value:
                 yield self.warn(f"header {h.name!r} holds a literal secret", Location(HEADERS, prefix + "Value"),
                                 fix="add a Password Input custom field and reference it, e.g. {{.api_key}}",

@@ -35,6 +35,7 @@ from hdkit.model import AuthMethod, FollowUpRequest, Template
 from hdkit.model.requests import _Request
 from hdkit.problems import Problem
 from hdkit.rendering import Kind, render_checked
+from hdkit.validate import authorization_not_sent
 from hdkit.vocabulary import AUTH_VARIABLES, FOLLOW_UPS, HEADERS
 
 __all__ = [
@@ -169,8 +170,7 @@ class Renderer:
             if name.lower() == "authorization" and self._auth_sets_authorization:
                 problems.append(Problem(
                     "warning",
-                    f"header {name!r} is not sent: the {self.template.auth.method.value} auth method "
-                    "sets Authorization itself, and a template header never overrides it",
+                    authorization_not_sent(name, self.template.auth.method),
                     Location(HEADERS, name),
                     fix="remove the Authorization header from the template",
                     code="authorization-header-ignored",
