@@ -6,6 +6,10 @@ test runs all cells, waits for the kernel to be idle, checks that every widget v
 clicks Sync users and Search contact in the workbench and checks the tables against what the
 engine maps from the same sandbox data. A second run with the widget manager's labextension
 disabled shows that a broken widget front end fails the check with a message that says so.
+
+One failure is retried, once, on a fresh JupyterLab: every widget output showing only "model not
+found" (the kernel holds the model, the page lost it), a JupyterLab front-end race met about once
+in twenty loaded CI runs. The retry is printed at the end of the run; anything else fails at once.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import re
 import secrets
 import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -110,16 +115,25 @@ def run_all(page: Any, watch: browser.KernelWatch, base: str, token: str, name: 
 
 @pytest.fixture
 def lab(tmp_path: Path) -> Any:
-    """``lab(disabled)``: a JupyterLab on a copy of the notebook, and the page that Ran All."""
+    """``lab(disabled)``: a JupyterLab on a copy of the notebook, and the page that Ran All.
+
+    Each call starts afresh (its own folders, server and browser) and stops the previous one.
+    """
     stack: list[Any] = []
     original = NOTEBOOK.read_bytes()
 
+    def stop() -> None:
+        while stack:  # the browser first, then the server; also after a failure
+            stack.pop().__exit__(None, None, None)
+
     def start(disabled: dict[str, bool]) -> tuple[Any, browser.KernelWatch]:
-        work = tmp_path / "work"
+        stop()
+        home = Path(tempfile.mkdtemp(prefix="lab-", dir=tmp_path))
+        work = home / "work"
         work.mkdir()
         shutil.copy(NOTEBOOK, work / NOTEBOOK.name)
-        command, env, token = _lab(tmp_path, disabled)
-        server = browser.serve(command, env=env, cwd=work, log=tmp_path / "jupyterlab.log", url=_url(token))
+        command, env, token = _lab(home, disabled)
+        server = browser.serve(command, env=env, cwd=work, log=home / "jupyterlab.log", url=_url(token))
         running = server.__enter__()
         stack.append(server)
         base = running.url.split("/api/")[0]
@@ -130,8 +144,7 @@ def lab(tmp_path: Path) -> Any:
         return page, watch
 
     yield start
-    for context in reversed(stack):  # the browser first, then the server; also after a failure
-        context.__exit__(None, None, None)
+    stop()
     assert NOTEBOOK.read_bytes() == original, "the notebook under test was modified"
 
 
@@ -142,7 +155,16 @@ def expected() -> browser.Expected:
 
 def test_workbench_notebook_runs_and_tries_in_jupyterlab(lab: Any, expected: browser.Expected) -> None:
     page, watch = lab(QUIET)
-    browser.wait_widgets_rendered(page)
+    try:
+        browser.wait_widgets_rendered(page, watch=watch)
+    except browser.WidgetsNotRendered as failure:
+        if not failure.race:
+            raise
+        # The kernel holds the model, the page lost it: once, on a fresh JupyterLab, said at the end.
+        browser.screenshot(page, "jupyterlab-model-not-found")
+        browser.RETRIED.append(f"{str(failure)[:400]} -> Run All again on a fresh JupyterLab")
+        page, watch = lab(QUIET)
+        browser.wait_widgets_rendered(page, watch=watch)
     root = browser.workbench(page)
     root.scroll_into_view_if_needed()
     browser.screenshot(page, "jupyterlab-run-all")

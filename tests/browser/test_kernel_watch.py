@@ -43,3 +43,43 @@ def test_quiet_widget_traffic_passes_and_silence_does_not() -> None:
     watch.frame(_v1(_msg("stream", {"name": "stderr", "text": "a harmless note\n"})))
     watch.check()
     assert browser.decode_frame(b"\x01\x00") is None and browser.decode_frame("not json") is None
+
+
+class _Page:
+    """A page whose widget outputs show ``texts`` (what wait_widgets_rendered reads of it)."""
+
+    def __init__(self, texts: list[str], rendered: int = 0) -> None:
+        self.texts, self.rendered = texts, rendered
+
+    def locator(self, selector: str) -> Any:
+        page = self
+
+        class _Found:
+            def all_inner_texts(self) -> list[str]:
+                return page.texts
+
+            def count(self) -> int:
+                return page.rendered if selector == ".jupyter-widgets" else len(page.texts)
+        return _Found()
+
+
+def test_only_a_missing_model_is_the_front_end_race_the_lab_test_retries() -> None:
+    watch = browser.KernelWatch(console_errors=["Error: widget model not found", "unrelated 404"])
+    with pytest.raises(browser.WidgetsNotRendered) as failure:
+        browser.wait_widgets_rendered(_Page(["Error displaying widget: model not found"], 1), watch=watch)
+    assert failure.value.race
+    assert "Page console: Error: widget model not found" in str(failure.value)
+    assert "unrelated" not in str(failure.value)
+
+    with pytest.raises(browser.WidgetsNotRendered) as failure:  # a broken front end is never retried
+        browser.wait_widgets_rendered(_Page(["VBox(children=(HTML(value='x'),))"]), timeout_s=0)
+    assert not failure.value.race and "plain text" in str(failure.value)
+    with pytest.raises(browser.WidgetsNotRendered) as failure:
+        browser.wait_widgets_rendered(_Page([]), timeout_s=0)
+    assert not failure.value.race and "no widget view rendered at all" in str(failure.value)
+    with pytest.raises(browser.WidgetsNotRendered) as failure:
+        browser.wait_widgets_rendered(_Page(["Error displaying widget: model not found",
+                                             "Error displaying widget"], 1), timeout_s=0)
+    assert not failure.value.race
+
+    browser.wait_widgets_rendered(_Page(["a table"], 1), timeout_s=0)  # rendered: no failure
