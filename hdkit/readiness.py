@@ -35,7 +35,7 @@ from hdkit.vocabulary import (
     USER_ASSOCIATION,
 )
 
-__all__ = ["KINDS", "Target", "blocking", "missing_inputs"]
+__all__ = ["KINDS", "Target", "blocking", "concerning", "missing_inputs"]
 
 INPUTS = "Try it"  # where a missing input is located: the Try it tab's inputs
 
@@ -150,8 +150,9 @@ def _nameless(template: Template, problem: Problem) -> bool:
     return False
 
 
-def blocking(template: Template, problems: Iterable[Problem], target: Target) -> list[Problem]:
-    """The errors among ``problems`` that stop ``target``: its own, and what every request needs."""
+def concerning(template: Template, problems: Iterable[Problem], target: Target) -> list[Problem]:
+    """The problems among ``problems`` (any severity) located where ``target``'s requests live,
+    or in what every request needs: what a run of ``target`` should say, and no more."""
     places = _places(template, target)
     shared: list[tuple[str, str | None]] = [(AUTHENTICATION, None)]
     if target.kind != "followup":
@@ -159,12 +160,15 @@ def blocking(template: Template, problems: Iterable[Problem], target: Target) ->
     items = {section: _ITEM[kind].ITEM for kind, section in _SECTION.items() if kind in _ITEM}
     out = []
     for p in problems:
-        if not p.is_error or _nameless(template, p):
-            continue
         limit = p.location.section == GENERAL and p.location.field == "Max Concurrent Request"
         if limit or _concerns(p, places, items) or _concerns(p, shared, {}):
             out.append(p)
     return out
+
+
+def blocking(template: Template, problems: Iterable[Problem], target: Target) -> list[Problem]:
+    """The errors among ``problems`` that stop ``target``: its own, and what every request needs."""
+    return [p for p in concerning(template, problems, target) if p.is_error and not _nameless(template, p)]
 
 
 # --------------------------------------------------------------------------- inputs

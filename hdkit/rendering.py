@@ -23,7 +23,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Literal
@@ -41,6 +41,7 @@ __all__ = [
     "Kind",
     "Rendered",
     "action_contexts",
+    "body_kind",
     "check_json_template",
     "lint",
     "render_checked",
@@ -50,6 +51,18 @@ __all__ = [
 Kind = Literal["json", "url", "text"]
 _KINDS = ("json", "url", "text")
 MAX_BODY_NESTING = 200  # a request body is a few levels deep; bounds the recursive checker
+
+
+def body_kind(headers: Iterable[tuple[str, str]]) -> Kind:
+    """How a request body is checked, from the headers it goes out with (the last Content-Type
+    wins): JSON unless a Content-Type says otherwise. A form body (``a=1&b={{.x}}``) sent as
+    ``application/x-www-form-urlencoded`` is no broken JSON; the PBX sends what the file says.
+    Validation and the engine both ask this, so a body is never judged two ways."""
+    ctype = ""
+    for name, value in headers:
+        if name.strip().lower() == "content-type":
+            ctype = value
+    return "text" if ctype.strip() and "json" not in ctype.lower() else "json"
 
 
 class Context(str, Enum):
@@ -265,6 +278,10 @@ def _blocks(spans: list[ActionSpan]) -> list[tuple[int, int]]:
     return ranges
 
 
+_NOT_JSON_FIX = ("a body that is not JSON (a form, plain text) needs a Content-Type header saying so, "
+                 "e.g. Content-Type: application/x-www-form-urlencoded; hdkit then checks it as text")
+
+
 def check_json_template(source: str, location: Location | None = None) -> list[Problem]:
     """Problems that make a body template invalid JSON whatever the values (empty when fine).
 
@@ -286,8 +303,8 @@ def check_json_template(source: str, location: Location | None = None) -> list[P
                 "warning" if in_block else "error",
                 message,
                 where.at(line, col),
-                fix="check the commas, colons, brackets and quotes here; "
-                "each {{...}} counts as one value",
+                fix=_NOT_JSON_FIX if source.lstrip()[:1] not in ("{", "[") else
+                "check the commas, colons, brackets and quotes here; each {{...}} counts as one value",
                 code="json-syntax",
             )
         ]

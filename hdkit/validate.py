@@ -49,7 +49,7 @@ from hdkit.model import (
 from hdkit.model.requests import _Request
 from hdkit.paths import compile_path, path_traps
 from hdkit.problems import Problem
-from hdkit.rendering import Kind, check_json_template, lint
+from hdkit.rendering import Kind, body_kind, check_json_template, lint
 from hdkit.secrets import is_secret_name
 from hdkit.vocabulary import (
     AUTHENTICATION,
@@ -278,18 +278,12 @@ class _Validator:
         yield from self.template(body, section, f"{prefix}{body_title}", self.body_kind(request))
 
     def body_kind(self, request: _Request | None) -> Kind:
-        """A body is checked as JSON unless the Content-Type it goes out with says it is not (a
-        form body, ``a=1&b={{.x}}``): the PBX sends what the file says, so that is no error."""
-        ctype = ""
+        """The headers the request goes out with, as the engine sends them: the template's (not
+        for a follow-up), then its own; :func:`hdkit.rendering.body_kind` reads them."""
+        if isinstance(request, FollowUpRequest):
+            return body_kind(request.header_params() + _json_headers(request.headers))
         headers = [(h.name, h.value) for h in self.t.headers]
-        if request is not None:  # sent after the template's: the request's own win
-            headers += request.header_params()
-            if isinstance(request, FollowUpRequest):
-                headers += _json_headers(request.headers)
-        for name, value in headers:
-            if name.strip().lower() == "content-type":
-                ctype = value
-        return "text" if ctype.strip() and "json" not in ctype.lower() else "json"
+        return body_kind(headers + (request.header_params() if request is not None else []))
 
     def undocumented(self, what: str, section: str, field: str) -> Problem:
         return self.warn(f"{what}: the product form does not offer this; hdkit runs it as written, but "

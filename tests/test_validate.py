@@ -468,3 +468,40 @@ def test_a_body_parameter_that_is_not_the_body_says_why_it_is_not_sent(type_: st
     assert said.message == (f"parameter 'Data' of type {type_!r} is kept as written but not sent: the request body "
                             'is the first parameter of Type "Body" (spelt so), and whether the PBX reads it '
                             "otherwise is undocumented")
+
+
+@pytest.mark.parametrize(("body", "params", "global_type"), [
+    pytest.param("phone={{UrlEncode .Phone}}", (), "", id="form-body-no-content-type"),
+    pytest.param("phone={{UrlEncode .Phone}}", (Param("Content-Type", FORM, "Header"),), "", id="form-body-form"),
+    pytest.param('{"p": "{{.Phone}}"}', (), FORM, id="json-text-under-form"),
+    pytest.param('{"p": {{.Phone}}}', (), "", id="json-body"),
+    pytest.param("[{{.Phone}}]", (), "text/plain", id="array-under-text"),
+])
+def test_validation_and_the_engine_judge_a_body_the_same_way(body, params, global_type) -> None:
+    """One rule (hdkit.rendering.body_kind, from the Content-Type the request goes out with) for
+    both: a body validation calls broken JSON is broken JSON when the engine renders it, and a
+    body it lets through as a form is not checked as JSON at run time either."""
+    from hdkit.engine.prepare import Renderer, Spec
+
+    search = ContactType("C", "https://{{.host}}/search", "POST", body=body, params=params)
+    template = with_types(search)
+    if global_type:
+        template = replace(template, headers=(Header("Content-Type", global_type),))
+    said = [p for p in validate(template) if p.code == "json-syntax"]
+    spec = Spec.of(template.contact_search.contact_types[0], "Contact Search")
+    prepared = Renderer(template).render(spec, {"host": "h", "Phone": "1", "api_key": "k"})
+    ran = [p for p in prepared.problems if p.code == "json-syntax"]
+    assert bool(said) == bool(ran), (said, ran)
+    if said and not body.lstrip().startswith(("{", "[")):
+        assert "needs a Content-Type header saying so" in said[0].fix
+
+
+def test_a_follow_up_is_not_judged_by_the_template_headers_it_does_not_send() -> None:
+    """A follow-up never sends the template's custom headers (engine.prepare.Spec.follow_up), so
+    a template-wide form Content-Type does not make its JSON body text: its JSON is checked."""
+    template = replace(with_types(ContactType("C", "https://{{.host}}/search")),
+                       headers=(Header("Content-Type", FORM),),
+                       follow_ups=(FollowUpRequest("Note", url="https://{{.host}}/n", method="POST",
+                                                   body='{"note": "x",}'),))
+    (said,) = [p for p in validate(template) if p.code == "json-syntax"]
+    assert said.location.section == "Follow-up Requests"

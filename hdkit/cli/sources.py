@@ -4,7 +4,7 @@ The template is a file path or a bundled sample's name. Inputs for its custom fi
 ``HDKIT_INPUT_<NAME>`` environment variables, then ``--inputs FILE.json``, then ``--input
 NAME=VALUE`` (later wins); tokens from ``--token-file``. :func:`engine_for` asks the validity
 gate first, about what the run sends (as the workbench's Try does), and prints the warnings a
-run should not hide (:data:`RUN_WARNINGS`).
+run should not hide (:data:`RUN_WARNINGS`) about what it sends.
 """
 
 from __future__ import annotations
@@ -136,22 +136,24 @@ def _bytes(megabytes: float) -> int:
 _TRIES = {"users": "users", "search": "search", "create-contact": "create", "call": "call", "followup": "followup"}
 
 
-def _judged(template: Template, action: str | None) -> list[Problem]:
-    """The validity gate for one run: refused by the errors that stop what it sends (for ``hdkit
-    auth`` and anything else, by every error), with a note when others remain elsewhere."""
-    from hdkit.readiness import Target, blocking
+def _judged(template: Template, action: str | None) -> tuple[list[Problem], list[Problem]]:
+    """The validity gate for one run, and the problems it says: refused by the errors that stop
+    what it sends (for ``hdkit auth`` and anything else, by every error), with a note when others
+    remain elsewhere; it says the warnings about what it sends, not those of other scenarios."""
+    from hdkit.readiness import Target, blocking, concerning
     from hdkit.validate import errors, require_valid, validate
 
     problems = validate(template)
     if action not in _TRIES:
-        return require_valid(template, "run", problems=problems)
-    stopping = blocking(template, problems, Target(_TRIES[action]))
+        return require_valid(template, "run", problems=problems), problems
+    target = Target(_TRIES[action])
+    stopping = blocking(template, problems, target)
     require_valid(template, "run", problems=[*stopping, *(p for p in problems if not p.is_error)])
     elsewhere = len(errors(problems)) - len(stopping)
     if elsewhere:
         print(f"note: {elsewhere} error(s) elsewhere in the template do not stop this run (hdkit validate lists "
               "them; export refuses until they are fixed)", file=sys.stderr)
-    return problems
+    return problems, concerning(template, problems, target)
 
 
 def engine_for(args: argparse.Namespace) -> Engine:
@@ -160,8 +162,8 @@ def engine_for(args: argparse.Namespace) -> Engine:
     from hdkit.validate import require_valid
 
     template = load_template(args.template)
-    problems = _judged(template, getattr(args, "action", None))
-    for p in problems:
+    problems, said = _judged(template, getattr(args, "action", None))
+    for p in said:
         if p.code in RUN_WARNINGS:
             print(printable(str(p)), file=sys.stderr)
     inputs = read_inputs(template, args.input or [], args.inputs or [])

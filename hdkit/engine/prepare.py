@@ -34,7 +34,7 @@ from hdkit.errors import EngineError, Location
 from hdkit.model import AuthMethod, FollowUpRequest, Template
 from hdkit.model.requests import _Request
 from hdkit.problems import Problem
-from hdkit.rendering import Kind, render_checked
+from hdkit.rendering import Kind, body_kind, render_checked
 from hdkit.validate import authorization_not_sent
 from hdkit.vocabulary import AUTH_VARIABLES, FOLLOW_UPS, HEADERS
 
@@ -119,11 +119,6 @@ def _compiled(source: str, name: str) -> gotemplate.CompiledTemplate:
     return gotemplate.compile(source, name)
 
 
-def body_kind(body: str) -> Kind:
-    """How a body is checked: JSON when it looks like a JSON object or array, else text."""
-    return "json" if body.lstrip()[:1] in ("{", "[") else "text"
-
-
 class Renderer:
     """Renders :class:`Spec` objects for one template and one set of input names.
 
@@ -140,7 +135,8 @@ class Renderer:
         problems: list[Problem] = []
         url = self._text(spec, "URL", spec.url, variables, "url", problems).strip()
         headers = self._headers(spec, variables, problems)
-        body = self._text(spec, "Body", spec.body, variables, body_kind(spec.body), problems) if spec.body else None
+        kind = body_kind(headers.items())
+        body = self._text(spec, "Body", spec.body, variables, kind, problems) if spec.body else None
         return Prepared(spec.step, spec.method.upper() or "GET", url, headers, body, tuple(problems))
 
     def render_text(self, spec: Spec, field_name: str, source: str, variables: Mapping[str, object],

@@ -329,6 +329,23 @@ def _journal_broken(tmp_path) -> str:
     return str(path)
 
 
+def test_a_run_says_the_warnings_about_what_it_sends(fresh_sandbox, tmp_path, capsys) -> None:
+    """A parameter of the journal that is kept but not sent is said by a call (which logs the
+    journal), not by a user sync, which never sends it (hdkit.readiness.concerning)."""
+    text = samples.text("freshdesk")
+    journal = 'URLFormat="{{.base_url}}/api/v2/tickets/{{.TicketId}}/notes">\n          <Parameters>'
+    assert text.count(journal) == 1
+    path = tmp_path / "journal-extra.xml"
+    path.write_text(text.replace(journal, journal + '\n            <Parameter Name="Note" Type="body" Value="x" />'),
+                    encoding="utf-8")
+    said = "parameter 'Note' of type 'body' is kept as written but not sent"
+    assert hdkit(["run", str(path), "users", "--format", "csv", *inputs(fresh_sandbox)]) == 0
+    assert said not in capsys.readouterr().err
+    assert hdkit(["run", str(path), "call", "--event", "inbound-missed", "--phone", "+14155550123",
+                  *inputs(fresh_sandbox)]) == 0
+    assert said in capsys.readouterr().err
+
+
 def test_a_run_is_refused_only_by_what_it_sends(fresh_sandbox, tmp_path, capsys) -> None:
     """As the workbench's Try: a half-written journal stops neither a user sync nor a search, and
     the run says errors remain elsewhere; a call (which logs the journal) and export are refused."""
