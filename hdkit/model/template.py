@@ -15,6 +15,8 @@ integrating; it is *not* part of the template and is never exported.
 
 from __future__ import annotations
 
+import dataclasses
+
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -84,6 +86,13 @@ class FileRecord:
             if found is not None:
                 return found
         return None
+
+    def edited(self, section: str) -> FileRecord:
+        """This record once ``section`` was changed after opening: its parts lose their file line,
+        which would now point elsewhere (a removed item renumbers the rest), so a problem there
+        is located by section and field only; the other sections keep theirs."""
+        kept = {key: pos for key, pos in self.positions.items() if key[0] != section}
+        return dataclasses.replace(self, positions=kept)
 
     def __repr__(self) -> str:
         return f"FileRecord(source={self.source!r}, {len(self.warnings)} warning(s))"

@@ -16,7 +16,7 @@ from typing import Any
 import traitlets
 
 from hdkit.errors import HdkitError, Location
-from hdkit.model import Template
+from hdkit.model import Template, field_info
 from hdkit.model import replace as model_replace
 from hdkit.problems import Problem
 from hdkit.validate import validate
@@ -83,12 +83,15 @@ class Store(traitlets.HasTraits):
         """Set ``value`` at ``path``; the model's refusal is returned (the template is unchanged).
 
         An accepted edit clears the refusals at and below ``path`` (the value there is the
-        template's again).
+        template's again), and the opened file's line numbers of the section it changed.
         """
         try:
-            self.template = replace_at(self.template, path, value)
+            template = replace_at(self.template, path, value)
         except HdkitError as err:
             return err
+        if template.file is not None and path:
+            template = model_replace(template, file=template.file.edited(field_info(Template, str(path[0])).title))
+        self.template = template
         if self.refusals:
             self.refusals = {p: r for p, r in self.refusals.items() if p[: len(path)] != path}
         self.revision += 1
