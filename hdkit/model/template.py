@@ -88,9 +88,9 @@ class FileRecord:
         return None
 
     def edited(self, section: str) -> FileRecord:
-        """This record once ``section`` was changed after opening: its parts lose their file line,
-        which would now point elsewhere (a removed item renumbers the rest), so a problem there
-        is located by section and field only; the other sections keep theirs."""
+        """This record once a list of ``section`` changed after opening: its parts lose their file
+        line, which would now point elsewhere (a removed item renumbers the rest), so a problem
+        there is located by section and field only; the other sections keep theirs."""
         kept = {key: pos for key, pos in self.positions.items() if key[0] != section}
         return dataclasses.replace(self, positions=kept)
 

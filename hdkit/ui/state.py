@@ -83,13 +83,14 @@ class Store(traitlets.HasTraits):
         """Set ``value`` at ``path``; the model's refusal is returned (the template is unchanged).
 
         An accepted edit clears the refusals at and below ``path`` (the value there is the
-        template's again), and the opened file's line numbers of the section it changed.
+        template's again). An edit of a list (items added, removed or moved) drops the opened
+        file's line numbers of its section: item n would point where another item stood.
         """
         try:
             template = replace_at(self.template, path, value)
         except HdkitError as err:
             return err
-        if template.file is not None and path:
+        if template.file is not None and path and isinstance(value, tuple):  # items added, removed, moved
             template = model_replace(template, file=template.file.edited(field_info(Template, str(path[0])).title))
         self.template = template
         if self.refusals:

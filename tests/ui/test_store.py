@@ -42,3 +42,11 @@ def test_an_edited_section_drops_its_stale_file_lines_and_the_others_keep_theirs
     assert search[0].location.line is None, "no line of the opened file, where another request stood"
     assert _lines(store, "Call Journal") == journal, "untouched sections keep their file lines"
     assert store.template.file is not None and store.template.file.source == str(tmp_path / "opened.xml")
+
+
+def test_a_field_edit_keeps_the_file_lines_of_its_section(tmp_path: Path) -> None:
+    """Editing a value moves nothing in the opened file: its problems keep their file line."""
+    store = _opened(tmp_path)
+    assert store.edit(("general", "name"), "") is None
+    (said,) = [p for p in store.problems if p.code == "required" and p.location.section == "General"]
+    assert said.location.line == 2 and said.location.source == str(tmp_path / "opened.xml")
