@@ -16,7 +16,6 @@ integrating; it is *not* part of the template and is never exported.
 from __future__ import annotations
 
 import dataclasses
-
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
